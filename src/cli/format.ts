@@ -1,0 +1,16 @@
+/** Display formats for the terminal. Money is rounded to cents only here. */
+const moneyFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+const countFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
+
+export const formatMoney = (value: number): string => moneyFormat.format(value)
+export const formatCount = (value: number): string => countFormat.format(value)
+export const formatPercent = (value: number, digits = 1): string => `${value.toFixed(digits)}%`
+
+/** Labels left, values right-aligned, an optional note after the value. */
+export function formatTable(rows: readonly (readonly [label: string, value: string, note?: string])[]): string {
+  const labelWidth = Math.max(...rows.map(([label]) => label.length))
+  const valueWidth = Math.max(...rows.map(([, value]) => value.length))
+  return rows
+    .map(([label, value, note]) => `  ${label.padEnd(labelWidth)}  ${value.padStart(valueWidth)}${note === undefined ? '' : `  ${note}`}`)
+    .join('\n')
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod'
+import { SimoptError } from '../domain/index.js'
+
+/** Parses a command-line option value with `schema`, or stops with an error naming the option. */
+export function parseOption<T>(option: string, value: unknown, schema: z.ZodType<T>): T {
+  const result = schema.safeParse(value)
+  if (result.success) return result.data
+  throw new SimoptError('INPUT_INVALID', `option ${option}: ${result.error.issues[0]?.message ?? 'is not valid'}`)
+}
+
+/** A whole number in `[min, max]` given as text; `unit` names what it counts in messages. */
+export function wholeNumberOption(min: number, max: number, unit = '') {
+  const units = unit === '' ? '' : ` ${unit}`
+  return z
+    .string()
+    .regex(/^\d+$/, { error: (issue) => `must be a whole number${unit === '' ? '' : ` of${units}`}, got ${JSON.stringify(issue.input)}` })
+    .transform(Number)
+    .pipe(z.number().min(min, { error: `must be at least ${min}${units}` }).max(max, { error: `must be at most ${max}${units}` }))
+}
+
+export const periodDaysOption = wholeNumberOption(1, 366, 'days')

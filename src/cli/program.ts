@@ -1,0 +1,35 @@
+import { Command, CommanderError } from 'commander'
+import { isSimoptError } from '../domain/index.js'
+import { EXIT_CODES } from './exit-codes.js'
+import { generateCommand } from './generate.command.js'
+import { optimizeCommand } from './optimize.command.js'
+
+export function buildProgram(): Command {
+  return new Command('simopt')
+    .description('simopt: the cheapest assignment of IoT / M2M SIM cards to carrier rate plans')
+    .exitOverride()
+    .showHelpAfterError('(run simopt help for the commands and their options)')
+    .addCommand(optimizeCommand())
+    .addCommand(generateCommand())
+}
+
+/** Runs the command line and returns the exit code; errors are reported on standard error, one line each. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const program = buildProgram()
+  for (const command of program.commands) command.exitOverride()
+  try {
+    await program.parseAsync([...argv], { from: 'user' })
+    return EXIT_CODES.OK
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its message (or the help text).
+      return error.exitCode === 0 ? EXIT_CODES.OK : EXIT_CODES.USAGE
+    }
+    if (isSimoptError(error)) {
+      process.stderr.write(`simopt: ${error.message}\n`)
+      return EXIT_CODES[error.code]
+    }
+    process.stderr.write(`simopt: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+    return EXIT_CODES.INTERNAL
+  }
+}

@@ -1,0 +1,2 @@
+export { generateCatalogue, generateFleet, type Catalogue, type FleetOptions } from './fleet-generator.js'
+export { Random } from './random.js'

@@ -1,0 +1,36 @@
+export { ERROR_CODES, SimoptError, isSimoptError, type ErrorCode } from './errors.js'
+export type { CommPlan, PoolDefinition, RatePlan, RatePool } from './rate-plan.js'
+export { SimTableBuilder, simTableFromRows, type SimRow, type SimTable } from './sim-table.js'
+export {
+  allowedPlanMatrix,
+  createProblem,
+  currentAssignment,
+  resolvePools,
+  type BillingTerms,
+  type PoolResolution,
+  type Problem,
+  type ProblemInput,
+} from './problem.js'
+export {
+  MB_TOLERANCE,
+  MONEY_QUANTUM,
+  allowanceMb,
+  monthlyCharge,
+  overageBlocks,
+  overageCharge,
+  poolOverageCharge,
+  priceAssignment,
+  prorationFactor,
+  smsCharge,
+  unpooledOverageCharge,
+  type PoolBill,
+  type PricedAssignment,
+} from './cost-model.js'
+export { BYTES_PER_MB, DEVICE_STATUSES, INACTIVE_STATUSES, bytesToMb, type DeviceStatus } from './device.js'
+export {
+  DEFAULT_PROJECTION,
+  projectUsage,
+  type PeriodBounds,
+  type ProjectionSettings,
+  type UsageReading,
+} from './projection.js'

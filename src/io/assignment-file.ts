@@ -1,0 +1,72 @@
+/**
+ * `assignment.csv`: the chosen plan of every SIM with its cost before and after,
+ * `iccid,comm_plan,current_plan,new_plan,usage_mb,monthly,overage,sms_charge,cost_before,cost_after`.
+ */
+import type { PricedAssignment, Problem } from '../domain/index.js'
+import { name } from './csv-fields.js'
+import { readCsv, type CsvRow } from './csv-reader.js'
+import { inputError } from './input-error.js'
+import { csvField, writeCsvLines } from './csv-writer.js'
+
+export const ASSIGNMENT_COLUMNS = [
+  'iccid',
+  'comm_plan',
+  'current_plan',
+  'new_plan',
+  'usage_mb',
+  'monthly',
+  'overage',
+  'sms_charge',
+  'cost_before',
+  'cost_after',
+] as const
+
+/** Money is written to the micro-unit the cost model attributes pool charges in; round for display elsewhere. */
+function money(value: number): number {
+  return Math.round(value * 1e6) / 1e6
+}
+
+export async function writeAssignmentFile(
+  file: string,
+  problem: Problem,
+  assignment: Int32Array,
+  before: PricedAssignment,
+  after: PricedAssignment,
+): Promise<void> {
+  const { sims } = problem
+  // Codes and names repeat on every row: escape each once.
+  const planCodes = problem.plans.map((plan) => csvField(plan.code))
+  const commPlanNames = problem.commPlans.map((commPlan) => csvField(commPlan.name))
+  await writeCsvLines(
+    file,
+    ASSIGNMENT_COLUMNS,
+    (function* () {
+      for (let i = 0; i < sims.count; i++) {
+        const costBefore = before.monthly[i]! + before.overage[i]! + before.sms[i]!
+        const costAfter = after.monthly[i]! + after.overage[i]! + after.sms[i]!
+        yield `${csvField(sims.iccid[i]!)},${commPlanNames[sims.commPlan[i]!]},${planCodes[sims.currentPlan[i]!]},${planCodes[assignment[i]!]},${sims.usageMb[i]},${money(after.monthly[i]!)},${money(after.overage[i]!)},${money(after.sms[i]!)},${money(costBefore)},${money(costAfter)}`
+      }
+    })(),
+  )
+}
+
+/**
+ * Reads the `new_plan` of every SIM of `problem` from an assignment file.
+ * @throws SimoptError `INPUT_INVALID` for an unknown ICCID or plan, or a SIM the file leaves out.
+ */
+export async function readAssignmentFile(file: string, problem: Problem): Promise<Int32Array> {
+  const rowOf = new Map(problem.sims.iccid.map((iccid, row) => [iccid, row]))
+  const planOf = new Map(problem.plans.map((plan, index) => [plan.code, index]))
+  const assignment = new Int32Array(problem.sims.count).fill(-1)
+  await readCsv(file, { required: ['iccid', 'new_plan'] }, (row: CsvRow) => {
+    const iccid = row.parse('iccid', name)
+    const sim = rowOf.get(iccid)
+    if (sim === undefined) row.fail('iccid', `unknown ICCID ${iccid}`)
+    const plan = planOf.get(row.text('new_plan'))
+    if (plan === undefined) row.fail('new_plan', `unknown rate plan ${row.text('new_plan')}`)
+    assignment[sim] = plan
+  })
+  const missing = assignment.indexOf(-1)
+  if (missing >= 0) throw inputError({ file }, `has no row for ICCID ${problem.sims.iccid[missing]}`)
+  return assignment
+}

@@ -1,0 +1,7 @@
+export { readAssignmentFile, writeAssignmentFile, ASSIGNMENT_COLUMNS } from './assignment-file.js'
+export { writeOutputs, type PendingOutput } from './atomic-output.js'
+export { csvField, writeCsv, writeCsvLines, type CsvValue } from './csv-writer.js'
+export { readCsv, CsvRow, type CsvColumns } from './csv-reader.js'
+export { describeLocation, inputError, type FileLocation } from './input-error.js'
+export { readProblemFiles, writeProblemFiles, type ProblemFiles } from './problem-files.js'
+export { summarize, writeSummaryFile, type RunSummary } from './summary-file.js'

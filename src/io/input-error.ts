@@ -1,0 +1,23 @@
+import path from 'node:path'
+import { SimoptError } from '../domain/index.js'
+
+/** Where in a user's file something is wrong. Lines and columns count from 1, the header being line 1. */
+export interface FileLocation {
+  readonly file: string
+  readonly line?: number
+  readonly column?: number
+  readonly columnName?: string
+}
+
+/** The one way to report bad input in a file: `sims.csv, line 12, column 2 (usage_mb): must not be negative`. */
+export function inputError(location: FileLocation, message: string): SimoptError {
+  return new SimoptError('INPUT_INVALID', `${describeLocation(location)}: ${message}`)
+}
+
+export function describeLocation({ file, line, column, columnName }: FileLocation): string {
+  const parts = [path.basename(file)]
+  if (line !== undefined) parts.push(`line ${line}`)
+  if (column !== undefined) parts.push(`column ${column}${columnName ? ` (${columnName})` : ''}`)
+  else if (columnName) parts.push(`column ${columnName}`)
+  return parts.join(', ')
+}

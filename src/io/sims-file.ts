@@ -1,0 +1,96 @@
+/** `sims.csv`: `iccid,usage_mb,sms,comm_plan,current_plan[,days_active][,auto_change]`, streamed. */
+import { SimTableBuilder, allowedPlanMatrix, type CommPlan, type RatePlan, type SimTable } from '../domain/index.js'
+import { booleanText, iccid, nonNegativeNumber, wholeCount } from './csv-fields.js'
+import { readCsv, type CsvRow } from './csv-reader.js'
+import { inputError } from './input-error.js'
+
+export const SIM_COLUMNS = {
+  required: ['iccid', 'usage_mb', 'sms', 'comm_plan', 'current_plan'],
+  optional: ['days_active', 'auto_change'],
+} as const
+
+export interface SimsFileContext {
+  readonly plans: readonly RatePlan[]
+  readonly commPlans: readonly CommPlan[]
+  readonly periodDays: number
+}
+
+export async function readSimsFile(file: string, context: SimsFileContext): Promise<SimTable> {
+  const { plans, commPlans, periodDays } = context
+  const planIndexByCode = new Map(plans.map((plan, index) => [plan.code, index]))
+  const commPlanIndexByName = new Map(commPlans.map((commPlan, index) => [commPlan.name, index]))
+  const allowed = allowedPlanMatrix(commPlans, plans.length)
+  const lines: number[] = []
+  const sims = new SimTableBuilder(64 * 1024)
+
+  const { header } = await readCsv(file, SIM_COLUMNS, (row: CsvRow) => {
+    const id = row.parse('iccid', iccid)
+    const commPlanName = row.text('comm_plan')
+    if (commPlanName === '') row.fail('comm_plan', 'is empty')
+    const commPlan = commPlanIndexByName.get(commPlanName)
+    if (commPlan === undefined) row.fail('comm_plan', `unknown communication plan ${commPlanName}; it is not in the communication plans file`)
+    if (commPlans[commPlan]!.allowedPlans.length === 0) {
+      row.fail('comm_plan', `communication plan ${commPlanName} allows no rate plan, so this SIM cannot be priced`)
+    }
+
+    const planCode = row.text('current_plan')
+    if (planCode === '') row.fail('current_plan', 'is empty')
+    const currentPlan = planIndexByCode.get(planCode)
+    if (currentPlan === undefined) row.fail('current_plan', `unknown rate plan ${planCode}; it is not in the plans file`)
+    if (!allowed[commPlan * plans.length + currentPlan]) {
+      row.fail('current_plan', `rate plan ${planCode} is not allowed by communication plan ${commPlanName}`)
+    }
+
+    const daysActive = row.parseOptional('days_active', wholeCount, periodDays)
+    if (daysActive > periodDays) row.fail('days_active', `must be at most the period of ${periodDays} days, got ${daysActive}`)
+
+    sims.add({
+      iccid: id,
+      usageMb: row.parse('usage_mb', nonNegativeNumber),
+      sms: row.parse('sms', wholeCount),
+      commPlan,
+      currentPlan,
+      daysActive,
+      autoChange: row.parseOptional('auto_change', booleanText, true),
+    })
+    lines.push(row.line)
+  })
+  if (sims.count === 0) throw inputError({ file }, 'has no SIMs')
+  const table = sims.build()
+  const duplicate = firstDuplicate(table.iccid)
+  if (duplicate !== undefined) {
+    const [first, second] = duplicate
+    throw inputError(
+      { file, line: lines[second], column: header.get('iccid')! + 1, columnName: 'iccid' },
+      `ICCID ${table.iccid[second]} is already listed on line ${lines[first]}`,
+    )
+  }
+  return table
+}
+
+/**
+ * The earliest row repeating an earlier row's value, with that earlier row. An open-addressing table of
+ * row numbers keyed by a string hash: a Map of a million ICCIDs took a second and much garbage.
+ */
+export function firstDuplicate(values: readonly string[]): [first: number, second: number] | undefined {
+  const size = 2 ** Math.ceil(Math.log2(values.length * 2 + 2))
+  const mask = size - 1
+  const table = new Int32Array(size).fill(-1)
+  for (let row = 0; row < values.length; row++) {
+    const value = values[row]!
+    let slot = hashString(value) & mask
+    for (let other = table[slot]!; other !== -1; other = table[slot]!) {
+      if (values[other] === value) return [other, row]
+      slot = (slot + 1) & mask
+    }
+    table[slot] = row
+  }
+  return undefined
+}
+
+/** FNV-1a over UTF-16 code units. */
+function hashString(value: string): number {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < value.length; i++) hash = Math.imul(hash ^ value.charCodeAt(i), 0x01000193)
+  return hash >>> 0
+}

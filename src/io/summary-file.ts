@@ -1,0 +1,52 @@
+import { writeFile } from 'node:fs/promises'
+import type { Problem } from '../domain/index.js'
+import type { OptimizationResult } from '../optimizer/index.js'
+
+/** `summary.json`: the figures of one optimization. Money unrounded, in the account's currency. */
+export interface RunSummary {
+  readonly strategy: string
+  readonly sims: number
+  readonly plans: number
+  /** SIMs whose new plan differs from their current one. */
+  readonly changes: number
+  readonly costBefore: number
+  readonly costAfter: number
+  readonly savings: number
+  /** Savings as a percentage of the cost before. */
+  readonly savingsPct: number
+  /** Proven lower bound on any assignment's cost; null when the strategy does not certify one. */
+  readonly lowerBound: number | null
+  /** `(costAfter - lowerBound) / costAfter` in percent; null without a bound. */
+  readonly gapPct: number | null
+  /** Cost of the old system's method (`seed` strategy) on the same input. */
+  readonly baselineCost: number
+  /** Seconds the strategy took. */
+  readonly seconds: number
+}
+
+export function summarize(problem: Problem, result: OptimizationResult): RunSummary {
+  let changes = 0
+  for (let i = 0; i < problem.sims.count; i++) if (result.assignment[i] !== problem.sims.currentPlan[i]) changes++
+  const costBefore = result.before.total
+  const costAfter = result.priced.total
+  const savings = costBefore - costAfter
+  const lowerBound = result.lowerBound ?? null
+  return {
+    strategy: result.strategy,
+    sims: problem.sims.count,
+    plans: problem.plans.length,
+    changes,
+    costBefore,
+    costAfter,
+    savings,
+    savingsPct: costBefore > 0 ? (savings / costBefore) * 100 : 0,
+    lowerBound,
+    gapPct: lowerBound === null ? null : costAfter > 0 ? ((costAfter - lowerBound) / costAfter) * 100 : 0,
+    baselineCost: result.baselineCost,
+    seconds: result.seconds,
+  }
+}
+
+export async function writeSummaryFile(file: string, summary: RunSummary): Promise<void> {
+  await writeFile(file, `${JSON.stringify(summary, null, 2)}\n`)
+}

@@ -1,0 +1,213 @@
+/**
+ * The old system's method, kept as a named baseline (`--strategy seed`) so every report can say how much
+ * better the main optimizer does.
+ *
+ * For each comm group (communication plans allowing the same rate plans) it tries every plan ordering
+ * among the plans sorted by included MB, their reverse and the rotations of both, with SIMs taken
+ * {largest usage first, smallest usage first} x {all together, one communication plan at a time}. A fill
+ * walks the ordering once: a SIM goes on the current plan while that plan's SIMs average no more than the
+ * plan's break-even usage (where the next larger plan becomes cheaper), else the fill moves on; the last
+ * plan takes the rest. Every candidate is priced with the cost model, together with the rest of the fleet,
+ * and the cheapest is kept; the current assignment is always a candidate.
+ */
+import {
+  allowanceMb,
+  currentAssignment,
+  monthlyCharge,
+  priceAssignment,
+  prorationFactor,
+  smsCharge,
+  unpooledOverageCharge,
+  type Problem,
+  type RatePlan,
+} from '../domain/index.js'
+import { commGroups, type CommGroup } from './comm-groups.js'
+import { poolLedger, poolsCharge, type PoolLedger } from './pool-ledger.js'
+
+export function seedStrategy(problem: Problem): Int32Array {
+  const current = currentAssignment(problem)
+  const assignment = current.slice()
+  const ledger = poolLedger(problem, assignment)
+  for (const group of commGroups(problem)) improveGroup(problem, group, assignment, ledger)
+  // Each step kept the cheapest candidate, so this only guards against float noise in partial sums.
+  return priceAssignment(problem, assignment).total <= priceAssignment(problem, current).total ? assignment : current
+}
+
+function improveGroup(problem: Problem, group: CommGroup, assignment: Int32Array, ledger: PoolLedger): void {
+  const { plans, poolOfPlan, sims, billing } = problem
+  const n = group.sims.length
+  const usage = new Float64Array(n)
+  const factor = new Float64Array(n)
+  const smsCount = new Float64Array(n)
+  for (let j = 0; j < n; j++) {
+    const i = group.sims[j]!
+    usage[j] = sims.usageMb[i]!
+    factor[j] = prorationFactor(sims.daysActive[i]!, billing)
+    smsCount[j] = sims.sms[i]!
+  }
+
+  const { othersUsage, othersAllowance } = ledgerWithout(problem, group, assignment, ledger)
+  const touchedPools = [...new Set(group.plans.map((plan) => poolOfPlan[plan]!).filter((pool) => pool >= 0))]
+  const candidateUsage = new Float64Array(othersUsage.length)
+  const candidateAllowance = new Float64Array(othersAllowance.length)
+
+  /** Cost of the group's SIMs on `target` plus the charges of the pools they touch. */
+  const priceGroup = (target: Int32Array): number => {
+    candidateUsage.set(othersUsage)
+    candidateAllowance.set(othersAllowance)
+    let cost = 0
+    for (let j = 0; j < n; j++) {
+      const planIndex = target[j]!
+      const plan = plans[planIndex]!
+      const pool = poolOfPlan[planIndex]!
+      cost += monthlyCharge(plan, factor[j]!) + smsCharge(plan, smsCount[j]!)
+      if (pool < 0) cost += unpooledOverageCharge(plan, usage[j]!, factor[j]!)
+      else {
+        candidateUsage[pool]! += usage[j]!
+        candidateAllowance[pool]! += allowanceMb(plan, factor[j]!)
+      }
+    }
+    return cost + poolsCharge(problem, touchedPools, candidateUsage, candidateAllowance)
+  }
+
+  const best = new Int32Array(n)
+  for (let j = 0; j < n; j++) best[j] = assignment[group.sims[j]!]!
+  let bestCost = priceGroup(best)
+
+  const sortedPlans = [...group.plans].sort(
+    (a, b) => plans[a]!.includedMb - plans[b]!.includedMb || plans[a]!.monthlyRate - plans[b]!.monthlyRate || a - b,
+  )
+  const breakEven = breakEvenUsages(plans, sortedPlans)
+  const candidate = new Int32Array(n)
+  for (const simOrder of simOrders(problem, group, usage)) {
+    for (const planOrder of planOrderings(sortedPlans)) {
+      fill(plans, planOrder, breakEven, simOrder, usage, candidate)
+      const cost = priceGroup(candidate)
+      if (cost < bestCost) {
+        bestCost = cost
+        best.set(candidate)
+      }
+    }
+  }
+
+  for (let j = 0; j < n; j++) assignment[group.sims[j]!] = best[j]!
+  priceGroup(best)
+  ledger.usage.set(candidateUsage)
+  ledger.allowance.set(candidateAllowance)
+}
+
+/** Pool totals of everyone but the group's SIMs, summed afresh so no float error accumulates. */
+function ledgerWithout(problem: Problem, group: CommGroup, assignment: Int32Array, ledger: PoolLedger) {
+  const inGroup = new Uint8Array(problem.sims.count)
+  for (const i of group.sims) inGroup[i] = 1
+  const othersUsage = new Float64Array(ledger.usage.length)
+  const othersAllowance = new Float64Array(ledger.allowance.length)
+  for (let i = 0; i < problem.sims.count; i++) {
+    if (inGroup[i]) continue
+    const plan = assignment[i]!
+    const pool = problem.poolOfPlan[plan]!
+    if (pool < 0) continue
+    othersUsage[pool]! += problem.sims.usageMb[i]!
+    othersAllowance[pool]! += allowanceMb(problem.plans[plan]!, prorationFactor(problem.sims.daysActive[i]!, problem.billing))
+  }
+  return { othersUsage, othersAllowance }
+}
+
+interface SimOrder {
+  /** Positions in the group, in the order the fill takes them. */
+  readonly order: Int32Array
+  /** Where each fill restarts from the first plan of the ordering (one segment, or one per comm plan). */
+  readonly segmentStarts: readonly number[]
+}
+
+/** {smallest first, largest first} x {no grouping, grouped by communication plan}. */
+function simOrders(problem: Problem, group: CommGroup, usage: Float64Array): SimOrder[] {
+  const n = usage.length
+  const ascending = Int32Array.from({ length: n }, (_, j) => j).sort((a, b) => usage[a]! - usage[b]! || a - b)
+  const descending = ascending.slice().reverse()
+  const byCommPlan = (order: Int32Array): SimOrder => {
+    const grouped = new Int32Array(n)
+    const segmentStarts: number[] = []
+    let next = 0
+    for (const commPlan of group.commPlans) {
+      segmentStarts.push(next)
+      for (const j of order) if (problem.sims.commPlan[group.sims[j]!] === commPlan) grouped[next++] = j
+    }
+    return { order: grouped, segmentStarts }
+  }
+  const orders = [
+    { order: descending, segmentStarts: [0] },
+    { order: ascending, segmentStarts: [0] },
+  ]
+  return group.commPlans.length > 1 ? [...orders, byCommPlan(descending), byCommPlan(ascending)] : orders
+}
+
+/** The plans sorted by included MB, their reverse, and every rotation of both (duplicates dropped). */
+function planOrderings(sortedPlans: readonly number[]): number[][] {
+  const orderings = new Map<string, number[]>()
+  for (const base of [sortedPlans, [...sortedPlans].reverse()]) {
+    for (let shift = 0; shift < base.length; shift++) {
+      const rotation = [...base.slice(shift), ...base.slice(0, shift)]
+      orderings.set(rotation.join(','), rotation)
+    }
+  }
+  return [...orderings.values()]
+}
+
+/**
+ * For each plan, the usage above which the next larger plan (by included MB) is cheaper, with overage
+ * taken per MB. The largest plan takes any usage.
+ */
+function breakEvenUsages(plans: readonly RatePlan[], sortedPlans: readonly number[]): Float64Array {
+  const breakEven = new Float64Array(plans.length).fill(Infinity)
+  for (let position = 0; position + 1 < sortedPlans.length; position++) {
+    const small = plans[sortedPlans[position]!]!
+    const large = plans[sortedPlans[position + 1]!]!
+    const smallRate = small.overageBlockPrice / small.overageBlockMb
+    const largeRate = large.overageBlockPrice / large.overageBlockMb
+    let usage: number
+    if (small.monthlyRate >= large.monthlyRate) usage = small.includedMb
+    else {
+      usage = small.includedMb + (large.monthlyRate - small.monthlyRate) / smallRate
+      if (usage > large.includedMb) {
+        usage =
+          smallRate > largeRate
+            ? (large.monthlyRate - small.monthlyRate + smallRate * small.includedMb - largeRate * large.includedMb) / (smallRate - largeRate)
+            : Infinity
+      }
+    }
+    breakEven[sortedPlans[position]!] = usage
+  }
+  return breakEven
+}
+
+function fill(
+  plans: readonly RatePlan[],
+  planOrder: readonly number[],
+  breakEven: Float64Array,
+  simOrder: SimOrder,
+  usage: Float64Array,
+  target: Int32Array,
+): void {
+  const last = planOrder.length - 1
+  const sum = new Float64Array(planOrder.length)
+  const count = new Float64Array(planOrder.length)
+  const { order, segmentStarts } = simOrder
+  for (let segment = 0; segment < segmentStarts.length; segment++) {
+    const end = segment + 1 < segmentStarts.length ? segmentStarts[segment + 1]! : order.length
+    let k = 0
+    for (let t = segmentStarts[segment]!; t < end; t++) {
+      const j = order[t]!
+      const u = usage[j]!
+      while (k < last) {
+        const plan = planOrder[k]!
+        const limit = breakEven[plan]!
+        if (plans[plan]!.pooled ? (sum[k]! + u) / (count[k]! + 1) <= limit : u <= limit) break
+        k++
+      }
+      target[j] = planOrder[k]!
+      sum[k]! += u
+      count[k]! += 1
+    }
+  }
+}
