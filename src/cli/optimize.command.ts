@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { readProblemFiles, summarize, writeAssignmentFile, writeOutputs, writeSummaryFile, type RunSummary } from '../io/index.js'
 import { STRATEGIES, optimize, type StrategyName } from '../optimizer/index.js'
 import { formatCount, formatMoney, formatPercent, formatTable } from './format.js'
-import { parseOption, periodDaysOption } from './options.js'
+import { moneyOption, parseOption, periodDaysOption } from './options.js'
 
 interface OptimizeCommandOptions {
   plans: string
@@ -16,6 +16,7 @@ interface OptimizeCommandOptions {
   out: string
   summary: string
   strategy: StrategyName
+  minSavingPerChange?: string
 }
 
 export function optimizeCommand(): Command {
@@ -30,14 +31,17 @@ export function optimizeCommand(): Command {
     .option('--out <file>', 'where to write the assignment', 'assignment.csv')
     .option('--summary <file>', 'where to write the summary', 'summary.json')
     .addOption(new Option('--strategy <name>', 'optimization method').choices(STRATEGIES).default(STRATEGIES[0]))
+    .option('--min-saving-per-change <amount>', 'change a SIM\'s plan only if that change alone saves at least this much on the bill')
     .action(async (options: OptimizeCommandOptions) => {
       const periodDays = parseOption('--period-days', options.periodDays, periodDaysOption)
       const strategy = parseOption('--strategy', options.strategy, z.enum(STRATEGIES))
+      const minSavingPerChange =
+        options.minSavingPerChange === undefined ? undefined : parseOption('--min-saving-per-change', options.minSavingPerChange, moneyOption)
       const problem = await readProblemFiles(
         { plans: options.plans, commPlans: options.commPlans, sims: options.sims, pools: options.pools },
         { periodDays, prorate: options.prorate },
       )
-      const result = await optimize(problem, { strategy })
+      const result = await optimize(problem, { strategy, minSavingPerChange })
       const summary = summarize(problem, result)
       await writeOutputs([
         { path: options.out, write: (file) => writeAssignmentFile(file, problem, result.assignment, result.before, result.priced) },

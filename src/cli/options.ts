@@ -19,3 +19,9 @@ export function wholeNumberOption(min: number, max: number, unit = '') {
 }
 
 export const periodDaysOption = wholeNumberOption(1, 366, 'days')
+
+/** An amount of money, 0 or more. */
+export const moneyOption = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, { error: (issue) => `must be an amount of money such as 0.50, got ${JSON.stringify(issue.input)}` })
+  .transform(Number)

@@ -1,0 +1,301 @@
+/**
+ * Improves an assignment with the exact cost model: block ceilings, pools with room to spare, every SIM.
+ *
+ * - Single moves: every SIM tries each allowed plan and takes the best that lowers the bill.
+ * - Pool repair: a pool just over a block boundary pays for a whole block it barely uses, and no single
+ *   move may save it (each moves a few MB of a 1 GB block). The repair looks at the whole pool: it ranks
+ *   every move that lowers the pool's excess by its cost per MB, takes the cheapest run of them that
+ *   frees one or more whole blocks, and keeps the batch if the bill went down.
+ *
+ * With a change penalty (the minimum saving per change), a move away from a SIM's current plan must pay it.
+ */
+import { overageBlocks } from '../domain/index.js'
+import type { Component } from './component.js'
+import { ComponentLedger, poolCharge, simAllowance, simCharge } from './component-costs.js'
+import { improvePoolExactly } from './pool-knapsack.js'
+
+export interface LocalSearchOptions {
+  /** Cost of changing a SIM's plan, in money (0: changes are free). */
+  readonly changePenalty?: number
+  /** The dual prices per pool (per MB), which let a pool's search weigh its effect on the other pools. */
+  readonly prices?: Float64Array
+}
+
+/** Improvements smaller than this (in money) are float noise, not worth a change. */
+const IMPROVEMENT = 1e-9
+
+export class LocalSearch {
+  readonly ledger: ComponentLedger
+  readonly #penalty: number
+  readonly #prices: Float64Array | undefined
+  /** SIMs with a choice to make: movable and allowed more than one plan. */
+  readonly #candidates: Int32Array
+  /** SIMs not on their current plan. */
+  #changes = 0
+  /** Moves made so far (undone ones included), to tell whether anything changed. */
+  #moves = 0
+
+  constructor(
+    readonly component: Component,
+    choice: Int32Array,
+    options: LocalSearchOptions = {},
+  ) {
+    this.ledger = new ComponentLedger(component, choice)
+    this.#penalty = options.changePenalty ?? 0
+    this.#prices = options.prices
+    const candidates: number[] = []
+    for (let s = 0; s < choice.length; s++) {
+      const set = component.optionSet[s]!
+      if (!component.locked[s] && component.optionStart[set + 1]! - component.optionStart[set]! > 1) candidates.push(s)
+    }
+    this.#candidates = Int32Array.from(candidates)
+    for (let s = 0; s < choice.length; s++) if (choice[s] !== component.current[s]) this.#changes++
+  }
+
+  get choice(): Int32Array {
+    return this.ledger.choice
+  }
+
+  /** The objective searched: the bill plus the penalty of every change. */
+  objective(): number {
+    return this.ledger.total() + this.#changes * this.#penalty
+  }
+
+  move(s: number, q: number): void {
+    const now = this.component.current[s]!
+    this.#changes += (q !== now ? 1 : 0) - (this.ledger.choice[s] !== now ? 1 : 0)
+    this.#moves++
+    this.ledger.move(s, q)
+  }
+
+  /**
+   * Puts back on its current plan every changed SIM whose change alone saves less than `saving` on the
+   * bill, until every change that remains pays at least that much.
+   */
+  keepChangesSaving(saving: number): number {
+    const { component, ledger } = this
+    let reverted = 0
+    for (let again = true; again; ) {
+      again = false
+      for (const s of this.#candidates) {
+        const now = component.current[s]!
+        if (ledger.choice[s] === now || ledger.moveDelta(s, now) >= saving) continue
+        this.move(s, now)
+        reverted++
+        again = true
+      }
+    }
+    ledger.recompute()
+    return reverted
+  }
+
+  /**
+   * Sweeps and repairs until they find nothing, then searches each pool's combinations exactly, again
+   * while that finds something. Then, with dual prices, tries rebuilding each pool at those prices (its
+   * effect on other pools priced, not exact) followed by the exact search, and keeps the result only
+   * if the bill went down: moves that pay off only together across pools.
+   */
+  run(maxRounds = 30): void {
+    this.#improveExactly(maxRounds)
+    if (this.#prices === undefined) return
+    for (let cycle = 0; cycle < 3; cycle++) {
+      const before = this.objective()
+      const snapshot = this.ledger.choice.slice()
+      let moved = 0
+      for (let k = 0; k < this.component.poolIndex.length; k++) moved += improvePoolExactly(this, k, { price: this.#prices[k], priced: true })
+      if (moved === 0) break
+      this.ledger.recompute()
+      this.#improveExactly(maxRounds)
+      if (this.objective() < before - IMPROVEMENT) continue
+      this.restore(snapshot)
+      break
+    }
+  }
+
+  #improveExactly(maxRounds: number): void {
+    const pools = this.component.poolIndex.length
+    // Moves made when each pool's search last found nothing: no need to search it again before others.
+    const searchedAt = new Float64Array(pools).fill(-1)
+    for (let round = 0; round < maxRounds; round++) {
+      let moved = this.sweep() + this.repairPools()
+      this.ledger.recompute()
+      if (moved > 0) continue
+      for (let k = 0; k < pools; k++) {
+        if (searchedAt[k] === this.#moves) continue
+        const found = improvePoolExactly(this, k, { price: this.#prices?.[k] })
+        this.ledger.recompute()
+        moved += found
+        if (found === 0) searchedAt[k] = this.#moves
+      }
+      if (moved === 0) break
+    }
+  }
+
+  /** Puts every SIM back on the plan `snapshot` gives it. */
+  restore(snapshot: Int32Array): void {
+    for (let s = 0; s < snapshot.length; s++) if (this.ledger.choice[s] !== snapshot[s]) this.move(s, snapshot[s]!)
+    this.ledger.recompute()
+  }
+
+  /** Change in the objective if SIM `s` moved to plan `q`. */
+  delta(s: number, q: number): number {
+    return this.ledger.moveDelta(s, q) + this.#penaltyChange(s, q)
+  }
+
+  /** A move's cost with every pool but `k` charged at its dual price instead of its staircase. */
+  #pricedDelta(s: number, q: number, k: number): number {
+    const { component } = this
+    const p = this.ledger.choice[s]!
+    let cost = simCharge(component, s, q) - simCharge(component, s, p) + this.#penaltyChange(s, q)
+    const from = component.poolOfPlan[p]!
+    const to = component.poolOfPlan[q]!
+    const usage = component.usageMb[s]!
+    if (from >= 0 && from !== k) cost -= this.#prices![from]! * (usage - simAllowance(component, s, p))
+    if (to >= 0 && to !== k) cost += this.#prices![to]! * (usage - simAllowance(component, s, q))
+    return cost
+  }
+
+  #penaltyChange(s: number, q: number): number {
+    if (this.#penalty === 0) return 0
+    const now = this.component.current[s]!
+    return ((q !== now ? 1 : 0) - (this.ledger.choice[s] !== now ? 1 : 0)) * this.#penalty
+  }
+
+  /** One pass of best single moves over every SIM; returns how many moved. */
+  sweep(): number {
+    const { component, ledger } = this
+    let moved = 0
+    for (const s of this.#candidates) {
+      const set = component.optionSet[s]!
+      let bestPlan = -1
+      let bestDelta = -IMPROVEMENT
+      for (let o = component.optionStart[set]!; o < component.optionStart[set + 1]!; o++) {
+        const q = component.options[o]!
+        if (q === ledger.choice[s]) continue
+        const delta = this.delta(s, q)
+        if (delta < bestDelta) {
+          bestDelta = delta
+          bestPlan = q
+        }
+      }
+      if (bestPlan >= 0) {
+        this.move(s, bestPlan)
+        moved++
+      }
+    }
+    return moved
+  }
+
+  /** Tries to free whole blocks in every pool that pays overage; returns how many SIMs moved. */
+  repairPools(): number {
+    let moved = 0
+    for (let k = 0; k < this.component.poolIndex.length; k++) moved += this.repairPool(k)
+    return moved
+  }
+
+  /**
+   * For every SIM that is in pool `k` or may join it: each other plan that changes the pool's excess, with
+   * that change (MB) and the move's exact effect on the objective apart from pool `k`'s own charge.
+   */
+  poolMoves(k: number, priced = false): PoolMoves[] {
+    const { component, ledger } = this
+    const usageNow = ledger.poolUsage[k]!
+    const allowanceNow = ledger.poolAllowance[k]!
+    const chargeNow = ledger.poolCharge(k)
+    const result: PoolMoves[] = []
+    for (const s of this.#candidates) {
+      const p = ledger.choice[s]!
+      const set = component.optionSet[s]!
+      const fromPool = component.poolOfPlan[p] === k
+      let options: PoolMove[] | undefined
+      for (let o = component.optionStart[set]!; o < component.optionStart[set + 1]!; o++) {
+        const q = component.options[o]!
+        const toPool = component.poolOfPlan[q] === k
+        if (q === p || (!fromPool && !toPool)) continue
+        const usage = component.usageMb[s]!
+        const inPoolUsage = usageNow - (fromPool ? usage : 0) + (toPool ? usage : 0)
+        const inPoolAllowance = allowanceNow - (fromPool ? simAllowance(component, s, p) : 0) + (toPool ? simAllowance(component, s, q) : 0)
+        const mb = inPoolUsage - inPoolAllowance - (usageNow - allowanceNow)
+        const cost = priced ? this.#pricedDelta(s, q, k) : this.delta(s, q) - (poolCharge(component, k, inPoolUsage, inPoolAllowance) - chargeNow)
+        ;(options ??= []).push({ q, mb, cost })
+      }
+      if (options !== undefined) result.push({ s, options })
+    }
+    return result
+  }
+
+  /**
+   * Frees whole blocks of pool `k`: ranks, per SIM, the cheapest way per MB to lower the pool's excess,
+   * and takes the cheapest run of them that frees one or more whole blocks, if the bill goes down.
+   * Scales to any number of SIMs; {@link improvePoolExactly} searches combinations more thoroughly.
+   */
+  repairPool(k: number): number {
+    const { component, ledger } = this
+    const blockMb = component.poolBlockMb[k]!
+    const excess = ledger.poolUsage[k]! - ledger.poolAllowance[k]!
+    const blocks = overageBlocks(excess, blockMb)
+    if (blocks === 0) return 0
+    // Freeing the last block means bringing the excess down to the boundary below it.
+    const toFirstBoundary = excess - (blocks - 1) * blockMb
+
+    const movers: { s: number; q: number; mb: number; cost: number }[] = []
+    for (const { s, options } of this.poolMoves(k)) {
+      let best: PoolMove | undefined
+      for (const option of options) {
+        if (option.mb >= 0) continue
+        if (best === undefined || option.cost * -best.mb < best.cost * -option.mb) best = option
+      }
+      if (best !== undefined) movers.push({ s, q: best.q, mb: -best.mb, cost: best.cost })
+    }
+    movers.sort((a, b) => a.cost * b.mb - b.cost * a.mb || a.s - b.s)
+
+    // The cheapest run of movers that frees whole blocks, counted in blocks saved less cost.
+    const blockPrice = component.poolBlockPrice[k]!
+    let freed = 0
+    let spent = 0
+    let bestGain = IMPROVEMENT
+    let bestLength = 0
+    let target = toFirstBoundary
+    let saved = 1
+    for (let m = 0; m < movers.length && saved <= blocks; m++) {
+      freed += movers[m]!.mb
+      spent += movers[m]!.cost
+      while (saved <= blocks && freed >= target) {
+        if (saved * blockPrice - spent > bestGain) {
+          bestGain = saved * blockPrice - spent
+          bestLength = m + 1
+        }
+        saved++
+        target += blockMb
+      }
+    }
+    if (bestLength === 0) return 0
+    return this.tryMoves(movers.slice(0, bestLength).map(({ s, q }) => [s, q]))
+  }
+
+  /** Applies the moves; keeps them if the objective went down, else undoes them. Returns moves kept. */
+  tryMoves(moves: readonly (readonly [s: number, q: number])[]): number {
+    const before = this.objective()
+    const undo: [number, number][] = []
+    for (const [s, q] of moves) {
+      undo.push([s, this.ledger.choice[s]!])
+      this.move(s, q)
+    }
+    if (this.objective() < before - IMPROVEMENT) return moves.length
+    for (const [s, p] of undo.reverse()) this.move(s, p)
+    return 0
+  }
+}
+
+export interface PoolMove {
+  readonly q: number
+  /** Change of the pool's usage minus allowance, MB. */
+  readonly mb: number
+  /** Change of the objective apart from the pool's own charge. */
+  readonly cost: number
+}
+
+export interface PoolMoves {
+  readonly s: number
+  readonly options: readonly PoolMove[]
+}

@@ -1,0 +1,50 @@
+/**
+ * Solves independent components in parallel on worker threads (one per core, largest components first),
+ * or inline when there is only one or parallelism is off. The answer does not depend on where a component
+ * was solved.
+ */
+import { availableParallelism } from 'node:os'
+import { Worker } from 'node:worker_threads'
+import type { Component } from './component.js'
+import type { ComponentTask } from './component-worker.js'
+import { solveComponent, type ComponentOptions, type ComponentSolution } from './solve-component.js'
+
+export interface ParallelOptions extends ComponentOptions {
+  /** Worker threads to use; 0 solves everything on the calling thread. Default: one per core. */
+  readonly workers?: number
+}
+
+export async function solveComponents(components: readonly Component[], options: ParallelOptions = {}): Promise<ComponentSolution[]> {
+  const { workers: requested, ...componentOptions } = options
+  const threads = Math.min(requested ?? availableParallelism(), components.length)
+  if (threads <= 1) return components.map((component) => solveComponent(component, componentOptions))
+
+  const solutions: ComponentSolution[] = new Array(components.length)
+  let next = 0
+  const pool = Array.from({ length: threads }, () => new Worker(new URL('./component-worker.js', import.meta.url)))
+  try {
+    await Promise.all(
+      pool.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const sendNext = (): void => {
+              if (next >= components.length) return resolve()
+              const id = next++
+              const task: ComponentTask = { id, component: components[id]!, options: componentOptions }
+              worker.postMessage(task)
+            }
+            worker.on('message', ({ id, solution }: { id: number; solution: ComponentSolution }) => {
+              solutions[id] = solution
+              sendNext()
+            })
+            worker.on('error', reject)
+            worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`optimizer worker stopped with exit code ${code}`))))
+            sendNext()
+          }),
+      ),
+    )
+  } finally {
+    await Promise.all(pool.map((worker) => worker.terminate()))
+  }
+  return solutions
+}
