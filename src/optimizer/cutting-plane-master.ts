@@ -1,16 +1,18 @@
 /**
- * The master problem of the dual ascent, kept warm between iterations:
+ * The master problem of the dual ascent, kept warm between iterations. The dual is a sum of parts (SIMs
+ * grouped by usage), each with its own cuts, which models it far better per evaluation than one cut for
+ * the sum:
  *
- *   maximize θ  subject to  θ ≤ b_j + G_j·μ  for every cut j,   lower ≤ μ ≤ upper.
+ *   maximize Σ_g θ_g  subject to  θ_g ≤ b_j + G_j·μ  for every cut j of part g,   lower ≤ μ ≤ upper.
  *
- * It is solved through its LP dual, a convex combination of cuts:
+ * It is solved through its LP dual, a convex combination of each part's cuts:
  *
  *   minimize Σ b_j·α_j + Σ upper_k·β_k − Σ lower_k·γ_k
- *   subject to Σ α_j = 1,  −Σ G_jk·α_j + β_k − γ_k = 0 for every k,  α, β, γ ≥ 0
+ *   subject to Σ_{j of g} α_j = 1 for every part g,  −Σ G_jk·α_j + β_k − γ_k = 0 for every k,  α, β, γ ≥ 0
  *
  * whose constraints never change: a new cut is a new column and a new box only new costs, so the last
  * basis stays feasible and a few primal simplex pivots restore optimality. θ and μ are the simplex
- * multipliers. The basis has one row per price plus one, so a dense inverse is small.
+ * multipliers. The basis has one row per part and per price, so a dense inverse is small.
  */
 
 const EPSILON = 1e-10
@@ -21,21 +23,22 @@ interface Column {
   /** Column of the constraint matrix, length m. */
   readonly entries: Float64Array
   cost: number
-  /** For a cut column: the cut's scale, so its α can be read back; 0 for box columns. */
   readonly kind: 'cut' | 'upper' | 'lower'
-  readonly price: number
+  /** For a box column: its price; for a cut: its part. */
+  readonly index: number
   /** Caller's handle for a cut. */
   readonly cut?: number
 }
 
 export interface MasterSolution {
-  /** Optimal θ (relative to the `base` the cuts were given with). */
+  /** Optimal Σ θ_g (relative to the offsets the cuts were given with). */
   readonly theta: number
   readonly mu: Float64Array
 }
 
 export class CuttingPlaneMaster {
   readonly #prices: number
+  readonly #parts: number
   readonly #rows: number
   readonly #columns: Column[] = []
   #basis: number[] = []
@@ -45,18 +48,19 @@ export class CuttingPlaneMaster {
   #lower: Float64Array
   #upper: Float64Array
 
-  constructor(prices: number, lower: Float64Array, upper: Float64Array) {
+  constructor(parts: number, prices: number, lower: Float64Array, upper: Float64Array) {
+    this.#parts = parts
     this.#prices = prices
-    this.#rows = prices + 1
+    this.#rows = parts + prices
     this.#lower = lower.slice()
     this.#upper = upper.slice()
     for (let k = 0; k < prices; k++) {
       const up = new Float64Array(this.#rows)
-      up[k + 1] = 1
-      this.#columns.push({ entries: up, cost: this.#upper[k]!, kind: 'upper', price: k })
+      up[parts + k] = 1
+      this.#columns.push({ entries: up, cost: this.#upper[k]!, kind: 'upper', index: k })
       const down = new Float64Array(this.#rows)
-      down[k + 1] = -1
-      this.#columns.push({ entries: down, cost: -this.#lower[k]!, kind: 'lower', price: k })
+      down[parts + k] = -1
+      this.#columns.push({ entries: down, cost: -this.#lower[k]!, kind: 'lower', index: k })
     }
   }
 
@@ -64,15 +68,17 @@ export class CuttingPlaneMaster {
     return this.#columns.length - 2 * this.#prices
   }
 
-  /** Adds the cut θ ≤ offset + slope·μ; `handle` identifies it for {@link removeCuts}. */
-  addCut(offset: number, slope: Float64Array, handle: number): void {
+  /**
+   * Adds the cut θ_part ≤ offset + slope·μ; `handle` identifies it for {@link removeCuts}. The first cut of
+   * every part must be added before the first {@link solve}.
+   */
+  addCut(part: number, offset: number, slope: Float64Array, handle: number): void {
     let scale = 1
     for (let k = 0; k < this.#prices; k++) scale = Math.max(scale, Math.abs(slope[k]!))
     const entries = new Float64Array(this.#rows)
-    entries[0] = 1 / scale
-    for (let k = 0; k < this.#prices; k++) entries[k + 1] = -slope[k]! / scale
-    this.#columns.push({ entries, cost: offset / scale, kind: 'cut', price: -1, cut: handle })
-    if (this.#basis.length === 0) this.#initialBasis()
+    entries[part] = 1 / scale
+    for (let k = 0; k < this.#prices; k++) entries[this.#parts + k] = -slope[k]! / scale
+    this.#columns.push({ entries, cost: offset / scale, kind: 'cut', index: part, cut: handle })
   }
 
   /** Moves the box; the basis stays feasible, only costs change. */
@@ -80,8 +86,8 @@ export class CuttingPlaneMaster {
     this.#lower = lower.slice()
     this.#upper = upper.slice()
     for (const column of this.#columns) {
-      if (column.kind === 'upper') column.cost = this.#upper[column.price]!
-      else if (column.kind === 'lower') column.cost = -this.#lower[column.price]!
+      if (column.kind === 'upper') column.cost = this.#upper[column.index]!
+      else if (column.kind === 'lower') column.cost = -this.#lower[column.index]!
     }
   }
 
@@ -94,11 +100,13 @@ export class CuttingPlaneMaster {
    * The cuts in the last optimal basis with their weights α (which sum to one): the convex combination
    * of cuts, hence of the assignments that made them, that the master's optimum rests on.
    */
-  basicCutWeights(): { handle: number; weight: number }[] {
+  basicCutWeights(): { handle: number; part: number; weight: number }[] {
     return this.#basis.flatMap((index, row) => {
       const column = this.#columns[index]!
       // The column was divided by its scale, so the variable is α·scale.
-      return column.kind === 'cut' && this.#values[row]! > 0 ? [{ handle: column.cut!, weight: this.#values[row]! * column.entries[0]! }] : []
+      return column.kind === 'cut' && this.#values[row]! > 0
+        ? [{ handle: column.cut!, part: column.index, weight: this.#values[row]! * column.entries[column.index]! }]
+        : []
     })
   }
 
@@ -112,6 +120,7 @@ export class CuttingPlaneMaster {
   }
 
   solve(maxPivots = 10_000): MasterSolution | undefined {
+    if (this.#basis.length === 0) this.#initialBasis()
     const m = this.#rows
     let degenerate = 0
     for (let pivot = 0; pivot < maxPivots; pivot++) {
@@ -134,7 +143,11 @@ export class CuttingPlaneMaster {
           best = scaled
         }
       }
-      if (entering < 0) return { theta: multipliers[0]!, mu: multipliers.slice(1) }
+      if (entering < 0) {
+        let theta = 0
+        for (let g = 0; g < this.#parts; g++) theta += multipliers[g]!
+        return { theta, mu: multipliers.slice(this.#parts) }
+      }
       const direction = this.#times(this.#columns[entering]!.entries)
       let leaving = -1
       let ratio = Infinity
@@ -154,14 +167,17 @@ export class CuttingPlaneMaster {
   }
 
   #initialBasis(): void {
-    // The first cut alone, with each price's row balanced by its upper or lower box column.
-    const first = this.#columns.length - 1
-    const cut = this.#columns[first]!
-    const basis = [first]
-    for (let k = 0; k < this.#prices; k++) {
-      const needed = -cut.entries[k + 1]! // β_k − γ_k must equal G_k / scale
-      basis.push(2 * k + (needed >= 0 ? 0 : 1))
+    // Each part's first cut at weight one, each price's row balanced by its upper or lower box column.
+    const basis: number[] = []
+    const balance = new Float64Array(this.#prices)
+    for (let g = 0; g < this.#parts; g++) {
+      const index = this.#columns.findIndex((column) => column.kind === 'cut' && column.index === g)
+      if (index < 0) throw new Error(`cutting-plane master: part ${g} has no cut`)
+      basis.push(index)
+      const column = this.#columns[index]!
+      for (let k = 0; k < this.#prices; k++) balance[k]! -= column.entries[this.#parts + k]! / column.entries[g]!
     }
+    for (let k = 0; k < this.#prices; k++) basis.push(2 * k + (balance[k]! >= 0 ? 0 : 1))
     this.#basis = basis
     this.#refactor()
   }
@@ -236,7 +252,12 @@ export class CuttingPlaneMaster {
       }
     }
     this.#inverse = matrix.map((line) => line.slice(m))
-    this.#values = Float64Array.from(this.#inverse, (row) => Math.max(0, row[0]!))
+    // Basic values B⁻¹·rhs, the right-hand side being one on each part's row.
+    this.#values = Float64Array.from(this.#inverse, (row) => {
+      let value = 0
+      for (let g = 0; g < this.#parts; g++) value += row[g]!
+      return Math.max(0, value)
+    })
     this.#pivotsSinceRefactor = 0
   }
 }

@@ -1,14 +1,17 @@
 /**
  * Maximises the Lagrangian dual of a component by cutting planes in a moving box (a box-step bundle
  * method). Each evaluation gives the dual's value and a supergradient, so the dual lies below the plane
- * through them; the master LP maximises the lowest plane over a box around the best point found, the next
+ * through them; the master LP maximises the model over a box around the best point found, and the next
  * evaluation happens where it lands. A plain subgradient method stalls percents below the optimum on
  * these problems; the planes converge to it.
  *
- * The prices are scaled to `[0, 1]` (a pool's price over its `O/D`) so every direction weighs the same.
+ * The dual is a sum over SIMs, so each evaluation gives a plane for every part of it (SIMs grouped by
+ * usage, `DUAL_PARTS`): a far better model per evaluation than one plane for the sum, which matters with
+ * tens of pools. Prices are scaled to `[0, 1]` (a pool's price over its `O/D`) so every direction weighs
+ * the same.
  */
 import { CuttingPlaneMaster } from './cutting-plane-master.js'
-import type { LagrangianEvaluator } from './lagrangian.js'
+import { DUAL_PARTS, type LagrangianEvaluator } from './lagrangian.js'
 
 export interface DualAscentOptions {
   /** Stop when the model promises less than this share of the bound more (default 1e-7). */
@@ -16,16 +19,25 @@ export interface DualAscentOptions {
   readonly maxEvaluations?: number
   /** Starting prices, MB⁻¹ (a warm start); default half of each pool's `O/D`. */
   readonly start?: Float64Array
+  /** First half-width of the box, in shares of each pool's `O/D` (default 0.25; smaller for a warm start). */
+  readonly radius?: number
+}
+
+/** A point of the final model's combination, weighted per part. */
+export interface CombinationPoint {
+  readonly lambda: Float64Array
+  /** Convex weight of this point for each part (0 when the part's combination does not use it). */
+  readonly weights: Float64Array
 }
 
 export interface DualAscentResult {
   /** Best prices found, MB⁻¹. */
   readonly lambda: Float64Array
   /**
-   * The prices of the cuts the final model rests on, with convex weights: the LP's primal solution is
-   * (nearly) the same combination of the assignments that minimise the dual at those prices.
+   * The points the final model rests on: for each part, its SIMs' LP solution is (nearly) the
+   * weighted combination of the assignments minimising the dual at those points.
    */
-  readonly combination: readonly { readonly lambda: Float64Array; readonly weight: number }[]
+  readonly combination: readonly CombinationPoint[]
   /** The dual value at `lambda`: a lower bound on the component's cost. */
   readonly bound: number
   /** Upper estimate of the dual's maximum from the cutting-plane model (Infinity if never certified). */
@@ -33,11 +45,12 @@ export interface DualAscentResult {
   readonly evaluations: number
 }
 
-interface Cut {
+interface Evaluation {
   readonly at: Float64Array
   readonly value: number
-  /** Supergradient in scaled prices. */
-  readonly slope: Float64Array
+  readonly partValue: Float64Array
+  /** Supergradient per part, in scaled prices: `partSlope[g * pools + k]`. */
+  readonly partSlope: Float64Array
 }
 
 export function maximizeDual(evaluator: LagrangianEvaluator, options: DualAscentOptions = {}): DualAscentResult {
@@ -45,12 +58,14 @@ export function maximizeDual(evaluator: LagrangianEvaluator, options: DualAscent
   const pools = poolBlockMb.length
   const ceilingPrice = Float64Array.from(poolBlockMb, (blockMb, k) => poolBlockPrice[k]! / blockMb)
   const tolerance = options.tolerance ?? 1e-7
-  const maxEvaluations = options.maxEvaluations ?? 500
+  const maxEvaluations = options.maxEvaluations ?? 400
   const toLambda = (mu: Float64Array) => Float64Array.from(mu, (value, k) => value * ceilingPrice[k]!)
 
-  const evaluate = (mu: Float64Array): Cut => {
+  const evaluate = (mu: Float64Array): Evaluation => {
     const point = evaluator.evaluate(toLambda(mu))
-    return { at: mu, value: point.value, slope: Float64Array.from(point.excess, (excess, k) => excess * ceilingPrice[k]!) }
+    const partSlope = new Float64Array(point.partExcess.length)
+    for (let i = 0; i < partSlope.length; i++) partSlope[i] = point.partExcess[i]! * ceilingPrice[i % pools]!
+    return { at: mu, value: point.value, partValue: point.partValue, partSlope }
   }
 
   let center = evaluate(
@@ -60,30 +75,35 @@ export function maximizeDual(evaluator: LagrangianEvaluator, options: DualAscent
   )
   let evaluations = 1
   if (pools === 0) {
-    return { lambda: new Float64Array(0), combination: [{ lambda: new Float64Array(0), weight: 1 }], bound: center.value, ceiling: center.value, evaluations }
+    return { lambda: new Float64Array(0), combination: [{ lambda: new Float64Array(0), weights: new Float64Array(DUAL_PARTS).fill(1) }], bound: center.value, ceiling: center.value, evaluations }
   }
 
-  // Values are measured from the first one, so the master's numbers stay small.
-  const base = center.value
-  const cuts: Cut[] = []
-  let radius = 0.25
+  // Each part's values are measured from its first one, so the master's numbers stay small.
+  const base = center.partValue.slice()
+  const evaluationsKept: Evaluation[] = []
+  let radius = options.radius ?? 0.25
   let box = boxAround(center.at, radius)
-  const master = new CuttingPlaneMaster(pools, box.lower, box.upper)
-  const addCut = (cut: Cut) => {
-    let offset = cut.value - base
-    for (let k = 0; k < pools; k++) offset -= cut.slope[k]! * cut.at[k]!
-    master.addCut(offset, cut.slope, cuts.length)
-    cuts.push(cut)
+  const master = new CuttingPlaneMaster(DUAL_PARTS, pools, box.lower, box.upper)
+  const addCuts = (evaluation: Evaluation) => {
+    const handle = evaluationsKept.length
+    evaluationsKept.push(evaluation)
+    for (let g = 0; g < DUAL_PARTS; g++) {
+      const slope = evaluation.partSlope.subarray(g * pools, (g + 1) * pools)
+      let offset = evaluation.partValue[g]! - base[g]!
+      for (let k = 0; k < pools; k++) offset -= slope[k]! * evaluation.at[k]!
+      master.addCut(g, offset, slope, handle * DUAL_PARTS + g)
+    }
   }
-  addCut(center)
-  const maxCuts = 8 * pools + 60
+  addCuts(center)
+  const baseTotal = base.reduce((sum, value) => sum + value, 0)
+  const maxCuts = DUAL_PARTS * (2 * pools + 20)
   let ceiling = Infinity
   while (evaluations < maxEvaluations) {
     box = boxAround(center.at, radius)
     master.setBox(box.lower, box.upper)
     const solution = master.solve()
     if (solution === undefined) break
-    const predicted = solution.theta - (center.value - base)
+    const predicted = solution.theta - (center.value - baseTotal)
     if (predicted <= tolerance * (Math.abs(center.value) + 1)) {
       if (!touchesBox(solution.mu, box, radius)) {
         ceiling = center.value + Math.max(0, predicted)
@@ -94,7 +114,7 @@ export function maximizeDual(evaluator: LagrangianEvaluator, options: DualAscent
     }
     const trial = evaluate(clampUnit(solution.mu))
     evaluations++
-    addCut(trial)
+    addCuts(trial)
     const ratio = (trial.value - center.value) / predicted
     if (ratio >= 0.1) {
       // A good step that the box cut short: the box is what holds the ascent back.
@@ -103,12 +123,20 @@ export function maximizeDual(evaluator: LagrangianEvaluator, options: DualAscent
     } else {
       radius = Math.max(1e-9, radius * 0.5)
     }
-    if (master.cutCount > maxCuts) dropFarthestCuts(master, cuts, center, solution.mu, maxCuts)
+    if (master.cutCount > maxCuts) dropFarthestCuts(master, evaluationsKept, center, solution.mu, pools)
   }
+
+  // The combination of the model's optimum over all prices, for the primal.
   master.setBox(new Float64Array(pools), new Float64Array(pools).fill(1))
   master.solve()
-  const combination = master.basicCutWeights().map(({ handle, weight }) => ({ lambda: toLambda(cuts[handle]!.at), weight }))
-  return { lambda: toLambda(center.at), combination, bound: center.value, ceiling, evaluations }
+  const points = new Map<number, CombinationPoint>()
+  for (const { handle, part, weight } of master.basicCutWeights()) {
+    const index = Math.floor(handle / DUAL_PARTS)
+    let point = points.get(index)
+    if (point === undefined) points.set(index, (point = { lambda: toLambda(evaluationsKept[index]!.at), weights: new Float64Array(DUAL_PARTS) }))
+    point.weights[part] = weight
+  }
+  return { lambda: toLambda(center.at), combination: [...points.values()], bound: center.value, ceiling, evaluations }
 }
 
 function boxAround(center: Float64Array, radius: number) {
@@ -133,14 +161,16 @@ function touchesBox(at: Float64Array, box: { lower: Float64Array; upper: Float64
 }
 
 /** Drops the quarter of the cuts lying farthest above the model at `at`, never the center's. */
-function dropFarthestCuts(master: CuttingPlaneMaster, cuts: readonly Cut[], center: Cut, at: Float64Array, maxCuts: number): void {
-  const height = (cut: Cut) => {
-    let plane = cut.value
-    for (let k = 0; k < at.length; k++) plane += cut.slope[k]! * (at[k]! - cut.at[k]!)
-    return plane
+function dropFarthestCuts(master: CuttingPlaneMaster, evaluations: readonly Evaluation[], center: Evaluation, at: Float64Array, pools: number): void {
+  const height = (handle: number) => {
+    const evaluation = evaluations[Math.floor(handle / DUAL_PARTS)]!
+    const g = handle % DUAL_PARTS
+    let plane = evaluation.partValue[g]!
+    for (let k = 0; k < pools; k++) plane += evaluation.partSlope[g * pools + k]! * (at[k]! - evaluation.at[k]!)
+    return plane - center.partValue[g]!
   }
-  const ranked = master
-    .cutHandles().filter((handle) => cuts[handle] !== center).sort((a, b) => height(cuts[b]!) - height(cuts[a]!))
-  const drop = new Set(ranked.slice(0, Math.max(1, Math.floor(maxCuts / 4))))
+  const handles = master.cutHandles().filter((handle) => evaluations[Math.floor(handle / DUAL_PARTS)] !== center)
+  const ranked = handles.map((handle) => ({ handle, height: height(handle) })).sort((a, b) => b.height - a.height)
+  const drop = new Set(ranked.slice(0, Math.max(1, Math.floor(handles.length / 4))).map((entry) => entry.handle))
   master.removeCuts((handle) => drop.has(handle))
 }

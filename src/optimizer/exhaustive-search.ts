@@ -8,6 +8,7 @@ import { poolCharge, simAllowance, simCharge } from './component-costs.js'
 /** Largest number of assignments enumerated. */
 export const EXHAUSTIVE_LIMIT = 200_000
 
+/** Number of assignments of the component's movable SIMs (counting stops past the limit). */
 export function searchSpace(component: Component): number {
   let size = 1
   for (let s = 0; s < component.simIndex.length && size <= EXHAUSTIVE_LIMIT; s++) {

@@ -18,6 +18,19 @@ export interface DualPoint {
   readonly value: number
   /** Supergradient: each pool's usage minus allowance (less the tolerance) under the minimising choice. */
   readonly excess: Float64Array
+  /** The same split by part (SIMs grouped by usage): `partValue[g]`, `partExcess[g * pools + k]`. */
+  readonly partValue: Float64Array
+  readonly partExcess: Float64Array
+}
+
+/**
+ * Parts of the dual: SIMs by usage on a log scale (0, up to 1 MB, up to 3, 7, 15, … MB). SIMs of similar
+ * usage weigh the same few plans against each other, so a cut per part models the dual closely.
+ */
+export const DUAL_PARTS = 16
+
+function partOfUsage(usageMb: number): number {
+  return Math.min(DUAL_PARTS - 1, Math.ceil(Math.log2(1 + usageMb)))
 }
 
 /**
@@ -32,6 +45,7 @@ interface EnvelopeGroup {
   readonly smsRate: number
   /** Per member: its SIM in the component, usage, SMS, current plan, and best unpooled option. */
   readonly sims: Int32Array
+  readonly part: Uint8Array
   readonly usageMb: Float64Array
   readonly sms: Float64Array
   readonly current: Int32Array
@@ -40,6 +54,8 @@ interface EnvelopeGroup {
   readonly unpooledCost: Float64Array
   /** The member's cost on its current plan when that plan does not pool. */
   readonly currentUnpooledCost: Float64Array
+  /** Plan the member is held to (see `fix`), or -1. */
+  readonly fixed: Int32Array
 }
 
 /** Floats in `value` relative size below this are rounding; the bound is lowered by that much to stay valid. */
@@ -47,6 +63,9 @@ const FLOAT_SAFETY = 1e-12
 
 export class LagrangianEvaluator {
   readonly #groups: EnvelopeGroup[]
+  /** Where each movable SIM sits among the groups. */
+  readonly #groupOf: Int32Array
+  readonly #memberOf: Int32Array
   readonly #lockedCharges: number
   readonly #lockedExcess: Float64Array
   /** Scratch for the envelope: lines' plans and breakpoints. */
@@ -62,7 +81,9 @@ export class LagrangianEvaluator {
     const n = c.simIndex.length
     this.#lockedExcess = new Float64Array(c.poolIndex.length)
     let lockedCharges = 0
-    const groupKey = new Map<string, { factor: number; set: number; sims: number[] }>()
+    // Groups by (option set, proration factor); factors take few values (whole days over the period).
+    const factorIndex = new Map<number, number>()
+    const groupKey = new Map<number, { factor: number; set: number; sims: number[] }>()
     for (let s = 0; s < n; s++) {
       if (c.locked[s]) {
         const p = c.current[s]!
@@ -71,13 +92,24 @@ export class LagrangianEvaluator {
         if (k >= 0) this.#lockedExcess[k]! += c.usageMb[s]! - simAllowance(c, s, p)
         continue
       }
-      const key = `${c.optionSet[s]}:${c.factor[s]}`
+      const factor = c.factor[s]!
+      let index = factorIndex.get(factor)
+      if (index === undefined) factorIndex.set(factor, (index = factorIndex.size))
+      const key = c.optionSet[s]! * 65_536 + index
       let group = groupKey.get(key)
-      if (group === undefined) groupKey.set(key, (group = { factor: c.factor[s]!, set: c.optionSet[s]!, sims: [] }))
+      if (group === undefined) groupKey.set(key, (group = { factor, set: c.optionSet[s]!, sims: [] }))
       group.sims.push(s)
     }
     this.#lockedCharges = lockedCharges
     this.#groups = [...groupKey.values()].map(({ factor, set, sims }) => this.#group(factor, set, sims))
+    this.#groupOf = new Int32Array(n).fill(-1)
+    this.#memberOf = new Int32Array(n).fill(-1)
+    for (const [index, group] of this.#groups.entries()) {
+      for (let m = 0; m < group.sims.length; m++) {
+        this.#groupOf[group.sims[m]!] = index
+        this.#memberOf[group.sims[m]!] = m
+      }
+    }
     const widest = Math.max(1, ...this.#groups.map((group) => group.plans.length))
     this.#hullPlans = new Int32Array(widest)
     this.#hullFrom = new Float64Array(widest)
@@ -99,15 +131,21 @@ export class LagrangianEvaluator {
       plans: Int32Array.from(pooledPlans),
       smsRate: rates.size <= 1 ? (rates.values().next().value ?? 0) : Number.NaN,
       sims: Int32Array.from(members),
-      usageMb: Float64Array.from(members, (s) => c.usageMb[s]!),
-      sms: Float64Array.from(members, (s) => c.sms[s]!),
-      current: Int32Array.from(members, (s) => c.current[s]!),
+      part: new Uint8Array(size),
+      usageMb: new Float64Array(size),
+      sms: new Float64Array(size),
+      current: new Int32Array(size),
       unpooledPlan: new Int32Array(size).fill(-1),
       unpooledCost: new Float64Array(size).fill(Infinity),
       currentUnpooledCost: new Float64Array(size),
+      fixed: new Int32Array(size).fill(-1),
     }
     for (let m = 0; m < size; m++) {
       const s = members[m]!
+      group.usageMb[m] = c.usageMb[s]!
+      group.sms[m] = c.sms[s]!
+      group.current[m] = c.current[s]!
+      group.part[m] = partOfUsage(c.usageMb[s]!)
       for (const p of unpooledPlans) {
         const charge = simCharge(c, s, p)
         if (p === c.current[s]) group.currentUnpooledCost[m] = charge
@@ -129,20 +167,23 @@ export class LagrangianEvaluator {
     const c = this.component
     const { current, poolOfPlan, plans } = c
     const penalty = this.changePenalty
-    const excess = new Float64Array(c.poolIndex.length)
-    let value = this.#lockedCharges
-    for (let k = 0; k < excess.length; k++) {
-      excess[k] = this.#lockedExcess[k]! - MB_TOLERANCE
-      value += lambda[k]! * excess[k]!
+    const pools = c.poolIndex.length
+    const partValue = new Float64Array(DUAL_PARTS)
+    const partExcess = new Float64Array(DUAL_PARTS * pools)
+    // Locked SIMs and the tolerance are constants of part 0.
+    partValue[0] = this.#lockedCharges
+    for (let k = 0; k < pools; k++) {
+      partExcess[k] = this.#lockedExcess[k]! - MB_TOLERANCE
+      partValue[0]! += lambda[k]! * partExcess[k]!
     }
-    let magnitude = Math.abs(value)
+    let magnitude = Math.abs(partValue[0]!)
 
     for (const group of this.#groups) {
       const f = group.factor
       const hullSize = this.#buildEnvelope(group, lambda)
       const hullPlans = this.#hullPlans
       const hullFrom = this.#hullFrom
-      const { usageMb: usages, sms: smsCounts, current: currents, unpooledCost, unpooledPlan, currentUnpooledCost, sims: members } = group
+      const { usageMb: usages, sms: smsCounts, current: currents, unpooledCost, unpooledPlan, currentUnpooledCost, sims: members, part: parts, fixed } = group
       const perSimSms = Number.isNaN(group.smsRate)
       for (let m = 0; m < members.length; m++) {
         const u = usages[m]!
@@ -150,7 +191,10 @@ export class LagrangianEvaluator {
         const now = currents[m]!
         let best = unpooledCost[m]!
         let bestPlan = unpooledPlan[m]!
-        if (count !== 0 && perSimSms) {
+        if (fixed[m]! >= 0) {
+          bestPlan = fixed[m]!
+          best = this.optionCost(members[m]!, bestPlan, lambda) + (bestPlan === now ? 0 : penalty)
+        } else if (count !== 0 && perSimSms) {
           // Pooled plans charge SMS differently: price each.
           for (const p of group.plans) {
             const cost = lineCost(plans[p]!, lambda[poolOfPlan[p]!]!, f, u) + plans[p]!.smsRate * count + (p === now ? 0 : penalty)
@@ -185,15 +229,40 @@ export class LagrangianEvaluator {
             bestPlan = plan
           }
         }
-        value += best
+        const part = parts[m]!
+        partValue[part]! += best
         magnitude += Math.abs(best)
         if (choice !== undefined) choice[members[m]!] = bestPlan
         const k = poolOfPlan[bestPlan]!
-        if (k >= 0) excess[k]! += u - allowanceMb(plans[bestPlan]!, f)
+        if (k >= 0) partExcess[part * pools + k]! += u - allowanceMb(plans[bestPlan]!, f)
       }
     }
     if (choice !== undefined) for (let s = 0; s < c.locked.length; s++) if (c.locked[s]) choice[s] = current[s]!
-    return { value: value - FLOAT_SAFETY * magnitude, excess }
+    let value = 0
+    const excess = new Float64Array(pools)
+    for (let g = 0; g < DUAL_PARTS; g++) {
+      value += partValue[g]!
+      for (let k = 0; k < pools; k++) excess[k]! += partExcess[g * pools + k]!
+    }
+    // Rounding in the sums could lift the bound a hair above the truth; lower it by more than that.
+    const safety = FLOAT_SAFETY * magnitude
+    partValue[0]! -= safety
+    return { value: value - safety, excess, partValue, partExcess }
+  }
+
+  /**
+   * Holds movable SIM `s` on local plan `p` in every later evaluation (the dual of the problem with that
+   * decision made), or frees it again with `p = -1`.
+   */
+  fix(s: number, p: number): void {
+    const group = this.#groupOf[s]!
+    if (group < 0) throw new Error(`SIM ${s} of the component is locked; it cannot be fixed`)
+    this.#groups[group]!.fixed[this.#memberOf[s]!] = p
+  }
+
+  /** The part of the dual SIM `s` belongs to (locked SIMs: part 0). */
+  partOf(s: number): number {
+    return this.component.locked[s] ? 0 : partOfUsage(this.component.usageMb[s]!)
   }
 
   /** SIM `s`'s Lagrangian cost on local plan `p` at `lambda` (no change penalty). */

@@ -19,7 +19,16 @@ export interface LocalSearchOptions {
   readonly changePenalty?: number
   /** The dual prices per pool (per MB), which let a pool's search weigh its effect on the other pools. */
   readonly prices?: Float64Array
+  /**
+   * Moves (and pool-search points) priced before the search stops starting new passes (default: no limit
+   * for small components, else 20 million, a few seconds): a million SIMs get a pass or two, where
+   * rounding leaves little to gain.
+   */
+  readonly budget?: number
 }
+
+/** Components with at most this many SIMs to decide get the exhaustive pool searches. */
+const SMALL_COMPONENT = 500
 
 /** Improvements smaller than this (in money) are float noise, not worth a change. */
 const IMPROVEMENT = 1e-9
@@ -34,6 +43,18 @@ export class LocalSearch {
   #changes = 0
   /** Moves made so far (undone ones included), to tell whether anything changed. */
   #moves = 0
+  /** Moves priced so far, against the budget. */
+  #priced = 0
+  /** Scratch for one SIM's moves in `scanPoolMoves`. */
+  readonly #scratchPlans: Int32Array
+  readonly #scratchMb: Float64Array
+  readonly #scratchCost: Float64Array
+  readonly #budget: number
+  /**
+   * How wide the pool searches look: in a small component every SIM and a wide front (exact in practice:
+   * the optimum HiGHS proves), in a big one the most promising few hundred.
+   */
+  readonly #knapsack: { maxItems: number; maxPoints: number }
 
   constructor(
     readonly component: Component,
@@ -43,12 +64,19 @@ export class LocalSearch {
     this.ledger = new ComponentLedger(component, choice)
     this.#penalty = options.changePenalty ?? 0
     this.#prices = options.prices
+    const widest = component.optionStart.reduce((most, start, set) => (set === 0 ? 0 : Math.max(most, start - component.optionStart[set - 1]!)), 0)
+    this.#scratchPlans = new Int32Array(widest)
+    this.#scratchMb = new Float64Array(widest)
+    this.#scratchCost = new Float64Array(widest)
     const candidates: number[] = []
     for (let s = 0; s < choice.length; s++) {
       const set = component.optionSet[s]!
       if (!component.locked[s] && component.optionStart[set + 1]! - component.optionStart[set]! > 1) candidates.push(s)
     }
     this.#candidates = Int32Array.from(candidates)
+    const small = candidates.length <= SMALL_COMPONENT
+    this.#knapsack = small ? { maxItems: SMALL_COMPONENT, maxPoints: 20_000 } : { maxItems: 200, maxPoints: 4_000 }
+    this.#budget = options.budget ?? (small ? Infinity : 20_000_000)
     for (let s = 0; s < choice.length; s++) if (choice[s] !== component.current[s]) this.#changes++
   }
 
@@ -98,11 +126,11 @@ export class LocalSearch {
   run(maxRounds = 30): void {
     this.#improveExactly(maxRounds)
     if (this.#prices === undefined) return
-    for (let cycle = 0; cycle < 3; cycle++) {
+    for (let cycle = 0; cycle < 3 && this.#withinBudget(); cycle++) {
       const before = this.objective()
       const snapshot = this.ledger.choice.slice()
       let moved = 0
-      for (let k = 0; k < this.component.poolIndex.length; k++) moved += improvePoolExactly(this, k, { price: this.#prices[k], priced: true })
+      for (let k = 0; k < this.component.poolIndex.length; k++) moved += improvePoolExactly(this, k, { ...this.#knapsack, price: this.#prices[k], priced: true })
       if (moved === 0) break
       this.ledger.recompute()
       this.#improveExactly(maxRounds)
@@ -116,19 +144,28 @@ export class LocalSearch {
     const pools = this.component.poolIndex.length
     // Moves made when each pool's search last found nothing: no need to search it again before others.
     const searchedAt = new Float64Array(pools).fill(-1)
-    for (let round = 0; round < maxRounds; round++) {
+    for (let round = 0; round < maxRounds && this.#withinBudget(); round++) {
       let moved = this.sweep() + this.repairPools()
       this.ledger.recompute()
       if (moved > 0) continue
-      for (let k = 0; k < pools; k++) {
+      for (let k = 0; k < pools && this.#withinBudget(); k++) {
         if (searchedAt[k] === this.#moves) continue
-        const found = improvePoolExactly(this, k, { price: this.#prices?.[k] })
+        const found = improvePoolExactly(this, k, { ...this.#knapsack, price: this.#prices?.[k] })
         this.ledger.recompute()
         moved += found
         if (found === 0) searchedAt[k] = this.#moves
       }
       if (moved === 0) break
     }
+  }
+
+  #withinBudget(): boolean {
+    return this.#priced < this.#budget
+  }
+
+  /** Counts work done outside the sweeps (points of a pool search) against the budget. */
+  spend(units: number): void {
+    this.#priced += units
   }
 
   /** Puts every SIM back on the plan `snapshot` gives it. */
@@ -161,18 +198,41 @@ export class LocalSearch {
     return ((q !== now ? 1 : 0) - (this.ledger.choice[s] !== now ? 1 : 0)) * this.#penalty
   }
 
-  /** One pass of best single moves over every SIM; returns how many moved. */
+  /**
+   * One pass of best single moves over every SIM; returns how many moved. The same sums as
+   * `ledger.moveDelta`, with what does not depend on the target plan worked out once per SIM: this is the
+   * loop that runs over every SIM and plan.
+   */
   sweep(): number {
     const { component, ledger } = this
+    const { poolOfPlan, usageMb, current } = component
+    const penalty = this.#penalty
+    const chargeNow = Float64Array.from({ length: component.poolIndex.length }, (_, k) => ledger.poolCharge(k))
     let moved = 0
     for (const s of this.#candidates) {
       const set = component.optionSet[s]!
+      const end = component.optionStart[set + 1]!
+      this.#priced += end - component.optionStart[set]!
+      const p = ledger.choice[s]!
+      const from = poolOfPlan[p]!
+      const usage = usageMb[s]!
+      const stayCharge = simCharge(component, s, p) + (p === current[s] ? 0 : penalty)
+      const leaving =
+        from < 0 ? 0 : poolCharge(component, from, ledger.poolUsage[from]! - usage, ledger.poolAllowance[from]! - simAllowance(component, s, p)) - chargeNow[from]!
       let bestPlan = -1
       let bestDelta = -IMPROVEMENT
-      for (let o = component.optionStart[set]!; o < component.optionStart[set + 1]!; o++) {
+      for (let o = component.optionStart[set]!; o < end; o++) {
         const q = component.options[o]!
-        if (q === ledger.choice[s]) continue
-        const delta = this.delta(s, q)
+        if (q === p) continue
+        let delta = simCharge(component, s, q) + (q === current[s] ? 0 : penalty) - stayCharge
+        const to = poolOfPlan[q]!
+        if (to >= 0 && to === from) {
+          const allowance = ledger.poolAllowance[from]! - simAllowance(component, s, p) + simAllowance(component, s, q)
+          delta += poolCharge(component, from, ledger.poolUsage[from]!, allowance) - chargeNow[from]!
+        } else {
+          delta += leaving
+          if (to >= 0) delta += poolCharge(component, to, ledger.poolUsage[to]! + usage, ledger.poolAllowance[to]! + simAllowance(component, s, q)) - chargeNow[to]!
+        }
         if (delta < bestDelta) {
           bestDelta = delta
           bestPlan = q
@@ -181,6 +241,9 @@ export class LocalSearch {
       if (bestPlan >= 0) {
         this.move(s, bestPlan)
         moved++
+        const to = poolOfPlan[bestPlan]!
+        if (from >= 0) chargeNow[from] = ledger.poolCharge(from)
+        if (to >= 0) chargeNow[to] = ledger.poolCharge(to)
       }
     }
     return moved
@@ -189,25 +252,30 @@ export class LocalSearch {
   /** Tries to free whole blocks in every pool that pays overage; returns how many SIMs moved. */
   repairPools(): number {
     let moved = 0
-    for (let k = 0; k < this.component.poolIndex.length; k++) moved += this.repairPool(k)
+    for (let k = 0; k < this.component.poolIndex.length && this.#withinBudget(); k++) moved += this.repairPool(k)
     return moved
   }
 
   /**
-   * For every SIM that is in pool `k` or may join it: each other plan that changes the pool's excess, with
-   * that change (MB) and the move's exact effect on the objective apart from pool `k`'s own charge.
+   * Visits every SIM that is in pool `k` or may join it, with each other plan that changes the pool's
+   * excess: that change (MB) and the move's effect on the objective apart from pool `k`'s own charge
+   * (exact, or with the other pools at their dual prices when `priced`). The plans of one SIM come in one
+   * call, in scratch arrays that are reused for the next SIM: nothing is allocated per SIM.
    */
-  poolMoves(k: number, priced = false): PoolMoves[] {
+  scanPoolMoves(k: number, priced: boolean, visit: (s: number, count: number, plans: Int32Array, mb: Float64Array, cost: Float64Array) => void): void {
     const { component, ledger } = this
     const usageNow = ledger.poolUsage[k]!
     const allowanceNow = ledger.poolAllowance[k]!
     const chargeNow = ledger.poolCharge(k)
-    const result: PoolMoves[] = []
+    const plans = this.#scratchPlans
+    const mbs = this.#scratchMb
+    const costs = this.#scratchCost
     for (const s of this.#candidates) {
       const p = ledger.choice[s]!
       const set = component.optionSet[s]!
+      this.#priced += component.optionStart[set + 1]! - component.optionStart[set]!
       const fromPool = component.poolOfPlan[p] === k
-      let options: PoolMove[] | undefined
+      let count = 0
       for (let o = component.optionStart[set]!; o < component.optionStart[set + 1]!; o++) {
         const q = component.options[o]!
         const toPool = component.poolOfPlan[q] === k
@@ -215,13 +283,13 @@ export class LocalSearch {
         const usage = component.usageMb[s]!
         const inPoolUsage = usageNow - (fromPool ? usage : 0) + (toPool ? usage : 0)
         const inPoolAllowance = allowanceNow - (fromPool ? simAllowance(component, s, p) : 0) + (toPool ? simAllowance(component, s, q) : 0)
-        const mb = inPoolUsage - inPoolAllowance - (usageNow - allowanceNow)
-        const cost = priced ? this.#pricedDelta(s, q, k) : this.delta(s, q) - (poolCharge(component, k, inPoolUsage, inPoolAllowance) - chargeNow)
-        ;(options ??= []).push({ q, mb, cost })
+        plans[count] = q
+        mbs[count] = inPoolUsage - inPoolAllowance - (usageNow - allowanceNow)
+        costs[count] = priced ? this.#pricedDelta(s, q, k) : this.delta(s, q) - (poolCharge(component, k, inPoolUsage, inPoolAllowance) - chargeNow)
+        count++
       }
-      if (options !== undefined) result.push({ s, options })
+      if (count > 0) visit(s, count, plans, mbs, costs)
     }
-    return result
   }
 
   /**
@@ -238,16 +306,27 @@ export class LocalSearch {
     // Freeing the last block means bringing the excess down to the boundary below it.
     const toFirstBoundary = excess - (blocks - 1) * blockMb
 
-    const movers: { s: number; q: number; mb: number; cost: number }[] = []
-    for (const { s, options } of this.poolMoves(k)) {
-      let best: PoolMove | undefined
-      for (const option of options) {
-        if (option.mb >= 0) continue
-        if (best === undefined || option.cost * -best.mb < best.cost * -option.mb) best = option
+    // Each SIM's cheapest way, per MB, to lower the excess; kept in plain number arrays (no object per SIM).
+    const moverSim: number[] = []
+    const moverPlan: number[] = []
+    const moverMb: number[] = []
+    const moverCost: number[] = []
+    this.scanPoolMoves(k, false, (s, count, plans, mbs, costs) => {
+      let best = -1
+      for (let i = 0; i < count; i++) {
+        if (mbs[i]! >= 0) continue
+        if (best < 0 || costs[i]! * -mbs[best]! < costs[best]! * -mbs[i]!) best = i
       }
-      if (best !== undefined) movers.push({ s, q: best.q, mb: -best.mb, cost: best.cost })
-    }
-    movers.sort((a, b) => a.cost * b.mb - b.cost * a.mb || a.s - b.s)
+      if (best < 0) return
+      moverSim.push(s)
+      moverPlan.push(plans[best]!)
+      moverMb.push(-mbs[best]!)
+      moverCost.push(costs[best]!)
+    })
+    const order = Int32Array.from(moverSim.keys()).sort(
+      (a, b) => moverCost[a]! * moverMb[b]! - moverCost[b]! * moverMb[a]! || moverSim[a]! - moverSim[b]!,
+    )
+    const movers = Array.from(order, (i) => ({ s: moverSim[i]!, q: moverPlan[i]!, mb: moverMb[i]!, cost: moverCost[i]! }))
 
     // The cheapest run of movers that frees whole blocks, counted in blocks saved less cost.
     const blockPrice = component.poolBlockPrice[k]!
@@ -295,7 +374,3 @@ export interface PoolMove {
   readonly cost: number
 }
 
-export interface PoolMoves {
-  readonly s: number
-  readonly options: readonly PoolMove[]
-}

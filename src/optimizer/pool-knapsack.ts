@@ -47,6 +47,7 @@ export function improvePoolExactly(search: LocalSearch, k: number, options: Pool
   const parents: Int32Array[] = []
   const picks: Int8Array[] = []
   for (const item of items) {
+    search.spend(front.mb.length * (item.options.length + 1))
     const layer = extendFront(front, item.options, maxPoints)
     front = layer.front
     parents.push(layer.parent)
@@ -79,24 +80,31 @@ export function improvePoolExactly(search: LocalSearch, k: number, options: Pool
 }
 
 /**
- * The SIMs worth considering, each with its options that are not beaten by another of its own options
- * (or by staying) on both excess and cost; the most promising at `price` when there are too many.
+ * The SIMs worth considering, each with its options not beaten by another of its own options (or by staying)
+ * on both excess and cost; the `maxItems` most promising at `price` when there are more. SIMs are screened
+ * as they stream by, so a pool of a million SIMs costs one pass and a few hundred small objects.
  */
 function coreItems(search: LocalSearch, k: number, maxItems: number, price: number, priced: boolean): Item[] {
-  const items: { item: Item; promise: number }[] = []
-  for (const { s, options } of search.poolMoves(k, priced)) {
-    const useful = options
-      .filter((move) => move.cost < 0 || move.mb < 0)
-      .sort((a, b) => a.mb - b.mb || a.cost - b.cost)
-      .filter((move, index, sorted) => index === 0 || move.cost < Math.min(...sorted.slice(0, index).map((other) => other.cost)))
-    if (useful.length === 0) continue
-    const promise = Math.min(...useful.map((move) => move.cost - price * move.mb))
-    items.push({ item: { s, options: useful.slice(0, 127) }, promise })
-  }
-  if (items.length > maxItems) {
+  let items: { item: Item; promise: number }[] = []
+  let threshold = Infinity
+  const keepBest = () => {
     items.sort((a, b) => a.promise - b.promise || a.item.s - b.item.s)
-    items.length = maxItems
+    items = items.slice(0, maxItems)
+    threshold = items.at(-1)!.promise
   }
+  search.scanPoolMoves(k, priced, (s, count, plans, mbs, costs) => {
+    let promise = Infinity
+    for (let i = 0; i < count; i++) if (costs[i]! < 0 || mbs[i]! < 0) promise = Math.min(promise, costs[i]! - price * mbs[i]!)
+    if (!(promise < threshold)) return
+    const useful: PoolMove[] = []
+    for (let i = 0; i < count; i++) if (costs[i]! < 0 || mbs[i]! < 0) useful.push({ q: plans[i]!, mb: mbs[i]!, cost: costs[i]! })
+    useful.sort((a, b) => a.mb - b.mb || a.cost - b.cost)
+    const front: PoolMove[] = []
+    for (const move of useful) if (front.length === 0 || move.cost < front.at(-1)!.cost) front.push(move)
+    items.push({ item: { s, options: front.slice(0, 127) }, promise })
+    if (items.length >= 2 * maxItems) keepBest()
+  })
+  if (items.length > maxItems) keepBest()
   return items.map(({ item }) => item)
 }
 
@@ -128,11 +136,18 @@ function extendFront(front: Front, options: readonly PoolMove[], maxPoints: numb
   for (const [index, option] of options.entries()) layer = mergeShifted(layer, front, option, index)
   if (layer.mb.length <= maxPoints) return { front: { mb: layer.mb, cost: layer.cost }, parent: layer.parent, pick: layer.pick }
   const kept = thin(layer.mb, maxPoints)
-  return {
-    front: { mb: Float64Array.from(kept, (i) => layer.mb[i]!), cost: Float64Array.from(kept, (i) => layer.cost[i]!) },
-    parent: Int32Array.from(kept, (i) => layer.parent[i]!),
-    pick: Int8Array.from(kept, (i) => layer.pick[i]!),
+  const mb = new Float64Array(kept.length)
+  const cost = new Float64Array(kept.length)
+  const parent = new Int32Array(kept.length)
+  const pick = new Int8Array(kept.length)
+  for (let i = 0; i < kept.length; i++) {
+    const point = kept[i]!
+    mb[i] = layer.mb[point]!
+    cost[i] = layer.cost[point]!
+    parent[i] = layer.parent[point]!
+    pick[i] = layer.pick[point]!
   }
+  return { front: { mb, cost }, parent, pick }
 }
 
 /** Merges `front` shifted by `option` into `layer`, keeping only points not beaten on both excess and cost. */

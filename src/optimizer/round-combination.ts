@@ -1,9 +1,9 @@
 /**
  * Builds the integer assignment from the LP solution the dual ascent ends on (DESIGN.md §3).
  *
- * The cutting-plane model's optimum is a convex combination of a few cuts, and each cut was made by the
- * assignment minimising the dual at its prices; the same combination of those assignments is the LP's
- * primal solution. SIMs on which they all agree take that plan. The others (the SIMs near a tie, which
+ * The cutting-plane model's optimum is, for each part of the dual, a convex combination of a few cuts,
+ * and each cut was made by the assignment minimising the dual at its prices; the same combination of
+ * those assignments is the LP's primal solution. SIMs on which they all agree take that plan. The others (the SIMs near a tie, which
  * the LP splits to make every pool use exactly its allowance) are rounded one at a time, largest first,
  * each to the plan that keeps every pool's running excess closest to the LP's, so the pools end as
  * balanced as one SIM's usage allows. Taking each SIM's own best plan instead piles the near-tied SIMs on
@@ -11,51 +11,72 @@
  */
 import type { Component } from './component.js'
 import { simAllowance } from './component-costs.js'
+import type { CombinationPoint } from './dual-ascent.js'
 import type { LagrangianEvaluator } from './lagrangian.js'
 
-export interface Combination {
-  readonly lambda: Float64Array
-  readonly weight: number
+/** A SIM the LP splits between plans, with each plan's share. */
+export interface SplitSim {
+  readonly s: number
+  readonly plans: readonly number[]
+  readonly shares: readonly number[]
+  /** Largest excess (MB, either sign) it brings to a pool on one of those plans. */
+  readonly size: number
 }
 
+export interface Rounding {
+  /** Per pool: the rounded assignment's excess minus the LP's, MB. */
+  readonly drift: Float64Array
+  readonly split: readonly SplitSim[]
+}
+
+/** Writes the rounded assignment to `choice`. */
 export function roundCombination(
   component: Component,
   evaluator: LagrangianEvaluator,
   lambda: Float64Array,
-  combination: readonly Combination[],
+  combination: readonly CombinationPoint[],
   choice: Int32Array,
-): void {
+): Rounding {
   const c = component
-  evaluator.evaluate(lambda, choice)
-  if (combination.length <= 1) return
-  const choices = combination.map((cut) => {
+  if (combination.length <= 1) {
+    evaluator.evaluate(combination[0]?.lambda ?? lambda, choice)
+    return { drift: new Float64Array(c.poolIndex.length), split: [] }
+  }
+  const choices = combination.map((point) => {
     const argmin = new Int32Array(choice.length)
-    evaluator.evaluate(cut.lambda, argmin)
+    evaluator.evaluate(point.lambda, argmin)
     return argmin
   })
-  const total = combination.reduce((sum, cut) => sum + cut.weight, 0)
-  const weights = combination.map((cut) => cut.weight / total)
 
-  // The SIMs the cuts disagree on, with the LP's share of each plan.
-  const split: { s: number; plans: number[]; shares: number[]; size: number }[] = []
+  // The SIMs their part's points disagree on, with the LP's share of each plan.
+  const split: SplitSim[] = []
   for (let s = 0; s < choice.length; s++) {
-    const first = choices[0]![s]!
+    const part = evaluator.partOf(s)
+    let first = -1
     let agree = true
-    for (let j = 1; j < choices.length && agree; j++) agree = choices[j]![s] === first
+    for (let j = 0; j < choices.length && agree; j++) {
+      if (combination[j]!.weights[part]! <= 0) continue
+      if (first < 0) first = choices[j]![s]!
+      else agree = choices[j]![s] === first
+    }
     if (agree) {
-      choice[s] = first
+      choice[s] = first >= 0 ? first : choices[0]![s]!
       continue
     }
     const plans: number[] = []
     const shares: number[] = []
     for (const [j, argmin] of choices.entries()) {
+      const weight = combination[j]!.weights[part]!
+      if (weight <= 0) continue
       const at = plans.indexOf(argmin[s]!)
-      if (at >= 0) shares[at]! += weights[j]!
+      if (at >= 0) shares[at]! += weight
       else {
         plans.push(argmin[s]!)
-        shares.push(weights[j]!)
+        shares.push(weight)
       }
     }
+    const total = shares.reduce((sum, share) => sum + share, 0)
+    for (let i = 0; i < shares.length; i++) shares[i]! /= total
     const size = Math.max(...plans.map((p) => Math.abs(c.poolOfPlan[p]! >= 0 ? c.usageMb[s]! - simAllowance(c, s, p) : 0)))
     split.push({ s, plans, shares, size })
   }
@@ -116,4 +137,5 @@ export function roundCombination(
     if (changed === 0) break
   }
   for (const [entry, { s, plans }] of split.entries()) choice[s] = plans[placed[entry]!]!
+  return { drift, split }
 }

@@ -148,6 +148,12 @@ const BAD_INPUTS: BadInput[] = [
     message: /^simopt: comm_plans\.csv, line 3: a quoted field is never closed$/,
   },
   {
+    what: 'a minimum saving that is not an amount',
+    files: {},
+    extraArgs: ['--min-saving-per-change', '-1'],
+    message: /^simopt: option --min-saving-per-change: must be an amount of money such as 0\.50, got "-1"$/,
+  },
+  {
     what: 'a period that is not a number of days',
     files: {},
     extraArgs: ['--period-days', 'thirty'],

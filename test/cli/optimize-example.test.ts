@@ -28,6 +28,18 @@ async function csvRows(file: string): Promise<string[][]> {
 }
 
 describe('simopt optimize on the bundled example fleet', () => {
+  it('runs the old system’s method when asked, without a bound', async () => {
+    const folder = await tempDir()
+    const summaryFile = path.join(folder, 'summary.json')
+    const run = await runSimopt(['optimize', ...exampleArgs, '--strategy', 'seed', '--out', path.join(folder, 'a.csv'), '--summary', summaryFile])
+    assert.equal(run.code, 0, run.stderr)
+    const summary = JSON.parse(await readFile(summaryFile, 'utf8')) as RunSummary
+    assert.equal(summary.strategy, 'seed')
+    assert.equal(summary.lowerBound, null)
+    assert.equal(summary.gapPct, null)
+    assert.equal(summary.baselineCost, summary.costAfter)
+  })
+
   for (const prorate of [false, true]) {
     it(`writes an assignment whose cost-model total is the summary's${prorate ? ' (prorated)' : ''}`, async () => {
       const folder = await tempDir()
@@ -47,6 +59,12 @@ describe('simopt optimize on the bundled example fleet', () => {
       assert.ok(Math.abs(summary.savings - (summary.costBefore - summary.costAfter)) < 1e-9)
       assert.equal(summary.sims, problem.sims.count)
       assert.equal(summary.plans, problem.plans.length)
+      // The default strategy certifies a bound, and beats the old system's method reported beside it.
+      assert.equal(summary.strategy, 'lagrangian')
+      assert.ok(summary.lowerBound !== null && summary.lowerBound <= summary.costAfter)
+      assert.ok(Math.abs(summary.gapPct! - ((summary.costAfter - summary.lowerBound) / summary.costAfter) * 100) < 1e-9)
+      assert.ok(summary.baselineCost > summary.costAfter)
+      for (const label of ['lower bound', 'gap', 'old method']) assert.match(run.stdout, new RegExp(`^  ${label} `, 'm'))
 
       const [header, ...rows] = await csvRows(out)
       assert.deepEqual(header, ['iccid', 'comm_plan', 'current_plan', 'new_plan', 'usage_mb', 'monthly', 'overage', 'sms_charge', 'cost_before', 'cost_after'])
