@@ -1,35 +1,148 @@
 /**
- * `npm run bench`: the figures the issues ask for, measured in one run on this machine.
- * Every instance is generated from a fixed seed, so runs are comparable.
+ * `npm run bench`: the figures the issues ask for, measured in one run on this machine, every method on
+ * the same generated instances (bench/instances.ts). Prints markdown tables and a line per target.
+ *
+ * Optimizer table (issue 3): our strategy, the old system's method (`seed`), and HiGHS (the LP relaxation
+ * and the MILP, 60 s each, in a child process each). End to end: `simopt optimize` from CSV files on 1M SIMs.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { generateFleet } from '../src/demo/fleet-generator.js'
-import { writeProblemFiles } from '../src/io/problem-files.js'
-import { measureNodeProcess } from './measure.js'
+import { priceAssignment, type Problem } from '../src/domain/index.js'
+import { writeProblemFiles } from '../src/io/index.js'
+import { lagrangianStrategy, seedStrategy } from '../src/optimizer/index.js'
+import { PLAN_COUNTS, SIM_COUNTS, instance, label, type InstanceSpec } from './instances.js'
+import { measureNodeProcess, timed } from './measure.js'
 
 const CLI = path.join(import.meta.dirname, '../src/cli/main.js')
+const HIGHS_CHILD = path.join(import.meta.dirname, 'highs-child.js')
+const HIGHS_TIME_LIMIT = 60
+/** Beyond this many (SIM, plan) columns the WebAssembly HiGHS runs out of memory building the model. */
+const HIGHS_MAX_COLUMNS = 3_000_000
 
-async function optimizeFromFiles(folder: string, sims: number, plans: number): Promise<void> {
-  const fleet = generateFleet({ sims, plans, seed: 1 })
-  const files = await writeProblemFiles(path.join(folder, `fleet-${sims}`), fleet)
+interface HighsFigures {
+  readonly seconds: number
+  readonly value: number
+  readonly status: string
+}
+
+interface Row {
+  readonly spec: InstanceSpec
+  readonly seconds: number
+  readonly cost: number
+  readonly bound: number
+  readonly seedSeconds: number
+  readonly seedCost: number
+  readonly lp: HighsFigures | string
+  readonly milp: HighsFigures | string
+}
+
+const money = (value: number) => value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+const seconds = (value: number) => value.toFixed(value < 10 ? 2 : 1)
+const gapPct = (cost: number, bound: number) => ((cost - bound) / cost) * 100
+
+function columns(problem: Problem): number {
+  let count = 0
+  for (let i = 0; i < problem.sims.count; i++) if (problem.sims.autoChange[i] === 1) count += problem.commPlans[problem.sims.commPlan[i]!]!.allowedPlans.length
+  return count
+}
+
+async function highsRun(spec: InstanceSpec, mode: 'lp' | 'milp', problem: Problem): Promise<HighsFigures | string> {
+  const size = columns(problem)
+  if (size > HIGHS_MAX_COLUMNS) return `skipped (${(size / 1e6).toFixed(1)}M columns)`
+  const run = await measureNodeProcess(HIGHS_CHILD, [String(spec.sims), String(spec.plans), mode, String(HIGHS_TIME_LIMIT)], HIGHS_TIME_LIMIT * 3)
+  if (run.timedOut) return `killed after ${HIGHS_TIME_LIMIT * 3} s`
+  if (run.code !== 0) return /Aborted|out of memory/i.test(run.stderr) ? 'out of memory' : `failed (exit ${run.code})`
+  const result = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { status: string; value: number; seconds: number }
+  return Number.isFinite(result.value) ? result : `${result.status}, no solution`
+}
+
+function highsCell(figures: HighsFigures | string): [string, string] {
+  if (typeof figures === 'string') return [figures, '']
+  const note = figures.status === 'optimal' ? '' : ` (${figures.status})`
+  return [seconds(figures.seconds), `${money(figures.value)}${note}`]
+}
+
+async function optimizerTable(): Promise<Row[]> {
+  const rows: Row[] = []
+  console.log('## Optimizer: ours, the old method (seed), HiGHS (60 s limits)\n')
+  console.log('| SIMs x plans | ours s | ours cost | lower bound | gap % | seed s | seed cost | HiGHS LP s | LP bound | HiGHS MILP s | MILP best |')
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|')
+  for (const sims of SIM_COUNTS) {
+    for (const plans of PLAN_COUNTS) {
+      const spec = { sims, plans }
+      const problem = instance(spec)
+      const ours = await timed(() => lagrangianStrategy(problem))
+      const cost = priceAssignment(problem, ours.value.assignment).total
+      const seed = await timed(() => seedStrategy(problem))
+      const seedCost = priceAssignment(problem, seed.value).total
+      const lp = await highsRun(spec, 'lp', problem)
+      const milp = await highsRun(spec, 'milp', problem)
+      const row: Row = { spec, seconds: ours.seconds, cost, bound: ours.value.lowerBound, seedSeconds: seed.seconds, seedCost, lp, milp }
+      rows.push(row)
+      console.log(
+        `| ${label(spec)} | ${seconds(row.seconds)} | ${money(cost)} | ${money(row.bound)} | ${gapPct(cost, row.bound).toFixed(4)} | ${seconds(row.seedSeconds)} | ${money(seedCost)} | ${highsCell(lp).join(' | ')} | ${highsCell(milp).join(' | ')} |`,
+      )
+    }
+  }
+  return rows
+}
+
+async function endToEnd(folder: string): Promise<{ seconds: number; peakRssMb: number; optimizerSeconds: number }> {
+  const spec = { sims: 1_000_000, plans: 15 }
+  const files = await writeProblemFiles(path.join(folder, 'fleet'), instance(spec))
+  const summary = path.join(folder, 'summary.json')
   const run = await measureNodeProcess(CLI, [
     'optimize',
     '--plans', files.plans,
     '--pools', files.pools,
     '--comm-plans', files.commPlans,
     '--sims', files.sims,
-    '--out', path.join(folder, `assignment-${sims}.csv`),
-    '--summary', path.join(folder, `summary-${sims}.json`),
+    '--prorate',
+    '--out', path.join(folder, 'assignment.csv'),
+    '--summary', summary,
   ])
   if (run.code !== 0) throw new Error(`simopt optimize failed: ${run.stderr}`)
-  console.log(`simopt optimize, CSV files to summary.json, ${sims.toLocaleString('en-US')} SIMs x ${plans} plans: ${run.seconds.toFixed(1)} s, peak memory ${run.peakRssMb.toFixed(0)} MB`)
+  const { seconds: optimizerSeconds } = JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(summary, 'utf8'))) as { seconds: number }
+  console.log(`\n## End to end: simopt optimize, CSV files to summary.json, ${label(spec)}\n`)
+  console.log(`${seconds(run.seconds)} s wall, optimizer ${seconds(optimizerSeconds)} s, peak memory ${run.peakRssMb.toFixed(0)} MB`)
+  return { seconds: run.seconds, peakRssMb: run.peakRssMb, optimizerSeconds }
+}
+
+function targets(rows: readonly Row[], e2e: { seconds: number; peakRssMb: number }): void {
+  const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met')
+  console.log('\n## Targets\n')
+  const large = rows.filter((row) => row.spec.sims >= 10_000)
+  const wide = large.filter((row) => gapPct(row.cost, row.bound) > 0.05)
+  const worst = Math.max(...large.map((row) => gapPct(row.cost, row.bound)))
+  console.log(`- gap at most 0.05% on every instance of 10k SIMs or more: ${verdict(wide.length === 0)} (worst ${worst.toFixed(4)}%${wide.length ? `; above: ${wide.map((row) => label(row.spec)).join(', ')}` : ''})`)
+  const dearer = rows.filter((row) => row.cost >= row.seedCost)
+  console.log(`- cost below the seed strategy on every instance: ${verdict(dearer.length === 0)}${dearer.length ? ` (not on ${dearer.map((row) => label(row.spec)).join(', ')})` : ''}`)
+  const million = rows.find((row) => row.spec.sims === 1_000_000 && row.spec.plans === 15)
+  if (million) console.log(`- 1M SIMs x 15 plans, optimizer alone within 5 s: ${verdict(million.seconds <= 5)} (${seconds(million.seconds)} s)`)
+  console.log(`- 1M SIMs x 15 plans, simopt optimize from CSV within 20 s: ${verdict(e2e.seconds <= 20)} (${seconds(e2e.seconds)} s)`)
+  console.log(`- peak memory under 2 GB: ${verdict(e2e.peakRssMb < 2048)} (${e2e.peakRssMb.toFixed(0)} MB)`)
+  for (const row of rows.filter((candidate) => candidate.spec.sims === 100_000)) {
+    const lp = row.lp
+    const ratio =
+      typeof lp === 'string'
+        ? `HiGHS LP ${lp}`
+        : lp.status === 'optimal'
+          ? `${(lp.seconds / row.seconds).toFixed(0)}x`
+          : `more than ${(lp.seconds / row.seconds).toFixed(0)}x (HiGHS LP stopped at its time limit)`
+    const met = typeof lp !== 'string' && lp.seconds / row.seconds >= 20
+    console.log(`- ${label(row.spec)}: at least 20x faster than HiGHS's LP relaxation: ${typeof lp === 'string' ? 'not measured' : verdict(met)} (${ratio})`)
+  }
 }
 
 const folder = await mkdtemp(path.join(tmpdir(), 'simopt-bench-'))
 try {
-  await optimizeFromFiles(folder, 1_000_000, 15)
+  console.log(`# simopt benchmark, ${new Date().toISOString()}, Node ${process.version}\n`)
+  const rows = await optimizerTable()
+  const e2e = await endToEnd(folder)
+  targets(rows, e2e)
+  await mkdir('data/bench', { recursive: true })
+  await writeFile('data/bench/last-run.json', `${JSON.stringify({ rows, e2e }, null, 2)}\n`)
 } finally {
   await rm(folder, { recursive: true, force: true })
 }

@@ -102,7 +102,7 @@ function dive(component: Component, evaluator: LagrangianEvaluator, dual: DualAs
         }
       }
     }
-    if (pick < 0 && process.env.DIVE !== 'drift') {
+    if (pick < 0) {
       // None brings it closer on its own: hold the biggest split SIM of that pool where the LP leans.
       let biggest: (typeof split)[number] | undefined
       for (const entry of split) {
