@@ -6,8 +6,11 @@
  *   move may save it (each moves a few MB of a 1 GB block). The repair looks at the whole pool: it ranks
  *   every move that lowers the pool's excess by its cost per MB, takes the cheapest run of them that
  *   frees one or more whole blocks, and keeps the batch if the bill went down.
+ * - Pool searches (`pool-knapsack.ts`): the best combination of moves in one pool, for moves that pay
+ *   only together; then the same with the other pools at their dual prices, kept only if the bill drops.
  *
  * With a change penalty (the minimum saving per change), a move away from a SIM's current plan must pay it.
+ * Work is budgeted by count, never by time, so the same input always gives the same answer.
  */
 import { overageBlocks } from '../domain/index.js'
 import type { Component } from './component.js'

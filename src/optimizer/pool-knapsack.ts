@@ -13,6 +13,7 @@
  */
 import { overageCharge } from '../domain/index.js'
 import type { LocalSearch, PoolMove } from './local-search.js'
+import { ORIGIN, extendFront } from './pareto-front.js'
 
 export interface PoolKnapsackOptions {
   /** SIMs considered, the most promising first (default 200). */
@@ -43,15 +44,15 @@ export function improvePoolExactly(search: LocalSearch, k: number, options: Pool
   if (items.length === 0) return 0
 
   const maxPoints = options.maxPoints ?? 4000
-  let front: Front = { mb: Float64Array.of(0), cost: Float64Array.of(0) }
+  let front = ORIGIN
   const parents: Int32Array[] = []
-  const picks: Int8Array[] = []
+  const picks: Int16Array[] = []
   for (const item of items) {
     search.spend(front.mb.length * (item.options.length + 1))
-    const layer = extendFront(front, item.options, maxPoints)
-    front = layer.front
-    parents.push(layer.parent)
-    picks.push(layer.pick)
+    const step = extendFront(front, item.options, maxPoints, 'thin')!
+    front = step.front
+    parents.push(step.parent)
+    picks.push(step.pick)
   }
 
   const excess = ledger.poolUsage[k]! - ledger.poolAllowance[k]!
@@ -101,97 +102,9 @@ function coreItems(search: LocalSearch, k: number, maxItems: number, price: numb
     useful.sort((a, b) => a.mb - b.mb || a.cost - b.cost)
     const front: PoolMove[] = []
     for (const move of useful) if (front.length === 0 || move.cost < front.at(-1)!.cost) front.push(move)
-    items.push({ item: { s, options: front.slice(0, 127) }, promise })
+    items.push({ item: { s, options: front }, promise })
     if (items.length >= 2 * maxItems) keepBest()
   })
   if (items.length > maxItems) keepBest()
   return items.map(({ item }) => item)
-}
-
-interface Front {
-  /** Excess change of each point, ascending. */
-  readonly mb: Float64Array
-  /** Cost change of each point, strictly descending. */
-  readonly cost: Float64Array
-}
-
-/** A front with, for each point, where it came from in the previous front and which option made it. */
-interface Layer {
-  readonly mb: Float64Array
-  readonly cost: Float64Array
-  readonly parent: Int32Array
-  readonly pick: Int8Array
-}
-
-/**
- * The front after one more SIM: every point either stays or takes one of the SIM's options. Each option
- * shifts the whole front, which stays sorted, so the copies are merged in one at a time, dropping beaten
- * points as they go.
- */
-function extendFront(front: Front, options: readonly PoolMove[], maxPoints: number): { front: Front; parent: Int32Array; pick: Int8Array } {
-  const n = front.mb.length
-  const identity = new Int32Array(n)
-  for (let i = 0; i < n; i++) identity[i] = i
-  let layer: Layer = { mb: front.mb, cost: front.cost, parent: identity, pick: new Int8Array(n).fill(-1) }
-  for (const [index, option] of options.entries()) layer = mergeShifted(layer, front, option, index)
-  if (layer.mb.length <= maxPoints) return { front: { mb: layer.mb, cost: layer.cost }, parent: layer.parent, pick: layer.pick }
-  const kept = thin(layer.mb, maxPoints)
-  const mb = new Float64Array(kept.length)
-  const cost = new Float64Array(kept.length)
-  const parent = new Int32Array(kept.length)
-  const pick = new Int8Array(kept.length)
-  for (let i = 0; i < kept.length; i++) {
-    const point = kept[i]!
-    mb[i] = layer.mb[point]!
-    cost[i] = layer.cost[point]!
-    parent[i] = layer.parent[point]!
-    pick[i] = layer.pick[point]!
-  }
-  return { front: { mb, cost }, parent, pick }
-}
-
-/** Merges `front` shifted by `option` into `layer`, keeping only points not beaten on both excess and cost. */
-function mergeShifted(layer: Layer, front: Front, option: PoolMove, pick: number): Layer {
-  const a = layer.mb.length
-  const b = front.mb.length
-  const mb = new Float64Array(a + b)
-  const cost = new Float64Array(a + b)
-  const parent = new Int32Array(a + b)
-  const picks = new Int8Array(a + b)
-  let i = 0
-  let j = 0
-  let out = 0
-  let cheapest = Infinity
-  while (i < a || j < b) {
-    const fromLayer = j >= b || (i < a && layer.mb[i]! <= front.mb[j]! + option.mb)
-    const pointMb = fromLayer ? layer.mb[i]! : front.mb[j]! + option.mb
-    const pointCost = fromLayer ? layer.cost[i]! : front.cost[j]! + option.cost
-    if (pointCost < cheapest - 1e-12) {
-      if (out > 0 && mb[out - 1] === pointMb) out-- // same excess, now cheaper
-      mb[out] = pointMb
-      cost[out] = pointCost
-      parent[out] = fromLayer ? layer.parent[i]! : j
-      picks[out] = fromLayer ? layer.pick[i]! : pick
-      out++
-      cheapest = pointCost
-    }
-    if (fromLayer) i++
-    else j++
-  }
-  return { mb: mb.subarray(0, out), cost: cost.subarray(0, out), parent: parent.subarray(0, out), pick: picks.subarray(0, out) }
-}
-
-/** Indexes of the cheapest point of each of `maxPoints` equal slices of the excess range (the last, as cost falls). */
-function thin(mb: Float64Array, maxPoints: number): number[] {
-  const low = mb[0]!
-  const span = mb[mb.length - 1]! - low || 1
-  const thinned: number[] = []
-  let lastSlice = -1
-  for (let i = 0; i < mb.length; i++) {
-    const slice = Math.min(maxPoints - 1, Math.floor(((mb[i]! - low) / span) * maxPoints))
-    if (slice === lastSlice) thinned[thinned.length - 1] = i
-    else thinned.push(i)
-    lastSlice = slice
-  }
-  return thinned
 }

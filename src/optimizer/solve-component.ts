@@ -9,6 +9,7 @@ import { EXHAUSTIVE_LIMIT, exhaustiveSearch, searchSpace } from './exhaustive-se
 import { LagrangianEvaluator } from './lagrangian.js'
 import { LocalSearch } from './local-search.js'
 import { roundCombination } from './round-combination.js'
+import { strengthenBound } from './strengthen-bound.js'
 
 export interface ComponentOptions {
   /** A SIM changes plan only if the change saves at least this much on the bill (0: any saving). */
@@ -28,6 +29,11 @@ export interface ComponentSolution {
 
 /** Relative size below which two Lagrangian costs are a tie, settled in favour of the current plan. */
 const TIE = 1e-12
+/**
+ * Relative gap under which a component is done. Above it, a second search and a stronger bound are worth
+ * their time; below it (every large fleet), they would find nothing and cost more than the rest together.
+ */
+const REFINE_MIN_GAP = 1e-4
 
 export function solveComponent(component: Component, options: ComponentOptions = {}): ComponentSolution {
   const penalty = options.minSavingPerChange ?? 0
@@ -41,22 +47,39 @@ export function solveComponent(component: Component, options: ComponentOptions =
   const evaluator = new LagrangianEvaluator(component, penalty)
   const dual = maximizeDual(evaluator)
   let evaluations = dual.evaluations
-  const choice = new Int32Array(component.simIndex.length)
-  evaluations += dive(component, evaluator, dual, choice)
-  preferCurrentOnTies(component, evaluator, dual.lambda, choice)
+  const dived = new Int32Array(component.simIndex.length)
+  const dives = dive(component, evaluator, dual, dived)
+  evaluations += dives.evaluations
+  let search = searchFrom(component, evaluator, dual.lambda, dived, penalty)
 
-  const search = new LocalSearch(component, choice, { changePenalty: penalty, prices: dual.lambda })
+  // The penalized dual bounds the bill plus penalties; the bill alone needs its own.
+  const billEvaluator = penalty > 0 ? new LagrangianEvaluator(component) : evaluator
+  const billDual = penalty > 0 ? maximizeDual(billEvaluator, { start: dual.lambda }) : dual
+  evaluations += penalty > 0 ? billDual.evaluations : 0
+  if (search.ledger.total() - billDual.bound <= REFINE_MIN_GAP * Math.abs(search.ledger.total())) {
+    return { choice: search.choice, bound: billDual.bound, method: 'dual', dualEvaluations: evaluations }
+  }
+
+  // A gap worth closing is left, typically on small fleets where a few big SIMs decide the bill. Neither
+  // start wins everywhere (dives fix what rounding cannot balance, but commit early), so the plain
+  // rounding is searched too, and the bound is given the lumpy pools' exact charge.
+  if (dives.steps > 0) {
+    const rounded = new Int32Array(component.simIndex.length)
+    roundCombination(component, evaluator, dual.lambda, dual.combination, rounded)
+    const other = searchFrom(component, evaluator, dual.lambda, rounded, penalty)
+    if (other.objective() < search.objective() - 1e-9) search = other
+  }
+  const bound = strengthenBound(component, billEvaluator, billDual.lambda, billDual.bound, search.ledger.total())
+  return { choice: search.choice, bound, method: 'dual', dualEvaluations: evaluations }
+}
+
+/** Local search from `start` (ties settled towards the current plan), with the change penalty applied. */
+function searchFrom(component: Component, evaluator: LagrangianEvaluator, lambda: Float64Array, start: Int32Array, penalty: number): LocalSearch {
+  preferCurrentOnTies(component, evaluator, lambda, start)
+  const search = new LocalSearch(component, start, { changePenalty: penalty, prices: lambda })
   search.run()
   if (penalty > 0) search.keepChangesSaving(penalty)
-
-  let bound = dual.bound
-  if (penalty > 0) {
-    // The penalized dual bounds the bill plus penalties; the bill alone needs its own.
-    const plain = maximizeDual(new LagrangianEvaluator(component), { start: dual.lambda })
-    evaluations += plain.evaluations
-    bound = plain.bound
-  }
-  return { choice: search.choice, bound, method: 'dual', dualEvaluations: evaluations }
+  return search
 }
 
 /** Most decisions a dive makes before it settles for the rounding it has. */
@@ -68,14 +91,24 @@ const DIVE_THRESHOLD = 1e-5
  * Rounds the LP solution; while a pool ends more than a block away from the LP's excess (SIMs too big for
  * the rounding to balance, such as the few 100 GB users the LP splits between two pools), holds the
  * biggest split SIM touching that pool on the plan the LP favours and solves the dual again around it,
- * so the LP rebalances everything else around that decision. Returns the dual evaluations spent.
+ * so the LP rebalances everything else around that decision. Returns how many decisions it made and the
+ * dual evaluations spent; the evaluator is left as it was found.
  */
-function dive(component: Component, evaluator: LagrangianEvaluator, dual: DualAscentResult, choice: Int32Array): number {
+function dive(component: Component, evaluator: LagrangianEvaluator, dual: DualAscentResult, choice: Int32Array): { steps: number; evaluations: number } {
+  const held: number[] = []
+  try {
+    return diveHolding(component, evaluator, dual, choice, held)
+  } finally {
+    for (const s of held) evaluator.fix(s, -1)
+  }
+}
+
+function diveHolding(component: Component, evaluator: LagrangianEvaluator, dual: DualAscentResult, choice: Int32Array, held: number[]): { steps: number; evaluations: number } {
   let evaluations = 0
   let current = dual
   for (let step = 0; ; step++) {
     const { drift, split } = roundCombination(component, evaluator, current.lambda, current.combination, choice)
-    if (step === MAX_DIVES) break
+    if (step === MAX_DIVES) return { steps: step, evaluations }
     let worst = -1
     let worstCost = DIVE_THRESHOLD * Math.abs(dual.bound)
     for (let k = 0; k < drift.length; k++) {
@@ -85,7 +118,7 @@ function dive(component: Component, evaluator: LagrangianEvaluator, dual: DualAs
         worstCost = cost
       }
     }
-    if (worst < 0) break
+    if (worst < 0) return { steps: step, evaluations }
     // The split SIM and plan that bring that pool's drift closest to zero, given where the rounding put it.
     let pick = -1
     let pickPlan = -1
@@ -113,12 +146,12 @@ function dive(component: Component, evaluator: LagrangianEvaluator, dual: DualAs
         pickPlan = biggest.plans[biggest.shares.indexOf(Math.max(...biggest.shares))]!
       }
     }
-    if (pick < 0) break
+    if (pick < 0) return { steps: step, evaluations }
     evaluator.fix(pick, pickPlan)
+    held.push(pick)
     current = maximizeDual(evaluator, { start: current.lambda, radius: 0.05 })
     evaluations += current.evaluations
   }
-  return evaluations
 }
 
 /**
