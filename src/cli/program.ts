@@ -1,8 +1,14 @@
 import { Command, CommanderError } from 'commander'
 import { isSimoptError } from '../domain/index.js'
 import { EXIT_CODES } from './exit-codes.js'
+import { dbCommand } from './db.command.js'
 import { generateCommand } from './generate.command.js'
+import { importCommand } from './import.command.js'
 import { optimizeCommand } from './optimize.command.js'
+import { resultsCommand } from './results.command.js'
+import { restartCommand, runCommand } from './run.command.js'
+import { statusCommand } from './status.command.js'
+import { workerCommand } from './worker.command.js'
 
 export function buildProgram(): Command {
   return new Command('simopt')
@@ -11,6 +17,13 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run simopt help for the commands and their options)')
     .addCommand(optimizeCommand())
     .addCommand(generateCommand())
+    .addCommand(dbCommand())
+    .addCommand(importCommand())
+    .addCommand(runCommand())
+    .addCommand(restartCommand())
+    .addCommand(workerCommand())
+    .addCommand(statusCommand())
+    .addCommand(resultsCommand())
 }
 
 /** Runs the command line and returns the exit code; errors are reported on standard error, one line each. */
@@ -19,7 +32,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   for (const command of program.commands) command.exitOverride()
   try {
     await program.parseAsync([...argv], { from: 'user' })
-    return EXIT_CODES.OK
+    // A command that finished but reports a failure (say, `run --wait` on a session that failed) set it.
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_CODES.OK
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has already printed its message (or the help text).

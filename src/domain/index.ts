@@ -34,3 +34,5 @@ export {
   type ProjectionSettings,
   type UsageReading,
 } from './projection.js'
+export { billingPeriod, billingPeriodAt, daysActiveIn, type BillingCycle, type BillingPeriod } from './billing-period.js'
+export { subProblem } from './sub-problem.js'

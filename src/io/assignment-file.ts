@@ -26,6 +26,23 @@ function money(value: number): number {
   return Math.round(value * 1e6) / 1e6
 }
 
+/**
+ * One line of `assignment.csv`: text fields already passed through `csvField` (callers writing a million
+ * rows escape each plan code once), the SIM's new cost split and its cost before.
+ */
+export function assignmentLine(
+  iccid: string,
+  commPlan: string,
+  currentPlan: string,
+  newPlan: string,
+  usageMb: number,
+  after: { readonly monthly: number; readonly overage: number; readonly sms: number },
+  costBefore: number,
+): string {
+  const costAfter = after.monthly + after.overage + after.sms
+  return `${iccid},${commPlan},${currentPlan},${newPlan},${usageMb},${money(after.monthly)},${money(after.overage)},${money(after.sms)},${money(costBefore)},${money(costAfter)}`
+}
+
 export async function writeAssignmentFile(
   file: string,
   problem: Problem,
@@ -43,8 +60,15 @@ export async function writeAssignmentFile(
     (function* () {
       for (let i = 0; i < sims.count; i++) {
         const costBefore = before.monthly[i]! + before.overage[i]! + before.sms[i]!
-        const costAfter = after.monthly[i]! + after.overage[i]! + after.sms[i]!
-        yield `${csvField(sims.iccid[i]!)},${commPlanNames[sims.commPlan[i]!]},${planCodes[sims.currentPlan[i]!]},${planCodes[assignment[i]!]},${sims.usageMb[i]},${money(after.monthly[i]!)},${money(after.overage[i]!)},${money(after.sms[i]!)},${money(costBefore)},${money(costAfter)}`
+        yield assignmentLine(
+          csvField(sims.iccid[i]!),
+          commPlanNames[sims.commPlan[i]!]!,
+          planCodes[sims.currentPlan[i]!]!,
+          planCodes[assignment[i]!]!,
+          sims.usageMb[i]!,
+          { monthly: after.monthly[i]!, overage: after.overage[i]!, sms: after.sms[i]! },
+          costBefore,
+        )
       }
     })(),
   )

@@ -28,11 +28,11 @@ export async function writeCsv(file: string, header: readonly string[], rows: It
 }
 
 /** Writes lines already made of {@link csvField}s (the fast path for a million rows). */
-export async function writeCsvLines(file: string, header: readonly string[], lines: Iterable<string>): Promise<void> {
+export async function writeCsvLines(file: string, header: readonly string[], lines: Iterable<string> | AsyncIterable<string>): Promise<void> {
   const output = createWriteStream(file)
   let chunk = `${header.map(csvField).join(',')}\n`
   try {
-    for (const line of lines) {
+    for await (const line of lines) {
       chunk += `${line}\n`
       if (chunk.length >= CHUNK_CHARS) {
         const flushed = output.write(chunk)

@@ -1,4 +1,4 @@
-export { readAssignmentFile, writeAssignmentFile, ASSIGNMENT_COLUMNS } from './assignment-file.js'
+export { ASSIGNMENT_COLUMNS, assignmentLine, readAssignmentFile, writeAssignmentFile } from './assignment-file.js'
 export { writeOutputs, type PendingOutput } from './atomic-output.js'
 export { csvField, writeCsv, writeCsvLines, type CsvValue } from './csv-writer.js'
 export { readCsv, CsvRow, type CsvColumns } from './csv-reader.js'

@@ -139,3 +139,8 @@ function buildComponent(problem: Problem, members: readonly number[]): Component
     locked,
   }
 }
+
+/** The SIM rows of each independent component, largest first: the units a service solves as separate jobs. */
+export function componentRows(problem: Problem): Int32Array[] {
+  return splitComponents(problem).map((component) => component.simIndex)
+}

@@ -14,7 +14,7 @@ export interface OptimizeOptions {
   readonly strategy?: StrategyName
   /** A SIM changes plan only if the change alone saves at least this much on the bill. */
   readonly minSavingPerChange?: number
-  /** Worker threads for independent components; 0 solves on the calling thread. Default: one per core. */
+  /** Worker threads for independent components; 0 solves on the calling thread. Default: one per core, none for one component. */
   readonly workers?: number
 }
 

@@ -10,14 +10,16 @@ import type { ComponentTask } from './component-worker.js'
 import { solveComponent, type ComponentOptions, type ComponentSolution } from './solve-component.js'
 
 export interface ParallelOptions extends ComponentOptions {
-  /** Worker threads to use; 0 solves everything on the calling thread. Default: one per core. */
+  /** Worker threads to use; 0 solves everything on the calling thread. Default: one per core, none for one component. */
   readonly workers?: number
 }
 
 export async function solveComponents(components: readonly Component[], options: ParallelOptions = {}): Promise<ComponentSolution[]> {
   const { workers: requested, ...componentOptions } = options
   const threads = Math.min(requested ?? availableParallelism(), components.length)
-  if (threads <= 1) return components.map((component) => solveComponent(component, componentOptions))
+  // By default one component is solved inline; asking for a worker explicitly keeps the calling thread
+  // free (a job runner must go on answering its queue while a large component is solved).
+  if (threads === 0 || (threads === 1 && requested === undefined)) return components.map((component) => solveComponent(component, componentOptions))
 
   const solutions: ComponentSolution[] = new Array(components.length)
   let next = 0

@@ -1,0 +1,76 @@
+/** `simopt import`: a tenant's price sheet and fleet from the CSV files of DESIGN.md §6 into the database. */
+import { Command } from 'commander'
+import { billingPeriod } from '../domain/index.js'
+import { readProblemFiles } from '../io/index.js'
+import { cycleOf, ensurePeriod, ensureProvider, ensureTenant } from '../store/accounts.js'
+import { importFleet } from '../store/fleet-import.js'
+import { parseProviderSettings } from '../store/provider-settings.js'
+import { formatCount } from './format.js'
+import { parseOption, wholeNumberOption } from './options.js'
+import { withService } from './service.js'
+
+interface ImportOptions {
+  tenant: string
+  provider: string
+  period: string
+  plans: string
+  commPlans: string
+  sims: string
+  pools?: string
+  prorate?: boolean
+  timeZone: string
+  cycleEndDay: string
+  cycleEndHour: string
+}
+
+export function importCommand(): Command {
+  return new Command('import')
+    .description('load a price sheet and a fleet from CSV files into the database (creates tenant, provider and period when missing)')
+    .requiredOption('--tenant <name>', 'tenant')
+    .requiredOption('--provider <name>', 'service provider (carrier account) of the tenant')
+    .requiredOption('--period <YYYY-MM>', 'billing period the usage belongs to')
+    .requiredOption('--plans <file>', 'rate plans (plans.csv)')
+    .requiredOption('--comm-plans <file>', 'communication plans and the rate plans each allows (comm_plans.csv)')
+    .requiredOption('--sims <file>', 'SIMs with usage, communication plan and current plan (sims.csv)')
+    .option('--pools <file>', 'overage terms of named pools (pools.csv)')
+    .option('--prorate', 'the carrier prorates SIMs active part of the period (a provider setting)')
+    .option('--time-zone <zone>', 'billing time zone of a new provider', 'UTC')
+    .option('--cycle-end-day <day>', 'day of the month the billing cycle ends, for a new provider (0: last day)', '0')
+    .option('--cycle-end-hour <hour>', 'hour the billing cycle ends, for a new provider', '0')
+    .action(async (options: ImportOptions) => {
+      const cycleEndDay = parseOption('--cycle-end-day', options.cycleEndDay, wholeNumberOption(0, 31))
+      const cycleEndHour = parseOption('--cycle-end-hour', options.cycleEndHour, wholeNumberOption(0, 23))
+      await withService(async ({ store }) => {
+        // The files are read and checked before anything is written; the period's length comes from the
+        // provider's cycle (the stored one, or the one given for a new provider).
+        const existing = await store.db
+          .selectFrom('service_providers')
+          .innerJoin('tenants', 'tenants.id', 'service_providers.tenant_id')
+          .selectAll('service_providers')
+          .where('tenants.name', '=', options.tenant)
+          .where('service_providers.name', '=', options.provider)
+          .executeTakeFirst()
+        const cycle = existing === undefined ? { timeZone: options.timeZone, cycleEndDay, cycleEndHour } : cycleOf(existing)
+        const period = billingPeriod(options.period, cycle)
+        const prorate = options.prorate ?? (existing === undefined ? false : parseProviderSettings(existing.settings, existing.name).prorate)
+        const problem = await readProblemFiles(
+          { plans: options.plans, commPlans: options.commPlans, sims: options.sims, pools: options.pools },
+          { periodDays: period.days, prorate },
+        )
+        const counts = await store.db.transaction().execute(async (trx) => {
+          const tenantId = await ensureTenant(trx, options.tenant)
+          const provider = await ensureProvider(trx, tenantId, options.provider, { ...cycle, integration: 'files', settings: { prorate } })
+          if (prorate !== parseProviderSettings(provider.settings, provider.name).prorate) {
+            const settings = { ...parseProviderSettings(provider.settings, provider.name), prorate }
+            await trx.updateTable('service_providers').set({ settings: JSON.stringify(settings) }).where('id', '=', provider.id).execute()
+          }
+          const periodRow = await ensurePeriod(trx, provider, options.period)
+          return importFleet(trx, provider, periodRow, problem)
+        })
+        process.stdout.write(
+          `imported ${formatCount(counts.devices)} SIMs, ${counts.plans} rate plans and ${counts.commPlans} communication plans ` +
+            `for tenant ${options.tenant}, provider ${options.provider}, period ${options.period}\n`,
+        )
+      })
+    })
+}

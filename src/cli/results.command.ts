@@ -1,0 +1,50 @@
+/** `simopt results SESSION --out FILE.csv`: the winning assignment of a finished session, as `assignment.csv`. */
+import { Command } from 'commander'
+import { SimoptError } from '../domain/index.js'
+import { ASSIGNMENT_COLUMNS, assignmentLine, csvField, writeCsvLines, writeOutputs } from '../io/index.js'
+import { resultRows } from '../store/results.js'
+import { findSession } from '../store/session-views.js'
+import { formatCount } from './format.js'
+import { withService } from './service.js'
+
+export function resultsCommand(): Command {
+  return new Command('results')
+    .description('write the winning assignment of a finished session (columns as assignment.csv)')
+    .argument('<session>', 'session id')
+    .requiredOption('--out <file>', 'CSV file to write')
+    .action(async (sessionId: string, options: { out: string }) => {
+      await withService(async ({ store }) => {
+        const view = await findSession(store.db, sessionId)
+        if (view === undefined) throw new SimoptError('INPUT_INVALID', `session ${sessionId} does not exist`)
+        if (view.status !== 'done') throw new SimoptError('INPUT_INVALID', `session ${sessionId} is ${view.status}; results exist once it is done`)
+        let rows = 0
+        await writeOutputs([
+          {
+            path: options.out,
+            write: (file) =>
+              writeCsvLines(
+                file,
+                ASSIGNMENT_COLUMNS,
+                (async function* () {
+                  for (const instance of view.instances) {
+                    for await (const row of resultRows(store, instance.id)) {
+                      rows++
+                      yield assignmentLine(
+                        csvField(row.iccid),
+                        csvField(row.comm_plan),
+                        csvField(row.current_plan),
+                        csvField(row.new_plan),
+                        row.usage_mb,
+                        { monthly: row.monthly_after, overage: row.overage_after, sms: row.sms_after },
+                        row.cost_before,
+                      )
+                    }
+                  }
+                })(),
+              ),
+          },
+        ])
+        process.stdout.write(`wrote ${formatCount(rows)} SIMs to ${options.out}\n`)
+      })
+    })
+}

@@ -1,0 +1,48 @@
+/**
+ * `--wait`: follows a session until it ends, drawing a progress bar on standard error. With the local
+ * queue nothing else may be processing jobs, so this process works on them meanwhile.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import { startWorker } from '../jobs/worker.js'
+import { findSession, type SessionView } from '../store/session-views.js'
+import { FINISHED_STATUSES, type SessionStatus } from '../store/transitions.js'
+import type { Service } from './service.js'
+
+const POLL_MS = 250
+const BAR_WIDTH = 30
+
+export async function waitForSession(service: Service, sessionId: string): Promise<SessionView> {
+  const { config, store } = service
+  const worker = config.queue === 'local' ? await startWorker(config, store, service.queue(), service.workerId) : undefined
+  const bar = progressBar()
+  try {
+    for (;;) {
+      const view = await findSession(store.db, sessionId)
+      if (view === undefined) throw new Error(`session ${sessionId} disappeared`)
+      bar.draw(view.percent, view.status)
+      if (FINISHED_STATUSES.includes(view.status as SessionStatus)) return view
+      await sleep(POLL_MS)
+    }
+  } finally {
+    bar.end()
+    await worker?.stop()
+  }
+}
+
+function progressBar() {
+  const tty = process.stderr.isTTY === true
+  let last = ''
+  return {
+    draw(percent: number, status: string) {
+      const filled = Math.round((percent / 100) * BAR_WIDTH)
+      const line = `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${String(percent).padStart(3)}% ${status}`
+      if (line === last) return
+      last = line
+      // Not a terminal (a log, a pipe): one line per change, no carriage returns.
+      process.stderr.write(tty ? `\r${line}` : `${line}\n`)
+    },
+    end() {
+      if (tty && last !== '') process.stderr.write('\n')
+    },
+  }
+}

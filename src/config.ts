@@ -1,0 +1,51 @@
+/**
+ * The one configuration loader (DESIGN.md §7): every setting is read here from the environment and
+ * validated, so a bad value stops the program at start with the variable's name, not later mid-run.
+ */
+import { z } from 'zod'
+import { SimoptError } from './domain/index.js'
+
+const DATABASE_URL = /^(sqlite:.+|postgres(ql)?:\/\/.+)$/
+
+const settings = z
+  .object({
+    SIMOPT_DATABASE_URL: z
+      .string()
+      .regex(DATABASE_URL, { error: (issue) => `must be sqlite:PATH or postgres://…, got ${JSON.stringify(issue.input)}` })
+      .default('sqlite:./data/simopt.db'),
+    SIMOPT_QUEUE: z.enum(['local', 'bullmq'], { error: (issue) => `must be local or bullmq, got ${JSON.stringify(issue.input)}` }).default('local'),
+    SIMOPT_REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\/.+/, { error: (issue) => `must be redis://host:port, got ${JSON.stringify(issue.input)}` })
+      .optional(),
+    /** How long a worker holds a job before others may take it over (a crashed worker's jobs come back after this). */
+    SIMOPT_JOB_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+    /** Redis key prefix of the BullMQ queue: deployments (or tests) sharing one Redis keep apart by it. */
+    SIMOPT_QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, { error: 'must be letters, digits, - or _' }).default('simopt'),
+  })
+  .superRefine((value, context) => {
+    if (value.SIMOPT_QUEUE === 'bullmq' && value.SIMOPT_REDIS_URL === undefined) {
+      context.addIssue({ code: 'custom', path: ['SIMOPT_REDIS_URL'], message: 'must be set when SIMOPT_QUEUE is bullmq' })
+    }
+  })
+
+export interface Config {
+  readonly databaseUrl: string
+  readonly queue: 'local' | 'bullmq'
+  readonly redisUrl: string | undefined
+  readonly jobLeaseMs: number
+  readonly queuePrefix: string
+}
+
+/** @throws SimoptError `INPUT_INVALID` naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means unset, as in most deployment tools.
+  const present = Object.fromEntries(Object.entries(env).filter(([key, value]) => key.startsWith('SIMOPT_') && value !== ''))
+  const parsed = settings.safeParse(present)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    throw new SimoptError('INPUT_INVALID', `setting ${String(issue.path[0])}: ${issue.message}`)
+  }
+  const value = parsed.data
+  return { databaseUrl: value.SIMOPT_DATABASE_URL, queue: value.SIMOPT_QUEUE, redisUrl: value.SIMOPT_REDIS_URL, jobLeaseMs: value.SIMOPT_JOB_LEASE_MS, queuePrefix: value.SIMOPT_QUEUE_PREFIX }
+}

@@ -1,0 +1,120 @@
+/**
+ * Billing periods (DESIGN.md §1): `[start, end)` in the provider's billing time zone. Period `YYYY-MM` is
+ * the cycle whose last day, the cycle end day, falls in that month; it closes at the cycle end hour of
+ * the next day and opens where the previous cycle closed. With cycle end day 0 (the default, "the last
+ * day of the month") and hour 0 the period is the calendar month. An end day past a month's last day
+ * falls on its last day, as carriers bill it.
+ */
+import { SimoptError } from './errors.js'
+
+export interface BillingCycle {
+  /** IANA time zone the carrier bills in, e.g. `America/Chicago`. */
+  readonly timeZone: string
+  /** Day of the month the cycle ends on (1-31); 0: the last day of the month. */
+  readonly cycleEndDay: number
+  /** Hour of that day the cycle ends at (0-23), local time. */
+  readonly cycleEndHour: number
+}
+
+export interface BillingPeriod {
+  /** `YYYY-MM`, the month of the period's last day. */
+  readonly name: string
+  /** Epoch milliseconds, inclusive. */
+  readonly start: number
+  /** Epoch milliseconds, exclusive. */
+  readonly end: number
+  /** Whole days the period lasts (what proration divides by). */
+  readonly days: number
+}
+
+const DAY_MS = 86_400_000
+const PERIOD_NAME = /^(\d{4})-(0[1-9]|1[0-2])$/
+
+/** @throws SimoptError `INPUT_INVALID` when `name` is not `YYYY-MM` or the cycle's settings are out of range. */
+export function billingPeriod(name: string, cycle: BillingCycle): BillingPeriod {
+  const match = PERIOD_NAME.exec(name)
+  if (match === null) throw new SimoptError('INPUT_INVALID', `billing period must look like 2026-11, got ${JSON.stringify(name)}`)
+  checkCycle(cycle)
+  const year = Number(match[1])
+  const month = Number(match[2]) - 1
+  // The cycle ending in `month` opens where the previous month's cycle closed.
+  const start = cycleEnd(year, month - 1, cycle)
+  const end = cycleEnd(year, month, cycle)
+  return { name, start, end, days: Math.round((end - start) / DAY_MS) }
+}
+
+/** The period that contains instant `at`. */
+export function billingPeriodAt(at: number, cycle: BillingCycle): BillingPeriod {
+  const local = localParts(at, cycle.timeZone)
+  for (const offset of [-1, 0, 1]) {
+    const date = new Date(Date.UTC(local.year, local.month + offset, 1))
+    const period = billingPeriod(`${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, '0')}`, cycle)
+    if (period.start <= at && at < period.end) return period
+  }
+  throw new SimoptError('INTERNAL', `no billing period contains ${new Date(at).toISOString()}`)
+}
+
+/** Whole days of `period` a SIM activated at `activatedAt` (epoch ms; undefined: before the period) was active. */
+export function daysActiveIn(period: BillingPeriod, activatedAt: number | undefined): number {
+  if (activatedAt === undefined || activatedAt <= period.start) return period.days
+  if (activatedAt >= period.end) return 0
+  return Math.min(period.days, Math.ceil((period.end - activatedAt) / DAY_MS))
+}
+
+function checkCycle(cycle: BillingCycle): void {
+  if (!Number.isInteger(cycle.cycleEndDay) || cycle.cycleEndDay < 0 || cycle.cycleEndDay > 31) {
+    throw new SimoptError('INPUT_INVALID', `cycle end day must be 0 (last day of the month) to 31, got ${cycle.cycleEndDay}`)
+  }
+  if (!Number.isInteger(cycle.cycleEndHour) || cycle.cycleEndHour < 0 || cycle.cycleEndHour > 23) {
+    throw new SimoptError('INPUT_INVALID', `cycle end hour must be 0 to 23, got ${cycle.cycleEndHour}`)
+  }
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: cycle.timeZone })
+  } catch {
+    throw new SimoptError('INPUT_INVALID', `unknown time zone ${JSON.stringify(cycle.timeZone)}`)
+  }
+}
+
+/** The instant the cycle ending in `month` (0-based, may be out of range) ends. */
+function cycleEnd(year: number, month: number, cycle: BillingCycle): number {
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate()
+  // Day 0 and days past the month's end: the cycle ends when the last day ends.
+  if (cycle.cycleEndDay === 0 || cycle.cycleEndDay >= lastDay) {
+    return zonedInstant(year, month, lastDay + 1, cycle.cycleEndHour, cycle.timeZone)
+  }
+  return zonedInstant(year, month, cycle.cycleEndDay + 1, cycle.cycleEndHour, cycle.timeZone)
+}
+
+/** The instant whose wall-clock time in `timeZone` is the given one (the later one when a DST change repeats it). */
+function zonedInstant(year: number, month: number, day: number, hour: number, timeZone: string): number {
+  const wall = Date.UTC(year, month, day, hour)
+  // Two corrections settle on the zone's offset at that instant, across a daylight-saving change too.
+  let guess = wall - offsetAt(wall, timeZone)
+  guess = wall - offsetAt(guess, timeZone)
+  return guess
+}
+
+function offsetAt(at: number, timeZone: string): number {
+  const p = localParts(at, timeZone)
+  return Date.UTC(p.year, p.month, p.day, p.hour, p.minute) - Math.floor(at / 60_000) * 60_000
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
+function localParts(at: number, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number } {
+  let format = formatters.get(timeZone)
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    })
+    formatters.set(timeZone, format)
+  }
+  const parts = Object.fromEntries(format.formatToParts(at).map((part) => [part.type, part.value]))
+  return { year: Number(parts.year), month: Number(parts.month) - 1, day: Number(parts.day), hour: Number(parts.hour), minute: Number(parts.minute) }
+}

@@ -1,0 +1,100 @@
+/**
+ * The distributed queue: BullMQ on Redis, workers on any number of machines. Delivery is BullMQ's; the
+ * `jobs` table stays the record. Jobs are published after the transaction that records them commits,
+ * so a crash in between could lose a publish: every worker re-publishes, now and then, the jobs the
+ * table says are waiting, and BullMQ ignores a job id it already holds.
+ */
+import { Queue, Worker, type Job as BullJob } from 'bullmq'
+import { Redis } from 'ioredis'
+import type { Store } from '../store/database.js'
+import { strandedJobs } from './job-log.js'
+import type { Job, JobOutcome, JobQueue } from './job.js'
+
+const QUEUE_NAME = 'simopt'
+/** Retries are counted in the jobs table; BullMQ only needs to keep redelivering until the runner gives up. */
+const DELIVERIES = 1000
+const RETRY_DELAY_MS = 1000
+
+export interface BullmqQueueOptions {
+  readonly redisUrl: string
+  readonly leaseMs: number
+  /** Key prefix in Redis; separate prefixes are separate queues (tests use one each). */
+  readonly prefix?: string
+}
+
+export class BullmqQueue implements JobQueue {
+  readonly name = 'bullmq'
+  readonly #store: Store
+  readonly #options: BullmqQueueOptions
+  readonly #connection: Redis
+  readonly #queue: Queue
+  #worker: Worker | undefined
+  #workerConnection: Redis | undefined
+  #sweeper: NodeJS.Timeout | undefined
+  #stopped: Promise<void> | undefined
+
+  constructor(store: Store, options: BullmqQueueOptions) {
+    this.#store = store
+    this.#options = options
+    this.#connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null })
+    this.#queue = new Queue(QUEUE_NAME, { connection: this.#connection, prefix: options.prefix ?? 'simopt' })
+  }
+
+  async publish(jobs: readonly Job[]): Promise<void> {
+    if (jobs.length === 0) return
+    await this.#queue.addBulk(
+      jobs.map((job) => ({
+        name: job.type,
+        data: { entityId: job.entityId },
+        opts: {
+          jobId: job.id,
+          attempts: DELIVERIES,
+          backoff: { type: 'exponential', delay: RETRY_DELAY_MS },
+          removeOnComplete: true,
+          removeOnFail: 1000,
+        },
+      })),
+    )
+  }
+
+  async start(process: (job: Job) => Promise<JobOutcome>, concurrency: number): Promise<void> {
+    const { leaseMs } = this.#options
+    this.#worker = new Worker(
+      QUEUE_NAME,
+      async (bullJob: BullJob<{ entityId: string }>) => {
+        const job: Job = { id: bullJob.id!, type: bullJob.name as Job['type'], entityId: bullJob.data.entityId }
+        const outcome = await process(job)
+        // The runner has recorded a retry; BullMQ schedules it.
+        if (outcome.kind === 'retry') throw new Error(outcome.error)
+      },
+      {
+        connection: (this.#workerConnection = this.#connection.duplicate()),
+        prefix: this.#options.prefix ?? 'simopt',
+        concurrency,
+        lockDuration: leaseMs,
+        stalledInterval: leaseMs,
+        // A job whose worker died is handed on, however often that happens.
+        maxStalledCount: DELIVERIES,
+      },
+    )
+    this.#worker.on('error', () => {}) // connection trouble is retried by ioredis; jobs come back when it heals
+    await this.#republish()
+    this.#sweeper = setInterval(() => void this.#republish().catch(() => {}), leaseMs)
+  }
+
+  stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      clearInterval(this.#sweeper)
+      await this.#worker?.close()
+      await this.#queue.close()
+      // BullMQ leaves connections it was given open; they are ours to close.
+      this.#workerConnection?.disconnect()
+      this.#connection.disconnect()
+    })()
+    return this.#stopped
+  }
+
+  async #republish(): Promise<void> {
+    await this.publish(await strandedJobs(this.#store.db, this.#options.leaseMs))
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Jobs carry one id and nothing else (DESIGN.md §4): the entity their stage works on. The job's own id is
+ * made of its type and that id (and the session's attempt where a restart must run it again), so the
+ * same job recorded twice is one job, on either queue.
+ */
+export const JOB_TYPES = ['start-session', 'build-problem', 'optimize-component', 'finalize-instance'] as const
+export type JobType = (typeof JOB_TYPES)[number]
+
+export interface Job {
+  readonly id: string
+  readonly type: JobType
+  /** The session, instance or component the stage works on. */
+  readonly entityId: string
+}
+
+export function job(type: JobType, entityId: string, attempt?: number): Job {
+  // '.' rather than ':', which BullMQ reserves in job ids.
+  return { id: attempt === undefined ? `${type}.${entityId}` : `${type}.${entityId}.${attempt}`, type, entityId }
+}
+
+/** What happened to one delivery of a job. */
+export type JobOutcome =
+  | { readonly kind: 'done' }
+  | { readonly kind: 'retry'; readonly delayMs: number; readonly error: string }
+  | { readonly kind: 'failed'; readonly error: string }
+
+/** Delivers jobs to a processor; the processor has already recorded the outcome in the database. */
+export interface JobQueue {
+  readonly name: 'local' | 'bullmq'
+  /** Makes jobs recorded by a committed transaction available to workers. */
+  publish(jobs: readonly Job[]): Promise<void>
+  /** Starts handing jobs to `process`, at most `concurrency` at a time, until `stop`. */
+  start(process: (job: Job) => Promise<JobOutcome>, concurrency: number): Promise<void>
+  /** Stops taking jobs and waits for the ones running to finish. */
+  stop(): Promise<void>
+}

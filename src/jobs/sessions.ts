@@ -1,0 +1,112 @@
+/**
+ * Starting and restarting sessions: the one entry point the command line (and later the API and the
+ * scheduler) use. Only one session per tenant and billing period runs at a time; the database enforces
+ * it (a unique key held while a session runs), so two starts racing each other cannot both win.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Transaction } from 'kysely'
+import { SimoptError } from '../domain/index.js'
+import { ensurePeriod, findProvider } from '../store/accounts.js'
+import type { Store } from '../store/database.js'
+import type { Database } from '../store/schema.js'
+import { FINISHED_STATUSES, setSessionStatus, type SessionStatus } from '../store/transitions.js'
+import { recordJobs } from './job-log.js'
+import { job } from './job.js'
+import type { JobQueue } from './job.js'
+
+export interface SessionRequest {
+  readonly tenant: string
+  readonly provider: string
+  /** `YYYY-MM`. */
+  readonly period: string
+  readonly trigger: 'manual' | 'schedule' | 'api'
+  readonly type?: 'carrier' | 'customer'
+}
+
+/**
+ * @throws SimoptError `INPUT_INVALID` for an unknown tenant or provider, a malformed period, or a session
+ *   of the same tenant and period that is still running.
+ */
+export async function startSession(store: Store, queue: JobQueue, request: SessionRequest): Promise<string> {
+  const provider = await findProvider(store.db, request.tenant, request.provider)
+  const period = await ensurePeriod(store.db, provider, request.period)
+  const id = randomUUID()
+  const runningKey = `${provider.tenant_id}/${period.name}`
+  const first = job('start-session', id, 1)
+  await holdingRunningKey(store, runningKey, request, async (trx) => {
+    const now = Date.now()
+    await trx
+      .insertInto('sessions')
+      .values({
+        id,
+        tenant_id: provider.tenant_id,
+        provider_id: provider.id,
+        period_id: period.id,
+        type: request.type ?? 'carrier',
+        trigger: request.trigger,
+        status: 'pending',
+        message: null,
+        attempt: 1,
+        running_key: runningKey,
+        created_at: now,
+        updated_at: now,
+        finished_at: null,
+      })
+      .execute()
+    await trx.insertInto('state_transitions').values({ entity: 'session', entity_id: id, from_status: null, to_status: 'pending', message: null, at: now }).execute()
+    await recordJobs(trx, [first])
+  })
+  await queue.publish([first])
+  return id
+}
+
+/**
+ * Runs a failed or cancelled session again from the start: its instances and results are dropped and a
+ * new attempt is queued.
+ */
+export async function restartSession(store: Store, queue: JobQueue, sessionId: string): Promise<void> {
+  const session = await store.db
+    .selectFrom('sessions')
+    .innerJoin('tenants', 'tenants.id', 'sessions.tenant_id')
+    .innerJoin('billing_periods', 'billing_periods.id', 'sessions.period_id')
+    .select(['sessions.status', 'sessions.attempt', 'sessions.tenant_id', 'tenants.name as tenant', 'billing_periods.name as period'])
+    .where('sessions.id', '=', sessionId)
+    .executeTakeFirst()
+  if (session === undefined) throw new SimoptError('INPUT_INVALID', `session ${sessionId} does not exist`)
+  if (!['failed', 'cancelled'].includes(session.status)) {
+    throw new SimoptError('INPUT_INVALID', `session ${sessionId} is ${session.status}; only a failed or cancelled session can be restarted`)
+  }
+  const attempt = session.attempt + 1
+  const next = job('start-session', sessionId, attempt)
+  const runningKey = `${session.tenant_id}/${session.period}`
+  await holdingRunningKey(store, runningKey, { tenant: session.tenant, period: session.period }, async (trx) => {
+    await trx.deleteFrom('instances').where('session_id', '=', sessionId).execute()
+    await trx.updateTable('sessions').set({ attempt, running_key: runningKey, finished_at: null }).where('id', '=', sessionId).execute()
+    await setSessionStatus(trx, sessionId, 'pending', `restarted (attempt ${attempt})`)
+    await recordJobs(trx, [next])
+  })
+  await queue.publish([next])
+}
+
+/** Runs `work` in a transaction that takes the running key, or explains which session holds it. */
+async function holdingRunningKey(
+  store: Store,
+  runningKey: string,
+  request: { tenant: string; period: string },
+  work: (trx: Transaction<Database>) => Promise<void>,
+): Promise<void> {
+  const running = async () =>
+    store.db.selectFrom('sessions').select(['id', 'status']).where('running_key', '=', runningKey).executeTakeFirst()
+  const refuse = (holder: { id: string; status: string }): never => {
+    throw new SimoptError('INPUT_INVALID', `a session for tenant ${request.tenant} and period ${request.period} is already running: ${holder.id} (${holder.status})`)
+  }
+  const holder = await running()
+  if (holder !== undefined && !FINISHED_STATUSES.includes(holder.status as SessionStatus)) refuse(holder)
+  try {
+    await store.db.transaction().execute(work)
+  } catch (error) {
+    const winner = await running()
+    if (winner !== undefined) refuse(winner)
+    throw error
+  }
+}

@@ -1,0 +1,22 @@
+/** What a pipeline stage is given and what it gives back. */
+import type { Transaction } from 'kysely'
+import type { Store } from '../store/database.js'
+import type { Database } from '../store/schema.js'
+import type { Job, JobType } from './job.js'
+
+export interface StageContext {
+  readonly store: Store
+  readonly job: Job
+  /**
+   * Commits the stage's effects, the jobs that continue the work and this job's `done` in one
+   * transaction; the jobs are published once it has committed. Called at most once.
+   */
+  commit(effects: (trx: Transaction<Database>) => Promise<readonly Job[]>): Promise<void>
+}
+
+export interface Stage {
+  readonly type: JobType
+  /** The session the job belongs to, to skip work of a session that has ended and to fail it. */
+  sessionOf(trx: Transaction<Database> | Store['db'], entityId: string): Promise<string | undefined>
+  run(entityId: string, context: StageContext): Promise<void>
+}

@@ -1,0 +1,53 @@
+/**
+ * Builds the instance's problem from the database (usage projected to the period end), splits it into
+ * independent components and stores each with its own snapshot, so every component is a job any worker
+ * can take. Bad data (no devices, a plan that cannot be priced) fails the session here, before any
+ * work is queued.
+ */
+import { randomUUID } from 'node:crypto'
+import { currentAssignment, priceAssignment, subProblem } from '../../domain/index.js'
+import { componentRows } from '../../optimizer/index.js'
+import { insertRows } from '../../store/bulk-insert.js'
+import { loadProblem } from '../../store/problem-loader.js'
+import { encodeSnapshot } from '../../store/problem-snapshot.js'
+import { job } from '../job.js'
+import type { Stage } from '../stage.js'
+import { sessionOfInstance } from './session-of.js'
+
+export const buildProblem: Stage = {
+  type: 'build-problem',
+  sessionOf: sessionOfInstance,
+  async run(instanceId, { store, commit }) {
+    const { db } = store
+    const instance = await db.selectFrom('instances').selectAll().where('id', '=', instanceId).executeTakeFirstOrThrow()
+    const provider = await db.selectFrom('service_providers').selectAll().where('id', '=', instance.provider_id).executeTakeFirstOrThrow()
+    const period = await db.selectFrom('billing_periods').selectAll().where('id', '=', instance.period_id).executeTakeFirstOrThrow()
+    const { problem, rawUsageMb } = await loadProblem(store, provider, period, Date.now())
+    const before = priceAssignment(problem, currentAssignment(problem))
+    const components = componentRows(problem).map((rows, position) => ({
+      id: randomUUID(),
+      instance_id: instanceId,
+      position,
+      sims: rows.length,
+      status: 'pending',
+      snapshot: encodeSnapshot({ problem: subProblem(problem, rows), rawUsageMb: Float64Array.from(rows, (row) => rawUsageMb[row]!) }),
+      cost_before: null,
+      cost_after: null,
+      lower_bound: null,
+      baseline_cost: null,
+      changes: null,
+      seconds: null,
+      finished_at: null,
+    }))
+    await commit(async (trx) => {
+      // One component per statement: a snapshot can be tens of MB.
+      for (const component of components) await insertRows(trx, 'components', [component])
+      await trx
+        .updateTable('instances')
+        .set({ sims: problem.sims.count, component_count: components.length, cost_before: before.total, updated_at: Date.now() })
+        .where('id', '=', instanceId)
+        .execute()
+      return components.map((component) => job('optimize-component', component.id))
+    })
+  },
+}

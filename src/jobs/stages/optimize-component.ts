@@ -1,0 +1,94 @@
+/**
+ * Optimizes one component (on a worker thread, so the worker keeps renewing its lease meanwhile) and
+ * stores one result row per SIM with its cost before and after. The component's `done`, its rows and the
+ * instance's count of finished components are one transaction; the job that completes the count
+ * queues the finalize stage, so nothing ever polls for the end.
+ */
+import { optimize } from '../../optimizer/index.js'
+import { insertRows } from '../../store/bulk-insert.js'
+import { decodeSnapshot } from '../../store/problem-snapshot.js'
+import { parseProviderSettings } from '../../store/provider-settings.js'
+import { setInstanceStatus, setSessionStatus } from '../../store/transitions.js'
+import { job, type Job } from '../job.js'
+import type { Stage } from '../stage.js'
+import { sessionOfComponent } from './session-of.js'
+
+export const optimizeComponent: Stage = {
+  type: 'optimize-component',
+  sessionOf: sessionOfComponent,
+  async run(componentId, { store, commit }) {
+    const { db } = store
+    const component = await db.selectFrom('components').select(['instance_id', 'status', 'snapshot']).where('id', '=', componentId).executeTakeFirstOrThrow()
+    if (component.status === 'done') return
+    const instance = await db.selectFrom('instances').select(['session_id', 'provider_id']).where('id', '=', component.instance_id).executeTakeFirstOrThrow()
+    const provider = await db.selectFrom('service_providers').select(['name', 'settings']).where('id', '=', instance.provider_id).executeTakeFirstOrThrow()
+    const settings = parseProviderSettings(provider.settings, provider.name)
+
+    const { problem, rawUsageMb } = decodeSnapshot(component.snapshot)
+    const result = await optimize(problem, { workers: 1, minSavingPerChange: settings.minSavingPerChange })
+    const { sims, plans, commPlans } = problem
+    const { before, priced: after, assignment } = result
+    let changes = 0
+    for (let i = 0; i < sims.count; i++) if (assignment[i] !== sims.currentPlan[i]) changes++
+
+    await commit(async (trx): Promise<Job[]> => {
+      // Claims the component first: a second delivery running alongside (a worker thought dead) finds it
+      // taken here and stores nothing.
+      const claimed = await trx
+        .updateTable('components')
+        .set({
+          status: 'done',
+          cost_before: before.total,
+          cost_after: after.total,
+          lower_bound: result.lowerBound ?? null,
+          baseline_cost: result.baselineCost,
+          changes,
+          seconds: result.seconds,
+          finished_at: Date.now(),
+        })
+        .where('id', '=', componentId)
+        .where('status', '<>', 'done')
+        .returning('id')
+        .executeTakeFirst()
+      if (claimed === undefined) return []
+      await insertRows(
+        trx,
+        'results',
+        (function* () {
+          for (let i = 0; i < sims.count; i++) {
+            const costBefore = before.monthly[i]! + before.overage[i]! + before.sms[i]!
+            const costAfter = after.monthly[i]! + after.overage[i]! + after.sms[i]!
+            yield {
+              instance_id: component.instance_id,
+              iccid: sims.iccid[i]!,
+              component_id: componentId,
+              comm_plan: commPlans[sims.commPlan[i]!]!.name,
+              current_plan: plans[sims.currentPlan[i]!]!.code,
+              new_plan: plans[assignment[i]!]!.code,
+              raw_usage_mb: rawUsageMb[i]!,
+              usage_mb: sims.usageMb[i]!,
+              monthly_before: before.monthly[i]!,
+              overage_before: before.overage[i]!,
+              sms_before: before.sms[i]!,
+              monthly_after: after.monthly[i]!,
+              overage_after: after.overage[i]!,
+              sms_after: after.sms[i]!,
+              cost_before: costBefore,
+              cost_after: costAfter,
+            }
+          }
+        })(),
+      )
+      const count = await trx
+        .updateTable('instances')
+        .set((eb) => ({ components_done: eb('components_done', '+', 1), updated_at: Date.now() }))
+        .where('id', '=', component.instance_id)
+        .returning(['components_done', 'component_count'])
+        .executeTakeFirstOrThrow()
+      if (count.components_done !== count.component_count) return []
+      await setInstanceStatus(trx, component.instance_id, 'finalizing')
+      await setSessionStatus(trx, instance.session_id, 'finalizing')
+      return [job('finalize-instance', component.instance_id)]
+    })
+  },
+}

@@ -1,0 +1,32 @@
+/** Puts a queue, the job runner and the pipeline together: what `simopt worker` (and `run --wait`) runs. */
+import { randomUUID } from 'node:crypto'
+import { availableParallelism, hostname } from 'node:os'
+import type { Config } from '../config.js'
+import type { Store } from '../store/database.js'
+import { BullmqQueue } from './bullmq-queue.js'
+import type { JobQueue } from './job.js'
+import { JobRunner } from './job-runner.js'
+import { LocalQueue } from './local-queue.js'
+import { PIPELINE } from './stages/index.js'
+
+export interface Worker {
+  readonly id: string
+  stop(): Promise<void>
+}
+
+/** Who holds a job, as the jobs table shows it: host, process and a random suffix. */
+export function newWorkerId(): string {
+  return `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`
+}
+
+export function createQueue(config: Config, store: Store, workerId: string): JobQueue {
+  if (config.queue === 'bullmq') return new BullmqQueue(store, { redisUrl: config.redisUrl!, leaseMs: config.jobLeaseMs, prefix: config.queuePrefix })
+  return new LocalQueue(store, workerId, config.jobLeaseMs)
+}
+
+/** Starts processing jobs; one job per core at a time (optimizer work runs on worker threads). */
+export async function startWorker(config: Config, store: Store, queue: JobQueue, workerId: string, concurrency = availableParallelism()): Promise<Worker> {
+  const runner = new JobRunner(store, queue, PIPELINE, { workerId, leaseMs: config.jobLeaseMs })
+  await queue.start(runner.process, concurrency)
+  return { id: workerId, stop: () => queue.stop() }
+}

@@ -1,0 +1,41 @@
+/**
+ * Opens the database named by `SIMOPT_DATABASE_URL`: an SQLite file (the embedded default) or PostgreSQL.
+ * Everything above this file uses kysely and does not know which one it talks to, save for the few
+ * statements that must differ (`dialect`).
+ */
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import SqliteDatabase from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import pg from 'pg'
+import type { Database } from './schema.js'
+
+export type Dialect = 'sqlite' | 'postgres'
+
+export interface Store {
+  readonly db: Kysely<Database>
+  readonly dialect: Dialect
+  readonly close: () => Promise<void>
+}
+
+// PostgreSQL returns double precision as numbers already; int8 (count(*)) comes back as text without this.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
+
+export function openStore(url: string): Store {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length)
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
+    const database = new SqliteDatabase(file)
+    // WAL lets readers (status, the dashboard) go on while a worker writes; NORMAL sync is safe with WAL.
+    database.pragma('journal_mode = WAL')
+    database.pragma('synchronous = NORMAL')
+    database.pragma('foreign_keys = ON')
+    // Another process holding the write lock (a second worker) is waited for, not an error.
+    database.pragma('busy_timeout = 10000')
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+    return { db, dialect: 'sqlite', close: () => db.destroy() }
+  }
+  const pool = new pg.Pool({ connectionString: url, max: 10 })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return { db, dialect: 'postgres', close: () => db.destroy() }
+}

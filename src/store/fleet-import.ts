@@ -1,0 +1,91 @@
+/**
+ * Stores a price sheet and a fleet read from the files of DESIGN.md §6 as one provider's state for one
+ * billing period. All or nothing: inside one transaction it replaces the provider's plans, pools, communication
+ * plans and devices and the period's usage, so a session never sees half an import.
+ */
+import type { Problem } from '../domain/index.js'
+import type { PeriodRow, ProviderRow } from './accounts.js'
+import { insertRows } from './bulk-insert.js'
+import type { Transaction } from 'kysely'
+import type { Database } from './schema.js'
+
+const DAY_MS = 86_400_000
+
+export interface ImportCounts {
+  readonly plans: number
+  readonly commPlans: number
+  readonly devices: number
+}
+
+/** Run it in the transaction that also creates the tenant, provider and period, so a failure leaves nothing. */
+export async function importFleet(trx: Transaction<Database>, provider: ProviderRow, period: PeriodRow, problem: Problem): Promise<ImportCounts> {
+  const { plans, pools, commPlans, sims } = problem
+  const now = Date.now()
+  const periodDays = Math.round((period.ends_at - period.starts_at) / DAY_MS)
+  for (const table of ['rate_plans', 'pools', 'comm_plans', 'devices'] as const) {
+    await trx.deleteFrom(table).where('provider_id', '=', provider.id).execute()
+  }
+  await trx.deleteFrom('comm_plan_rate_plans').where('provider_id', '=', provider.id).execute()
+  await trx.deleteFrom('usage_readings').where('period_id', '=', period.id).execute()
+  await insertRows(
+    trx,
+    'rate_plans',
+    plans.map((plan, position) => ({
+      provider_id: provider.id,
+      code: plan.code,
+      position,
+      monthly_rate: plan.monthlyRate,
+      included_mb: plan.includedMb,
+      overage_block_mb: plan.overageBlockMb,
+      overage_block_price: plan.overageBlockPrice,
+      sms_rate: plan.smsRate,
+      pooled: plan.pooled ? 1 : 0,
+      pool: plan.pool ?? null,
+    })),
+  )
+  // Named pools keep their own terms; a plan's own pool is described by the plan.
+  const namedPools = pools.filter((pool) => pool.plans.some((p) => plans[p]!.pool === pool.name))
+  await insertRows(
+    trx,
+    'pools',
+    namedPools.map((pool) => ({ provider_id: provider.id, name: pool.name, overage_block_mb: pool.overageBlockMb, overage_block_price: pool.overageBlockPrice })),
+  )
+  await insertRows(trx, 'comm_plans', commPlans.map((commPlan, position) => ({ provider_id: provider.id, name: commPlan.name, position })))
+  await insertRows(
+    trx,
+    'comm_plan_rate_plans',
+    commPlans.flatMap((commPlan) =>
+      commPlan.allowedPlans.map((p, position) => ({ provider_id: provider.id, comm_plan: commPlan.name, plan_code: plans[p]!.code, position })),
+    ),
+  )
+  await insertRows(
+    trx,
+    'devices',
+    (function* () {
+      for (let i = 0; i < sims.count; i++) {
+        const days = sims.daysActive[i]!
+        yield {
+          provider_id: provider.id,
+          iccid: sims.iccid[i]!,
+          msisdn: null,
+          status: 'ACTIVATED',
+          comm_plan: commPlans[sims.commPlan[i]!]!.name,
+          rate_plan: plans[sims.currentPlan[i]!]!.code,
+          // Days active in the period, stored as the activation date that gives them.
+          activated_at: days >= periodDays ? null : period.ends_at - days * DAY_MS,
+          auto_change: sims.autoChange[i]!,
+          updated_at: now,
+        }
+      }
+    })(),
+  )
+  await insertRows(
+    trx,
+    'usage_readings',
+    (function* () {
+      // Files carry usage already projected: no measurement time, so it is priced as given.
+      for (let i = 0; i < sims.count; i++) yield { period_id: period.id, iccid: sims.iccid[i]!, usage_mb: sims.usageMb[i]!, sms: sims.sms[i]!, measured_at: null }
+    })(),
+  )
+  return { plans: plans.length, commPlans: commPlans.length, devices: sims.count }
+}

@@ -1,0 +1,23 @@
+/**
+ * Migrations live in code (`migrations/`), in order; `simopt db migrate` and every start bring the schema
+ * up to date. A migration that fails is rolled back whole (both databases have transactional DDL).
+ */
+import { Migrator, type Migration } from 'kysely/migration'
+import { SimoptError } from '../domain/index.js'
+import type { Store } from './database.js'
+import { initialSchema } from './migrations/0001-initial.js'
+
+function migrations(store: Store): Record<string, Migration> {
+  return { '0001-initial': initialSchema(store.dialect) }
+}
+
+/** Applies the migrations not applied yet; returns their names. */
+export async function migrate(store: Store): Promise<string[]> {
+  const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrations(store) } })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error !== undefined) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown'
+    throw new SimoptError('INTERNAL', `database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+  }
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName)
+}

@@ -1,0 +1,25 @@
+/** A service provider's settings (DESIGN.md §1), kept as JSON and validated whenever read. */
+import { z } from 'zod'
+import { DEFAULT_PROJECTION } from '../domain/index.js'
+
+export const providerSettingsSchema = z.object({
+  /** The carrier prorates monthly rate and allowance of SIMs active part of the period. */
+  prorate: z.boolean().default(false),
+  /** simopt may push rate plan changes to the carrier. */
+  writeEnabled: z.boolean().default(false),
+  /** A SIM changes plan only if the change alone saves at least this much (0: any saving). */
+  minSavingPerChange: z.number().min(0).default(0),
+  /** Project cycle-to-date usage to the period end, with this cushion. */
+  projection: z
+    .object({ enabled: z.boolean(), cushion: z.number().min(0).max(1) })
+    .default({ enabled: DEFAULT_PROJECTION.enabled, cushion: DEFAULT_PROJECTION.cushion }),
+})
+
+export type ProviderSettings = z.infer<typeof providerSettingsSchema>
+
+export function parseProviderSettings(json: string, provider: string): ProviderSettings {
+  const parsed = providerSettingsSchema.safeParse(JSON.parse(json))
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]!
+  throw new Error(`settings of provider ${provider}: ${issue.path.join('.')}: ${issue.message}`)
+}

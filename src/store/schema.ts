@@ -1,0 +1,217 @@
+/**
+ * The database's tables as kysely sees them. Times are epoch milliseconds, flags are 0/1 and ids are
+ * UUIDs made by the application, so the same queries run on SQLite and PostgreSQL unchanged.
+ */
+import type { Generated } from 'kysely'
+
+export interface TenantTable {
+  id: string
+  name: string
+  created_at: number
+}
+
+export interface ServiceProviderTable {
+  id: string
+  tenant_id: string
+  name: string
+  /** `jasper`, later other carriers; `files` for a provider whose fleet is imported from CSV files. */
+  integration: string
+  time_zone: string
+  cycle_end_day: number
+  cycle_end_hour: number
+  /** JSON of `ProviderSettings`. */
+  settings: string
+  created_at: number
+}
+
+export interface BillingPeriodTable {
+  id: string
+  provider_id: string
+  /** `YYYY-MM`. */
+  name: string
+  starts_at: number
+  ends_at: number
+}
+
+export interface RatePlanTable {
+  provider_id: string
+  code: string
+  /** Order of the price sheet, kept so problems list plans the same way every time. */
+  position: number
+  monthly_rate: number
+  included_mb: number
+  overage_block_mb: number
+  overage_block_price: number
+  sms_rate: number
+  pooled: number
+  pool: string | null
+}
+
+export interface PoolTable {
+  provider_id: string
+  name: string
+  overage_block_mb: number
+  overage_block_price: number
+}
+
+export interface CommPlanTable {
+  provider_id: string
+  name: string
+  position: number
+}
+
+export interface CommPlanRatePlanTable {
+  provider_id: string
+  comm_plan: string
+  plan_code: string
+  position: number
+}
+
+export interface DeviceTable {
+  provider_id: string
+  iccid: string
+  msisdn: string | null
+  status: string
+  comm_plan: string
+  rate_plan: string
+  activated_at: number | null
+  auto_change: number
+  updated_at: number
+}
+
+export interface UsageReadingTable {
+  period_id: string
+  iccid: string
+  usage_mb: number
+  sms: number
+  /** When the carrier measured it; null for imported usage, which is priced as given (no projection). */
+  measured_at: number | null
+}
+
+export interface SessionTable {
+  id: string
+  tenant_id: string
+  provider_id: string
+  period_id: string
+  type: string
+  trigger: string
+  status: string
+  message: string | null
+  /** 1 for the first run; a restart of a failed session counts up, and job ids carry it. */
+  attempt: number
+  /** Set while the session runs: the unique index on it lets one session per provider and period run. */
+  running_key: string | null
+  created_at: number
+  updated_at: number
+  finished_at: number | null
+}
+
+export interface InstanceTable {
+  id: string
+  session_id: string
+  provider_id: string
+  period_id: string
+  status: string
+  message: string | null
+  sims: number | null
+  component_count: number | null
+  components_done: number
+  cost_before: number | null
+  cost_after: number | null
+  lower_bound: number | null
+  baseline_cost: number | null
+  changes: number | null
+  created_at: number
+  updated_at: number
+  finished_at: number | null
+}
+
+export interface ComponentTable {
+  id: string
+  instance_id: string
+  position: number
+  sims: number
+  status: string
+  /** The component's problem (`problem-snapshot.ts`). */
+  snapshot: Uint8Array
+  cost_before: number | null
+  cost_after: number | null
+  lower_bound: number | null
+  baseline_cost: number | null
+  changes: number | null
+  seconds: number | null
+  finished_at: number | null
+}
+
+export interface ResultTable {
+  instance_id: string
+  iccid: string
+  component_id: string
+  comm_plan: string
+  current_plan: string
+  new_plan: string
+  raw_usage_mb: number
+  usage_mb: number
+  monthly_before: number
+  overage_before: number
+  sms_before: number
+  monthly_after: number
+  overage_after: number
+  sms_after: number
+  cost_before: number
+  cost_after: number
+}
+
+export interface ChangeTable {
+  instance_id: string
+  iccid: string
+  old_plan: string
+  new_plan: string
+  saving: number
+  status: string
+  updated_at: number
+}
+
+export interface JobTable {
+  id: string
+  type: string
+  /** JSON: ids only. */
+  payload: string
+  status: string
+  attempts: number
+  run_after: number
+  locked_by: string | null
+  locked_until: number | null
+  last_error: string | null
+  created_at: number
+  updated_at: number
+}
+
+export interface StateTransitionTable {
+  seq: Generated<number>
+  entity: string
+  entity_id: string
+  from_status: string | null
+  to_status: string
+  message: string | null
+  at: number
+}
+
+export interface Database {
+  tenants: TenantTable
+  service_providers: ServiceProviderTable
+  billing_periods: BillingPeriodTable
+  rate_plans: RatePlanTable
+  pools: PoolTable
+  comm_plans: CommPlanTable
+  comm_plan_rate_plans: CommPlanRatePlanTable
+  devices: DeviceTable
+  usage_readings: UsageReadingTable
+  sessions: SessionTable
+  instances: InstanceTable
+  components: ComponentTable
+  results: ResultTable
+  changes: ChangeTable
+  jobs: JobTable
+  state_transitions: StateTransitionTable
+}

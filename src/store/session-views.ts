@@ -1,0 +1,108 @@
+/** What `simopt status` (and later the dashboard) shows of sessions: rows, stages and progress. */
+import type { Kysely, Selectable } from 'kysely'
+import type { Database, InstanceTable } from './schema.js'
+
+export interface SessionView {
+  readonly id: string
+  readonly tenant: string
+  readonly provider: string
+  readonly period: string
+  readonly status: string
+  readonly message: string | null
+  readonly trigger: string
+  readonly attempt: number
+  readonly createdAt: number
+  readonly finishedAt: number | null
+  readonly instances: readonly Selectable<InstanceTable>[]
+  readonly transitions: readonly { readonly entity: string; readonly from: string | null; readonly to: string; readonly message: string | null; readonly at: number }[]
+  /** 0-100. */
+  readonly percent: number
+}
+
+const sessionColumns = [
+  'sessions.id',
+  'tenants.name as tenant',
+  'service_providers.name as provider',
+  'billing_periods.name as period',
+  'sessions.status',
+  'sessions.message',
+  'sessions.trigger',
+  'sessions.attempt',
+  'sessions.created_at',
+  'sessions.finished_at',
+] as const
+
+function baseQuery(db: Kysely<Database>) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('tenants', 'tenants.id', 'sessions.tenant_id')
+    .innerJoin('service_providers', 'service_providers.id', 'sessions.provider_id')
+    .innerJoin('billing_periods', 'billing_periods.id', 'sessions.period_id')
+    .select(sessionColumns)
+}
+
+export async function listSessions(db: Kysely<Database>, limit = 20): Promise<Omit<SessionView, 'instances' | 'transitions' | 'percent'>[]> {
+  const rows = await baseQuery(db).orderBy('sessions.created_at', 'desc').limit(limit).execute()
+  return rows.map(toView)
+}
+
+export async function findSession(db: Kysely<Database>, id: string): Promise<SessionView | undefined> {
+  const row = await baseQuery(db).where('sessions.id', '=', id).executeTakeFirst()
+  if (row === undefined) return undefined
+  const instances = await db.selectFrom('instances').selectAll().where('session_id', '=', id).orderBy('created_at').execute()
+  const transitions = await db
+    .selectFrom('state_transitions')
+    .select(['entity', 'from_status', 'to_status', 'message', 'at'])
+    .where('entity_id', 'in', [id, ...instances.map((instance) => instance.id)])
+    .orderBy('seq')
+    .execute()
+  return {
+    ...toView(row),
+    instances,
+    transitions: transitions.map((t) => ({ entity: t.entity, from: t.from_status, to: t.to_status, message: t.message, at: t.at })),
+    percent: progressPercent(row.status, instances),
+  }
+}
+
+/**
+ * Progress of a session: building the problem is 5-10%, the components (counted as they finish) take it
+ * to 95%, finalizing does the rest.
+ */
+export function progressPercent(status: string, instances: readonly Selectable<InstanceTable>[]): number {
+  if (status === 'done') return 100
+  if (status === 'pending' || instances.length === 0) return 0
+  let sum = 0
+  for (const instance of instances) {
+    if (instance.status === 'done') sum += 100
+    else if (instance.status === 'finalizing') sum += 95
+    else if (instance.component_count === null) sum += 5
+    else sum += 10 + (85 * instance.components_done) / Math.max(1, instance.component_count)
+  }
+  return Math.floor(sum / instances.length)
+}
+
+function toView(row: {
+  id: string
+  tenant: string
+  provider: string
+  period: string
+  status: string
+  message: string | null
+  trigger: string
+  attempt: number
+  created_at: number
+  finished_at: number | null
+}) {
+  return {
+    id: row.id,
+    tenant: row.tenant,
+    provider: row.provider,
+    period: row.period,
+    status: row.status,
+    message: row.message,
+    trigger: row.trigger,
+    attempt: row.attempt,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Status changes of sessions and instances (DESIGN.md §4), each stored with its time so the dashboard
+ * and `simopt status` can show how a session went. Always called inside the transaction that makes the
+ * change, so the history never disagrees with the row.
+ */
+import type { Transaction } from 'kysely'
+import type { Database } from './schema.js'
+
+export const SESSION_STATUSES = ['pending', 'syncing', 'optimizing', 'finalizing', 'done', 'failed', 'cancelled'] as const
+export type SessionStatus = (typeof SESSION_STATUSES)[number]
+export const FINISHED_STATUSES: readonly SessionStatus[] = ['done', 'failed', 'cancelled']
+
+export async function setSessionStatus(trx: Transaction<Database>, sessionId: string, to: SessionStatus, message: string | null = null): Promise<void> {
+  const row = await trx.selectFrom('sessions').select('status').where('id', '=', sessionId).executeTakeFirstOrThrow()
+  if (row.status === to) return
+  const now = Date.now()
+  const finished = FINISHED_STATUSES.includes(to)
+  await trx
+    .updateTable('sessions')
+    .set({ status: to, message, updated_at: now, ...(finished ? { finished_at: now, running_key: null } : {}) })
+    .where('id', '=', sessionId)
+    .execute()
+  await trx.insertInto('state_transitions').values({ entity: 'session', entity_id: sessionId, from_status: row.status, to_status: to, message, at: now }).execute()
+}
+
+export async function setInstanceStatus(trx: Transaction<Database>, instanceId: string, to: SessionStatus, message: string | null = null): Promise<void> {
+  const row = await trx.selectFrom('instances').select('status').where('id', '=', instanceId).executeTakeFirstOrThrow()
+  if (row.status === to) return
+  const now = Date.now()
+  await trx
+    .updateTable('instances')
+    .set({ status: to, message, updated_at: now, ...(FINISHED_STATUSES.includes(to) ? { finished_at: now } : {}) })
+    .where('id', '=', instanceId)
+    .execute()
+  await trx.insertInto('state_transitions').values({ entity: 'instance', entity_id: instanceId, from_status: row.status, to_status: to, message, at: now }).execute()
+}
+
+/** Ends a session and its instances as failed, with the reason. */
+export async function failSession(trx: Transaction<Database>, sessionId: string, message: string): Promise<void> {
+  const instances = await trx.selectFrom('instances').select('id').where('session_id', '=', sessionId).execute()
+  for (const instance of instances) await setInstanceStatus(trx, instance.id, 'failed', message)
+  await setSessionStatus(trx, sessionId, 'failed', message)
+}

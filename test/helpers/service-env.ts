@@ -1,0 +1,68 @@
+/** Running the service commands as a user would: real processes, each backend's settings in the environment. */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { openStore, type Store } from '../../src/store/database.js'
+import { runSimopt, type CliRun } from './cli.js'
+import { CLI_MAIN } from './paths.js'
+
+export type ServiceEnv = Record<string, string>
+
+export function sqliteLocal(folder: string, leaseMs = 30_000): ServiceEnv {
+  return { SIMOPT_DATABASE_URL: `sqlite:${folder}/simopt.db`, SIMOPT_QUEUE: 'local', SIMOPT_JOB_LEASE_MS: String(leaseMs) }
+}
+
+export function postgresBullmq(databaseUrl: string, redis: { url: string; prefix: string }, leaseMs = 30_000): ServiceEnv {
+  return {
+    SIMOPT_DATABASE_URL: databaseUrl,
+    SIMOPT_QUEUE: 'bullmq',
+    SIMOPT_REDIS_URL: redis.url,
+    SIMOPT_QUEUE_PREFIX: redis.prefix,
+    SIMOPT_JOB_LEASE_MS: String(leaseMs),
+  }
+}
+
+export async function simopt(env: ServiceEnv, args: readonly string[]): Promise<CliRun> {
+  return runSimopt(args, { env })
+}
+
+/** Like `simopt`, but a non-zero exit fails the test with the command's error output. */
+export async function simoptOk(env: ServiceEnv, args: readonly string[]): Promise<CliRun> {
+  const run = await simopt(env, args)
+  if (run.code !== 0) throw new Error(`simopt ${args.join(' ')} exited ${run.code}: ${run.stderr}`)
+  return run
+}
+
+export function startWorkerProcess(env: ServiceEnv, concurrency = 1): ChildProcess {
+  const child = spawn(process.execPath, [CLI_MAIN, 'worker', '--concurrency', String(concurrency)], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] })
+  child.stderr!.setEncoding('utf8').on('data', () => {})
+  return child
+}
+
+export async function stopWorkerProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = once(child, 'exit')
+  child.kill('SIGTERM')
+  await exited
+}
+
+export function storeFor(env: ServiceEnv): Store {
+  return openStore(env.SIMOPT_DATABASE_URL!)
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await sleep(100)
+  }
+}
+
+export function importArgs(files: { plans: string; pools: string; commPlans: string; sims: string }, period = '2026-11'): string[] {
+  return ['import', '--tenant', 'acme', '--provider', 'main', '--period', period, '--plans', files.plans, '--pools', files.pools, '--comm-plans', files.commPlans, '--sims', files.sims]
+}
+
+export const RUN_ARGS = ['run', '--tenant', 'acme', '--provider', 'main', '--period', '2026-11']

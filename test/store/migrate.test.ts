@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict'
+import path from 'node:path'
+import { describe, it } from 'node:test'
+import { openStore, type Store } from '../../src/store/database.js'
+import { migrate } from '../../src/store/migrate.js'
+import { freshPostgresDatabase } from '../helpers/services.js'
+import { tempDir } from '../helpers/temp-dir.js'
+
+async function checkMigrations(store: Store): Promise<void> {
+  try {
+    assert.deepEqual(await migrate(store), ['0001-initial'])
+    assert.deepEqual(await migrate(store), [], 'a second run has nothing to do')
+    // The schema takes what the service writes: a tenant, a provider, and a state transition with its sequence.
+    await store.db.insertInto('tenants').values({ id: 't', name: 'acme', created_at: 1 }).execute()
+    await store.db.insertInto('state_transitions').values([1, 2].map((at) => ({ entity: 'session', entity_id: 's', from_status: null, to_status: 'pending', message: null, at }))).execute()
+    const seqs = await store.db.selectFrom('state_transitions').select('seq').orderBy('seq').execute()
+    assert.equal(seqs.length, 2)
+    assert.ok(seqs[0]!.seq < seqs[1]!.seq)
+    await assert.rejects(store.db.insertInto('tenants').values({ id: 'u', name: 'acme', created_at: 1 }).execute(), 'tenant names are unique')
+  } finally {
+    await store.close()
+  }
+}
+
+describe('database migrations', () => {
+  it('bring an empty SQLite database up to date, once', async () => {
+    await checkMigrations(openStore(`sqlite:${path.join(await tempDir(), 'nested', 'simopt.db')}`))
+  })
+
+  it('bring an empty PostgreSQL database up to date, once', async (t) => {
+    const url = await freshPostgresDatabase(t)
+    if (url === undefined) return
+    await checkMigrations(openStore(url))
+  })
+})
