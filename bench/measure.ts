@@ -14,10 +14,10 @@ export interface ProcessMeasurement {
 const PEAK_MEMORY_HOOK = path.join(import.meta.dirname, 'report-peak-memory.js')
 
 /** Runs `node <script> <args>` and measures its wall time and peak memory; kills it after `killAfterSeconds`. */
-export function measureNodeProcess(script: string, args: readonly string[], killAfterSeconds = Infinity): Promise<ProcessMeasurement> {
+export function measureNodeProcess(script: string, args: readonly string[], killAfterSeconds = Infinity, env: Record<string, string> = {}): Promise<ProcessMeasurement> {
   return new Promise((resolve, reject) => {
     const started = performance.now()
-    const child = spawn(process.execPath, ['--max-old-space-size=4096', '--import', PEAK_MEMORY_HOOK, script, ...args])
+    const child = spawn(process.execPath, ['--max-old-space-size=4096', '--import', PEAK_MEMORY_HOOK, script, ...args], { env: { ...process.env, ...env } })
     let stdout = ''
     let stderr = ''
     let timedOut = false

@@ -65,7 +65,7 @@ export function importCommand(): Command {
             await trx.updateTable('service_providers').set({ settings: JSON.stringify(settings) }).where('id', '=', provider.id).execute()
           }
           const periodRow = await ensurePeriod(trx, provider, options.period)
-          return importFleet(trx, provider, periodRow, problem)
+          return importFleet(trx, store.dialect, provider, periodRow, problem)
         })
         process.stdout.write(
           `imported ${formatCount(counts.devices)} SIMs, ${counts.plans} rate plans and ${counts.commPlans} communication plans ` +

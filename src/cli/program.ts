@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { isSimoptError } from '../domain/index.js'
 import { EXIT_CODES } from './exit-codes.js'
 import { dbCommand } from './db.command.js'
+import { demoCommand } from './demo.command.js'
 import { generateCommand } from './generate.command.js'
 import { importCommand } from './import.command.js'
 import { optimizeCommand } from './optimize.command.js'
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .addCommand(workerCommand())
     .addCommand(statusCommand())
     .addCommand(resultsCommand())
+    .addCommand(demoCommand())
 }
 
 /** Runs the command line and returns the exit code; errors are reported on standard error, one line each. */

@@ -36,7 +36,7 @@ export function resultsCommand(): Command {
                         csvField(row.new_plan),
                         row.usage_mb,
                         { monthly: row.monthly_after, overage: row.overage_after, sms: row.sms_after },
-                        row.cost_before,
+                        row.monthly_before + row.overage_before + row.sms_before,
                       )
                     }
                   }

@@ -16,8 +16,11 @@ export function statusCommand(): Command {
         if (sessionId === undefined) {
           const sessions = await listSessions(store.db)
           if (sessions.length === 0) return void process.stdout.write('no sessions yet (start one with simopt run)\n')
-          const lines = sessions.map((s) => [s.id, s.tenant, s.provider, s.period, s.status, time(s.createdAt), s.message ?? ''].join('  '))
-          process.stdout.write(`${['session', 'tenant', 'provider', 'period', 'status', 'started', 'message'].join('  ')}\n${lines.join('\n')}\n`)
+          const header = ['session', 'tenant', 'provider', 'period', 'status', 'started', 'message']
+          const rows = sessions.map((s) => [s.id, s.tenant, s.provider, s.period, s.status, time(s.createdAt), s.message ?? ''])
+          const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)))
+          const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()
+          process.stdout.write(`${[header, ...rows].map(line).join('\n')}\n`)
           return
         }
         const view = await findSession(store.db, sessionId)

@@ -30,10 +30,12 @@ export interface ComponentSolution {
 /** Relative size below which two Lagrangian costs are a tie, settled in favour of the current plan. */
 const TIE = 1e-12
 /**
- * Relative gap under which a component is done. Above it, a second search and a stronger bound are worth
- * their time; below it (every large fleet), they would find nothing and cost more than the rest together.
+ * Relative gap under which a component is done. Above it, on components of at most `REFINE_MAX_SIMS`
+ * SIMs, a second search and a stronger bound are worth their time. On larger ones they found nothing in
+ * the benchmark (10k to 100k SIMs, 15 to 100 plans) and cost up to eight times the rest (100k x 100).
  */
 const REFINE_MIN_GAP = 1e-4
+const REFINE_MAX_SIMS = 5_000
 
 export function solveComponent(component: Component, options: ComponentOptions = {}): ComponentSolution {
   const penalty = options.minSavingPerChange ?? 0
@@ -56,7 +58,8 @@ export function solveComponent(component: Component, options: ComponentOptions =
   const billEvaluator = penalty > 0 ? new LagrangianEvaluator(component) : evaluator
   const billDual = penalty > 0 ? maximizeDual(billEvaluator, { start: dual.lambda }) : dual
   evaluations += penalty > 0 ? billDual.evaluations : 0
-  if (search.ledger.total() - billDual.bound <= REFINE_MIN_GAP * Math.abs(search.ledger.total())) {
+  const settled = search.ledger.total() - billDual.bound <= REFINE_MIN_GAP * Math.abs(search.ledger.total())
+  if (settled || component.simIndex.length > REFINE_MAX_SIMS) {
     return { choice: search.choice, bound: billDual.bound, method: 'dual', dualEvaluations: evaluations }
   }
 

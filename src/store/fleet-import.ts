@@ -6,7 +6,8 @@
 import type { Problem } from '../domain/index.js'
 import type { PeriodRow, ProviderRow } from './accounts.js'
 import { insertRows } from './bulk-insert.js'
-import type { Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
+import type { Dialect } from './database.js'
 import type { Database } from './schema.js'
 
 const DAY_MS = 86_400_000
@@ -18,7 +19,7 @@ export interface ImportCounts {
 }
 
 /** Run it in the transaction that also creates the tenant, provider and period, so a failure leaves nothing. */
-export async function importFleet(trx: Transaction<Database>, provider: ProviderRow, period: PeriodRow, problem: Problem): Promise<ImportCounts> {
+export async function importFleet(trx: Transaction<Database>, dialect: Dialect, provider: ProviderRow, period: PeriodRow, problem: Problem): Promise<ImportCounts> {
   const { plans, pools, commPlans, sims } = problem
   const now = Date.now()
   const periodDays = Math.round((period.ends_at - period.starts_at) / DAY_MS)
@@ -29,6 +30,7 @@ export async function importFleet(trx: Transaction<Database>, provider: Provider
   await trx.deleteFrom('usage_readings').where('period_id', '=', period.id).execute()
   await insertRows(
     trx,
+    dialect,
     'rate_plans',
     plans.map((plan, position) => ({
       provider_id: provider.id,
@@ -47,12 +49,14 @@ export async function importFleet(trx: Transaction<Database>, provider: Provider
   const namedPools = pools.filter((pool) => pool.plans.some((p) => plans[p]!.pool === pool.name))
   await insertRows(
     trx,
+    dialect,
     'pools',
     namedPools.map((pool) => ({ provider_id: provider.id, name: pool.name, overage_block_mb: pool.overageBlockMb, overage_block_price: pool.overageBlockPrice })),
   )
-  await insertRows(trx, 'comm_plans', commPlans.map((commPlan, position) => ({ provider_id: provider.id, name: commPlan.name, position })))
+  await insertRows(trx, dialect, 'comm_plans', commPlans.map((commPlan, position) => ({ provider_id: provider.id, name: commPlan.name, position })))
   await insertRows(
     trx,
+    dialect,
     'comm_plan_rate_plans',
     commPlans.flatMap((commPlan) =>
       commPlan.allowedPlans.map((p, position) => ({ provider_id: provider.id, comm_plan: commPlan.name, plan_code: plans[p]!.code, position })),
@@ -60,6 +64,7 @@ export async function importFleet(trx: Transaction<Database>, provider: Provider
   )
   await insertRows(
     trx,
+    dialect,
     'devices',
     (function* () {
       for (let i = 0; i < sims.count; i++) {
@@ -81,11 +86,14 @@ export async function importFleet(trx: Transaction<Database>, provider: Provider
   )
   await insertRows(
     trx,
+    dialect,
     'usage_readings',
     (function* () {
       // Files carry usage already projected: no measurement time, so it is priced as given.
       for (let i = 0; i < sims.count; i++) yield { period_id: period.id, iccid: sims.iccid[i]!, usage_mb: sims.usageMb[i]!, sms: sims.sms[i]!, measured_at: null }
     })(),
   )
+  // Fresh statistics, or PostgreSQL reads the new fleet back by scanning it for every page.
+  if (dialect === 'postgres') await sql`analyze devices, usage_readings`.execute(trx)
   return { plans: plans.length, commPlans: commPlans.length, devices: sims.count }
 }

@@ -143,10 +143,10 @@ export interface ComponentTable {
   finished_at: number | null
 }
 
+/** One SIM of an instance's result; a SIM's cost is the sum of its split (monthly, overage, SMS). */
 export interface ResultTable {
   instance_id: string
   iccid: string
-  component_id: string
   comm_plan: string
   current_plan: string
   new_plan: string
@@ -158,8 +158,6 @@ export interface ResultTable {
   monthly_after: number
   overage_after: number
   sms_after: number
-  cost_before: number
-  cost_after: number
 }
 
 export interface ChangeTable {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import { describe, it } from 'node:test'
+import { sql } from 'kysely'
 import { loadConfig } from '../../src/config.js'
 import { readProblemFiles } from '../../src/io/index.js'
 import { job } from '../../src/jobs/job.js'
@@ -34,7 +35,7 @@ async function importedStore(groups = 2, sims = 300): Promise<Store> {
   await store.db.transaction().execute(async (trx) => {
     const tenantId = await ensureTenant(trx, 'acme')
     const provider = await ensureProvider(trx, tenantId, 'main', { integration: 'files', timeZone: 'UTC', cycleEndDay: 0, cycleEndHour: 0, settings: {} })
-    await importFleet(trx, provider, await ensurePeriod(trx, provider, '2026-11'), problem)
+    await importFleet(trx, store.dialect, provider, await ensurePeriod(trx, provider, '2026-11'), problem)
   })
   return store
 }
@@ -57,7 +58,7 @@ async function runToEnd(store: Store, sessionId?: string): Promise<{ id: string;
 async function footprint(store: Store) {
   const count = async (table: 'results' | 'changes' | 'components' | 'instances' | 'state_transitions' | 'devices' | 'rate_plans') =>
     Number((await store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
-  const costs = await store.db.selectFrom('results').select((eb) => [eb.fn.sum<number>('cost_after').as('after')]).executeTakeFirstOrThrow()
+  const costs = await store.db.selectFrom('results').select(sql<number>`sum(monthly_after + overage_after + sms_after)`.as('after')).executeTakeFirstOrThrow()
   const instances = await store.db.selectFrom('instances').select(['components_done', 'cost_after', 'changes', 'status']).execute()
   return {
     results: await count('results'),

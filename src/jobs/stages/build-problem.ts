@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto'
 import { currentAssignment, priceAssignment, subProblem } from '../../domain/index.js'
 import { componentRows } from '../../optimizer/index.js'
-import { insertRows } from '../../store/bulk-insert.js'
 import { loadProblem } from '../../store/problem-loader.js'
 import { encodeSnapshot } from '../../store/problem-snapshot.js'
 import { job } from '../job.js'
@@ -41,7 +40,7 @@ export const buildProblem: Stage = {
     }))
     await commit(async (trx) => {
       // One component per statement: a snapshot can be tens of MB.
-      for (const component of components) await insertRows(trx, 'components', [component])
+      for (const component of components) await trx.insertInto('components').values(component).execute()
       await trx
         .updateTable('instances')
         .set({ sims: problem.sims.count, component_count: components.length, cost_before: before.total, updated_at: Date.now() })

@@ -1,7 +1,8 @@
 /**
- * Adds up the components into the instance's result, lists its changes (`planned`) and ends the session
- * when its last instance is done. Report and notify stages (workbook, e-mail, webhook) and the go / no-go
- * for pushing changes follow here in their own issues; until then the session ends `done` with this.
+ * Adds up the components into the instance's result and ends the session when its last instance is done.
+ * The stages that follow join here in their own issues: the change list (`changes`, from the results whose
+ * new plan differs) with go / no-go and the push, the report (workbook) and the notifications (e-mail,
+ * webhook); until then the session ends `done` with this.
  */
 import { sql } from 'kysely'
 import { setInstanceStatus, setSessionStatus } from '../../store/transitions.js'
@@ -11,7 +12,7 @@ import { sessionOfInstance } from './session-of.js'
 export const finalizeInstance: Stage = {
   type: 'finalize-instance',
   sessionOf: sessionOfInstance,
-  async run(instanceId, { commit }) {
+  async run(instanceId, { store, commit }) {
     await commit(async (trx) => {
       const instance = await trx.selectFrom('instances').select(['session_id', 'status']).where('id', '=', instanceId).executeTakeFirstOrThrow()
       if (instance.status === 'done') return []
@@ -26,26 +27,9 @@ export const finalizeInstance: Stage = {
         .where('instance_id', '=', instanceId)
         .executeTakeFirstOrThrow()
       const now = Date.now()
-      await trx
-        .insertInto('changes')
-        .columns(['instance_id', 'iccid', 'old_plan', 'new_plan', 'saving', 'status', 'updated_at'])
-        .expression((eb) =>
-          eb
-            .selectFrom('results')
-            .select([
-              'instance_id',
-              'iccid',
-              'current_plan',
-              'new_plan',
-              sql<number>`cost_before - cost_after`.as('saving'),
-              sql.lit('planned').as('status'),
-              sql.lit(now).as('updated_at'),
-            ])
-            .where('instance_id', '=', instanceId)
-            .whereRef('new_plan', '<>', 'current_plan'),
-        )
-        .onConflict((conflict) => conflict.columns(['instance_id', 'iccid']).doNothing())
-        .execute()
+      // PostgreSQL plans with the statistics it has: a million results just inserted would be read back
+      // (by the export) by scanning and sorting the table, page after page.
+      if (store.dialect === 'postgres') await sql`analyze results`.execute(trx)
       await trx
         .updateTable('instances')
         .set({

@@ -53,15 +53,13 @@ export const optimizeComponent: Stage = {
       if (claimed === undefined) return []
       await insertRows(
         trx,
+        store.dialect,
         'results',
         (function* () {
           for (let i = 0; i < sims.count; i++) {
-            const costBefore = before.monthly[i]! + before.overage[i]! + before.sms[i]!
-            const costAfter = after.monthly[i]! + after.overage[i]! + after.sms[i]!
             yield {
               instance_id: component.instance_id,
               iccid: sims.iccid[i]!,
-              component_id: componentId,
               comm_plan: commPlans[sims.commPlan[i]!]!.name,
               current_plan: plans[sims.currentPlan[i]!]!.code,
               new_plan: plans[assignment[i]!]!.code,
@@ -73,8 +71,6 @@ export const optimizeComponent: Stage = {
               monthly_after: after.monthly[i]!,
               overage_after: after.overage[i]!,
               sms_after: after.sms[i]!,
-              cost_before: costBefore,
-              cost_after: costAfter,
             }
           }
         })(),

@@ -157,7 +157,6 @@ export function initialSchema(dialect: Dialect): Migration {
         .createTable('results')
         .addColumn('instance_id', 'text', (c) => c.notNull().references('instances.id').onDelete('cascade'))
         .addColumn('iccid', 'text', (c) => c.notNull())
-        .addColumn('component_id', 'text', (c) => c.notNull())
         .addColumn('comm_plan', 'text', (c) => c.notNull())
         .addColumn('current_plan', 'text', (c) => c.notNull())
         .addColumn('new_plan', 'text', (c) => c.notNull())
@@ -169,12 +168,8 @@ export function initialSchema(dialect: Dialect): Migration {
         .addColumn('monthly_after', real, (c) => c.notNull())
         .addColumn('overage_after', real, (c) => c.notNull())
         .addColumn('sms_after', real, (c) => c.notNull())
-        .addColumn('cost_before', real, (c) => c.notNull())
-        .addColumn('cost_after', real, (c) => c.notNull())
         .addPrimaryKeyConstraint('results_pk', ['instance_id', 'iccid'])
         .execute()
-      // A redelivered optimize job replaces its component's rows: found by this index.
-      await db.schema.createIndex('results_component').on('results').column('component_id').execute()
       await db.schema
         .createTable('changes')
         .addColumn('instance_id', 'text', (c) => c.notNull().references('instances.id').onDelete('cascade'))

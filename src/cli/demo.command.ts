@@ -1,0 +1,58 @@
+/**
+ * `simopt demo` (what `npm start` runs): the service on its embedded defaults, end to end, on the bundled
+ * example fleet. Imports `examples/` as tenant `demo`, runs a session with the local queue in this
+ * process, writes its result next to the database and says where everything is.
+ */
+import path from 'node:path'
+import { Command } from 'commander'
+import { billingPeriodAt } from '../domain/index.js'
+import { readProblemFiles } from '../io/index.js'
+import { startSession } from '../jobs/sessions.js'
+import { ensurePeriod, ensureProvider, ensureTenant } from '../store/accounts.js'
+import { importFleet } from '../store/fleet-import.js'
+import { withService } from './service.js'
+import { waitForSession } from './session-wait.js'
+
+const EXAMPLES = path.resolve(import.meta.dirname, '../../../examples')
+const CYCLE = { timeZone: 'UTC', cycleEndDay: 0, cycleEndHour: 0 }
+
+export function demoCommand(): Command {
+  return new Command('demo')
+    .description('import the example fleet as tenant demo and run a session on it, on the configured database and queue')
+    .action(async () => {
+      await withService(async (service) => {
+        const { store, config } = service
+        const period = billingPeriodAt(Date.now(), CYCLE)
+        const files = {
+          plans: path.join(EXAMPLES, 'plans.csv'),
+          pools: path.join(EXAMPLES, 'pools.csv'),
+          commPlans: path.join(EXAMPLES, 'comm_plans.csv'),
+          sims: path.join(EXAMPLES, 'sims.csv'),
+        }
+        const problem = await readProblemFiles(files, { periodDays: period.days, prorate: false })
+        await store.db.transaction().execute(async (trx) => {
+          const provider = await ensureProvider(trx, await ensureTenant(trx, 'demo'), 'demo', { ...CYCLE, integration: 'files', settings: {} })
+          await importFleet(trx, store.dialect, provider, await ensurePeriod(trx, provider, period.name), problem)
+        })
+        process.stdout.write(`imported ${problem.sims.count} example SIMs as tenant demo, provider demo, period ${period.name}\n`)
+        const id = await startSession(store, service.queue(), { tenant: 'demo', provider: 'demo', period: period.name, trigger: 'manual' })
+        const view = await waitForSession(service, id)
+        const instance = view.instances[0]
+        if (view.status !== 'done' || instance === undefined) {
+          process.stderr.write(`session ${id} ${view.status}: ${view.message ?? ''}\n`)
+          process.exitCode = 1
+          return
+        }
+        const database = config.databaseUrl
+        process.stdout.write(
+          [
+            `session ${id} done: ${instance.sims} SIMs, ${instance.changes} changes, cost ${instance.cost_before?.toFixed(2)} -> ${instance.cost_after?.toFixed(2)}`,
+            `  database:  ${database}`,
+            `  details:   npm run --silent simopt -- status ${id}`,
+            `  results:   npm run --silent simopt -- results ${id} --out data/demo-assignment.csv`,
+            '',
+          ].join('\n'),
+        )
+      })
+    })
+}

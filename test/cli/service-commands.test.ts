@@ -1,0 +1,45 @@
+/** The service commands as a user runs them: settings checked at start, `npm start`'s demo, status and results. */
+import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { describe, it } from 'node:test'
+import { loadConfig } from '../../src/config.js'
+import { simopt, simoptOk, sqliteLocal } from '../helpers/service-env.js'
+import { tempDir } from '../helpers/temp-dir.js'
+
+describe('service commands', () => {
+  it('stop at start on a bad setting, naming the variable', async () => {
+    const folder = await tempDir()
+    const bad = await simopt({ ...sqliteLocal(folder), SIMOPT_QUEUE: 'kafka' }, ['status'])
+    assert.equal(bad.code, 2)
+    assert.equal(bad.stderr, 'simopt: setting SIMOPT_QUEUE: must be local or bullmq, got "kafka"\n')
+    assert.throws(() => loadConfig({ SIMOPT_QUEUE: 'bullmq' }), /setting SIMOPT_REDIS_URL: must be set when SIMOPT_QUEUE is bullmq/)
+    assert.throws(() => loadConfig({ SIMOPT_DATABASE_URL: 'mysql://x' }), /setting SIMOPT_DATABASE_URL: must be sqlite:PATH or postgres/)
+    assert.equal(loadConfig({ SIMOPT_QUEUE: '' }).queue, 'local', 'an empty variable is unset')
+  })
+
+  it('run the demo session of npm start, then show its status and results', async () => {
+    const folder = await tempDir()
+    const env = sqliteLocal(folder)
+    const demo = await simoptOk(env, ['demo'])
+    const id = /session (\S+) done: 3000 SIMs/.exec(demo.stdout)?.[1]
+    assert.ok(id, demo.stdout)
+
+    const status = await simoptOk(env, ['status', id])
+    assert.match(status.stdout, /status\s+done\s+100%/)
+    assert.match(status.stdout, /components\s+1 of 1 done/)
+    assert.match(status.stdout, /session finalizing -> done/)
+    const list = await simoptOk(env, ['status'])
+    assert.match(list.stdout, new RegExp(`${id}\\s+demo\\s+demo\\s+\\d{4}-\\d{2}\\s+done`))
+
+    const out = path.join(folder, 'out', 'assignment.csv')
+    await simoptOk(env, ['results', id, '--out', out])
+    const lines = (await readFile(out, 'utf8')).trimEnd().split('\n')
+    assert.equal(lines[0], 'iccid,comm_plan,current_plan,new_plan,usage_mb,monthly,overage,sms_charge,cost_before,cost_after')
+    assert.equal(lines.length, 3001)
+
+    const missing = await simopt(env, ['results', 'no-such-session', '--out', path.join(folder, 'x.csv')])
+    assert.equal(missing.code, 2)
+    assert.match(missing.stderr, /session no-such-session does not exist/)
+  })
+})
