@@ -10,6 +10,7 @@ import { readProblemFiles } from '../io/index.js'
 import { startSession } from '../jobs/sessions.js'
 import { ensurePeriod, ensureProvider, ensureTenant } from '../store/accounts.js'
 import { importFleet } from '../store/fleet-import.js'
+import { report } from './run.command.js'
 import { withService } from './service.js'
 import { waitForSession } from './session-wait.js'
 
@@ -37,17 +38,10 @@ export function demoCommand(): Command {
         process.stdout.write(`imported ${problem.sims.count} example SIMs as tenant demo, provider demo, period ${period.name}\n`)
         const id = await startSession(store, service.queue(), { tenant: 'demo', provider: 'demo', period: period.name, trigger: 'manual' })
         const view = await waitForSession(service, id)
-        const instance = view.instances[0]
-        if (view.status !== 'done' || instance === undefined) {
-          process.stderr.write(`session ${id} ${view.status}: ${view.message ?? ''}\n`)
-          process.exitCode = 1
-          return
-        }
-        const database = config.databaseUrl
+        process.exitCode = report(view)
         process.stdout.write(
           [
-            `session ${id} done: ${instance.sims} SIMs, ${instance.changes} changes, cost ${instance.cost_before?.toFixed(2)} -> ${instance.cost_after?.toFixed(2)}`,
-            `  database:  ${database}`,
+            `  database:  ${config.databaseUrl}`,
             `  details:   npm run --silent simopt -- status ${id}`,
             `  results:   npm run --silent simopt -- results ${id} --out data/demo-assignment.csv`,
             '',

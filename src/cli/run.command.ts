@@ -2,7 +2,7 @@
 import { Command } from 'commander'
 import { restartSession, startSession } from '../jobs/sessions.js'
 import type { SessionView } from '../store/session-views.js'
-import { formatMoney } from './format.js'
+import { sessionSummary } from './session-summary.js'
 import { withService } from './service.js'
 import { waitForSession } from './session-wait.js'
 
@@ -45,16 +45,8 @@ export function restartCommand(): Command {
     })
 }
 
-function report(view: SessionView): number {
-  if (view.status !== 'done') {
-    process.stderr.write(`session ${view.id} ${view.status}: ${view.message ?? 'no reason recorded'}\n`)
-    return 1
-  }
-  const instance = view.instances[0]
-  if (instance?.cost_before != null && instance.cost_after != null) {
-    process.stderr.write(
-      `session ${view.id} done: ${instance.sims} SIMs, ${instance.changes} changes, cost ${formatMoney(instance.cost_before)} -> ${formatMoney(instance.cost_after)}\n`,
-    )
-  }
-  return 0
+/** Prints how the session ended; the exit code: 0 done, 1 otherwise. */
+export function report(view: SessionView): number {
+  process.stderr.write(`${sessionSummary(view)}\n`)
+  return view.status === 'done' ? 0 : 1
 }

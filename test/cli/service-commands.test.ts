@@ -22,8 +22,11 @@ describe('service commands', () => {
     const folder = await tempDir()
     const env = sqliteLocal(folder)
     const demo = await simoptOk(env, ['demo'])
-    const id = /session (\S+) done: 3000 SIMs/.exec(demo.stdout)?.[1]
+    const id = /details: +npm run --silent simopt -- status (\S+)/.exec(demo.stdout)?.[1]
     assert.ok(id, demo.stdout)
+    assert.match(demo.stderr, /status\s+done\s+100%/)
+    assert.match(demo.stderr, /SIMs\s+3,000/)
+    assert.match(demo.stderr, /savings\s+[\d,]+\.\d\d  \(\d+\.\d%\)/)
 
     const status = await simoptOk(env, ['status', id])
     assert.match(status.stdout, /status\s+done\s+100%/)

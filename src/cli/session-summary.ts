@@ -1,0 +1,36 @@
+/** How a session reads on the terminal: `status SESSION`, `run --wait` and `demo` all print it this way. */
+import type { SessionView } from '../store/session-views.js'
+import { formatCount, formatMoney, formatPercent, formatTable } from './format.js'
+
+export const formatTime = (at: number | null) => (at === null ? '' : new Date(at).toISOString().replace('T', ' ').slice(0, 19))
+
+/** The session's figures: who and when, how far, and for each instance its SIMs, costs, savings, bound and changes. */
+export function sessionSummary(view: SessionView): string {
+  const rows: [string, string, string?][] = [
+    ['session', view.id],
+    ['tenant / provider', `${view.tenant} / ${view.provider}`],
+    ['period', view.period],
+    ['status', view.status, `${view.percent}%`],
+  ]
+  if (view.message !== null) rows.push(['message', view.message])
+  for (const instance of view.instances) {
+    if (instance.sims !== null) rows.push(['SIMs', formatCount(instance.sims)])
+    if (instance.component_count !== null) rows.push(['components', `${instance.components_done} of ${instance.component_count} done`])
+    if (instance.changes !== null) rows.push(['changes', formatCount(instance.changes)])
+    if (instance.cost_before !== null) rows.push(['cost before', formatMoney(instance.cost_before)])
+    if (instance.cost_after !== null && instance.cost_before !== null) {
+      const savings = instance.cost_before - instance.cost_after
+      rows.push(['cost after', formatMoney(instance.cost_after)], ['savings', formatMoney(savings), `(${formatPercent((100 * savings) / Math.max(instance.cost_before, 1e-9))})`])
+    }
+    if (instance.lower_bound !== null && instance.cost_after !== null) {
+      rows.push(['lower bound', formatMoney(instance.lower_bound)], ['gap', formatPercent((100 * (instance.cost_after - instance.lower_bound)) / Math.max(instance.cost_after, 1e-9), 3)])
+    }
+    if (instance.baseline_cost !== null) rows.push(['old method', formatMoney(instance.baseline_cost)])
+  }
+  return formatTable(rows)
+}
+
+/** Every status change of the session and its instances, with its time. */
+export function sessionStages(view: SessionView): string {
+  return view.transitions.map((t) => `  ${formatTime(t.at)}  ${t.entity} ${t.from ?? '-'} -> ${t.to}${t.message === null ? '' : `: ${t.message}`}`).join('\n')
+}
