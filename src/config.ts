@@ -22,6 +22,9 @@ const settings = z
     SIMOPT_JOB_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
     /** Redis key prefix of the BullMQ queue: deployments (or tests) sharing one Redis keep apart by it. */
     SIMOPT_QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, { error: 'must be letters, digits, - or _' }).default('simopt'),
+    /** Encrypts carrier credentials at rest; unset: a key generated into `SIMOPT_SECRET_KEY_FILE` on first use. */
+    SIMOPT_SECRET_KEY: z.string().min(16, { error: 'must be at least 16 characters (32 random bytes, base64, are best)' }).optional(),
+    SIMOPT_SECRET_KEY_FILE: z.string().default('./data/secret.key'),
   })
   .superRefine((value, context) => {
     if (value.SIMOPT_QUEUE === 'bullmq' && value.SIMOPT_REDIS_URL === undefined) {
@@ -35,6 +38,8 @@ export interface Config {
   readonly redisUrl: string | undefined
   readonly jobLeaseMs: number
   readonly queuePrefix: string
+  readonly secretKey: string | undefined
+  readonly secretKeyFile: string
 }
 
 /** @throws SimoptError `INPUT_INVALID` naming the first bad variable. */
@@ -47,5 +52,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new SimoptError('INPUT_INVALID', `setting ${String(issue.path[0])}: ${issue.message}`)
   }
   const value = parsed.data
-  return { databaseUrl: value.SIMOPT_DATABASE_URL, queue: value.SIMOPT_QUEUE, redisUrl: value.SIMOPT_REDIS_URL, jobLeaseMs: value.SIMOPT_JOB_LEASE_MS, queuePrefix: value.SIMOPT_QUEUE_PREFIX }
+  return {
+    databaseUrl: value.SIMOPT_DATABASE_URL,
+    queue: value.SIMOPT_QUEUE,
+    redisUrl: value.SIMOPT_REDIS_URL,
+    jobLeaseMs: value.SIMOPT_JOB_LEASE_MS,
+    queuePrefix: value.SIMOPT_QUEUE_PREFIX,
+    secretKey: value.SIMOPT_SECRET_KEY,
+    secretKeyFile: value.SIMOPT_SECRET_KEY_FILE,
+  }
 }

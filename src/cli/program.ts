@@ -6,6 +6,7 @@ import { demoCommand } from './demo.command.js'
 import { generateCommand } from './generate.command.js'
 import { importCommand } from './import.command.js'
 import { optimizeCommand } from './optimize.command.js'
+import { providerCommand } from './provider.command.js'
 import { resultsCommand } from './results.command.js'
 import { restartCommand, runCommand } from './run.command.js'
 import { statusCommand } from './status.command.js'
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .addCommand(generateCommand())
     .addCommand(dbCommand())
     .addCommand(importCommand())
+    .addCommand(providerCommand())
     .addCommand(runCommand())
     .addCommand(restartCommand())
     .addCommand(workerCommand())

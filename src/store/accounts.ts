@@ -12,6 +12,10 @@ export type PeriodRow = Selectable<BillingPeriodTable>
 export interface NewProvider extends BillingCycle {
   readonly integration: string
   readonly settings: Partial<ProviderSettings>
+  /** The carrier API's address; absent for a provider fed by imports. */
+  readonly baseUrl?: string
+  /** Already sealed (`SecretBox.seal`). */
+  readonly sealedCredentials?: string
 }
 
 export async function ensureTenant(db: Db, name: string): Promise<string> {
@@ -22,6 +26,7 @@ export async function ensureTenant(db: Db, name: string): Promise<string> {
   return id
 }
 
+/** The tenant's provider `name`, created with `defaults` when it does not exist yet. */
 export async function ensureProvider(db: Db, tenantId: string, name: string, defaults: NewProvider): Promise<ProviderRow> {
   const found = await db.selectFrom('service_providers').selectAll().where('tenant_id', '=', tenantId).where('name', '=', name).executeTakeFirst()
   if (found !== undefined) return found
@@ -35,6 +40,8 @@ export async function ensureProvider(db: Db, tenantId: string, name: string, def
     cycle_end_day: defaults.cycleEndDay,
     cycle_end_hour: defaults.cycleEndHour,
     settings: JSON.stringify(providerSettingsSchema.parse(defaults.settings)),
+    base_url: defaults.baseUrl ?? null,
+    credentials: defaults.sealedCredentials ?? null,
     created_at: Date.now(),
   }
   await db.insertInto('service_providers').values(row).execute()

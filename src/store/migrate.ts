@@ -6,9 +6,10 @@ import { Migrator, type Migration } from 'kysely/migration'
 import { SimoptError } from '../domain/index.js'
 import type { Store } from './database.js'
 import { initialSchema } from './migrations/0001-initial.js'
+import { providerCredentials } from './migrations/0002-provider-credentials.js'
 
 function migrations(store: Store): Record<string, Migration> {
-  return { '0001-initial': initialSchema(store.dialect) }
+  return { '0001-initial': initialSchema(store.dialect), '0002-provider-credentials': providerCredentials() }
 }
 
 /** Applies the migrations not applied yet; returns their names. */

@@ -21,6 +21,10 @@ export interface ServiceProviderTable {
   cycle_end_hour: number
   /** JSON of `ProviderSettings`. */
   settings: string
+  /** The carrier API's address, e.g. `https://restapi1.jasper.com`; null for a provider fed by imports. */
+  base_url: string | null
+  /** `{ user, apiKey }` as JSON, sealed by the secret box; never returned or printed. */
+  credentials: string | null
   created_at: number
 }
 
