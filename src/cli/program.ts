@@ -8,6 +8,7 @@ import { importCommand } from './import.command.js'
 import { optimizeCommand } from './optimize.command.js'
 import { providerCommand } from './provider.command.js'
 import { resultsCommand } from './results.command.js'
+import { simulateCommand } from './simulate.command.js'
 import { restartCommand, runCommand } from './run.command.js'
 import { statusCommand } from './status.command.js'
 import { workerCommand } from './worker.command.js'
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     .addCommand(statusCommand())
     .addCommand(resultsCommand())
     .addCommand(demoCommand())
+    .addCommand(simulateCommand())
 }
 
 /** Runs the command line and returns the exit code; errors are reported on standard error, one line each. */

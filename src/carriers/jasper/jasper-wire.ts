@@ -47,12 +47,17 @@ export type ErrorBody = z.infer<typeof errorBody>
  */
 export const RESPONSE_DATE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(Z|[+-]\d{2}:?\d{2})$/
 
-/** Epoch milliseconds of a date in either format. @throws Error naming the text when it is neither. */
+/** Epoch milliseconds of a date in either format. @throws Error naming the text when it is neither, or not a real date. */
 export function parseJasperDate(text: string): number {
   const match = RESPONSE_DATE.exec(text)
   if (match === null) throw new Error(`not a Jasper date: ${JSON.stringify(text)}`)
   const [, year, month, day, hour, minute, second, millis = '0', zone] = match
   const utc = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), Number(millis.padEnd(3, '0')))
+  // Date.UTC rolls month 13 or hour 25 over into the next year or day; a real date reads back the same.
+  const check = new Date(utc)
+  if (check.getUTCMonth() !== Number(month) - 1 || check.getUTCDate() !== Number(day) || check.getUTCHours() !== Number(hour) || check.getUTCMinutes() !== Number(minute) || check.getUTCSeconds() !== Number(second)) {
+    throw new Error(`not a real date: ${JSON.stringify(text)}`)
+  }
   if (zone === 'Z') return utc
   const sign = zone!.startsWith('-') ? -1 : 1
   const digits = zone!.slice(1).replace(':', '')
@@ -79,7 +84,15 @@ export function formatCycleDate(at: number): string {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`
 }
 
-const jasperDate = z.string().regex(RESPONSE_DATE, { error: (issue) => `must be a Jasper date, got ${JSON.stringify(issue.input)}` })
+const isJasperDate = (text: string): boolean => {
+  try {
+    parseJasperDate(text)
+    return true
+  } catch {
+    return false
+  }
+}
+const jasperDate = z.string().refine(isJasperDate, { error: (issue) => `must be a Jasper date, got ${JSON.stringify(issue.input)}` })
 
 /** `GET /devices?modifiedSince=…&modifiedTill=…&pageSize=…&pageNumber=…`: oldest change first. */
 export const deviceListPage = z.object({
@@ -89,41 +102,44 @@ export const deviceListPage = z.object({
 })
 export type DeviceListPage = z.infer<typeof deviceListPage>
 
-/** `GET /devices/{iccid}`. */
+/**
+ * `GET /devices/{iccid}`. Fields simopt does not read may be missing (pods differ): only what it reads is
+ * required, so an answer without, say, `fixedIPAddress` is still understood.
+ */
 export const deviceDetails = z.object({
   iccid: z.string(),
-  imsi: z.string().nullable(),
-  msisdn: z.string().nullable(),
-  imei: z.string().nullable(),
+  imsi: z.string().nullish(),
+  msisdn: z.string().nullish(),
+  imei: z.string().nullish(),
   status: z.string(),
   ratePlan: z.string(),
   communicationPlan: z.string(),
-  customer: z.string().nullable(),
-  endConsumerId: z.string().nullable(),
-  dateActivated: jasperDate.nullable(),
-  dateAdded: jasperDate,
+  customer: z.string().nullish(),
+  endConsumerId: z.string().nullish(),
+  dateActivated: jasperDate.nullish(),
+  dateAdded: jasperDate.nullish(),
   dateUpdated: jasperDate,
-  dateShipped: jasperDate.nullable(),
-  accountId: z.string(),
-  fixedIPAddress: z.string().nullable(),
+  dateShipped: jasperDate.nullish(),
+  accountId: z.string().nullish(),
+  fixedIPAddress: z.string().nullish(),
 })
 export type DeviceDetails = z.infer<typeof deviceDetails>
 
 /** `GET /devices/{iccid}/ctdUsages`: usage since the cycle started; data in bytes. */
 export const ctdUsage = z.object({
   iccid: z.string(),
-  imsi: z.string().nullable(),
-  msisdn: z.string().nullable(),
-  imei: z.string().nullable(),
+  imsi: z.string().nullish(),
+  msisdn: z.string().nullish(),
+  imei: z.string().nullish(),
   status: z.string(),
   ratePlan: z.string(),
   communicationPlan: z.string(),
   ctdDataUsage: z.number().int().nonnegative(),
   ctdSMSUsage: z.number().int().nonnegative(),
-  ctdVoiceUsage: z.number().int().nonnegative(),
-  ctdSessionCount: z.number().int().nonnegative(),
-  overageLimitReached: z.boolean(),
-  overageLimitOverride: z.enum(['DEFAULT', 'TEMPORARY_OVERRIDE', 'PERMANENT_OVERRIDE']),
+  ctdVoiceUsage: z.number().int().nonnegative().nullish(),
+  ctdSessionCount: z.number().int().nonnegative().nullish(),
+  overageLimitReached: z.boolean().nullish(),
+  overageLimitOverride: z.enum(['DEFAULT', 'TEMPORARY_OVERRIDE', 'PERMANENT_OVERRIDE']).nullish(),
 })
 export type CtdUsage = z.infer<typeof ctdUsage>
 
@@ -157,12 +173,12 @@ export type RatePlanUsagePage = z.infer<typeof ratePlanUsagePage>
 
 /** `GET /rateplans?pageSize=…&pageNumber=…`: published plans (names only matter to simopt; prices come from the price sheet). */
 export const ratePlansPage = z.object({
-  operatorName: z.string(),
-  operatorId: z.number().int(),
-  timeStamp: z.string(),
+  operatorName: z.string().nullish(),
+  operatorId: z.number().int().nullish(),
+  timeStamp: z.string().nullish(),
   pageNumber: z.number().int(),
   lastPage: z.boolean(),
-  ratePlans: z.array(z.object({ name: z.string(), shared: z.boolean(), type: z.string() })),
+  ratePlans: z.array(z.object({ name: z.string(), shared: z.boolean(), type: z.string().nullish() })),
 })
 export type RatePlansPage = z.infer<typeof ratePlansPage>
 
