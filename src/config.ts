@@ -30,6 +30,10 @@ const settings = z
     if (value.SIMOPT_QUEUE === 'bullmq' && value.SIMOPT_REDIS_URL === undefined) {
       context.addIssue({ code: 'custom', path: ['SIMOPT_REDIS_URL'], message: 'must be set when SIMOPT_QUEUE is bullmq' })
     }
+    // BullMQ's workers may run anywhere: they must all see one database, which an SQLite file is not.
+    if (value.SIMOPT_QUEUE === 'bullmq' && value.SIMOPT_DATABASE_URL.startsWith('sqlite:')) {
+      context.addIssue({ code: 'custom', path: ['SIMOPT_DATABASE_URL'], message: 'must be postgres://… when SIMOPT_QUEUE is bullmq (workers share the database)' })
+    }
   })
 
 export interface Config {

@@ -1,6 +1,7 @@
 /**
  * `--wait`: follows a session until it ends, drawing a progress bar on standard error. With the local
- * queue nothing else may be processing jobs, so this process works on them meanwhile.
+ * queue there may be no `simopt worker` running, so this process works on jobs meanwhile (alongside any
+ * workers there are).
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { startWorker } from '../jobs/worker.js'

@@ -6,6 +6,7 @@
  */
 import { Queue, Worker, type Job as BullJob } from 'bullmq'
 import { Redis } from 'ioredis'
+import { SimoptError } from '../domain/index.js'
 import type { Store } from '../store/database.js'
 import { strandedJobs } from './job-log.js'
 import type { Job, JobOutcome, JobQueue } from './job.js'
@@ -14,6 +15,11 @@ const QUEUE_NAME = 'simopt'
 /** Retries are counted in the jobs table; BullMQ only needs to keep redelivering until the runner gives up. */
 const DELIVERIES = 1000
 const RETRY_DELAY_MS = 1000
+const READY_TIMEOUT_MS = 5000
+
+function redactedUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@')
+}
 
 export interface BullmqQueueOptions {
   readonly redisUrl: string
@@ -42,6 +48,7 @@ export class BullmqQueue implements JobQueue {
 
   async publish(jobs: readonly Job[]): Promise<void> {
     if (jobs.length === 0) return
+    await this.#ready()
     await this.#queue.addBulk(
       jobs.map((job) => ({
         name: job.type,
@@ -92,6 +99,19 @@ export class BullmqQueue implements JobQueue {
       this.#connection.disconnect()
     })()
     return this.#stopped
+  }
+
+  /** Redis reachable, or a clear error within seconds (ioredis would otherwise wait for it forever). */
+  async #ready(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new SimoptError('INTERNAL', `cannot reach Redis at SIMOPT_REDIS_URL=${redactedUrl(this.#options.redisUrl)}`)), READY_TIMEOUT_MS)
+    })
+    try {
+      await Promise.race([this.#queue.waitUntilReady(), deadline])
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   async #republish(): Promise<void> {

@@ -7,7 +7,7 @@
 import { SimoptError } from '../domain/index.js'
 import type { Store } from '../store/database.js'
 import { FINISHED_STATUSES, failSession, type SessionStatus } from '../store/transitions.js'
-import { findJob, markActive, markDone, markFailed, markRetry, recordJobs } from './job-log.js'
+import { findJob, markActive, markDone, markDoneIfHeld, markFailed, markRetry, recordJobs } from './job-log.js'
 import type { Job, JobOutcome, JobQueue, JobType } from './job.js'
 import type { Stage, StageContext } from './stage.js'
 
@@ -37,13 +37,22 @@ export class JobRunner {
     const stage = this.#stages.get(job.type)
     if (stage === undefined) throw new Error(`no stage handles jobs of type ${job.type}`)
     const record = await findJob(db, job.id)
-    if (record === undefined || record.status === 'done' || record.status === 'failed') return { kind: 'done' }
+    if (record === undefined) {
+      // Delivered by a queue whose database is not this one (two deployments on one Redis prefix, or a
+      // worker pointed at another database): nothing here can run it.
+      process.stderr.write(`simopt: job ${job.id} is not in this database (check SIMOPT_DATABASE_URL and SIMOPT_QUEUE_PREFIX); not run\n`)
+      return { kind: 'done' }
+    }
+    if (record.status === 'done' || record.status === 'failed') return { kind: 'done' }
     const sessionId = await stage.sessionOf(db, job.entityId)
     const session = sessionId === undefined ? undefined : await db.selectFrom('sessions').select('status').where('id', '=', sessionId).executeTakeFirst()
     if (session === undefined || FINISHED_STATUSES.includes(session.status as SessionStatus)) {
       await markDone(db, job.id)
       return { kind: 'done' }
     }
+    // Deliveries that never came back (the worker died: out of memory, killed) count too: a job that takes
+    // its worker down every time must end, not block its tenant's period for good.
+    if (record.attempts >= MAX_ATTEMPTS) return this.#fail(job, stage, `${job.type} abandoned after ${record.attempts} attempts: the worker running it stopped each time`, record.attempts)
 
     const attempt = await markActive(db, job.id, this.#options.workerId, this.#options.leaseMs)
     let committed = false
@@ -54,12 +63,20 @@ export class JobRunner {
         if (committed) throw new Error(`job ${job.id} committed twice`)
         committed = true
         const next = await db.transaction().execute(async (trx) => {
+          // First, and as a write: on SQLite this takes the write lock before anything is read (a read
+          // first would fail when another process commits in between), and it stops a delivery whose
+          // lease another worker took over from committing a second time.
+          if (!(await markDoneIfHeld(trx, job.id, this.#options.workerId))) throw new LeaseLost(job.id)
           const jobs = await effects(trx)
           await recordJobs(trx, jobs)
-          await markDone(trx, job.id)
           return jobs
         })
-        await this.#queue.publish(next)
+        try {
+          await this.#queue.publish(next)
+        } catch (error) {
+          // Committed and recorded: the queue's sweep publishes them again. Failing here would undo a job that is done.
+          process.stderr.write(`simopt: jobs after ${job.id} recorded but not yet published (${error instanceof Error ? error.message : String(error)}); they will be\n`)
+        }
       },
     }
     try {
@@ -67,19 +84,32 @@ export class JobRunner {
       if (!committed) await context.commit(async () => [])
       return { kind: 'done' }
     } catch (error) {
+      // Another worker holds the job now and finishes it; this delivery leaves everything to it.
+      if (error instanceof LeaseLost) return { kind: 'done' }
       const message = error instanceof Error ? error.message : String(error)
       const badInput = error instanceof SimoptError && error.code !== 'INTERNAL'
       if (!badInput && attempt < MAX_ATTEMPTS) {
         const delayMs = BASE_RETRY_MS * 2 ** (attempt - 1)
-        await markRetry(db, job.id, message, Date.now() + delayMs)
+        await markRetry(db, job.id, this.#options.workerId, message, Date.now() + delayMs)
         return { kind: 'retry', delayMs, error: message }
       }
-      await db.transaction().execute(async (trx) => {
-        await markFailed(trx, job.id, message)
-        const failing = await stage.sessionOf(trx, job.entityId)
-        if (failing !== undefined) await failSession(trx, failing, badInput ? message : `${job.type} failed after ${attempt} attempts: ${message}`)
-      })
-      return { kind: 'failed', error: message }
+      return this.#fail(job, stage, badInput ? message : `${job.type} failed after ${attempt} attempts: ${message}`, attempt)
     }
+  }
+
+  async #fail(job: Job, stage: Stage, message: string, attempts: number): Promise<JobOutcome> {
+    await this.#store.db.transaction().execute(async (trx) => {
+      await markFailed(trx, job.id, message)
+      const failing = await stage.sessionOf(trx, job.entityId)
+      if (failing !== undefined) await failSession(trx, failing, message)
+    })
+    return { kind: 'failed', error: `${message} (${attempts} attempts)` }
+  }
+}
+
+/** A delivery found, at commit, that its job is no longer its own. */
+class LeaseLost extends Error {
+  constructor(jobId: string) {
+    super(`job ${jobId} was taken over by another worker`)
   }
 }

@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Store } from '../store/database.js'
-import { claimNext, extendLease } from './job-log.js'
+import { claimNext, extendLease, jobOfRow, markFailed } from './job-log.js'
 import type { Job, JobOutcome, JobQueue } from './job.js'
 
 const IDLE_POLL_MS = 200
@@ -30,9 +30,9 @@ export class LocalQueue implements JobQueue {
     this.#wakeAll()
   }
 
-  async start(process: (job: Job) => Promise<JobOutcome>, concurrency: number): Promise<void> {
+  async start(handle: (job: Job) => Promise<JobOutcome>, concurrency: number): Promise<void> {
     this.#running = true
-    this.#loops = Array.from({ length: concurrency }, () => this.#loop(process))
+    this.#loops = Array.from({ length: concurrency }, () => this.#loop(handle))
   }
 
   async stop(): Promise<void> {
@@ -41,20 +41,41 @@ export class LocalQueue implements JobQueue {
     await Promise.all(this.#loops)
   }
 
-  async #loop(process: (job: Job) => Promise<JobOutcome>): Promise<void> {
+  async #loop(handle: (job: Job) => Promise<JobOutcome>): Promise<void> {
+    let troubles = 0
     while (this.#running) {
-      const job = await claimNext(this.#store, this.#workerId, this.#leaseMs)
-      if (job === undefined) {
-        await this.#idle()
-        continue
-      }
-      const heartbeat = setInterval(() => void extendLease(this.#store.db, job.id, this.#workerId, this.#leaseMs).catch(() => {}), this.#leaseMs / 3)
       try {
-        await process(job)
-      } finally {
-        clearInterval(heartbeat)
+        const worked = await this.#next(handle)
+        troubles = 0
+        if (!worked) await this.#idle()
+      } catch (error) {
+        // The database went away (a restart, a full disk): say so, wait, and try again; jobs in hand come
+        // back to a worker when their leases run out.
+        troubles++
+        process.stderr.write(`simopt: worker ${this.#workerId}: ${error instanceof Error ? error.message : String(error)}; retrying\n`)
+        await sleep(Math.min(30_000, IDLE_POLL_MS * 2 ** Math.min(troubles, 8)))
       }
     }
+  }
+
+  /** Claims and processes one job; false when there was none. */
+  async #next(handle: (job: Job) => Promise<JobOutcome>): Promise<boolean> {
+    const row = await claimNext(this.#store, this.#workerId, this.#leaseMs)
+    if (row === undefined) return false
+    let job: Job
+    try {
+      job = jobOfRow(row)
+    } catch (error) {
+      await markFailed(this.#store.db, row.id, `cannot be read: ${error instanceof Error ? error.message : String(error)}`)
+      return true
+    }
+    const heartbeat = setInterval(() => void extendLease(this.#store.db, job.id, this.#workerId, this.#leaseMs).catch(() => {}), this.#leaseMs / 3)
+    try {
+      await handle(job)
+    } finally {
+      clearInterval(heartbeat)
+    }
+    return true
   }
 
   #wakeAll(): void {

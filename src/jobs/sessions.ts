@@ -80,8 +80,17 @@ export async function restartSession(store: Store, queue: JobQueue, sessionId: s
   const next = job('start-session', sessionId, attempt)
   const runningKey = `${session.tenant_id}/${session.period}`
   await holdingRunningKey(store, runningKey, { tenant: session.tenant, period: session.period }, async (trx) => {
+    // Taken only from the state read above: of two restarts at once, the second changes nothing.
+    const taken = await trx
+      .updateTable('sessions')
+      .set({ attempt, running_key: runningKey, finished_at: null })
+      .where('id', '=', sessionId)
+      .where('status', 'in', ['failed', 'cancelled'])
+      .where('attempt', '=', session.attempt)
+      .returning('id')
+      .executeTakeFirst()
+    if (taken === undefined) throw new SimoptError('INPUT_INVALID', `session ${sessionId} was restarted by someone else meanwhile`)
     await trx.deleteFrom('instances').where('session_id', '=', sessionId).execute()
-    await trx.updateTable('sessions').set({ attempt, running_key: runningKey, finished_at: null }).where('id', '=', sessionId).execute()
     await setSessionStatus(trx, sessionId, 'pending', `restarted (attempt ${attempt})`)
     await recordJobs(trx, [next])
   })

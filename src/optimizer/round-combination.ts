@@ -103,7 +103,7 @@ export function roundCombination(
   }
   /** Reduced cost of the plan plus the price of the pools' drift if the SIM took it. */
   const score = (entry: number, index: number): number => {
-    const { s, plans } = split[entry]!
+    const { plans } = split[entry]!
     shift(entry, plans[index]!, 1)
     let value = reducedCost[entry]![index]!
     for (const p of plans) {

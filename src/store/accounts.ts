@@ -1,11 +1,11 @@
 /** Tenants, their service providers and billing periods: found by name, created when missing. */
 import { randomUUID } from 'node:crypto'
-import type { Kysely, Selectable, Transaction } from 'kysely'
+import type { Selectable } from 'kysely'
 import { SimoptError, billingPeriod, type BillingCycle, type BillingPeriod } from '../domain/index.js'
-import type { BillingPeriodTable, Database, ServiceProviderTable } from './schema.js'
+import type { Db } from './database.js'
+import type { BillingPeriodTable, ServiceProviderTable } from './schema.js'
 import { providerSettingsSchema, type ProviderSettings } from './provider-settings.js'
 
-type Db = Kysely<Database> | Transaction<Database>
 export type ProviderRow = Selectable<ServiceProviderTable>
 export type PeriodRow = Selectable<BillingPeriodTable>
 

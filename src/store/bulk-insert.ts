@@ -6,14 +6,12 @@
  *   column. Multi-row VALUES of the same rows took 4 times longer: 30,000 parameters per statement to
  *   build, send and parse.
  */
-import { sql, type Insertable, type Kysely, type RawBuilder, type Transaction } from 'kysely'
-import type { Dialect } from './database.js'
+import { sql, type Insertable, type RawBuilder } from 'kysely'
+import type { Db, Dialect } from './database.js'
 import type { Database } from './schema.js'
 
 const SQLITE_MAX_PARAMETERS = 30_000
 const POSTGRES_ROWS_PER_STATEMENT = 20_000
-
-type Db = Kysely<Database> | Transaction<Database>
 
 export async function insertRows<T extends keyof Database & string>(
   db: Db,
@@ -51,6 +49,8 @@ async function typesOf(db: Db, table: string): Promise<Map<string, string>> {
       where table_schema = current_schema() and table_name = ${table}`
       .execute(db)
       .then((result) => new Map(result.rows.map((row) => [row.column_name, row.udt_name])))
+    // A failed lookup (the connection dropped) is not remembered: the next insert asks again.
+    types.catch(() => columnTypes.delete(table))
     columnTypes.set(table, types)
   }
   return types

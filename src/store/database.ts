@@ -6,11 +6,14 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely'
 import pg from 'pg'
 import type { Database } from './schema.js'
 
 export type Dialect = 'sqlite' | 'postgres'
+
+/** The database or a transaction on it: what store functions take first. */
+export type Db = Kysely<Database> | Transaction<Database>
 
 export interface Store {
   readonly db: Kysely<Database>
@@ -30,7 +33,8 @@ export function openStore(url: string): Store {
     database.pragma('journal_mode = WAL')
     database.pragma('synchronous = NORMAL')
     database.pragma('foreign_keys = ON')
-    // Another process holding the write lock (a second worker) is waited for, not an error.
+    // Another process holding the write lock is waited for, not an error. (A transaction that reads before
+    // it writes cannot wait that way; the job runner's transactions therefore write first.)
     database.pragma('busy_timeout = 10000')
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
     return { db, dialect: 'sqlite', close: () => db.destroy() }

@@ -116,5 +116,5 @@ export async function loadProblem(store: Store, provider: ProviderRow, period: P
     if (error instanceof SimoptError) fail(error.message)
     throw error
   }
-  return { problem, rawUsageMb: Float64Array.from(raw) }
+  return { problem, rawUsageMb: Float64Array.from(raw), minSavingPerChange: settings.minSavingPerChange }
 }

@@ -11,6 +11,8 @@ export interface ProblemSnapshot {
   readonly problem: Problem
   /** Usage as the carrier reported it, before projection (the problem prices projected usage). */
   readonly rawUsageMb: Float64Array
+  /** The provider's setting when the problem was built: every component of a session follows the same rule. */
+  readonly minSavingPerChange: number
 }
 
 interface Header {
@@ -22,11 +24,12 @@ interface Header {
   readonly billing: BillingTerms
   readonly count: number
   readonly iccidBytes: number
+  readonly minSavingPerChange: number
 }
 
 const align8 = (n: number) => Math.ceil(n / 8) * 8
 
-export function encodeSnapshot({ problem, rawUsageMb }: ProblemSnapshot): Uint8Array {
+export function encodeSnapshot({ problem, rawUsageMb, minSavingPerChange }: ProblemSnapshot): Uint8Array {
   const { sims } = problem
   const iccids = Buffer.from(sims.iccid.join('\n'), 'utf8')
   const header: Header = {
@@ -38,6 +41,7 @@ export function encodeSnapshot({ problem, rawUsageMb }: ProblemSnapshot): Uint8A
     billing: problem.billing,
     count: sims.count,
     iccidBytes: iccids.length,
+    minSavingPerChange,
   }
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8')
   const n = sims.count
@@ -86,5 +90,5 @@ export function decodeSnapshot(bytes: Uint8Array): ProblemSnapshot {
     billing: header.billing,
     sims: { count: n, iccid, usageMb, sms, commPlan, currentPlan, daysActive, autoChange },
   }
-  return { problem, rawUsageMb }
+  return { problem, rawUsageMb, minSavingPerChange: header.minSavingPerChange }
 }

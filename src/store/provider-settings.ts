@@ -1,6 +1,6 @@
 /** A service provider's settings (DESIGN.md §1), kept as JSON and validated whenever read. */
 import { z } from 'zod'
-import { DEFAULT_PROJECTION } from '../domain/index.js'
+import { DEFAULT_PROJECTION, SimoptError } from '../domain/index.js'
 
 export const providerSettingsSchema = z.object({
   /** The carrier prorates monthly rate and allowance of SIMs active part of the period. */
@@ -17,9 +17,16 @@ export const providerSettingsSchema = z.object({
 
 export type ProviderSettings = z.infer<typeof providerSettingsSchema>
 
+/** @throws SimoptError `INPUT_INVALID` naming the provider and the setting when the stored settings are not valid. */
 export function parseProviderSettings(json: string, provider: string): ProviderSettings {
-  const parsed = providerSettingsSchema.safeParse(JSON.parse(json))
+  let value: unknown
+  try {
+    value = JSON.parse(json)
+  } catch {
+    throw new SimoptError('INPUT_INVALID', `settings of provider ${provider} are not JSON: ${JSON.stringify(json.slice(0, 80))}`)
+  }
+  const parsed = providerSettingsSchema.safeParse(value)
   if (parsed.success) return parsed.data
   const issue = parsed.error.issues[0]!
-  throw new Error(`settings of provider ${provider}: ${issue.path.join('.')}: ${issue.message}`)
+  throw new SimoptError('INPUT_INVALID', `settings of provider ${provider}: ${issue.path.join('.')}: ${issue.message}`)
 }

@@ -103,7 +103,7 @@ export interface SessionTable {
   message: string | null
   /** 1 for the first run; a restart of a failed session counts up, and job ids carry it. */
   attempt: number
-  /** Set while the session runs: the unique index on it lets one session per provider and period run. */
+  /** `tenant/period` while the session runs: its unique index lets one session per tenant and period run. */
   running_key: string | null
   created_at: number
   updated_at: number

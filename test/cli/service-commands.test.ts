@@ -13,7 +13,11 @@ describe('service commands', () => {
     const bad = await simopt({ ...sqliteLocal(folder), SIMOPT_QUEUE: 'kafka' }, ['status'])
     assert.equal(bad.code, 2)
     assert.equal(bad.stderr, 'simopt: setting SIMOPT_QUEUE: must be local or bullmq, got "kafka"\n')
-    assert.throws(() => loadConfig({ SIMOPT_QUEUE: 'bullmq' }), /setting SIMOPT_REDIS_URL: must be set when SIMOPT_QUEUE is bullmq/)
+    assert.throws(() => loadConfig({ SIMOPT_QUEUE: 'bullmq', SIMOPT_DATABASE_URL: 'postgres://x/y' }), /setting SIMOPT_REDIS_URL: must be set when SIMOPT_QUEUE is bullmq/)
+    assert.throws(
+      () => loadConfig({ SIMOPT_QUEUE: 'bullmq', SIMOPT_REDIS_URL: 'redis://127.0.0.1:6379' }),
+      /setting SIMOPT_DATABASE_URL: must be postgres:\/\/… when SIMOPT_QUEUE is bullmq/,
+    )
     assert.throws(() => loadConfig({ SIMOPT_DATABASE_URL: 'mysql://x' }), /setting SIMOPT_DATABASE_URL: must be sqlite:PATH or postgres/)
     assert.equal(loadConfig({ SIMOPT_QUEUE: '' }).queue, 'local', 'an empty variable is unset')
   })

@@ -14,6 +14,7 @@ import { JobRunner } from '../../src/jobs/job-runner.js'
 import { LocalQueue } from '../../src/jobs/local-queue.js'
 import { restartSession, startSession } from '../../src/jobs/sessions.js'
 import { PIPELINE } from '../../src/jobs/stages/index.js'
+import type { Stage } from '../../src/jobs/stage.js'
 import { startWorker } from '../../src/jobs/worker.js'
 import { ensurePeriod, ensureProvider, ensureTenant } from '../../src/store/accounts.js'
 import { openStore, type Store } from '../../src/store/database.js'
@@ -83,14 +84,19 @@ describe('session rules', () => {
       const runner = new JobRunner(store, new LocalQueue(store, 'again', config.jobLeaseMs), PIPELINE, { workerId: 'again', leaseMs: config.jobLeaseMs })
       const components = await store.db.selectFrom('components').select('id').execute()
       const instance = await store.db.selectFrom('instances').select('id').executeTakeFirstOrThrow()
-      const again = [...components.map((c) => job('optimize-component', c.id)), job('finalize-instance', instance.id), job('build-problem', instance.id)]
+      const again = [
+        job('start-session', session.id, 1),
+        job('build-problem', instance.id),
+        ...components.map((c) => job('optimize-component', c.id)),
+        job('finalize-instance', instance.id),
+      ]
       // As delivered by a queue that lost track: the job's record already says done.
       for (const delivered of again) assert.deepEqual(await runner.process(delivered), { kind: 'done' })
       assert.deepEqual(await footprint(store), before)
 
       // Even with the record reset (a delivery racing its own commit), the stages find their work done.
       await store.db.updateTable('sessions').set({ status: 'optimizing', finished_at: null }).execute()
-      for (const delivered of again.slice(0, -1)) {
+      for (const delivered of again) {
         await store.db.updateTable('jobs').set({ status: 'queued' }).where('id', '=', delivered.id).execute()
         assert.deepEqual(await runner.process(delivered), { kind: 'done' })
       }
@@ -168,6 +174,51 @@ describe('session rules', () => {
       // Done: the period is free again.
       const second = await startSession(store, queue, REQUEST)
       assert.notEqual(second, first)
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('fails a session whose job took its worker down three times, instead of blocking the period', async () => {
+    const store = await importedStore(1, 20)
+    try {
+      const queue = new LocalQueue(store, 'w', config.jobLeaseMs)
+      const id = await startSession(store, queue, REQUEST)
+      // Three deliveries that never came back: counted, leases long gone.
+      await store.db.updateTable('jobs').set({ status: 'active', attempts: 3, locked_by: 'dead', locked_until: 1 }).execute()
+      const runner = new JobRunner(store, queue, PIPELINE, { workerId: 'w', leaseMs: config.jobLeaseMs })
+      const outcome = await runner.process(job('start-session', id, 1))
+      assert.equal(outcome.kind, 'failed')
+      const session = await store.db.selectFrom('sessions').select(['status', 'message', 'running_key']).where('id', '=', id).executeTakeFirstOrThrow()
+      assert.deepEqual(session, { status: 'failed', message: 'start-session abandoned after 3 attempts: the worker running it stopped each time', running_key: null })
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('rolls back the effects of a delivery whose job another worker took over', async () => {
+    const store = await importedStore(1, 20)
+    try {
+      const queue = new LocalQueue(store, 'w', config.jobLeaseMs)
+      const id = await startSession(store, queue, REQUEST)
+      // A stage that, while it works, loses its job to another worker (its lease ran out), then commits.
+      const slow: Stage = {
+        type: 'start-session',
+        sessionOf: async () => id,
+        async run(_entity, { commit }) {
+          await store.db.updateTable('jobs').set({ locked_by: 'other-worker' }).execute()
+          await commit(async (trx) => {
+            await trx.updateTable('sessions').set({ message: 'written by the delivery that lost its job' }).execute()
+            return [job('build-problem', 'never')]
+          })
+        },
+      }
+      const runner = new JobRunner(store, queue, [slow], { workerId: 'w', leaseMs: config.jobLeaseMs })
+      assert.deepEqual(await runner.process(job('start-session', id, 1)), { kind: 'done' })
+      const session = await store.db.selectFrom('sessions').select('message').where('id', '=', id).executeTakeFirstOrThrow()
+      assert.equal(session.message, null)
+      const jobs = await store.db.selectFrom('jobs').select(['id', 'status', 'locked_by']).execute()
+      assert.deepEqual(jobs, [{ id: `start-session.${id}.1`, status: 'active', locked_by: 'other-worker' }])
     } finally {
       await store.close()
     }

@@ -9,6 +9,7 @@ import { currentAssignment, priceAssignment, subProblem } from '../../domain/ind
 import { componentRows } from '../../optimizer/index.js'
 import { loadProblem } from '../../store/problem-loader.js'
 import { encodeSnapshot } from '../../store/problem-snapshot.js'
+import { parseProviderSettings } from '../../store/provider-settings.js'
 import { job } from '../job.js'
 import type { Stage } from '../stage.js'
 import { sessionOfInstance } from './session-of.js'
@@ -19,9 +20,15 @@ export const buildProblem: Stage = {
   async run(instanceId, { store, commit }) {
     const { db } = store
     const instance = await db.selectFrom('instances').selectAll().where('id', '=', instanceId).executeTakeFirstOrThrow()
+    if (instance.component_count !== null) {
+      // Built before (a delivery whose record was reset): the components go on as they are.
+      const pending = await db.selectFrom('components').select('id').where('instance_id', '=', instanceId).where('status', '<>', 'done').execute()
+      return commit(async () => pending.map((component) => job('optimize-component', component.id)))
+    }
     const provider = await db.selectFrom('service_providers').selectAll().where('id', '=', instance.provider_id).executeTakeFirstOrThrow()
     const period = await db.selectFrom('billing_periods').selectAll().where('id', '=', instance.period_id).executeTakeFirstOrThrow()
     const { problem, rawUsageMb } = await loadProblem(store, provider, period, Date.now())
+    const { minSavingPerChange } = parseProviderSettings(provider.settings, provider.name)
     const before = priceAssignment(problem, currentAssignment(problem))
     const components = componentRows(problem).map((rows, position) => ({
       id: randomUUID(),
@@ -29,7 +36,7 @@ export const buildProblem: Stage = {
       position,
       sims: rows.length,
       status: 'pending',
-      snapshot: encodeSnapshot({ problem: subProblem(problem, rows), rawUsageMb: Float64Array.from(rows, (row) => rawUsageMb[row]!) }),
+      snapshot: encodeSnapshot({ problem: subProblem(problem, rows), rawUsageMb: Float64Array.from(rows, (row) => rawUsageMb[row]!), minSavingPerChange }),
       cost_before: null,
       cost_after: null,
       lower_bound: null,
@@ -39,6 +46,8 @@ export const buildProblem: Stage = {
       finished_at: null,
     }))
     await commit(async (trx) => {
+      const built = await trx.updateTable('instances').set({ updated_at: Date.now() }).where('id', '=', instanceId).where('component_count', 'is', null).returning('id').executeTakeFirst()
+      if (built === undefined) return []
       // One component per statement: a snapshot can be tens of MB.
       for (const component of components) await trx.insertInto('components').values(component).execute()
       await trx

@@ -1,7 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
-import type { Database } from '../../store/schema.js'
-
-type Db = Kysely<Database> | Transaction<Database>
+import type { Db } from '../../store/database.js'
 
 export async function sessionOfInstance(db: Db, instanceId: string): Promise<string | undefined> {
   return (await db.selectFrom('instances').select('session_id').where('id', '=', instanceId).executeTakeFirst())?.session_id

@@ -14,6 +14,9 @@ export const startSession: Stage = {
   async run(sessionId, { commit }) {
     await commit(async (trx) => {
       const session = await trx.selectFrom('sessions').selectAll().where('id', '=', sessionId).executeTakeFirstOrThrow()
+      // Run before (a delivery whose record was reset): the instance it opened goes on.
+      const opened = await trx.selectFrom('instances').select('id').where('session_id', '=', sessionId).executeTakeFirst()
+      if (opened !== undefined) return [job('build-problem', opened.id)]
       const now = Date.now()
       const instanceId = randomUUID()
       await trx
