@@ -18,6 +18,8 @@ export type Db = Kysely<Database> | Transaction<Database>
 export interface Store {
   readonly db: Kysely<Database>
   readonly dialect: Dialect
+  /** `SIMOPT_DATABASE_URL` it was opened with (for messages: redact the password). */
+  readonly url: string
   readonly close: () => Promise<void>
 }
 
@@ -37,9 +39,9 @@ export function openStore(url: string): Store {
     // it writes cannot wait that way; the job runner's transactions therefore write first.)
     database.pragma('busy_timeout = 10000')
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
-    return { db, dialect: 'sqlite', close: () => db.destroy() }
+    return { db, dialect: 'sqlite', url, close: () => db.destroy() }
   }
   const pool = new pg.Pool({ connectionString: url, max: 10 })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-  return { db, dialect: 'postgres', close: () => db.destroy() }
+  return { db, dialect: 'postgres', url, close: () => db.destroy() }
 }

@@ -12,10 +12,18 @@ function migrations(store: Store): Record<string, Migration> {
   return { '0001-initial': initialSchema(store.dialect), '0002-provider-credentials': providerCredentials() }
 }
 
+function redactedUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')
+}
+
 /** Applies the migrations not applied yet; returns their names. */
 export async function migrate(store: Store): Promise<string[]> {
   const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrations(store) } })
   const { error, results } = await migrator.migrateToLatest()
+  if (error !== undefined && results === undefined) {
+    // Nothing ran: the database could not be reached or read at all.
+    throw new SimoptError('INTERNAL', `cannot use the database at SIMOPT_DATABASE_URL=${redactedUrl(store.url)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+  }
   if (error !== undefined) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown'
     throw new SimoptError('INTERNAL', `database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error })

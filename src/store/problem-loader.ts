@@ -15,7 +15,7 @@ import {
   type RatePlan,
 } from '../domain/index.js'
 import type { PeriodRow, ProviderRow } from './accounts.js'
-import type { Store } from './database.js'
+import type { Db, Store } from './database.js'
 import type { ProblemSnapshot } from './problem-snapshot.js'
 import { parseProviderSettings } from './provider-settings.js'
 
@@ -24,8 +24,16 @@ const UNBILLED_STATUSES = ['RETIRED', 'PURGED', 'REPLACED']
 const PAGE = 50_000
 const DAY_MS = 86_400_000
 
+/**
+ * Reads everything in one transaction (repeatable read on PostgreSQL; SQLite's WAL gives a transaction one
+ * snapshot), so an import committing meanwhile is seen whole or not at all.
+ */
 export async function loadProblem(store: Store, provider: ProviderRow, period: PeriodRow, now: number): Promise<ProblemSnapshot> {
-  const { db } = store
+  const transaction = store.dialect === 'postgres' ? store.db.transaction().setIsolationLevel('repeatable read') : store.db.transaction()
+  return transaction.execute((trx) => readProblem(trx, provider, period, now))
+}
+
+async function readProblem(db: Db, provider: ProviderRow, period: PeriodRow, now: number): Promise<ProblemSnapshot> {
   const where = `provider ${provider.name}, period ${period.name}`
   const fail = (message: string): never => {
     throw new SimoptError('INPUT_INVALID', `${where}: ${message}`)
