@@ -25,6 +25,8 @@ const settings = z
     /** Encrypts carrier credentials at rest; unset: a key generated into `SIMOPT_SECRET_KEY_FILE` on first use. */
     SIMOPT_SECRET_KEY: z.string().min(16, { error: 'must be at least 16 characters (32 random bytes, base64, are best)' }).optional(),
     SIMOPT_SECRET_KEY_FILE: z.string().default('./data/secret.key'),
+    /** Carrier calls of a sync job before it hands over to the next (the old system's `MaxPagesToProcess`). */
+    SIMOPT_MAX_PAGES_PER_JOB: z.coerce.number().int().min(1).max(100_000).default(20),
   })
   .superRefine((value, context) => {
     if (value.SIMOPT_QUEUE === 'bullmq' && value.SIMOPT_REDIS_URL === undefined) {
@@ -44,12 +46,15 @@ export interface Config {
   readonly queuePrefix: string
   readonly secretKey: string | undefined
   readonly secretKeyFile: string
+  readonly maxPagesPerJob: number
 }
 
 /** @throws SimoptError `INPUT_INVALID` naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable means unset, as in most deployment tools.
-  const present = Object.fromEntries(Object.entries(env).filter(([key, value]) => key.startsWith('SIMOPT_') && value !== ''))
+  const present: Record<string, string | undefined> = Object.fromEntries(Object.entries(env).filter(([key, value]) => key.startsWith('SIMOPT_') && value !== ''))
+  // The old system's name still works where it means the same thing.
+  if (present.SIMOPT_MAX_PAGES_PER_JOB === undefined && env.MaxPagesToProcess) present.SIMOPT_MAX_PAGES_PER_JOB = env.MaxPagesToProcess
   const parsed = settings.safeParse(present)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
@@ -64,5 +69,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queuePrefix: value.SIMOPT_QUEUE_PREFIX,
     secretKey: value.SIMOPT_SECRET_KEY,
     secretKeyFile: value.SIMOPT_SECRET_KEY_FILE,
+    maxPagesPerJob: value.SIMOPT_MAX_PAGES_PER_JOB,
   }
 }

@@ -15,7 +15,7 @@ interface ImportOptions {
   period: string
   plans: string
   commPlans: string
-  sims: string
+  sims?: string
   pools?: string
   prorate?: boolean
   timeZone: string
@@ -31,7 +31,7 @@ export function importCommand(): Command {
     .requiredOption('--period <YYYY-MM>', 'billing period the usage belongs to')
     .requiredOption('--plans <file>', 'rate plans (plans.csv)')
     .requiredOption('--comm-plans <file>', 'communication plans and the rate plans each allows (comm_plans.csv)')
-    .requiredOption('--sims <file>', 'SIMs with usage, communication plan and current plan (sims.csv)')
+    .option('--sims <file>', 'SIMs with usage, communication plan and current plan (sims.csv); without it, only the price sheet is replaced (for a provider whose fleet comes from its carrier)')
     .option('--pools <file>', 'overage terms of named pools (pools.csv)')
     .option('--prorate', 'the carrier prorates SIMs active part of the period (a provider setting)')
     .option('--time-zone <zone>', 'billing time zone of a new provider', 'UTC')
@@ -65,10 +65,11 @@ export function importCommand(): Command {
             await trx.updateTable('service_providers').set({ settings: JSON.stringify(settings) }).where('id', '=', provider.id).execute()
           }
           const periodRow = await ensurePeriod(trx, provider, options.period)
-          return importFleet(trx, store.dialect, provider, periodRow, problem)
+          return importFleet(trx, store.dialect, provider, periodRow, problem, options.sims === undefined ? 'price sheet' : 'price sheet and fleet')
         })
+        const fleet = options.sims === undefined ? 'the price sheet' : `${formatCount(counts.devices)} SIMs`
         process.stdout.write(
-          `imported ${formatCount(counts.devices)} SIMs, ${counts.plans} rate plans and ${counts.commPlans} communication plans ` +
+          `imported ${fleet}, ${counts.plans} rate plans and ${counts.commPlans} communication plans ` +
             `for tenant ${options.tenant}, provider ${options.provider}, period ${options.period}\n`,
         )
       })

@@ -25,6 +25,7 @@ interface ProviderOptions {
   cycleEndHour?: string
   prorate?: boolean
   writeEnabled?: boolean
+  callsPerSecond?: string
 }
 
 const urlOption = z.url({ protocol: /^https?$/, error: (issue) => `must be an http(s) URL, got ${JSON.stringify(issue.input)}` })
@@ -43,6 +44,7 @@ function withAccountOptions(command: Command): Command {
     .option('--no-prorate', 'the carrier does not prorate')
     .option('--write-enabled', 'simopt may push rate plan changes to the carrier')
     .option('--no-write-enabled', 'simopt never pushes changes')
+    .option('--calls-per-second <n>', 'calls per second the carrier account allows (Jasper: 5)')
 }
 
 export function providerCommand(): Command {
@@ -152,8 +154,9 @@ function cycleOptions(options: ProviderOptions): { timeZone?: string; cycleEndDa
   }
 }
 
-function settingsOptions(options: ProviderOptions): { prorate?: boolean; writeEnabled?: boolean } {
+function settingsOptions(options: ProviderOptions): { prorate?: boolean; writeEnabled?: boolean; callsPerSecond?: number } {
   return {
+    ...(options.callsPerSecond === undefined ? {} : { callsPerSecond: parseOption('--calls-per-second', options.callsPerSecond, wholeNumberOption(1, 1000)) }),
     ...(options.prorate === undefined ? {} : { prorate: options.prorate }),
     ...(options.writeEnabled === undefined ? {} : { writeEnabled: options.writeEnabled }),
   }

@@ -20,11 +20,17 @@ export function runCommand(): Command {
     .requiredOption('--tenant <name>', 'tenant')
     .requiredOption('--provider <name>', 'service provider (carrier account)')
     .requiredOption('--period <YYYY-MM>', 'billing period')
-    .option('--no-sync', 'optimize the devices and usage already stored, without syncing from the carrier first (the only mode until carrier sync is built)')
+    .option('--no-sync', 'optimize the devices and usage already stored, without syncing from the carrier first')
     .option('--wait', 'show progress and wait for the session to end; exit 0 when done, 1 when it failed')
     .action(async (options: RunOptions) => {
       await withService(async (service) => {
-        const id = await startSession(service.store, service.queue(), { tenant: options.tenant, provider: options.provider, period: options.period, trigger: 'manual' })
+        const id = await startSession(service.store, service.queue(), {
+          tenant: options.tenant,
+          provider: options.provider,
+          period: options.period,
+          trigger: 'manual',
+          sync: options.sync,
+        })
         process.stdout.write(`${id}\n`)
         if (options.wait === true) process.exitCode = report(await waitForSession(service, id))
       })

@@ -13,6 +13,13 @@ export function sessionSummary(view: SessionView): string {
     ['status', view.status, `${view.percent}%`],
   ]
   if (view.message !== null) rows.push(['message', view.message])
+  for (const sync of view.syncs) {
+    rows.push(
+      ['sync', sync.stage === 'done' ? 'done' : `${sync.stage}…`, `${formatCount(sync.calls)} calls, ${formatCount(sync.errors)} errors`],
+      ['devices', `${formatCount(sync.devices_seen)} seen`, `${formatCount(sync.devices_added)} added, ${formatCount(sync.devices_updated)} updated, ${formatCount(sync.comm_plans_added)} new communication plans`],
+      ['usage readings', formatCount(sync.usage_rows)],
+    )
+  }
   for (const instance of view.instances) {
     if (instance.sims !== null) rows.push(['SIMs', formatCount(instance.sims)])
     if (instance.component_count !== null) rows.push(['components', `${instance.components_done} of ${instance.component_count} done`])

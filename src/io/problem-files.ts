@@ -4,7 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { createProblem, resolvePools, type BillingTerms, type PoolDefinition, type Problem } from '../domain/index.js'
+import { SimTableBuilder, createProblem, resolvePools, type BillingTerms, type PoolDefinition, type Problem } from '../domain/index.js'
 import { readCommPlansFile } from './comm-plans-file.js'
 import { writeCsv } from './csv-writer.js'
 import { inputError } from './input-error.js'
@@ -15,7 +15,8 @@ import { readSimsFile } from './sims-file.js'
 export interface ProblemFiles {
   readonly plans: string
   readonly commPlans: string
-  readonly sims: string
+  /** Absent: the price sheet alone (a provider whose fleet comes from its carrier). */
+  readonly sims?: string | undefined
   readonly pools?: string | undefined
 }
 
@@ -29,12 +30,12 @@ export async function readProblemFiles(files: ProblemFiles, billing: BillingTerm
   const resolution = resolvePools(plans, poolDefinitions)
   if (!resolution.ok) throw inputError({ file: files.plans, line: lines[resolution.planIndex], columnName: 'pool' }, resolution.message)
   const commPlans = await readCommPlansFile(files.commPlans, new Map(plans.map((plan, index) => [plan.code, index])))
-  const sims = await readSimsFile(files.sims, { plans, commPlans, periodDays: billing.periodDays })
+  const sims = files.sims === undefined ? new SimTableBuilder(1).build() : await readSimsFile(files.sims, { plans, commPlans, periodDays: billing.periodDays })
   return createProblem({ plans, poolDefinitions, commPlans, sims, billing })
 }
 
 /** Writes `problem` as plans.csv, pools.csv, comm_plans.csv and sims.csv in `folder`; returns their paths. */
-export async function writeProblemFiles(folder: string, problem: Problem): Promise<Required<ProblemFiles>> {
+export async function writeProblemFiles(folder: string, problem: Problem): Promise<Required<{ [K in keyof ProblemFiles]-?: string }>> {
   await mkdir(folder, { recursive: true })
   const files = {
     plans: path.join(folder, 'plans.csv'),

@@ -4,6 +4,7 @@
  * the stage, and decides what a failure means: bad input fails the session at once with the stage's
  * message; anything else is retried with back-off, and fails the session after the last attempt.
  */
+import type { Config } from '../config.js'
 import { SimoptError } from '../domain/index.js'
 import type { Store } from '../store/database.js'
 import { FINISHED_STATUSES, failSession, type SessionStatus } from '../store/transitions.js'
@@ -16,7 +17,7 @@ const BASE_RETRY_MS = 1000
 
 export interface JobRunnerOptions {
   readonly workerId: string
-  readonly leaseMs: number
+  readonly config: Config
 }
 
 export class JobRunner {
@@ -54,10 +55,11 @@ export class JobRunner {
     // its worker down every time must end, not block its tenant's period for good.
     if (record.attempts >= MAX_ATTEMPTS) return this.#fail(job, stage, `${job.type} abandoned after ${record.attempts} attempts: the worker running it stopped each time`, record.attempts)
 
-    const attempt = await markActive(db, job.id, this.#options.workerId, this.#options.leaseMs)
+    const attempt = await markActive(db, job.id, this.#options.workerId, this.#options.config.jobLeaseMs)
     let committed = false
     const context: StageContext = {
       store: this.#store,
+      config: this.#options.config,
       job,
       commit: async (effects) => {
         if (committed) throw new Error(`job ${job.id} committed twice`)

@@ -3,7 +3,7 @@
  * made of its type and that id (and the session's attempt where a restart must run it again), so the
  * same job recorded twice is one job, on either queue.
  */
-export const JOB_TYPES = ['start-session', 'build-problem', 'optimize-component', 'finalize-instance'] as const
+export const JOB_TYPES = ['start-session', 'sync-devices', 'sync-usage', 'build-problem', 'optimize-component', 'finalize-instance'] as const
 export type JobType = (typeof JOB_TYPES)[number]
 
 export interface Job {
@@ -13,7 +13,7 @@ export interface Job {
   readonly entityId: string
 }
 
-export function job(type: JobType, entityId: string, attempt?: number): Job {
+export function job(type: JobType, entityId: string, attempt?: number | string): Job {
   // '.' rather than ':', which BullMQ reserves in job ids.
   return { id: attempt === undefined ? `${type}.${entityId}` : `${type}.${entityId}.${attempt}`, type, entityId }
 }

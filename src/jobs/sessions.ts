@@ -21,6 +21,8 @@ export interface SessionRequest {
   readonly period: string
   readonly trigger: 'manual' | 'schedule' | 'api'
   readonly type?: 'carrier' | 'customer'
+  /** false: optimize what is stored, without syncing from the carrier first. Default true. */
+  readonly sync?: boolean
 }
 
 /**
@@ -48,6 +50,7 @@ export async function startSession(store: Store, queue: JobQueue, request: Sessi
         message: null,
         attempt: 1,
         running_key: runningKey,
+        sync: request.sync === false ? 0 : 1,
         created_at: now,
         updated_at: now,
         finished_at: null,

@@ -1,11 +1,13 @@
 /** What a pipeline stage is given and what it gives back. */
 import type { Transaction } from 'kysely'
+import type { Config } from '../config.js'
 import type { Store } from '../store/database.js'
 import type { Database } from '../store/schema.js'
 import type { Job, JobType } from './job.js'
 
 export interface StageContext {
   readonly store: Store
+  readonly config: Config
   readonly job: Job
   /**
    * Commits the stage's effects, the jobs that continue the work and this job's `done` in one

@@ -26,7 +26,7 @@ export function createQueue(config: Config, store: Store, workerId: string): Job
 
 /** Starts processing jobs; one job per core at a time (optimizer work runs on worker threads). */
 export async function startWorker(config: Config, store: Store, queue: JobQueue, workerId: string, concurrency = availableParallelism()): Promise<Worker> {
-  const runner = new JobRunner(store, queue, PIPELINE, { workerId, leaseMs: config.jobLeaseMs })
+  const runner = new JobRunner(store, queue, PIPELINE, { workerId, config })
   await queue.start(runner.process, concurrency)
   return { id: workerId, stop: () => queue.stop() }
 }

@@ -42,6 +42,7 @@ export async function ensureProvider(db: Db, tenantId: string, name: string, def
     settings: JSON.stringify(providerSettingsSchema.parse(defaults.settings)),
     base_url: defaults.baseUrl ?? null,
     credentials: defaults.sealedCredentials ?? null,
+    devices_synced_till: null,
     created_at: Date.now(),
   }
   await db.insertInto('service_providers').values(row).execute()

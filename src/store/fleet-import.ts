@@ -19,15 +19,21 @@ export interface ImportCounts {
 }
 
 /** Run it in the transaction that also creates the tenant, provider and period, so a failure leaves nothing. */
-export async function importFleet(trx: Transaction<Database>, dialect: Dialect, provider: ProviderRow, period: PeriodRow, problem: Problem): Promise<ImportCounts> {
+export async function importFleet(
+  trx: Transaction<Database>,
+  dialect: Dialect,
+  provider: ProviderRow,
+  period: PeriodRow,
+  problem: Problem,
+  scope: 'price sheet' | 'price sheet and fleet' = 'price sheet and fleet',
+): Promise<ImportCounts> {
   const { plans, pools, commPlans, sims } = problem
   const now = Date.now()
   const periodDays = Math.round((period.ends_at - period.starts_at) / DAY_MS)
-  for (const table of ['rate_plans', 'pools', 'comm_plans', 'devices'] as const) {
+  for (const table of ['rate_plans', 'pools', 'comm_plans'] as const) {
     await trx.deleteFrom(table).where('provider_id', '=', provider.id).execute()
   }
   await trx.deleteFrom('comm_plan_rate_plans').where('provider_id', '=', provider.id).execute()
-  await trx.deleteFrom('usage_readings').where('period_id', '=', period.id).execute()
   await insertRows(
     trx,
     dialect,
@@ -62,38 +68,42 @@ export async function importFleet(trx: Transaction<Database>, dialect: Dialect, 
       commPlan.allowedPlans.map((p, position) => ({ provider_id: provider.id, comm_plan: commPlan.name, plan_code: plans[p]!.code, position })),
     ),
   )
-  await insertRows(
-    trx,
-    dialect,
-    'devices',
-    (function* () {
-      for (let i = 0; i < sims.count; i++) {
-        const days = sims.daysActive[i]!
-        yield {
-          provider_id: provider.id,
-          iccid: sims.iccid[i]!,
-          msisdn: null,
-          status: 'ACTIVATED',
-          comm_plan: commPlans[sims.commPlan[i]!]!.name,
-          rate_plan: plans[sims.currentPlan[i]!]!.code,
-          // Days active in the period, stored as the activation date that gives them.
-          activated_at: days >= periodDays ? null : period.ends_at - days * DAY_MS,
-          auto_change: sims.autoChange[i]!,
-          updated_at: now,
+  if (scope === 'price sheet and fleet') {
+    await trx.deleteFrom('devices').where('provider_id', '=', provider.id).execute()
+    await trx.deleteFrom('usage_readings').where('period_id', '=', period.id).execute()
+    await insertRows(
+      trx,
+      dialect,
+      'devices',
+      (function* () {
+        for (let i = 0; i < sims.count; i++) {
+          const days = sims.daysActive[i]!
+          yield {
+            provider_id: provider.id,
+            iccid: sims.iccid[i]!,
+            msisdn: null,
+            status: 'ACTIVATED',
+            comm_plan: commPlans[sims.commPlan[i]!]!.name,
+            rate_plan: plans[sims.currentPlan[i]!]!.code,
+            // Days active in the period, stored as the activation date that gives them.
+            activated_at: days >= periodDays ? null : period.ends_at - days * DAY_MS,
+            auto_change: sims.autoChange[i]!,
+            updated_at: now,
+          }
         }
-      }
-    })(),
-  )
-  await insertRows(
-    trx,
-    dialect,
-    'usage_readings',
-    (function* () {
-      // Files carry usage already projected: no measurement time, so it is priced as given.
-      for (let i = 0; i < sims.count; i++) yield { period_id: period.id, iccid: sims.iccid[i]!, usage_mb: sims.usageMb[i]!, sms: sims.sms[i]!, measured_at: null }
-    })(),
-  )
-  // Fresh statistics, or PostgreSQL reads the new fleet back by scanning it for every page.
-  if (dialect === 'postgres') await sql`analyze devices, usage_readings`.execute(trx)
-  return { plans: plans.length, commPlans: commPlans.length, devices: sims.count }
+      })(),
+    )
+    await insertRows(
+      trx,
+      dialect,
+      'usage_readings',
+      (function* () {
+        // Files carry usage already projected: no measurement time, so it is priced as given.
+        for (let i = 0; i < sims.count; i++) yield { period_id: period.id, iccid: sims.iccid[i]!, usage_mb: sims.usageMb[i]!, sms: sims.sms[i]!, measured_at: null }
+      })(),
+    )
+    // Fresh statistics, or PostgreSQL reads the new fleet back by scanning it for every page.
+    if (dialect === 'postgres') await sql`analyze devices, usage_readings`.execute(trx)
+  }
+  return { plans: plans.length, commPlans: commPlans.length, devices: scope === 'price sheet' ? 0 : sims.count }
 }

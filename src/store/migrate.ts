@@ -2,14 +2,15 @@
  * Migrations live in code (`migrations/`), in order; `simopt db migrate` and every start bring the schema
  * up to date. A migration that fails is rolled back whole (both databases have transactional DDL).
  */
-import { Migrator, type Migration } from 'kysely/migration'
+import { Migrator, type Migration } from 'kysely'
 import { SimoptError } from '../domain/index.js'
 import type { Store } from './database.js'
 import { initialSchema } from './migrations/0001-initial.js'
 import { providerCredentials } from './migrations/0002-provider-credentials.js'
+import { syncState } from './migrations/0003-sync.js'
 
 function migrations(store: Store): Record<string, Migration> {
-  return { '0001-initial': initialSchema(store.dialect), '0002-provider-credentials': providerCredentials() }
+  return { '0001-initial': initialSchema(store.dialect), '0002-provider-credentials': providerCredentials(), '0003-sync': syncState() }
 }
 
 function redactedUrl(url: string): string {

@@ -70,6 +70,21 @@ async function readProblem(db: Db, provider: ProviderRow, period: PeriodRow, now
   }))
   const commPlanIndex = new Map(commPlans.map((commPlan, index) => [commPlan.name, index]))
   const allowed = new Set(commPlans.flatMap((commPlan, c) => commPlan.allowedPlans.map((p) => c * plans.length + p)))
+  // A device the carrier has on a plan its communication plan does not allow in the price sheet (a
+  // communication plan first seen in a sync allows none yet) keeps its plan: it is priced where it is,
+  // counted in its pool, and never moved. It gets a communication plan of its own kind (the same name,
+  // the plans of the original and its own), so no other SIM can move to that plan through it.
+  const strays = new Map<string, number>()
+  const strayCommPlan = (c: number, p: number): number => {
+    const key = `${c}:${p}`
+    let index = strays.get(key)
+    if (index === undefined) {
+      index = commPlans.length
+      commPlans.push({ name: commPlans[c]!.name, allowedPlans: [...commPlans[c]!.allowedPlans, p] })
+      strays.set(key, index)
+    }
+    return index
+  }
 
   const bounds = { start: period.starts_at, end: period.ends_at }
   const periodDays = Math.round((period.ends_at - period.starts_at) / DAY_MS)
@@ -89,9 +104,10 @@ async function readProblem(db: Db, provider: ProviderRow, period: PeriodRow, now
       .execute()
     for (const row of page) {
       const device = `device ${row.iccid}`
-      const commPlan = commPlanIndex.get(row.comm_plan) ?? fail(`${device} is on unknown communication plan ${row.comm_plan}`)
+      const listed = commPlanIndex.get(row.comm_plan) ?? fail(`${device} is on unknown communication plan ${row.comm_plan}`)
       const current = planIndex.get(row.rate_plan) ?? fail(`${device} is on unknown rate plan ${row.rate_plan}`)
-      if (!allowed.has(commPlan * plans.length + current)) fail(`${device} is on rate plan ${row.rate_plan}, which communication plan ${row.comm_plan} does not allow`)
+      const stray = !allowed.has(listed * plans.length + current)
+      const commPlan = stray ? strayCommPlan(listed, current) : listed
       const usage = row.usage_mb
       const status = (DEVICE_STATUSES as readonly string[]).includes(row.status) ? (row.status as DeviceStatus) : 'ACTIVATED'
       raw.push(usage)
@@ -102,7 +118,7 @@ async function readProblem(db: Db, provider: ProviderRow, period: PeriodRow, now
         commPlan,
         currentPlan: current,
         daysActive: daysActiveIn({ name: period.name, ...bounds, days: periodDays }, row.activated_at ?? undefined),
-        autoChange: row.auto_change === 1,
+        autoChange: row.auto_change === 1 && !stray,
       })
     }
     if (page.length < PAGE) break

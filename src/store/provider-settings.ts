@@ -7,6 +7,8 @@ export const providerSettingsSchema = z.object({
   prorate: z.boolean().default(false),
   /** simopt may push rate plan changes to the carrier. */
   writeEnabled: z.boolean().default(false),
+  /** Calls per second the carrier account allows (Jasper: 5, counted over every user of the account). */
+  callsPerSecond: z.number().int().min(1).max(1000).default(5),
   /** A SIM changes plan only if the change alone saves at least this much (0: any saving). */
   minSavingPerChange: z.number().min(0).default(0),
   /** Project cycle-to-date usage to the period end, with this cushion. */

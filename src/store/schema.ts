@@ -25,6 +25,8 @@ export interface ServiceProviderTable {
   base_url: string | null
   /** `{ user, apiKey }` as JSON, sealed by the secret box; never returned or printed. */
   credentials: string | null
+  /** End of the last complete device sync (epoch ms); the next asks for changes since. */
+  devices_synced_till: number | null
   created_at: number
 }
 
@@ -105,6 +107,8 @@ export interface SessionTable {
   attempt: number
   /** `tenant/period` while the session runs: its unique index lets one session per tenant and period run. */
   running_key: string | null
+  /** 1: sync from the carrier before optimizing (for providers that have one); 0: use what is stored. */
+  sync: Generated<number>
   created_at: number
   updated_at: number
   finished_at: number | null
@@ -174,6 +178,29 @@ export interface ChangeTable {
   updated_at: number
 }
 
+export interface SyncTable {
+  instance_id: string
+  /** `devices`, `usage`, then `done`. */
+  stage: string
+  /** The device crawl's window `[since, till]`, `till` pinned when the crawl began. */
+  window_since: number
+  window_till: number
+  /** The crawl goes from the last page down (a device that changes mid-crawl then shifts only pages already read). */
+  last_page: number | null
+  next_page: number | null
+  /** JSON: which rate plan and page (or device) the usage sync reached. */
+  usage_cursor: string | null
+  devices_seen: number
+  devices_added: number
+  devices_updated: number
+  comm_plans_added: number
+  usage_rows: number
+  calls: number
+  errors: number
+  started_at: number
+  finished_at: number | null
+}
+
 export interface JobTable {
   id: string
   type: string
@@ -216,4 +243,5 @@ export interface Database {
   changes: ChangeTable
   jobs: JobTable
   state_transitions: StateTransitionTable
+  syncs: SyncTable
 }

@@ -1,6 +1,6 @@
 /** What `simopt status` (and later the dashboard) shows of sessions: rows, stages and progress. */
 import type { Kysely, Selectable } from 'kysely'
-import type { Database, InstanceTable } from './schema.js'
+import type { Database, InstanceTable, SyncTable } from './schema.js'
 
 export interface SessionView {
   readonly id: string
@@ -14,6 +14,8 @@ export interface SessionView {
   readonly createdAt: number
   readonly finishedAt: number | null
   readonly instances: readonly Selectable<InstanceTable>[]
+  /** The carrier sync of each instance that synced. */
+  readonly syncs: readonly Selectable<SyncTable>[]
   readonly transitions: readonly { readonly entity: string; readonly from: string | null; readonly to: string; readonly message: string | null; readonly at: number }[]
   /** 0-100. */
   readonly percent: number
@@ -41,7 +43,7 @@ function baseQuery(db: Kysely<Database>) {
     .select(sessionColumns)
 }
 
-export async function listSessions(db: Kysely<Database>, limit = 20): Promise<Omit<SessionView, 'instances' | 'transitions' | 'percent'>[]> {
+export async function listSessions(db: Kysely<Database>, limit = 20): Promise<Omit<SessionView, 'instances' | 'syncs' | 'transitions' | 'percent'>[]> {
   const rows = await baseQuery(db).orderBy('sessions.created_at', 'desc').limit(limit).execute()
   return rows.map(toView)
 }
@@ -56,9 +58,11 @@ export async function findSession(db: Kysely<Database>, id: string): Promise<Ses
     .where('entity_id', 'in', [id, ...instances.map((instance) => instance.id)])
     .orderBy('seq')
     .execute()
+  const syncs = instances.length === 0 ? [] : await db.selectFrom('syncs').selectAll().where('instance_id', 'in', instances.map((instance) => instance.id)).execute()
   return {
     ...toView(row),
     instances,
+    syncs,
     transitions: transitions.map((t) => ({ entity: t.entity, from: t.from_status, to: t.to_status, message: t.message, at: t.at })),
     percent: progressPercent(row.status, instances),
   }

@@ -140,10 +140,11 @@ describe('Jasper client', () => {
         lastPage: false,
       },
     })
-    const page = await client().listDevicesChanged({ since: Date.UTC(2016, 3, 18, 17, 31, 34), till: Date.UTC(2016, 3, 19, 0, 0, 0, 999) }, 2)
+    // Whole seconds, the window widened to them: since rounded down, till rounded up.
+    const page = await client().listDevicesChanged({ since: Date.UTC(2016, 3, 18, 17, 31, 34, 250), till: Date.UTC(2016, 3, 19, 0, 0, 0, 999) }, 2)
     assert.equal(
       server.seen[0]?.url,
-      '/rws/api/v1/devices?modifiedSince=2016-04-18T17%3A31%3A34%2B00%3A00&modifiedTill=2016-04-19T00%3A00%3A00%2B00%3A00&pageSize=50&pageNumber=2',
+      '/rws/api/v1/devices?modifiedSince=2016-04-18T17%3A31%3A34%2B00%3A00&modifiedTill=2016-04-19T00%3A00%3A01%2B00%3A00&pageSize=50&pageNumber=2',
     )
     assert.deepEqual(page, {
       devices: [

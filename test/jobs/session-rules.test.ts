@@ -81,7 +81,7 @@ describe('session rules', () => {
       const before = await footprint(store)
       assert.equal(before.results, 600)
 
-      const runner = new JobRunner(store, new LocalQueue(store, 'again', config.jobLeaseMs), PIPELINE, { workerId: 'again', leaseMs: config.jobLeaseMs })
+      const runner = new JobRunner(store, new LocalQueue(store, 'again', config.jobLeaseMs), PIPELINE, { workerId: 'again', config })
       const components = await store.db.selectFrom('components').select('id').execute()
       const instance = await store.db.selectFrom('instances').select('id').executeTakeFirstOrThrow()
       const again = [
@@ -186,7 +186,7 @@ describe('session rules', () => {
       const id = await startSession(store, queue, REQUEST)
       // Three deliveries that never came back: counted, leases long gone.
       await store.db.updateTable('jobs').set({ status: 'active', attempts: 3, locked_by: 'dead', locked_until: 1 }).execute()
-      const runner = new JobRunner(store, queue, PIPELINE, { workerId: 'w', leaseMs: config.jobLeaseMs })
+      const runner = new JobRunner(store, queue, PIPELINE, { workerId: 'w', config })
       const outcome = await runner.process(job('start-session', id, 1))
       assert.equal(outcome.kind, 'failed')
       const session = await store.db.selectFrom('sessions').select(['status', 'message', 'running_key']).where('id', '=', id).executeTakeFirstOrThrow()
@@ -213,7 +213,7 @@ describe('session rules', () => {
           })
         },
       }
-      const runner = new JobRunner(store, queue, [slow], { workerId: 'w', leaseMs: config.jobLeaseMs })
+      const runner = new JobRunner(store, queue, [slow], { workerId: 'w', config })
       assert.deepEqual(await runner.process(job('start-session', id, 1)), { kind: 'done' })
       const session = await store.db.selectFrom('sessions').select('message').where('id', '=', id).executeTakeFirstOrThrow()
       assert.equal(session.message, null)

@@ -66,9 +66,12 @@ export class JasperClient implements Carrier {
   }
 
   async listDevicesChanged(window: ChangeWindow, pageNumber: number): Promise<ChangedDevicesPage> {
+    // The API takes whole seconds: the window is widened to them, never narrowed (a change at 05.300 with
+    // the window ending at 05.900 must not fall out of a window that ends at 05.000). Both ends are
+    // inclusive, so consecutive windows overlap by up to a second; reading a device twice changes nothing.
     const query = {
-      modifiedSince: wire.formatRequestDate(window.since),
-      modifiedTill: wire.formatRequestDate(window.till),
+      modifiedSince: wire.formatRequestDate(Math.floor(window.since / 1000) * 1000),
+      modifiedTill: wire.formatRequestDate(Math.ceil(window.till / 1000) * 1000),
       pageSize: wire.MAX_PAGE_SIZE,
       pageNumber,
     }

@@ -1,7 +1,7 @@
 /**
- * First stage: opens the session's instance and moves it on. The carrier sync stages (devices, then
- * usage) belong between this and `build-problem`; until they exist, the problem is built from what is
- * stored (an import, for now).
+ * First stage: opens the session's instance and moves it on: to the carrier sync (devices, then usage)
+ * for a provider with a carrier API unless the session was started without sync, else straight to
+ * building the problem from what is stored (an import).
  */
 import { randomUUID } from 'node:crypto'
 import { setInstanceStatus, setSessionStatus } from '../../store/transitions.js'
@@ -16,7 +16,7 @@ export const startSession: Stage = {
       const session = await trx.selectFrom('sessions').selectAll().where('id', '=', sessionId).executeTakeFirstOrThrow()
       // Run before (a delivery whose record was reset): the instance it opened goes on.
       const opened = await trx.selectFrom('instances').select('id').where('session_id', '=', sessionId).executeTakeFirst()
-      if (opened !== undefined) return [job('build-problem', opened.id)]
+      if (opened !== undefined) return []
       const now = Date.now()
       const instanceId = randomUUID()
       await trx
@@ -41,6 +41,12 @@ export const startSession: Stage = {
           finished_at: null,
         })
         .execute()
+      const provider = await trx.selectFrom('service_providers').select('integration').where('id', '=', session.provider_id).executeTakeFirstOrThrow()
+      if (session.sync === 1 && provider.integration === 'jasper') {
+        await setInstanceStatus(trx, instanceId, 'syncing')
+        await setSessionStatus(trx, sessionId, 'syncing')
+        return [job('sync-devices', instanceId, 'start')]
+      }
       await setInstanceStatus(trx, instanceId, 'optimizing')
       await setSessionStatus(trx, sessionId, 'optimizing')
       return [job('build-problem', instanceId)]

@@ -1,6 +1,5 @@
 /** The first schema: price sheets, fleets, sessions with their results, jobs and the state history. */
-import { sql, type Kysely } from 'kysely'
-import type { Migration } from 'kysely/migration'
+import { sql, type Kysely, type Migration } from 'kysely'
 import type { Dialect } from '../database.js'
 
 export function initialSchema(dialect: Dialect): Migration {

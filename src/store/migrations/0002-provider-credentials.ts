@@ -1,6 +1,5 @@
 /** Carrier accounts: where the carrier's API is and the credentials to call it (sealed, `secret-box.ts`). */
-import type { Kysely } from 'kysely'
-import type { Migration } from 'kysely/migration'
+import type { Kysely, Migration } from 'kysely'
 
 export function providerCredentials(): Migration {
   return {

@@ -1,0 +1,32 @@
+/**
+ * The carrier client of a provider, for the sync (and later push) stages. Every client of one carrier
+ * account in this process shares one call limiter: the account's limits count all its calls together.
+ */
+import type { Config } from '../config.js'
+import { CallLimiter, JasperClient, type Carrier } from '../carriers/index.js'
+import { SimoptError } from '../domain/index.js'
+import type { ProviderRow } from '../store/accounts.js'
+import { parseProviderSettings } from '../store/provider-settings.js'
+import { secretBox } from '../store/secret-box.js'
+
+const limiters = new Map<string, CallLimiter>()
+
+/** @throws SimoptError `INPUT_INVALID` when the provider has no carrier API, address or credentials. */
+export function carrierFor(provider: ProviderRow, config: Config): Carrier {
+  if (provider.integration !== 'jasper') throw new SimoptError('INPUT_INVALID', `provider ${provider.name} has no carrier API to sync from (integration ${provider.integration})`)
+  if (provider.base_url === null || provider.credentials === null) {
+    throw new SimoptError('INPUT_INVALID', `provider ${provider.name} has no API address or credentials (set them with simopt provider set --url --user --api-key)`)
+  }
+  const { user, apiKey } = JSON.parse(secretBox(config).open(provider.credentials)) as { user: string; apiKey: string }
+  const { callsPerSecond } = parseProviderSettings(provider.settings, provider.name)
+  let limiter = limiters.get(provider.id)
+  if (limiter === undefined) limiters.set(provider.id, (limiter = new CallLimiter({ name: `provider ${provider.name}`, callsPerSecond })))
+  return new JasperClient({ baseUrl: provider.base_url, user, apiKey, limiter })
+}
+
+/** The limiter's counters for a provider (calls made so far in this process), for the sync summary. */
+export function carrierCalls(providerId: string): { calls: number; errors: number } {
+  const stats = limiters.get(providerId)?.stats
+  if (stats === undefined) return { calls: 0, errors: 0 }
+  return { calls: stats.calls, errors: Object.values(stats.errors).reduce((sum, count) => sum + count, 0) }
+}

@@ -1,0 +1,131 @@
+/**
+ * Device sync: every device the carrier changed since the last complete sync, page by page, into the
+ * database. The window's end is pinned when the crawl begins, and the pages are read from the last one
+ * down: a device changed while the crawl runs leaves the window, which shifts only the pages after it,
+ * already read, so no device is skipped (one may be read twice, which changes nothing); the device that
+ * changed is read by a last crawl of the time the crawl took, whose end the next sync starts from. Each job reads
+ * at most `SIMOPT_MAX_PAGES_PER_JOB` pages and commits them with where it stopped, so a killed worker costs
+ * at most those pages.
+ */
+import type { Carrier, ChangeWindow, ListedDevice } from '../../carriers/index.js'
+import { upsertDevices } from '../../store/device-sync.js'
+import { carrierCalls, carrierFor } from '../carrier-for.js'
+import { job } from '../job.js'
+import type { Stage } from '../stage.js'
+import { sessionOfInstance } from './session-of.js'
+
+/** Jasper refuses `modifiedSince` more than a year back: a first sync asks for the last 364 days. */
+const FIRST_WINDOW_MS = 364 * 86_400_000
+
+export const syncDevices: Stage = {
+  type: 'sync-devices',
+  sessionOf: sessionOfInstance,
+  async run(instanceId, { store, config, commit }) {
+    const { db } = store
+    const instance = await db.selectFrom('instances').select(['provider_id']).where('id', '=', instanceId).executeTakeFirstOrThrow()
+    const provider = await db.selectFrom('service_providers').selectAll().where('id', '=', instance.provider_id).executeTakeFirstOrThrow()
+    const carrier = carrierFor(provider, config)
+    const callsBefore = carrierCalls(provider.id)
+    const now = Date.now()
+    const existing = await db.selectFrom('syncs').selectAll().where('instance_id', '=', instanceId).executeTakeFirst()
+    const window: ChangeWindow = existing === undefined ? { since: provider.devices_synced_till ?? now - FIRST_WINDOW_MS, till: now } : { since: existing.window_since, till: existing.window_till }
+    const last = existing?.last_page ?? (await lastPage(carrier, window))
+    let page = existing?.next_page ?? last
+    const stop = Math.max(0, page - config.maxPagesPerJob)
+    const pages: (readonly ListedDevice[])[] = []
+    for (; page > stop; page--) pages.push((await carrier.listDevicesChanged(window, page)).devices)
+    // Devices changed while the crawl ran left its window: a last, short crawl of the time since catches them.
+    let till = window.till
+    if (page === 0) {
+      const catchUp = { since: window.till, till: Date.now() }
+      for (let next = 1; ; next++) {
+        const answer = await carrier.listDevicesChanged(catchUp, next)
+        pages.push(answer.devices)
+        if (answer.lastPage || answer.devices.length === 0) break
+      }
+      till = catchUp.till
+    }
+    const callsAfter = carrierCalls(provider.id)
+
+    await commit(async (trx) => {
+      let added = 0
+      let updated = 0
+      let commPlansAdded = 0
+      for (const devices of pages) {
+        const counts = await upsertDevices(trx, provider.id, devices, now)
+        added += counts.added
+        updated += counts.updated
+        commPlansAdded += counts.commPlansAdded
+      }
+      const seen = pages.reduce((sum, devices) => sum + devices.length, 0)
+      const calls = callsAfter.calls - callsBefore.calls
+      const errors = callsAfter.errors - callsBefore.errors
+      if (existing === undefined) {
+        await trx
+          .insertInto('syncs')
+          .values({
+            instance_id: instanceId,
+            stage: page === 0 ? 'usage' : 'devices',
+            window_since: window.since,
+            window_till: till,
+            last_page: last,
+            next_page: page,
+            usage_cursor: null,
+            devices_seen: seen,
+            devices_added: added,
+            devices_updated: updated,
+            comm_plans_added: commPlansAdded,
+            usage_rows: 0,
+            calls,
+            errors,
+            started_at: now,
+            finished_at: null,
+          })
+          .execute()
+      } else {
+        await trx
+          .updateTable('syncs')
+          .set((eb) => ({
+            stage: page === 0 ? 'usage' : 'devices',
+            next_page: page,
+            window_till: till,
+            devices_seen: eb('devices_seen', '+', seen),
+            devices_added: eb('devices_added', '+', added),
+            devices_updated: eb('devices_updated', '+', updated),
+            comm_plans_added: eb('comm_plans_added', '+', commPlansAdded),
+            calls: eb('calls', '+', calls),
+            errors: eb('errors', '+', errors),
+          }))
+          .where('instance_id', '=', instanceId)
+          .execute()
+      }
+      return [page === 0 ? job('sync-usage', instanceId, 'start') : job('sync-devices', instanceId, page)]
+    })
+  },
+}
+
+/**
+ * The number of the last page of the window: doubling, then halving, on whether a page has devices
+ * (2·log2(pages) calls: 30 for a million devices).
+ */
+async function lastPage(carrier: Carrier, window: ChangeWindow): Promise<number> {
+  const first = await carrier.listDevicesChanged(window, 1)
+  if (first.lastPage || first.devices.length === 0) return 1
+  let low = 1
+  let high = 2
+  for (;;) {
+    const answer = await carrier.listDevicesChanged(window, high)
+    if (answer.devices.length === 0) break
+    if (answer.lastPage) return high
+    low = high
+    high *= 2
+  }
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2)
+    const answer = await carrier.listDevicesChanged(window, middle)
+    if (answer.devices.length === 0) high = middle
+    else if (answer.lastPage) return middle
+    else low = middle
+  }
+  return low
+}

@@ -1,0 +1,77 @@
+/**
+ * What a carrier sync writes: devices as the carrier lists them (added or updated, by ICCID), communication
+ * plans seen for the first time, and cycle-to-date usage readings. Pages are small (50 devices), so each is
+ * one statement per table.
+ */
+import type { Db } from './database.js'
+
+export interface SyncedDevice {
+  readonly iccid: string
+  readonly status: string
+  readonly ratePlan: string
+  readonly commPlan: string
+}
+
+export interface SyncedUsage {
+  readonly iccid: string
+  readonly usageMb: number
+  readonly sms: number
+  /** When the carrier's figure was read (epoch ms): projection extrapolates from it. */
+  readonly measuredAt: number
+}
+
+/** Upserts a page of devices; returns how many were new and how many communication plans were first seen. */
+export async function upsertDevices(db: Db, providerId: string, devices: readonly SyncedDevice[], now: number): Promise<{ added: number; updated: number; commPlansAdded: number }> {
+  if (devices.length === 0) return { added: 0, updated: 0, commPlansAdded: 0 }
+  const known = await db.selectFrom('devices').select('iccid').where('provider_id', '=', providerId).where('iccid', 'in', devices.map((device) => device.iccid)).execute()
+  await db
+    .insertInto('devices')
+    .values(
+      devices.map((device) => ({
+        provider_id: providerId,
+        iccid: device.iccid,
+        msisdn: null,
+        status: device.status,
+        comm_plan: device.commPlan,
+        rate_plan: device.ratePlan,
+        activated_at: null,
+        auto_change: 1,
+        updated_at: now,
+      })),
+    )
+    .onConflict((conflict) =>
+      conflict.columns(['provider_id', 'iccid']).doUpdateSet((eb) => ({
+        status: eb.ref('excluded.status'),
+        comm_plan: eb.ref('excluded.comm_plan'),
+        rate_plan: eb.ref('excluded.rate_plan'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .execute()
+  // A communication plan the price sheet does not list yet: recorded (allowing no plan until someone says
+  // which), so it can be reported; its SIMs keep their plans meanwhile.
+  const names = [...new Set(devices.map((device) => device.commPlan))]
+  const added = await db
+    .insertInto('comm_plans')
+    .values(names.map((name) => ({ provider_id: providerId, name, position: 1_000_000 })))
+    .onConflict((conflict) => conflict.columns(['provider_id', 'name']).doNothing())
+    .returning('name')
+    .execute()
+  return { added: devices.length - known.length, updated: known.length, commPlansAdded: added.length }
+}
+
+/** Upserts cycle-to-date usage readings of one billing period. */
+export async function upsertUsage(db: Db, periodId: string, readings: readonly SyncedUsage[]): Promise<void> {
+  if (readings.length === 0) return
+  await db
+    .insertInto('usage_readings')
+    .values(readings.map((reading) => ({ period_id: periodId, iccid: reading.iccid, usage_mb: reading.usageMb, sms: reading.sms, measured_at: reading.measuredAt })))
+    .onConflict((conflict) =>
+      conflict.columns(['period_id', 'iccid']).doUpdateSet((eb) => ({
+        usage_mb: eb.ref('excluded.usage_mb'),
+        sms: eb.ref('excluded.sms'),
+        measured_at: eb.ref('excluded.measured_at'),
+      })),
+    )
+    .execute()
+}
