@@ -5,8 +5,9 @@
  * Optimizer table (issue 3): our strategy, the old system's method (`seed`), and HiGHS (the LP relaxation
  * and the MILP, 60 s each, in a child process each). End to end: `simopt optimize` from CSV files on 1M SIMs.
  * Service (issue 4): 1M SIMs imported, optimized as a session and exported, on SQLite and PostgreSQL.
+ * Sync (issue 5): a session's carrier sync from the Jasper simulator, 10k SIMs at 5 calls/s, 100k at 200.
  *
- * `npm run bench -- --sections service` runs some sections only (optimizer, e2e, service), and
+ * `npm run bench -- --sections service` runs some sections only (optimizer, e2e, service, sync), and
  * `--sims 1000000` limits the optimizer table to those fleet sizes.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -18,6 +19,7 @@ import { lagrangianStrategy, seedStrategy } from '../src/optimizer/index.js'
 import { PLAN_COUNTS, SIM_COUNTS, instance, label, type InstanceSpec } from './instances.js'
 import { measureNodeProcess, timed } from './measure.js'
 import { SERVICE_TARGET_SECONDS, printServiceRuns, serviceRuns, type ServiceFigures } from './service-run.js'
+import { SYNC_CASES, printSyncRuns, syncRun, type SyncFigures } from './sync-run.js'
 
 const CLI = path.join(import.meta.dirname, '../src/cli/main.js')
 const HIGHS_CHILD = path.join(import.meta.dirname, 'highs-child.js')
@@ -70,7 +72,7 @@ function highsCell(figures: HighsFigures | string): [string, string] {
   return [seconds(figures.seconds), `${money(figures.value)}${note}`]
 }
 
-const SECTIONS = ['optimizer', 'e2e', 'service'] as const
+const SECTIONS = ['optimizer', 'e2e', 'service', 'sync'] as const
 type Section = (typeof SECTIONS)[number]
 
 function parseArguments(argv: readonly string[]): { sections: readonly Section[]; sims: readonly number[] } {
@@ -187,9 +189,14 @@ try {
   const e2e = options.sections.includes('e2e') ? await endToEnd(folder, files!) : undefined
   const service = options.sections.includes('service') ? await serviceRuns(files!, folder) : []
   if (service.length > 0) printServiceRuns(service)
+  const sync: SyncFigures[] = []
+  if (options.sections.includes('sync')) {
+    for (const { sims, limit } of SYNC_CASES) sync.push(await syncRun(folder, sims, limit))
+    printSyncRuns(sync)
+  }
   targets(rows, e2e, service)
   await mkdir('data/bench', { recursive: true })
-  await writeFile('data/bench/last-run.json', `${JSON.stringify({ options, rows, e2e, service }, null, 2)}\n`)
+  await writeFile('data/bench/last-run.json', `${JSON.stringify({ options, rows, e2e, service, sync }, null, 2)}\n`)
 } finally {
   await rm(folder, { recursive: true, force: true })
 }

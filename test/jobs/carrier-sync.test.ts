@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test'
 import { startJasperSimulator, type JasperSimulator } from '../../src/carriers/jasper/simulator/jasper-simulator.js'
 import { writeSimulatedPriceSheet } from '../../src/carriers/jasper/simulator/simulated-fleet.js'
 import { billingPeriodAt } from '../../src/domain/index.js'
-import { simopt, simoptOk, sqliteLocal, storeFor, type ServiceEnv } from '../helpers/service-env.js'
+import { eventually, simopt, simoptOk, sqliteLocal, startWorkerProcess, stopWorkerProcess, storeFor, type ServiceEnv } from '../helpers/service-env.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
 describe('carrier sync in a session', () => {
@@ -82,5 +82,58 @@ describe('carrier sync in a session', () => {
     assert.equal(run.code, 1)
     assert.match(run.stderr, /no devices with usage in this period/)
     assert.equal(Object.values(simulator.stats.calls).reduce((sum, n) => sum + n, 0), calls)
+  })
+})
+
+describe('a carrier sync whose worker is killed', () => {
+  it('resumes from the last page committed, and every device arrives exactly once', async () => {
+    // A slow carrier (100 ms a call) so that the worker dies mid-sync.
+    const simulator = await startJasperSimulator({ sims: 600, seed: 9, rateLimit: 100, latencyMs: 100 })
+    try {
+      const folder = await tempDir()
+      const env = { ...sqliteLocal(folder, 2000), SIMOPT_SECRET_KEY: 'sync test key, long enough', SIMOPT_MAX_PAGES_PER_JOB: '2' }
+      await simoptOk(env, ['provider', 'add', '--tenant', 'acme', '--name', 'main', '--url', simulator.url, '--user', simulator.user, '--api-key', simulator.apiKey, '--calls-per-second', '80'])
+      const prices = await writeSimulatedPriceSheet(path.join(folder, 'prices'), simulator.fleet)
+      const period = billingPeriodAt(Date.now(), { timeZone: 'UTC', cycleEndDay: 0, cycleEndHour: 0 }).name
+      await simoptOk(env, ['import', '--tenant', 'acme', '--provider', 'main', '--period', period, '--plans', prices.plans, '--pools', prices.pools, '--comm-plans', prices.commPlans])
+      const session = (await simoptOk(env, ['run', '--tenant', 'acme', '--provider', 'main', '--period', period])).stdout.trim()
+      const store = storeFor(env)
+      const first = startWorkerProcess(env)
+      let second: ReturnType<typeof startWorkerProcess> | undefined
+      try {
+        // Killed once some pages are committed and more are being read.
+        await eventually('part of the device sync to be committed', async () => {
+          const sync = await store.db.selectFrom('syncs').select(['next_page', 'last_page']).executeTakeFirst()
+          return sync !== undefined && sync.next_page !== null && sync.last_page !== null && sync.next_page < sync.last_page && sync.next_page > 2 ? sync : undefined
+        })
+        first.kill('SIGKILL')
+        const killedAt = await store.db.selectFrom('syncs').select(['next_page', 'devices_seen']).executeTakeFirstOrThrow()
+        second = startWorkerProcess(env)
+        const done = await eventually(
+          'the session to end',
+          async () => {
+            const row = await store.db.selectFrom('sessions').select(['status', 'message']).where('id', '=', session).executeTakeFirstOrThrow()
+            return ['done', 'failed'].includes(row.status) ? row : undefined
+          },
+          120_000,
+        )
+        assert.equal(done.status, 'done', done.message ?? '')
+        const devices = await store.db.selectFrom('devices').select('iccid').execute()
+        assert.equal(devices.length, simulator.fleet.size)
+        const sync = await store.db.selectFrom('syncs').selectAll().executeTakeFirstOrThrow()
+        assert.equal(sync.devices_added, simulator.fleet.size, 'each device added once')
+        assert.ok(killedAt.devices_seen > 0 && killedAt.devices_seen < simulator.fleet.size, 'the kill came mid-sync')
+        // Resumed, not started over: pages are read at most twice (the job in hand when the worker died).
+        assert.ok((simulator.stats.calls['GET /devices'] ?? 0) < 2 * Math.ceil(simulator.fleet.size / 50) + 20)
+        const results = await store.db.selectFrom('results').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+        assert.equal(Number(results.n), simulator.fleet.size)
+      } finally {
+        first.kill('SIGKILL')
+        if (second !== undefined) await stopWorkerProcess(second)
+        await store.close()
+      }
+    } finally {
+      await simulator.close()
+    }
   })
 })
