@@ -26,6 +26,7 @@ interface ProviderOptions {
   prorate?: boolean
   writeEnabled?: boolean
   callsPerSecond?: string
+  callsInFlight?: string
 }
 
 const urlOption = z.url({ protocol: /^https?$/, error: (issue) => `must be an http(s) URL, got ${JSON.stringify(issue.input)}` })
@@ -45,6 +46,7 @@ function withAccountOptions(command: Command): Command {
     .option('--write-enabled', 'simopt may push rate plan changes to the carrier')
     .option('--no-write-enabled', 'simopt never pushes changes')
     .option('--calls-per-second <n>', 'calls per second the carrier account allows (Jasper: 5)')
+    .option('--calls-in-flight <n>', 'calls the carrier account may have running at once (Jasper: 1)')
 }
 
 export function providerCommand(): Command {
@@ -154,8 +156,9 @@ function cycleOptions(options: ProviderOptions): { timeZone?: string; cycleEndDa
   }
 }
 
-function settingsOptions(options: ProviderOptions): { prorate?: boolean; writeEnabled?: boolean; callsPerSecond?: number } {
+function settingsOptions(options: ProviderOptions): { prorate?: boolean; writeEnabled?: boolean; callsPerSecond?: number; callsInFlight?: number } {
   return {
+    ...(options.callsInFlight === undefined ? {} : { callsInFlight: parseOption('--calls-in-flight', options.callsInFlight, wholeNumberOption(1, 64)) }),
     ...(options.callsPerSecond === undefined ? {} : { callsPerSecond: parseOption('--calls-per-second', options.callsPerSecond, wholeNumberOption(1, 1000)) }),
     ...(options.prorate === undefined ? {} : { prorate: options.prorate }),
     ...(options.writeEnabled === undefined ? {} : { writeEnabled: options.writeEnabled }),

@@ -18,9 +18,9 @@ export function carrierFor(provider: ProviderRow, config: Config): Carrier {
     throw new SimoptError('INPUT_INVALID', `provider ${provider.name} has no API address or credentials (set them with simopt provider set --url --user --api-key)`)
   }
   const { user, apiKey } = JSON.parse(secretBox(config).open(provider.credentials)) as { user: string; apiKey: string }
-  const { callsPerSecond } = parseProviderSettings(provider.settings, provider.name)
+  const { callsPerSecond, callsInFlight } = parseProviderSettings(provider.settings, provider.name)
   let limiter = limiters.get(provider.id)
-  if (limiter === undefined) limiters.set(provider.id, (limiter = new CallLimiter({ name: `provider ${provider.name}`, callsPerSecond })))
+  if (limiter === undefined) limiters.set(provider.id, (limiter = new CallLimiter({ name: `provider ${provider.name}`, callsPerSecond, maxInFlight: callsInFlight })))
   return new JasperClient({ baseUrl: provider.base_url, user, apiKey, limiter })
 }
 

@@ -10,6 +10,9 @@ export interface SyncedDevice {
   readonly status: string
   readonly ratePlan: string
   readonly commPlan: string
+  /** From the device's details, read for new devices of a prorating provider; kept once known. */
+  readonly msisdn?: string | undefined
+  readonly activatedAt?: number | undefined
 }
 
 export interface SyncedUsage {
@@ -30,11 +33,11 @@ export async function upsertDevices(db: Db, providerId: string, devices: readonl
       devices.map((device) => ({
         provider_id: providerId,
         iccid: device.iccid,
-        msisdn: null,
+        msisdn: device.msisdn ?? null,
         status: device.status,
         comm_plan: device.commPlan,
         rate_plan: device.ratePlan,
-        activated_at: null,
+        activated_at: device.activatedAt ?? null,
         auto_change: 1,
         updated_at: now,
       })),

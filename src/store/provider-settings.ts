@@ -9,6 +9,8 @@ export const providerSettingsSchema = z.object({
   writeEnabled: z.boolean().default(false),
   /** Calls per second the carrier account allows (Jasper: 5, counted over every user of the account). */
   callsPerSecond: z.number().int().min(1).max(1000).default(5),
+  /** Calls the account may have in flight at once (Jasper: 1; concurrent use gets an account throttled). */
+  callsInFlight: z.number().int().min(1).max(64).default(1),
   /** A SIM changes plan only if the change alone saves at least this much (0: any saving). */
   minSavingPerChange: z.number().min(0).default(0),
   /** Project cycle-to-date usage to the period end, with this cushion. */

@@ -23,7 +23,8 @@ describe('carrier sync in a session', () => {
 
   async function setUp(folder: string): Promise<{ env: ServiceEnv; period: string }> {
     const env = { ...sqliteLocal(folder), SIMOPT_SECRET_KEY: 'sync test key, long enough', SIMOPT_MAX_PAGES_PER_JOB: '3' }
-    await simoptOk(env, ['provider', 'add', '--tenant', 'acme', '--name', 'main', '--url', simulator.url, '--user', simulator.user, '--api-key', simulator.apiKey, '--calls-per-second', '80'])
+    // A prorating provider: new devices' activation dates are read from their details.
+    await simoptOk(env, ['provider', 'add', '--tenant', 'acme', '--name', 'main', '--url', simulator.url, '--user', simulator.user, '--api-key', simulator.apiKey, '--calls-per-second', '80', '--prorate'])
     const prices = await writeSimulatedPriceSheet(path.join(folder, 'prices'), simulator.fleet)
     const period = billingPeriodAt(Date.now(), { timeZone: 'UTC', cycleEndDay: 0, cycleEndHour: 0 }).name
     await simoptOk(env, ['import', '--tenant', 'acme', '--provider', 'main', '--period', period, '--plans', prices.plans, '--pools', prices.pools, '--comm-plans', prices.commPlans])
@@ -38,9 +39,14 @@ describe('carrier sync in a session', () => {
     const store = storeFor(env)
     try {
       const fleet = simulator.fleet.devices()
-      const devices = await store.db.selectFrom('devices').select(['iccid', 'comm_plan']).execute()
+      const devices = await store.db.selectFrom('devices').select(['iccid', 'comm_plan', 'activated_at', 'msisdn']).execute()
       assert.equal(devices.length, fleet.length)
       assert.deepEqual(new Set(devices.map((d) => d.iccid)), new Set(fleet.map((d) => d.iccid)))
+      for (const device of devices) {
+        const simulated = simulator.fleet.device(device.iccid)!
+        assert.equal(device.activated_at, simulated.dateActivated, `activation date of ${device.iccid}, to the millisecond`)
+        assert.equal(device.msisdn, simulated.msisdn)
+      }
       assert.ok(simulator.stats.shiftedIccids.length >= 1, 'a page changed during the crawl')
 
       const readings = await store.db.selectFrom('usage_readings').select(['iccid', 'measured_at']).execute()

@@ -7,8 +7,10 @@
  * at most `SIMOPT_MAX_PAGES_PER_JOB` pages and commits them with where it stopped, so a killed worker costs
  * at most those pages.
  */
-import type { Carrier, ChangeWindow, ListedDevice } from '../../carriers/index.js'
-import { upsertDevices } from '../../store/device-sync.js'
+import type { Carrier, ChangeWindow } from '../../carriers/index.js'
+import type { Db } from '../../store/database.js'
+import { upsertDevices, type SyncedDevice } from '../../store/device-sync.js'
+import { parseProviderSettings } from '../../store/provider-settings.js'
 import { carrierCalls, carrierFor } from '../carrier-for.js'
 import { job } from '../job.js'
 import type { Stage } from '../stage.js'
@@ -32,7 +34,7 @@ export const syncDevices: Stage = {
     const last = existing?.last_page ?? (await lastPage(carrier, window))
     let page = existing?.next_page ?? last
     const stop = Math.max(0, page - config.maxPagesPerJob)
-    const pages: (readonly ListedDevice[])[] = []
+    const pages: (readonly SyncedDevice[])[] = []
     for (; page > stop; page--) pages.push((await carrier.listDevicesChanged(window, page)).devices)
     // Devices changed while the crawl ran left its window: a last, short crawl of the time since catches them.
     let till = window.till
@@ -44,6 +46,11 @@ export const syncDevices: Stage = {
         if (answer.lastPage || answer.devices.length === 0) break
       }
       till = catchUp.till
+    }
+    // Proration needs each device's activation date, which only its details give: read once, for devices
+    // new to simopt, and only for a provider that prorates (a call per device).
+    if (parseProviderSettings(provider.settings, provider.name).prorate) {
+      for (const [index, devices] of pages.entries()) pages[index] = await withActivation(db, carrier, provider.id, devices)
     }
     const callsAfter = carrierCalls(provider.id)
 
@@ -102,6 +109,20 @@ export const syncDevices: Stage = {
       return [page === 0 ? job('sync-usage', instanceId, 'start') : job('sync-devices', instanceId, page)]
     })
   },
+}
+
+async function withActivation(db: Db, carrier: Carrier, providerId: string, devices: readonly SyncedDevice[]): Promise<SyncedDevice[]> {
+  if (devices.length === 0) return []
+  const known = new Set((await db.selectFrom('devices').select('iccid').where('provider_id', '=', providerId).where('iccid', 'in', devices.map((device) => device.iccid)).execute()).map((row) => row.iccid))
+  const detailed: SyncedDevice[] = []
+  for (const device of devices) {
+    if (known.has(device.iccid)) detailed.push(device)
+    else {
+      const details = await carrier.deviceDetails(device.iccid)
+      detailed.push({ ...device, msisdn: details.msisdn, activatedAt: details.activatedAt })
+    }
+  }
+  return detailed
 }
 
 /**
