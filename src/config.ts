@@ -72,3 +72,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxPagesPerJob: value.SIMOPT_MAX_PAGES_PER_JOB,
   }
 }
+
+/** A setting's URL fit for a message: the password, if any, masked. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')
+}

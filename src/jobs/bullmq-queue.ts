@@ -6,6 +6,7 @@
  */
 import { Queue, Worker, type Job as BullJob } from 'bullmq'
 import { Redis } from 'ioredis'
+import { redactUrl } from '../config.js'
 import { SimoptError } from '../domain/index.js'
 import type { Store } from '../store/database.js'
 import { strandedJobs } from './job-log.js'
@@ -17,9 +18,6 @@ const DELIVERIES = 1000
 const RETRY_DELAY_MS = 1000
 const READY_TIMEOUT_MS = 5000
 
-function redactedUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@')
-}
 
 export interface BullmqQueueOptions {
   readonly redisUrl: string
@@ -105,7 +103,7 @@ export class BullmqQueue implements JobQueue {
   async #ready(): Promise<void> {
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new SimoptError('INTERNAL', `cannot reach Redis at SIMOPT_REDIS_URL=${redactedUrl(this.#options.redisUrl)}`)), READY_TIMEOUT_MS)
+      timer = setTimeout(() => reject(new SimoptError('INTERNAL', `cannot reach Redis at SIMOPT_REDIS_URL=${redactUrl(this.#options.redisUrl)}`)), READY_TIMEOUT_MS)
     })
     try {
       await Promise.race([this.#queue.waitUntilReady(), deadline])

@@ -3,6 +3,7 @@
  * up to date. A migration that fails is rolled back whole (both databases have transactional DDL).
  */
 import { Migrator, type Migration } from 'kysely'
+import { redactUrl } from '../config.js'
 import { SimoptError } from '../domain/index.js'
 import type { Store } from './database.js'
 import { initialSchema } from './migrations/0001-initial.js'
@@ -13,9 +14,6 @@ function migrations(store: Store): Record<string, Migration> {
   return { '0001-initial': initialSchema(store.dialect), '0002-provider-credentials': providerCredentials(), '0003-sync': syncState() }
 }
 
-function redactedUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')
-}
 
 /** Applies the migrations not applied yet; returns their names. */
 export async function migrate(store: Store): Promise<string[]> {
@@ -23,7 +21,7 @@ export async function migrate(store: Store): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest()
   if (error !== undefined && results === undefined) {
     // Nothing ran: the database could not be reached or read at all.
-    throw new SimoptError('INTERNAL', `cannot use the database at SIMOPT_DATABASE_URL=${redactedUrl(store.url)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+    throw new SimoptError('INTERNAL', `cannot use the database at SIMOPT_DATABASE_URL=${redactUrl(store.url)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
   }
   if (error !== undefined) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown'

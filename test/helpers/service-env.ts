@@ -66,3 +66,15 @@ export function importArgs(files: { plans: string; pools: string; commPlans: str
 }
 
 export const RUN_ARGS = ['run', '--tenant', 'acme', '--provider', 'main', '--period', '2026-11']
+
+/** Waits for session `id` to end (done or failed) and gives its status and message. */
+export function sessionEnd(store: Store, id: string, timeoutMs = 120_000): Promise<{ status: string; message: string | null }> {
+  return eventually(
+    `session ${id} to end`,
+    async () => {
+      const row = await store.db.selectFrom('sessions').select(['status', 'message']).where('id', '=', id).executeTakeFirstOrThrow()
+      return ['done', 'failed'].includes(row.status) ? row : undefined
+    },
+    timeoutMs,
+  )
+}

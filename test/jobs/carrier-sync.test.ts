@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test'
 import { startJasperSimulator, type JasperSimulator } from '../../src/carriers/jasper/simulator/jasper-simulator.js'
 import { writeSimulatedPriceSheet } from '../../src/carriers/jasper/simulator/simulated-fleet.js'
 import { billingPeriodAt } from '../../src/domain/index.js'
-import { eventually, simopt, simoptOk, sqliteLocal, startWorkerProcess, stopWorkerProcess, storeFor, type ServiceEnv } from '../helpers/service-env.js'
+import { eventually, sessionEnd, simopt, simoptOk, sqliteLocal, startWorkerProcess, stopWorkerProcess, storeFor, type ServiceEnv } from '../helpers/service-env.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
 describe('carrier sync in a session', () => {
@@ -115,14 +115,7 @@ describe('a carrier sync whose worker is killed', () => {
         first.kill('SIGKILL')
         const killedAt = await store.db.selectFrom('syncs').select(['next_page', 'devices_seen']).executeTakeFirstOrThrow()
         second = startWorkerProcess(env)
-        const done = await eventually(
-          'the session to end',
-          async () => {
-            const row = await store.db.selectFrom('sessions').select(['status', 'message']).where('id', '=', session).executeTakeFirstOrThrow()
-            return ['done', 'failed'].includes(row.status) ? row : undefined
-          },
-          120_000,
-        )
+        const done = await sessionEnd(store, session)
         assert.equal(done.status, 'done', done.message ?? '')
         const devices = await store.db.selectFrom('devices').select('iccid').execute()
         assert.equal(devices.length, simulator.fleet.size)

@@ -18,6 +18,7 @@ import {
   stopWorkerProcess,
   storeFor,
   type ServiceEnv,
+  sessionEnd,
 } from '../helpers/service-env.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
@@ -38,14 +39,7 @@ async function killMidOptimize(env: ServiceEnv, folder: string): Promise<void> {
     )
     first.kill('SIGKILL')
     second = startWorkerProcess(env)
-    const done = await eventually(
-      'the session to end',
-      async () => {
-        const row = await store.db.selectFrom('sessions').select(['status', 'message']).where('id', '=', session).executeTakeFirstOrThrow()
-        return ['done', 'failed'].includes(row.status) ? row : undefined
-      },
-      120_000,
-    )
+    const done = await sessionEnd(store, session)
     assert.equal(done.status, 'done', done.message ?? '')
     const job = await store.db.selectFrom('jobs').select(['attempts', 'locked_by', 'status']).where('id', '=', optimizeJob.id).executeTakeFirstOrThrow()
     assert.equal(job.status, 'done')

@@ -102,18 +102,24 @@ export const deviceListPage = z.object({
 })
 export type DeviceListPage = z.infer<typeof deviceListPage>
 
+/** What the device answers (`details`, `ctdUsages`) both start with. */
+function deviceIdentity() {
+  return z.object({
+    iccid: z.string(),
+    imsi: z.string().nullish(),
+    msisdn: z.string().nullish(),
+    imei: z.string().nullish(),
+    status: z.string(),
+    ratePlan: z.string(),
+    communicationPlan: z.string(),
+  })
+}
+
 /**
  * `GET /devices/{iccid}`. Fields simopt does not read may be missing (pods differ): only what it reads is
  * required, so an answer without, say, `fixedIPAddress` is still understood.
  */
-export const deviceDetails = z.object({
-  iccid: z.string(),
-  imsi: z.string().nullish(),
-  msisdn: z.string().nullish(),
-  imei: z.string().nullish(),
-  status: z.string(),
-  ratePlan: z.string(),
-  communicationPlan: z.string(),
+export const deviceDetails = deviceIdentity().extend({
   customer: z.string().nullish(),
   endConsumerId: z.string().nullish(),
   dateActivated: jasperDate.nullish(),
@@ -126,14 +132,7 @@ export const deviceDetails = z.object({
 export type DeviceDetails = z.infer<typeof deviceDetails>
 
 /** `GET /devices/{iccid}/ctdUsages`: usage since the cycle started; data in bytes. */
-export const ctdUsage = z.object({
-  iccid: z.string(),
-  imsi: z.string().nullish(),
-  msisdn: z.string().nullish(),
-  imei: z.string().nullish(),
-  status: z.string(),
-  ratePlan: z.string(),
-  communicationPlan: z.string(),
+export const ctdUsage = deviceIdentity().extend({
   ctdDataUsage: z.number().int().nonnegative(),
   ctdSMSUsage: z.number().int().nonnegative(),
   ctdVoiceUsage: z.number().int().nonnegative().nullish(),
