@@ -1,7 +1,16 @@
 /** `simopt optimize`: price sheet and fleet files in, the cheapest assignment found and its summary out. */
 import { Command, Option } from 'commander'
 import { z } from 'zod'
-import { readProblemFiles, summarize, writeAssignmentFile, writeOutputs, writeSummaryFile, type RunSummary } from '../io/index.js'
+import {
+  readProblemFiles,
+  summarize,
+  writeAssignmentFile,
+  writeOutputs,
+  writeSummaryFile,
+  type PendingOutput,
+  type RunSummary,
+} from '../io/index.js'
+import { reportFromOptimization, writeReportCsv, writeReportWorkbook, type ReportSource } from '../io/report/index.js'
 import { STRATEGIES, optimize, type StrategyName } from '../optimizer/index.js'
 import { formatCount, formatMoney, formatPercent, formatTable } from './format.js'
 import { moneyOption, parseOption, periodDaysOption } from './options.js'
@@ -15,6 +24,8 @@ interface OptimizeCommandOptions {
   prorate: boolean
   out: string
   summary: string
+  xlsx?: string
+  reportCsv?: string
   strategy: StrategyName
   minSavingPerChange?: string
 }
@@ -30,6 +41,8 @@ export function optimizeCommand(): Command {
     .option('--prorate', 'prorate monthly rate and allowance of SIMs active part of the period', false)
     .option('--out <file>', 'where to write the assignment', 'assignment.csv')
     .option('--summary <file>', 'where to write the summary', 'summary.json')
+    .option('--xlsx <file>', 'also write the report workbook (summary, assignments, plans, changes)')
+    .option('--report-csv <file>', 'also write the report\'s table of every SIM as CSV')
     .addOption(new Option('--strategy <name>', 'optimization method').choices(STRATEGIES).default(STRATEGIES[0]))
     .option('--min-saving-per-change <amount>', 'change a SIM\'s plan only if that change alone saves at least this much on the bill')
     .action(async (options: OptimizeCommandOptions) => {
@@ -37,18 +50,59 @@ export function optimizeCommand(): Command {
       const strategy = parseOption('--strategy', options.strategy, z.enum(STRATEGIES))
       const minSavingPerChange =
         options.minSavingPerChange === undefined ? undefined : parseOption('--min-saving-per-change', options.minSavingPerChange, moneyOption)
+      const startedAt = Date.now()
       const problem = await readProblemFiles(
         { plans: options.plans, commPlans: options.commPlans, sims: options.sims, pools: options.pools },
         { periodDays, prorate: options.prorate },
       )
+      const readAt = Date.now()
       const result = await optimize(problem, { strategy, minSavingPerChange })
+      const finishedAt = Date.now()
       const summary = summarize(problem, result)
-      await writeOutputs([
+      const outputs: PendingOutput[] = [
         { path: options.out, write: (file) => writeAssignmentFile(file, problem, result.assignment, result.before, result.priced) },
         { path: options.summary, write: (file) => writeSummaryFile(file, summary) },
-      ])
-      process.stdout.write(`${summaryTable(summary)}\n  wrote ${options.out} and ${options.summary}\n`)
+      ]
+      if (options.xlsx !== undefined || options.reportCsv !== undefined) {
+        const report = reportFromOptimization(problem, result, {
+          tenant: null,
+          provider: 'files',
+          period: null,
+          sessionId: null,
+          startedAt,
+          finishedAt,
+          stages: [
+            { name: 'read files', seconds: (readAt - startedAt) / 1000 },
+            { name: 'optimize', seconds: (finishedAt - readAt) / 1000 },
+          ],
+          devicesSyncedTill: null,
+          usageMeasuredTill: null,
+          generatedAt: finishedAt,
+        })
+        outputs.push(...reportOutputs(report, options))
+      }
+      await writeOutputs(outputs)
+      process.stdout.write(`${summaryTable(summary)}\n  wrote ${listOf(outputs.map((output) => output.path))}\n`)
     })
+}
+
+function reportOutputs(report: ReportSource, options: OptimizeCommandOptions): PendingOutput[] {
+  const outputs: PendingOutput[] = []
+  if (options.xlsx !== undefined) {
+    outputs.push({
+      path: options.xlsx,
+      write: async (file) => {
+        await writeReportWorkbook(file, report)
+      },
+    })
+  }
+  if (options.reportCsv !== undefined) outputs.push({ path: options.reportCsv, write: (file) => writeReportCsv(file, report) })
+  return outputs
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listOf(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`
 }
 
 function summaryTable(summary: RunSummary): string {

@@ -1,4 +1,5 @@
 /** How a session reads on the terminal: `status SESSION`, `run --wait` and `demo` all print it this way. */
+import { savingsFigures } from '../domain/index.js'
 import type { SessionView } from '../store/session-views.js'
 import { formatCount, formatMoney, formatPercent, formatTable } from './format.js'
 
@@ -26,11 +27,9 @@ export function sessionSummary(view: SessionView): string {
     if (instance.changes !== null) rows.push(['changes', formatCount(instance.changes)])
     if (instance.cost_before !== null) rows.push(['cost before', formatMoney(instance.cost_before)])
     if (instance.cost_after !== null && instance.cost_before !== null) {
-      const savings = instance.cost_before - instance.cost_after
-      rows.push(['cost after', formatMoney(instance.cost_after)], ['savings', formatMoney(savings), `(${formatPercent((100 * savings) / Math.max(instance.cost_before, 1e-9))})`])
-    }
-    if (instance.lower_bound !== null && instance.cost_after !== null) {
-      rows.push(['lower bound', formatMoney(instance.lower_bound)], ['gap', formatPercent((100 * (instance.cost_after - instance.lower_bound)) / Math.max(instance.cost_after, 1e-9), 3)])
+      const figures = savingsFigures(instance.cost_before, instance.cost_after, instance.lower_bound)
+      rows.push(['cost after', formatMoney(instance.cost_after)], ['savings', formatMoney(figures.savings), `(${formatPercent(figures.savingsPct)})`])
+      if (instance.lower_bound !== null && figures.gapPct !== null) rows.push(['lower bound', formatMoney(instance.lower_bound)], ['gap', formatPercent(figures.gapPct, 3)])
     }
     if (instance.baseline_cost !== null) rows.push(['old method', formatMoney(instance.baseline_cost)])
   }

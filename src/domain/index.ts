@@ -36,3 +36,5 @@ export {
 } from './projection.js'
 export { billingPeriod, billingPeriodAt, daysActiveIn, type BillingCycle, type BillingPeriod } from './billing-period.js'
 export { subProblem } from './sub-problem.js'
+export { EMPTY_PLAN_TOTAL, addPlanTotals, planLines, planTotalCost, planTotals, type PlanLine, type PlanTotal } from './plan-totals.js'
+export { savingsFigures, type SavingsFigures } from './savings.js'

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises'
-import type { Problem } from '../domain/index.js'
+import { savingsFigures, type Problem } from '../domain/index.js'
 import type { OptimizationResult } from '../optimizer/index.js'
 
 /** `summary.json`: the figures of one optimization. Money unrounded, in the account's currency. */
@@ -29,7 +29,6 @@ export function summarize(problem: Problem, result: OptimizationResult): RunSumm
   for (let i = 0; i < problem.sims.count; i++) if (result.assignment[i] !== problem.sims.currentPlan[i]) changes++
   const costBefore = result.before.total
   const costAfter = result.priced.total
-  const savings = costBefore - costAfter
   const lowerBound = result.lowerBound ?? null
   return {
     strategy: result.strategy,
@@ -38,10 +37,8 @@ export function summarize(problem: Problem, result: OptimizationResult): RunSumm
     changes,
     costBefore,
     costAfter,
-    savings,
-    savingsPct: costBefore > 0 ? (savings / costBefore) * 100 : 0,
+    ...savingsFigures(costBefore, costAfter, lowerBound),
     lowerBound,
-    gapPct: lowerBound === null ? null : costAfter > 0 ? ((costAfter - lowerBound) / costAfter) * 100 : 0,
     baselineCost: result.baselineCost,
     seconds: result.seconds,
   }
