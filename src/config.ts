@@ -27,6 +27,24 @@ const settings = z
     SIMOPT_SECRET_KEY_FILE: z.string().default('./data/secret.key'),
     /** Carrier calls of a sync job before it hands over to the next (the old system's `MaxPagesToProcess`). */
     SIMOPT_MAX_PAGES_PER_JOB: z.coerce.number().int().min(1).max(100_000).default(20),
+    /** E-mail goes out through this SMTP server (SES's SMTP interface too); unset: `.eml` files in `SIMOPT_OUTBOX_DIR`. */
+    SIMOPT_SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\/.+/, { error: (issue) => `must be smtp://… or smtps://…, got ${JSON.stringify(redactUrl(String(issue.input)))}` })
+      .optional(),
+    SIMOPT_OUTBOX_DIR: z.string().default('./data/outbox'),
+    SIMOPT_MAIL_FROM: z.email({ error: 'must be an e-mail address' }).default('simopt@localhost'),
+    /** Where alerts about simopt itself go (the cache unreachable); the old system's `ErrorNotificationEmailReceiver`. */
+    SIMOPT_ERROR_EMAIL: z.string().optional(),
+    /** Retries of an e-mail or webhook that fails before it is marked failed (the old system's `CleanUpSendEmailRetryCount`). */
+    SIMOPT_DELIVERY_RETRIES: z.coerce.number().int().min(0).max(50).default(5),
+    /** First wait before a delivery is tried again; doubled at each retry. */
+    SIMOPT_DELIVERY_RETRY_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+    /** A results workbook bigger than this is attached without its Assignments sheet (mail servers refuse big messages). */
+    SIMOPT_MAX_ATTACHMENT_MB: z.coerce.number().min(0.1).max(1000).default(20),
+    /** Webhook for tenants without their own (the old system's `ProxyUrl`), and its signing secret. */
+    SIMOPT_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    SIMOPT_WEBHOOK_SECRET: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   })
   .superRefine((value, context) => {
     if (value.SIMOPT_QUEUE === 'bullmq' && value.SIMOPT_REDIS_URL === undefined) {
@@ -35,6 +53,10 @@ const settings = z
     // BullMQ's workers may run anywhere: they must all see one database, which an SQLite file is not.
     if (value.SIMOPT_QUEUE === 'bullmq' && value.SIMOPT_DATABASE_URL.startsWith('sqlite:')) {
       context.addIssue({ code: 'custom', path: ['SIMOPT_DATABASE_URL'], message: 'must be postgres://… when SIMOPT_QUEUE is bullmq (workers share the database)' })
+    }
+    if (value.SIMOPT_ERROR_EMAIL !== undefined) {
+      const bad = emailList(value.SIMOPT_ERROR_EMAIL).find((address) => !z.email().safeParse(address).success)
+      if (bad !== undefined) context.addIssue({ code: 'custom', path: ['SIMOPT_ERROR_EMAIL'], message: `${JSON.stringify(bad)} is not an e-mail address` })
     }
   })
 
@@ -47,14 +69,38 @@ export interface Config {
   readonly secretKey: string | undefined
   readonly secretKeyFile: string
   readonly maxPagesPerJob: number
+  readonly smtpUrl: string | undefined
+  readonly outboxDir: string
+  readonly mailFrom: string
+  readonly errorEmail: readonly string[]
+  readonly deliveryRetries: number
+  readonly deliveryRetryMs: number
+  readonly maxAttachmentBytes: number
+  readonly webhookUrl: string | undefined
+  readonly webhookSecret: string | undefined
+}
+
+/** A list of e-mail addresses as settings write them: separated by commas, semicolons or spaces. */
+export function emailList(text: string): string[] {
+  return text
+    .split(/[,;\s]+/)
+    .map((address) => address.trim())
+    .filter((address) => address !== '')
+}
+
+/** The old system's names, still read where they mean the same thing, for settings not given the new way. */
+const OLD_NAMES: Readonly<Record<string, string>> = {
+  SIMOPT_MAX_PAGES_PER_JOB: 'MaxPagesToProcess',
+  SIMOPT_ERROR_EMAIL: 'ErrorNotificationEmailReceiver',
+  SIMOPT_DELIVERY_RETRIES: 'CleanUpSendEmailRetryCount',
+  SIMOPT_WEBHOOK_URL: 'ProxyUrl',
 }
 
 /** @throws SimoptError `INPUT_INVALID` naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable means unset, as in most deployment tools.
   const present: Record<string, string | undefined> = Object.fromEntries(Object.entries(env).filter(([key, value]) => key.startsWith('SIMOPT_') && value !== ''))
-  // The old system's name still works where it means the same thing.
-  if (present.SIMOPT_MAX_PAGES_PER_JOB === undefined && env.MaxPagesToProcess) present.SIMOPT_MAX_PAGES_PER_JOB = env.MaxPagesToProcess
+  for (const [name, old] of Object.entries(OLD_NAMES)) if (present[name] === undefined && env[old]) present[name] = env[old]
   const parsed = settings.safeParse(present)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
@@ -70,6 +116,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey: value.SIMOPT_SECRET_KEY,
     secretKeyFile: value.SIMOPT_SECRET_KEY_FILE,
     maxPagesPerJob: value.SIMOPT_MAX_PAGES_PER_JOB,
+    smtpUrl: value.SIMOPT_SMTP_URL,
+    outboxDir: value.SIMOPT_OUTBOX_DIR,
+    mailFrom: value.SIMOPT_MAIL_FROM,
+    errorEmail: value.SIMOPT_ERROR_EMAIL === undefined ? [] : emailList(value.SIMOPT_ERROR_EMAIL),
+    deliveryRetries: value.SIMOPT_DELIVERY_RETRIES,
+    deliveryRetryMs: value.SIMOPT_DELIVERY_RETRY_MS,
+    maxAttachmentBytes: Math.round(value.SIMOPT_MAX_ATTACHMENT_MB * 1024 * 1024),
+    webhookUrl: value.SIMOPT_WEBHOOK_URL,
+    webhookSecret: value.SIMOPT_WEBHOOK_SECRET,
   }
 }
 

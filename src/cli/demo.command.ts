@@ -16,6 +16,7 @@ import { waitForSession } from './session-wait.js'
 
 const EXAMPLES = path.resolve(import.meta.dirname, '../../../examples')
 const CYCLE = { timeZone: 'UTC', cycleEndDay: 0, cycleEndHour: 0 }
+const DEMO_RECIPIENT = 'operations@demo.example'
 
 export function demoCommand(): Command {
   return new Command('demo')
@@ -32,11 +33,14 @@ export function demoCommand(): Command {
         }
         const problem = await readProblemFiles(files, { periodDays: period.days, prorate: false })
         await store.db.transaction().execute(async (trx) => {
-          const provider = await ensureProvider(trx, await ensureTenant(trx, 'demo'), 'demo', { ...CYCLE, integration: 'files', settings: {} })
+          const tenantId = await ensureTenant(trx, 'demo')
+          // Someone to send the results to, so the demo shows the e-mail too (in the outbox folder on the defaults).
+          await trx.updateTable('tenants').set({ settings: JSON.stringify({ emailTo: [DEMO_RECIPIENT] }) }).where('id', '=', tenantId).where('settings', '=', '{}').execute()
+          const provider = await ensureProvider(trx, tenantId, 'demo', { ...CYCLE, integration: 'files', settings: {} })
           await importFleet(trx, store.dialect, provider, await ensurePeriod(trx, provider, period.name), problem)
         })
         process.stdout.write(`imported ${problem.sims.count} example SIMs as tenant demo, provider demo, period ${period.name}\n`)
-        const id = await startSession(store, service.queue(), { tenant: 'demo', provider: 'demo', period: period.name, trigger: 'manual' })
+        const id = await startSession(store, service.queue(), service.config, { tenant: 'demo', provider: 'demo', period: period.name, trigger: 'manual' })
         const view = await waitForSession(service, id)
         process.exitCode = report(view)
         process.stdout.write(
@@ -44,6 +48,8 @@ export function demoCommand(): Command {
             `  database:  ${config.databaseUrl}`,
             `  details:   npm run --silent simopt -- status ${id}`,
             `  results:   npm run --silent simopt -- results ${id} --out data/demo-assignment.csv`,
+            `  workbook:  npm run --silent simopt -- report ${id} --xlsx data/demo-report.xlsx`,
+            `  e-mail:    ${config.smtpUrl === undefined ? `${config.outboxDir} (.eml files)` : 'sent through SIMOPT_SMTP_URL'} to ${DEMO_RECIPIENT}; npm run --silent simopt -- outbox`,
             '',
           ].join('\n'),
         )

@@ -6,11 +6,14 @@ import { demoCommand } from './demo.command.js'
 import { generateCommand } from './generate.command.js'
 import { importCommand } from './import.command.js'
 import { optimizeCommand } from './optimize.command.js'
+import { outboxCommand } from './outbox.command.js'
 import { providerCommand } from './provider.command.js'
+import { reportCommand } from './report.command.js'
 import { resultsCommand } from './results.command.js'
 import { simulateCommand } from './simulate.command.js'
 import { restartCommand, runCommand } from './run.command.js'
 import { statusCommand } from './status.command.js'
+import { tenantCommand } from './tenant.command.js'
 import { workerCommand } from './worker.command.js'
 
 export function buildProgram(): Command {
@@ -23,11 +26,14 @@ export function buildProgram(): Command {
     .addCommand(dbCommand())
     .addCommand(importCommand())
     .addCommand(providerCommand())
+    .addCommand(tenantCommand())
     .addCommand(runCommand())
     .addCommand(restartCommand())
     .addCommand(workerCommand())
     .addCommand(statusCommand())
     .addCommand(resultsCommand())
+    .addCommand(reportCommand())
+    .addCommand(outboxCommand())
     .addCommand(demoCommand())
     .addCommand(simulateCommand())
 }

@@ -24,7 +24,7 @@ export function runCommand(): Command {
     .option('--wait', 'show progress and wait for the session to end; exit 0 when done, 1 when it failed')
     .action(async (options: RunOptions) => {
       await withService(async (service) => {
-        const id = await startSession(service.store, service.queue(), {
+        const id = await startSession(service.store, service.queue(), service.config, {
           tenant: options.tenant,
           provider: options.provider,
           period: options.period,
@@ -44,7 +44,7 @@ export function restartCommand(): Command {
     .option('--wait', 'show progress and wait for the session to end; exit 0 when done, 1 when it failed')
     .action(async (sessionId: string, options: { wait?: boolean }) => {
       await withService(async (service) => {
-        await restartSession(service.store, service.queue(), sessionId)
+        await restartSession(service.store, service.queue(), service.config, sessionId)
         process.stdout.write(`${sessionId}\n`)
         if (options.wait === true) process.exitCode = report(await waitForSession(service, sessionId))
       })

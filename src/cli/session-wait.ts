@@ -5,12 +5,15 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { startWorker } from '../jobs/worker.js'
+import { listOutbox } from '../store/outbox.js'
 import { findSession, type SessionView } from '../store/session-views.js'
 import { FINISHED_STATUSES, type SessionStatus } from '../store/transitions.js'
 import type { Service } from './service.js'
 
 const POLL_MS = 250
 const BAR_WIDTH = 30
+/** How long a finished session's messages get to go out before this process leaves them to a worker. */
+const DRAIN_MS = 15_000
 
 export async function waitForSession(service: Service, sessionId: string): Promise<SessionView> {
   const { config, store } = service
@@ -21,13 +24,28 @@ export async function waitForSession(service: Service, sessionId: string): Promi
       const view = await findSession(store.db, sessionId)
       if (view === undefined) throw new Error(`session ${sessionId} disappeared`)
       bar.draw(view.percent, view.status)
-      if (FINISHED_STATUSES.includes(view.status as SessionStatus)) return view
+      if (FINISHED_STATUSES.includes(view.status as SessionStatus)) {
+        if (worker !== undefined) await drainMessages(service, sessionId)
+        return view
+      }
       await sleep(POLL_MS)
     }
   } finally {
     bar.end()
     await worker?.stop()
   }
+}
+
+/** The session's e-mails and webhooks, sent by this process's worker before it stops, for a while. */
+async function drainMessages(service: Service, sessionId: string): Promise<void> {
+  const pending = () => listOutbox(service.store.db, { sessionId, statuses: ['pending'], limit: 1000 })
+  const deadline = Date.now() + DRAIN_MS
+  let waiting = await pending()
+  while (waiting.length > 0 && Date.now() < deadline) {
+    await sleep(POLL_MS)
+    waiting = await pending()
+  }
+  if (waiting.length > 0) process.stderr.write(`${waiting.length} message(s) still wait in the outbox (simopt outbox); a simopt worker sends them\n`)
 }
 
 function progressBar() {

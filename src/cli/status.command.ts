@@ -1,7 +1,9 @@
 /** `simopt status [session]`: the latest sessions, or one session's stages and figures. */
 import { Command } from 'commander'
 import { SimoptError } from '../domain/index.js'
+import { listOutbox } from '../store/outbox.js'
 import { findSession, listSessions } from '../store/session-views.js'
+import { outboxLine } from './outbox.command.js'
 import { formatTime, sessionStages, sessionSummary } from './session-summary.js'
 import { withService } from './service.js'
 
@@ -19,11 +21,16 @@ export function statusCommand(): Command {
           const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)))
           const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()
           process.stdout.write(`${[header, ...rows].map(line).join('\n')}\n`)
+          // Messages that cannot go out until someone changes a setting: a configuration error, said here.
+          const stuck = await listOutbox(store.db, { statuses: ['unaddressed', 'failed'], limit: 10 })
+          if (stuck.length > 0) process.stdout.write(`\n  messages not sent (simopt outbox)\n${stuck.map(outboxLine).join('\n')}\n`)
           return
         }
         const view = await findSession(store.db, sessionId)
         if (view === undefined) throw new SimoptError('INPUT_INVALID', `session ${sessionId} does not exist`)
-        process.stdout.write(`${sessionSummary(view)}\n\n  stages\n${sessionStages(view)}\n`)
+        const messages = await listOutbox(store.db, { sessionId, limit: 100 })
+        const messageLines = messages.length === 0 ? '' : `\n\n  messages\n${messages.map(outboxLine).join('\n')}`
+        process.stdout.write(`${sessionSummary(view)}\n\n  stages\n${sessionStages(view)}${messageLines}\n`)
       })
     })
 }

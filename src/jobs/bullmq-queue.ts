@@ -54,7 +54,8 @@ export class BullmqQueue implements JobQueue {
         opts: {
           jobId: job.id,
           attempts: DELIVERIES,
-          backoff: { type: 'exponential', delay: RETRY_DELAY_MS },
+          // The runner decides how long a retry waits (deliveries wait longer than stages); see RetryLater.
+          backoff: { type: 'runner', delay: RETRY_DELAY_MS },
           removeOnComplete: true,
           removeOnFail: 1000,
         },
@@ -70,7 +71,7 @@ export class BullmqQueue implements JobQueue {
         const job: Job = { id: bullJob.id!, type: bullJob.name as Job['type'], entityId: bullJob.data.entityId }
         const outcome = await process(job)
         // The runner has recorded a retry; BullMQ schedules it.
-        if (outcome.kind === 'retry') throw new Error(outcome.error)
+        if (outcome.kind === 'retry') throw new RetryLater(outcome.error, outcome.delayMs)
       },
       {
         connection: (this.#workerConnection = this.#connection.duplicate()),
@@ -80,6 +81,7 @@ export class BullmqQueue implements JobQueue {
         stalledInterval: leaseMs,
         // A job whose worker died is handed on, however often that happens.
         maxStalledCount: DELIVERIES,
+        settings: { backoffStrategy: (_attempts, _type, error) => (error instanceof RetryLater ? error.delayMs : RETRY_DELAY_MS) },
       },
     )
     this.#worker.on('error', () => {}) // connection trouble is retried by ioredis; jobs come back when it heals
@@ -114,5 +116,15 @@ export class BullmqQueue implements JobQueue {
 
   async #republish(): Promise<void> {
     await this.publish(await strandedJobs(this.#store.db, this.#options.leaseMs))
+  }
+}
+
+/** A retry the runner has recorded, with the wait it chose. */
+class RetryLater extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message)
   }
 }

@@ -7,13 +7,16 @@
 import type { Config } from '../config.js'
 import { SimoptError } from '../domain/index.js'
 import type { Store } from '../store/database.js'
-import { FINISHED_STATUSES, failSession, type SessionStatus } from '../store/transitions.js'
+import { FINISHED_STATUSES, type SessionStatus } from '../store/transitions.js'
 import { findJob, markActive, markDone, markDoneIfHeld, markFailed, markRetry, recordJobs } from './job-log.js'
 import type { Job, JobOutcome, JobQueue, JobType } from './job.js'
+import { failSessionNotifying } from './session-progress.js'
 import type { Stage, StageContext } from './stage.js'
 
 export const MAX_ATTEMPTS = 3
 const BASE_RETRY_MS = 1000
+/** A delivery retried for hours waits at most this long between attempts. */
+const MAX_RETRY_MS = 3_600_000
 
 export interface JobRunnerOptions {
   readonly workerId: string
@@ -45,15 +48,18 @@ export class JobRunner {
       return { kind: 'done' }
     }
     if (record.status === 'done' || record.status === 'failed') return { kind: 'done' }
-    const sessionId = await stage.sessionOf(db, job.entityId)
-    const session = sessionId === undefined ? undefined : await db.selectFrom('sessions').select('status').where('id', '=', sessionId).executeTakeFirst()
-    if (session === undefined || FINISHED_STATUSES.includes(session.status as SessionStatus)) {
-      await markDone(db, job.id)
-      return { kind: 'done' }
+    if (stage.delivery === undefined) {
+      const sessionId = await stage.sessionOf(db, job.entityId)
+      const session = sessionId === undefined ? undefined : await db.selectFrom('sessions').select('status').where('id', '=', sessionId).executeTakeFirst()
+      if (session === undefined || FINISHED_STATUSES.includes(session.status as SessionStatus)) {
+        await markDone(db, job.id)
+        return { kind: 'done' }
+      }
     }
+    const maxAttempts = stage.delivery?.attempts(this.#options.config) ?? MAX_ATTEMPTS
     // Deliveries that never came back (the worker died: out of memory, killed) count too: a job that takes
     // its worker down every time must end, not block its tenant's period for good.
-    if (record.attempts >= MAX_ATTEMPTS) return this.#fail(job, stage, `${job.type} abandoned after ${record.attempts} attempts: the worker running it stopped each time`, record.attempts)
+    if (record.attempts >= maxAttempts) return this.#fail(job, stage, `${job.type} abandoned after ${record.attempts} attempts: the worker running it stopped each time`, record.attempts)
 
     const attempt = await markActive(db, job.id, this.#options.workerId, this.#options.config.jobLeaseMs)
     let committed = false
@@ -73,12 +79,7 @@ export class JobRunner {
           await recordJobs(trx, jobs)
           return jobs
         })
-        try {
-          await this.#queue.publish(next)
-        } catch (error) {
-          // Committed and recorded: the queue's sweep publishes them again. Failing here would undo a job that is done.
-          process.stderr.write(`simopt: jobs after ${job.id} recorded but not yet published (${error instanceof Error ? error.message : String(error)}); they will be\n`)
-        }
+        await this.#publishRecorded(job, next)
       },
     }
     try {
@@ -90,8 +91,8 @@ export class JobRunner {
       if (error instanceof LeaseLost) return { kind: 'done' }
       const message = error instanceof Error ? error.message : String(error)
       const badInput = error instanceof SimoptError && error.code !== 'INTERNAL'
-      if (!badInput && attempt < MAX_ATTEMPTS) {
-        const delayMs = BASE_RETRY_MS * 2 ** (attempt - 1)
+      if (!badInput && attempt < maxAttempts) {
+        const delayMs = Math.min(MAX_RETRY_MS, (stage.delivery?.firstRetryMs(this.#options.config) ?? BASE_RETRY_MS) * 2 ** (attempt - 1))
         await markRetry(db, job.id, this.#options.workerId, message, Date.now() + delayMs)
         return { kind: 'retry', delayMs, error: message }
       }
@@ -100,12 +101,31 @@ export class JobRunner {
   }
 
   async #fail(job: Job, stage: Stage, message: string, attempts: number): Promise<JobOutcome> {
-    await this.#store.db.transaction().execute(async (trx) => {
+    const { config } = this.#options
+    const next = await this.#store.db.transaction().execute(async (trx) => {
       await markFailed(trx, job.id, message)
+      if (stage.delivery !== undefined) {
+        await stage.delivery.failed(trx, job.entityId, message)
+        return []
+      }
       const failing = await stage.sessionOf(trx, job.entityId)
-      if (failing !== undefined) await failSession(trx, failing, message)
+      if (failing === undefined) return []
+      const jobs = await failSessionNotifying(trx, config, failing, message, job.type)
+      await recordJobs(trx, jobs)
+      return jobs
     })
+    await this.#publishRecorded(job, next)
     return { kind: 'failed', error: `${message} (${attempts} attempts)` }
+  }
+
+  async #publishRecorded(after: Job, jobs: readonly Job[]): Promise<void> {
+    if (jobs.length === 0) return
+    try {
+      await this.#queue.publish(jobs)
+    } catch (error) {
+      // Committed and recorded: the queue's sweep publishes them again. Failing here would undo a job that is done.
+      process.stderr.write(`simopt: jobs after ${after.id} recorded but not yet published (${error instanceof Error ? error.message : String(error)}); they will be\n`)
+    }
   }
 }
 

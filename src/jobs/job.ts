@@ -3,13 +3,22 @@
  * made of its type and that id (and the session's attempt where a restart must run it again), so the
  * same job recorded twice is one job, on either queue.
  */
-export const JOB_TYPES = ['start-session', 'sync-devices', 'sync-usage', 'build-problem', 'optimize-component', 'finalize-instance'] as const
+export const JOB_TYPES = [
+  'start-session',
+  'sync-devices',
+  'sync-usage',
+  'build-problem',
+  'optimize-component',
+  'finalize-instance',
+  'report-instance',
+  'deliver-message',
+] as const
 export type JobType = (typeof JOB_TYPES)[number]
 
 export interface Job {
   readonly id: string
   readonly type: JobType
-  /** The session, instance or component the stage works on. */
+  /** The session, instance, component or outbox message the stage works on. */
   readonly entityId: string
 }
 

@@ -5,14 +5,17 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Transaction } from 'kysely'
+import type { Config } from '../config.js'
 import { SimoptError } from '../domain/index.js'
 import { ensurePeriod, findProvider } from '../store/accounts.js'
 import type { Store } from '../store/database.js'
 import type { Database } from '../store/schema.js'
-import { FINISHED_STATUSES, setSessionStatus, type SessionStatus } from '../store/transitions.js'
+import { FINISHED_STATUSES, type SessionStatus } from '../store/transitions.js'
 import { recordJobs } from './job-log.js'
 import { job } from './job.js'
-import type { JobQueue } from './job.js'
+import type { Job, JobQueue } from './job.js'
+import { queueEmail } from './notices.js'
+import { moveSession } from './session-progress.js'
 
 export interface SessionRequest {
   readonly tenant: string
@@ -27,15 +30,16 @@ export interface SessionRequest {
 
 /**
  * @throws SimoptError `INPUT_INVALID` for an unknown tenant or provider, a malformed period, or a session
- *   of the same tenant and period that is still running.
+ *   of the same tenant and period that is still running (the tenant is told by e-mail too).
  */
-export async function startSession(store: Store, queue: JobQueue, request: SessionRequest): Promise<string> {
+export async function startSession(store: Store, queue: JobQueue, config: Config, request: SessionRequest): Promise<string> {
   const provider = await findProvider(store.db, request.tenant, request.provider)
   const period = await ensurePeriod(store.db, provider, request.period)
   const id = randomUUID()
   const runningKey = `${provider.tenant_id}/${period.name}`
   const first = job('start-session', id, 1)
-  await holdingRunningKey(store, runningKey, request, async (trx) => {
+  const refused = { queue, config, tenantId: provider.tenant_id, provider: provider.name }
+  await holdingRunningKey(store, runningKey, request, refused, async (trx) => {
     const now = Date.now()
     await trx
       .insertInto('sessions')
@@ -67,12 +71,13 @@ export async function startSession(store: Store, queue: JobQueue, request: Sessi
  * Runs a failed or cancelled session again from the start: its instances and results are dropped and a
  * new attempt is queued.
  */
-export async function restartSession(store: Store, queue: JobQueue, sessionId: string): Promise<void> {
+export async function restartSession(store: Store, queue: JobQueue, config: Config, sessionId: string): Promise<void> {
   const session = await store.db
     .selectFrom('sessions')
     .innerJoin('tenants', 'tenants.id', 'sessions.tenant_id')
+    .innerJoin('service_providers', 'service_providers.id', 'sessions.provider_id')
     .innerJoin('billing_periods', 'billing_periods.id', 'sessions.period_id')
-    .select(['sessions.status', 'sessions.attempt', 'sessions.tenant_id', 'tenants.name as tenant', 'billing_periods.name as period'])
+    .select(['sessions.status', 'sessions.attempt', 'sessions.tenant_id', 'tenants.name as tenant', 'service_providers.name as provider', 'billing_periods.name as period'])
     .where('sessions.id', '=', sessionId)
     .executeTakeFirst()
   if (session === undefined) throw new SimoptError('INPUT_INVALID', `session ${sessionId} does not exist`)
@@ -82,7 +87,9 @@ export async function restartSession(store: Store, queue: JobQueue, sessionId: s
   const attempt = session.attempt + 1
   const next = job('start-session', sessionId, attempt)
   const runningKey = `${session.tenant_id}/${session.period}`
-  await holdingRunningKey(store, runningKey, { tenant: session.tenant, period: session.period }, async (trx) => {
+  const refused = { queue, config, tenantId: session.tenant_id, provider: session.provider }
+  let events: Job[] = []
+  await holdingRunningKey(store, runningKey, { tenant: session.tenant, period: session.period }, refused, async (trx) => {
     // Taken only from the state read above: of two restarts at once, the second changes nothing.
     const taken = await trx
       .updateTable('sessions')
@@ -94,31 +101,50 @@ export async function restartSession(store: Store, queue: JobQueue, sessionId: s
       .executeTakeFirst()
     if (taken === undefined) throw new SimoptError('INPUT_INVALID', `session ${sessionId} was restarted by someone else meanwhile`)
     await trx.deleteFrom('instances').where('session_id', '=', sessionId).execute()
-    await setSessionStatus(trx, sessionId, 'pending', `restarted (attempt ${attempt})`)
-    await recordJobs(trx, [next])
+    events = await moveSession(trx, config, sessionId, 'pending', `restarted (attempt ${attempt})`)
+    await recordJobs(trx, [next, ...events])
   })
-  await queue.publish([next])
+  await queue.publish([next, ...events])
 }
 
-/** Runs `work` in a transaction that takes the running key, or explains which session holds it. */
+/** Who to tell, and how, when a start is refused. */
+interface Refusal {
+  readonly queue: JobQueue
+  readonly config: Config
+  readonly tenantId: string
+  readonly provider: string
+}
+
+/**
+ * Runs `work` in a transaction that takes the running key, or explains which session holds it, to the
+ * caller and, by the `already-running` e-mail, to the tenant.
+ */
 async function holdingRunningKey(
   store: Store,
   runningKey: string,
   request: { tenant: string; period: string },
+  refusal: Refusal,
   work: (trx: Transaction<Database>) => Promise<void>,
 ): Promise<void> {
   const running = async () =>
     store.db.selectFrom('sessions').select(['id', 'status']).where('running_key', '=', runningKey).executeTakeFirst()
-  const refuse = (holder: { id: string; status: string }): never => {
+  const refuse = async (holder: { id: string; status: string }): Promise<never> => {
+    const notice = { kind: 'already-running', tenant: request.tenant, provider: refusal.provider, period: request.period, runningSessionId: holder.id, status: holder.status } as const
+    const jobs = await store.db.transaction().execute(async (trx) => {
+      const queued = await queueEmail(trx, refusal.config, { tenantId: refusal.tenantId, sessionId: null }, notice)
+      await recordJobs(trx, queued)
+      return queued
+    })
+    await refusal.queue.publish(jobs)
     throw new SimoptError('INPUT_INVALID', `a session for tenant ${request.tenant} and period ${request.period} is already running: ${holder.id} (${holder.status})`)
   }
   const holder = await running()
-  if (holder !== undefined && !FINISHED_STATUSES.includes(holder.status as SessionStatus)) refuse(holder)
+  if (holder !== undefined && !FINISHED_STATUSES.includes(holder.status as SessionStatus)) await refuse(holder)
   try {
     await store.db.transaction().execute(work)
   } catch (error) {
     const winner = await running()
-    if (winner !== undefined) refuse(winner)
+    if (winner !== undefined) await refuse(winner)
     throw error
   }
 }

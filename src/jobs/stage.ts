@@ -21,4 +21,16 @@ export interface Stage {
   /** The session the job belongs to, to skip work of a session that has ended and to fail it. */
   sessionOf(trx: Transaction<Database> | Store['db'], entityId: string): Promise<string | undefined>
   run(entityId: string, context: StageContext): Promise<void>
+  /**
+   * For deliveries (e-mails, webhooks), which outlive their session: run whatever state the session is in,
+   * retried on their own terms, and a last failure ends the delivery, never the session.
+   */
+  readonly delivery?: DeliveryPolicy
+}
+
+export interface DeliveryPolicy {
+  attempts(config: Config): number
+  firstRetryMs(config: Config): number
+  /** Records that the last attempt failed too. */
+  failed(trx: Transaction<Database>, entityId: string, message: string): Promise<void>
 }

@@ -7,6 +7,7 @@ import { BullmqQueue } from './bullmq-queue.js'
 import type { JobQueue } from './job.js'
 import { JobRunner } from './job-runner.js'
 import { LocalQueue } from './local-queue.js'
+import type { Stage } from './stage.js'
 import { PIPELINE } from './stages/index.js'
 
 export interface Worker {
@@ -25,8 +26,15 @@ export function createQueue(config: Config, store: Store, workerId: string): Job
 }
 
 /** Starts processing jobs; one job per core at a time (optimizer work runs on worker threads). */
-export async function startWorker(config: Config, store: Store, queue: JobQueue, workerId: string, concurrency = availableParallelism()): Promise<Worker> {
-  const runner = new JobRunner(store, queue, PIPELINE, { workerId, config })
+export async function startWorker(
+  config: Config,
+  store: Store,
+  queue: JobQueue,
+  workerId: string,
+  concurrency = availableParallelism(),
+  stages: readonly Stage[] = PIPELINE,
+): Promise<Worker> {
+  const runner = new JobRunner(store, queue, stages, { workerId, config })
   await queue.start(runner.process, concurrency)
   return { id: workerId, stop: () => queue.stop() }
 }

@@ -8,6 +8,10 @@ export interface TenantTable {
   id: string
   name: string
   created_at: number
+  /** JSON of `TenantSettings` (`tenant-settings.ts`). */
+  settings: Generated<string>
+  /** The webhook's signing secret, sealed by the secret box; never returned or printed. */
+  webhook_secret: string | null
 }
 
 export interface ServiceProviderTable {
@@ -201,6 +205,46 @@ export interface SyncTable {
   finished_at: number | null
 }
 
+/** One plan's or pool's figures in one component, before and after (`PlanTotal`); a report sums them per instance. */
+export interface PlanTotalTable {
+  component_id: string
+  instance_id: string
+  kind: 'plan' | 'pool'
+  name: string
+  pool: string | null
+  sims_before: number
+  usage_mb_before: number
+  allowance_mb_before: number
+  monthly_before: number
+  overage_before: number
+  sms_before: number
+  sims_after: number
+  usage_mb_after: number
+  allowance_mb_after: number
+  monthly_after: number
+  overage_after: number
+  sms_after: number
+}
+
+/** A message waiting to be delivered, or delivered: e-mails and webhooks alike (`src/notify/`). */
+export interface OutboxTable {
+  id: string
+  tenant_id: string | null
+  session_id: string | null
+  channel: 'email' | 'webhook'
+  kind: string
+  recipient: string
+  subject: string | null
+  body: Uint8Array
+  seq: number
+  status: 'pending' | 'sent' | 'failed' | 'unaddressed'
+  attempts: number
+  error: string | null
+  created_at: number
+  updated_at: number
+  sent_at: number | null
+}
+
 export interface JobTable {
   id: string
   type: string
@@ -244,4 +288,6 @@ export interface Database {
   jobs: JobTable
   state_transitions: StateTransitionTable
   syncs: SyncTable
+  plan_totals: PlanTotalTable
+  outbox: OutboxTable
 }

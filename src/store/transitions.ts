@@ -10,9 +10,10 @@ export const SESSION_STATUSES = ['pending', 'syncing', 'optimizing', 'finalizing
 export type SessionStatus = (typeof SESSION_STATUSES)[number]
 export const FINISHED_STATUSES: readonly SessionStatus[] = ['done', 'failed', 'cancelled']
 
-export async function setSessionStatus(trx: Transaction<Database>, sessionId: string, to: SessionStatus, message: string | null = null): Promise<void> {
+/** @returns false when the session had that status already (nothing is recorded). */
+export async function setSessionStatus(trx: Transaction<Database>, sessionId: string, to: SessionStatus, message: string | null = null): Promise<boolean> {
   const row = await trx.selectFrom('sessions').select('status').where('id', '=', sessionId).executeTakeFirstOrThrow()
-  if (row.status === to) return
+  if (row.status === to) return false
   const now = Date.now()
   const finished = FINISHED_STATUSES.includes(to)
   await trx
@@ -21,6 +22,7 @@ export async function setSessionStatus(trx: Transaction<Database>, sessionId: st
     .where('id', '=', sessionId)
     .execute()
   await trx.insertInto('state_transitions').values({ entity: 'session', entity_id: sessionId, from_status: row.status, to_status: to, message, at: now }).execute()
+  return true
 }
 
 export async function setInstanceStatus(trx: Transaction<Database>, instanceId: string, to: SessionStatus, message: string | null = null): Promise<void> {
@@ -33,11 +35,4 @@ export async function setInstanceStatus(trx: Transaction<Database>, instanceId: 
     .where('id', '=', instanceId)
     .execute()
   await trx.insertInto('state_transitions').values({ entity: 'instance', entity_id: instanceId, from_status: row.status, to_status: to, message, at: now }).execute()
-}
-
-/** Ends a session and its instances as failed, with the reason. */
-export async function failSession(trx: Transaction<Database>, sessionId: string, message: string): Promise<void> {
-  const instances = await trx.selectFrom('instances').select('id').where('session_id', '=', sessionId).execute()
-  for (const instance of instances) await setInstanceStatus(trx, instance.id, 'failed', message)
-  await setSessionStatus(trx, sessionId, 'failed', message)
 }

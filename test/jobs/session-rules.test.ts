@@ -45,7 +45,7 @@ async function runToEnd(store: Store, sessionId?: string): Promise<{ id: string;
   const queue = new LocalQueue(store, 'test-worker', config.jobLeaseMs)
   const worker = await startWorker(config, store, queue, 'test-worker', 2)
   try {
-    const id = sessionId ?? (await startSession(store, queue, REQUEST))
+    const id = sessionId ?? (await startSession(store, queue, config, REQUEST))
     return await eventually('the session to end', async () => {
       const row = await store.db.selectFrom('sessions').select(['id', 'status', 'message']).where('id', '=', id).executeTakeFirstOrThrow()
       return ['done', 'failed'].includes(row.status) ? row : undefined
@@ -57,7 +57,7 @@ async function runToEnd(store: Store, sessionId?: string): Promise<{ id: string;
 
 /** Everything a session wrote, to compare before and after. */
 async function footprint(store: Store) {
-  const count = async (table: 'results' | 'changes' | 'components' | 'instances' | 'state_transitions' | 'devices' | 'rate_plans') =>
+  const count = async (table: 'results' | 'changes' | 'components' | 'instances' | 'state_transitions' | 'devices' | 'rate_plans' | 'outbox' | 'plan_totals') =>
     Number((await store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
   const costs = await store.db.selectFrom('results').select(sql<number>`sum(monthly_after + overage_after + sms_after)`.as('after')).executeTakeFirstOrThrow()
   const instances = await store.db.selectFrom('instances').select(['components_done', 'cost_after', 'changes', 'status']).execute()
@@ -68,6 +68,8 @@ async function footprint(store: Store) {
     instances,
     transitions: await count('state_transitions'),
     devices: await count('devices'),
+    outbox: await count('outbox'),
+    planTotals: await count('plan_totals'),
     costAfter: Number(costs.after),
   }
 }
@@ -80,6 +82,7 @@ describe('session rules', () => {
       assert.equal(session.status, 'done', session.message ?? '')
       const before = await footprint(store)
       assert.equal(before.results, 600)
+      assert.equal(before.outbox, 1, 'the results e-mail, once')
 
       const runner = new JobRunner(store, new LocalQueue(store, 'again', config.jobLeaseMs), PIPELINE, { workerId: 'again', config })
       const components = await store.db.selectFrom('components').select('id').execute()
@@ -89,6 +92,7 @@ describe('session rules', () => {
         job('build-problem', instance.id),
         ...components.map((c) => job('optimize-component', c.id)),
         job('finalize-instance', instance.id),
+        job('report-instance', instance.id),
       ]
       // As delivered by a queue that lost track: the job's record already says done.
       for (const delivered of again) assert.deepEqual(await runner.process(delivered), { kind: 'done' })
@@ -129,7 +133,7 @@ describe('session rules', () => {
     const store = await importedStore()
     try {
       const queue = new LocalQueue(store, 'w', config.jobLeaseMs)
-      const id = await startSession(store, queue, { ...REQUEST, period: '2026-12' })
+      const id = await startSession(store, queue, config, { ...REQUEST, period: '2026-12' })
       const session = await runToEnd(store, id)
       assert.equal(session.status, 'failed')
       assert.equal(session.message, 'provider main, period 2026-12: no devices with usage in this period (import or sync them first)')
@@ -143,9 +147,9 @@ describe('session rules', () => {
     const store = await importedStore(1, 10)
     try {
       const queue = new LocalQueue(store, 'w', config.jobLeaseMs)
-      await assert.rejects(startSession(store, queue, { ...REQUEST, tenant: 'nobody' }), /tenant "nobody" does not exist/)
-      await assert.rejects(startSession(store, queue, { ...REQUEST, provider: 'other' }), /tenant acme has no service provider "other"/)
-      await assert.rejects(startSession(store, queue, { ...REQUEST, period: '2026-13' }), /billing period must look like 2026-11, got "2026-13"/)
+      await assert.rejects(startSession(store, queue, config, { ...REQUEST, tenant: 'nobody' }), /tenant "nobody" does not exist/)
+      await assert.rejects(startSession(store, queue, config, { ...REQUEST, provider: 'other' }), /tenant acme has no service provider "other"/)
+      await assert.rejects(startSession(store, queue, config, { ...REQUEST, period: '2026-13' }), /billing period must look like 2026-11, got "2026-13"/)
       assert.equal((await store.db.selectFrom('sessions').selectAll().execute()).length, 0)
     } finally {
       await store.close()
@@ -156,23 +160,23 @@ describe('session rules', () => {
     const store = await importedStore(1, 50)
     try {
       const queue = new LocalQueue(store, 'w', config.jobLeaseMs)
-      const first = await startSession(store, queue, REQUEST)
-      await assert.rejects(startSession(store, queue, REQUEST), new RegExp(`a session for tenant acme and period 2026-11 is already running: ${first} \\(pending\\)`))
+      const first = await startSession(store, queue, config, REQUEST)
+      await assert.rejects(startSession(store, queue, config, REQUEST), new RegExp(`a session for tenant acme and period 2026-11 is already running: ${first} \\(pending\\)`))
       // Another period is another matter.
       await store.db.updateTable('rate_plans').set({ overage_block_price: 0 }).where('code', '=', 'G1-PAYG').execute()
       assert.equal((await runToEnd(store, first)).status, 'failed')
-      await assert.rejects(restartSession(store, queue, 'no-such-session'), /session no-such-session does not exist/)
+      await assert.rejects(restartSession(store, queue, config, 'no-such-session'), /session no-such-session does not exist/)
 
       await store.db.updateTable('rate_plans').set({ overage_block_price: 0.9 }).where('code', '=', 'G1-PAYG').execute()
-      await restartSession(store, queue, first)
-      await assert.rejects(restartSession(store, queue, first), /is pending; only a failed or cancelled session can be restarted/)
+      await restartSession(store, queue, config, first)
+      await assert.rejects(restartSession(store, queue, config, first), /is pending; only a failed or cancelled session can be restarted/)
       const restarted = await runToEnd(store, first)
       assert.equal(restarted.status, 'done', restarted.message ?? '')
       assert.equal((await footprint(store)).results, 50)
       const attempt = await store.db.selectFrom('sessions').select('attempt').where('id', '=', first).executeTakeFirstOrThrow()
       assert.equal(attempt.attempt, 2)
       // Done: the period is free again.
-      const second = await startSession(store, queue, REQUEST)
+      const second = await startSession(store, queue, config, REQUEST)
       assert.notEqual(second, first)
     } finally {
       await store.close()
@@ -183,7 +187,7 @@ describe('session rules', () => {
     const store = await importedStore(1, 20)
     try {
       const queue = new LocalQueue(store, 'w', config.jobLeaseMs)
-      const id = await startSession(store, queue, REQUEST)
+      const id = await startSession(store, queue, config, REQUEST)
       // Three deliveries that never came back: counted, leases long gone.
       await store.db.updateTable('jobs').set({ status: 'active', attempts: 3, locked_by: 'dead', locked_until: 1 }).execute()
       const runner = new JobRunner(store, queue, PIPELINE, { workerId: 'w', config })
@@ -200,7 +204,7 @@ describe('session rules', () => {
     const store = await importedStore(1, 20)
     try {
       const queue = new LocalQueue(store, 'w', config.jobLeaseMs)
-      const id = await startSession(store, queue, REQUEST)
+      const id = await startSession(store, queue, config, REQUEST)
       // A stage that, while it works, loses its job to another worker (its lease ran out), then commits.
       const slow: Stage = {
         type: 'start-session',

@@ -8,7 +8,7 @@ import { tempDir } from '../helpers/temp-dir.js'
 
 async function checkMigrations(store: Store): Promise<void> {
   try {
-    assert.deepEqual(await migrate(store), ['0001-initial', '0002-provider-credentials', '0003-sync'])
+    assert.deepEqual(await migrate(store), ['0001-initial', '0002-provider-credentials', '0003-sync', '0004-reports-and-outbox'])
     assert.deepEqual(await migrate(store), [], 'a second run has nothing to do')
     // The schema takes what the service writes: a tenant, a provider, and a state transition with its sequence.
     await store.db.insertInto('tenants').values({ id: 't', name: 'acme', created_at: 1 }).execute()
@@ -17,6 +17,14 @@ async function checkMigrations(store: Store): Promise<void> {
     assert.equal(seqs.length, 2)
     assert.ok(seqs[0]!.seq < seqs[1]!.seq)
     await assert.rejects(store.db.insertInto('tenants').values({ id: 'u', name: 'acme', created_at: 1 }).execute(), 'tenant names are unique')
+    // Tenants have settings from the start, and the outbox keeps a message's bytes as they are.
+    assert.equal((await store.db.selectFrom('tenants').select('settings').executeTakeFirstOrThrow()).settings, '{}')
+    const body = Buffer.from([0, 255, 13, 10, 65])
+    await store.db
+      .insertInto('outbox')
+      .values({ id: 'm', tenant_id: 't', session_id: null, channel: 'email', kind: 'results', recipient: 'a@b.example', subject: 's', body, seq: 1, status: 'pending', attempts: 0, error: null, created_at: 1, updated_at: 1, sent_at: null })
+      .execute()
+    assert.deepEqual(Buffer.from((await store.db.selectFrom('outbox').select('body').executeTakeFirstOrThrow()).body), body)
   } finally {
     await store.close()
   }

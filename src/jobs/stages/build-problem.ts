@@ -10,14 +10,19 @@ import { componentRows } from '../../optimizer/index.js'
 import { loadProblem } from '../../store/problem-loader.js'
 import { encodeSnapshot } from '../../store/problem-snapshot.js'
 import { parseProviderSettings } from '../../store/provider-settings.js'
-import { job } from '../job.js'
+import { parseTenantSettings } from '../../notify/tenant-settings.js'
+import type { Db } from '../../store/database.js'
+import type { Config } from '../../config.js'
+import { job, type Job } from '../job.js'
+import { queueEmail } from '../notices.js'
+import { sessionFacts } from '../session-progress.js'
 import type { Stage } from '../stage.js'
 import { sessionOfInstance } from './session-of.js'
 
 export const buildProblem: Stage = {
   type: 'build-problem',
   sessionOf: sessionOfInstance,
-  async run(instanceId, { store, commit }) {
+  async run(instanceId, { store, config, commit }) {
     const { db } = store
     const instance = await db.selectFrom('instances').selectAll().where('id', '=', instanceId).executeTakeFirstOrThrow()
     if (instance.component_count !== null) {
@@ -55,7 +60,37 @@ export const buildProblem: Stage = {
         .set({ sims: problem.sims.count, component_count: components.length, cost_before: before.total, updated_at: Date.now() })
         .where('id', '=', instanceId)
         .execute()
-      return components.map((component) => job('optimize-component', component.id))
+      const notices = await simCountNotice(trx, config, instance.session_id, instance.provider_id, problem.sims.count)
+      return [...components.map((component) => job('optimize-component', component.id)), ...notices]
     })
   },
+}
+
+/**
+ * A fleet that grew or shrank by more than the tenant's `simCountChangePct` since the last finished
+ * session of the provider is worth a look (a sync that missed pages, a carrier account mix-up); the
+ * session goes on.
+ */
+async function simCountNotice(db: Db, config: Config, sessionId: string, providerId: string, sims: number): Promise<Job[]> {
+  const previous = await db
+    .selectFrom('instances')
+    .innerJoin('billing_periods', 'billing_periods.id', 'instances.period_id')
+    .select(['instances.sims', 'billing_periods.name as period'])
+    .where('instances.provider_id', '=', providerId)
+    .where('instances.status', '=', 'done')
+    .where('instances.session_id', '<>', sessionId)
+    .orderBy('instances.finished_at', 'desc')
+    .executeTakeFirst()
+  if (previous?.sims == null) return []
+  const facts = await sessionFacts(db, sessionId)
+  const tenant = await db.selectFrom('tenants').select(['name', 'settings']).where('id', '=', facts.tenantId).executeTakeFirstOrThrow()
+  let limitPct: number
+  try {
+    limitPct = parseTenantSettings(tenant.settings, tenant.name).simCountChangePct
+  } catch {
+    return [] // the settings' problem is reported with the messages it leaves unaddressed
+  }
+  const changePct = previous.sims === 0 ? Infinity : (100 * Math.abs(sims - previous.sims)) / previous.sims
+  if (changePct <= limitPct) return []
+  return queueEmail(db, config, { tenantId: facts.tenantId, sessionId }, { kind: 'unexpected-sim-count', ...facts, sessionId, sims, previousSims: previous.sims, previousPeriod: previous.period, limitPct })
 }

@@ -1,11 +1,10 @@
 /**
- * Adds up the components into the instance's result and ends the session when its last instance is done.
- * The stages that follow join here in their own issues: the change list (`changes`, from the results whose
- * new plan differs) with go / no-go and the push, the report (workbook) and the notifications (e-mail,
- * webhook); until then the session ends `done` with this.
+ * Adds up the components into the instance's result and hands it to the report stage, which ends it.
+ * The change list (`changes`, from the results whose new plan differs) with go / no-go and the push join
+ * here in their own issue.
  */
 import { sql } from 'kysely'
-import { setInstanceStatus, setSessionStatus } from '../../store/transitions.js'
+import { job } from '../job.js'
 import type { Stage } from '../stage.js'
 import { sessionOfInstance } from './session-of.js'
 
@@ -41,10 +40,7 @@ export const finalizeInstance: Stage = {
         })
         .where('id', '=', instanceId)
         .execute()
-      await setInstanceStatus(trx, instanceId, 'done')
-      const open = await trx.selectFrom('instances').select('id').where('session_id', '=', instance.session_id).where('status', '<>', 'done').executeTakeFirst()
-      if (open === undefined) await setSessionStatus(trx, instance.session_id, 'done')
-      return []
+      return [job('report-instance', instanceId)]
     })
   },
 }

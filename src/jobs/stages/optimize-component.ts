@@ -1,21 +1,24 @@
 /**
  * Optimizes one component (on a worker thread, so the worker keeps renewing its lease meanwhile) and
- * stores one result row per SIM with its cost before and after. The component's `done`, its rows and the
+ * stores one result row per SIM with its cost before and after, and its figures per plan and pool for the
+ * report. The component's `done`, its rows and the
  * instance's count of finished components are one transaction; the job that completes the count
  * queues the finalize stage, so nothing ever polls for the end.
  */
+import { currentAssignment, planLines } from '../../domain/index.js'
 import { optimize } from '../../optimizer/index.js'
 import { insertRows } from '../../store/bulk-insert.js'
+import { planTotalRows } from '../../store/plan-total-rows.js'
 import { decodeSnapshot } from '../../store/problem-snapshot.js'
-import { setInstanceStatus, setSessionStatus } from '../../store/transitions.js'
 import { job, type Job } from '../job.js'
+import { moveInstance, reportProgress } from '../session-progress.js'
 import type { Stage } from '../stage.js'
 import { sessionOfComponent } from './session-of.js'
 
 export const optimizeComponent: Stage = {
   type: 'optimize-component',
   sessionOf: sessionOfComponent,
-  async run(componentId, { store, commit }) {
+  async run(componentId, { store, config, commit }) {
     const { db } = store
     const component = await db.selectFrom('components').select(['instance_id', 'status', 'snapshot']).where('id', '=', componentId).executeTakeFirstOrThrow()
     if (component.status === 'done') return
@@ -26,6 +29,7 @@ export const optimizeComponent: Stage = {
     const { before, priced: after, assignment } = result
     let changes = 0
     for (let i = 0; i < sims.count; i++) if (assignment[i] !== sims.currentPlan[i]) changes++
+    const lines = planLines(problem, { assignment: currentAssignment(problem), priced: before }, { assignment, priced: after })
 
     await commit(async (trx): Promise<Job[]> => {
       // Claims the component first: a second delivery running alongside (a worker thought dead) finds it
@@ -73,16 +77,19 @@ export const optimizeComponent: Stage = {
           }
         })(),
       )
+      await insertRows(trx, store.dialect, 'plan_totals', planTotalRows(componentId, component.instance_id, lines))
       const count = await trx
         .updateTable('instances')
         .set((eb) => ({ components_done: eb('components_done', '+', 1), updated_at: Date.now() }))
         .where('id', '=', component.instance_id)
         .returning(['components_done', 'component_count'])
         .executeTakeFirstOrThrow()
-      if (count.components_done !== count.component_count) return []
-      await setInstanceStatus(trx, component.instance_id, 'finalizing')
-      await setSessionStatus(trx, instance.session_id, 'finalizing')
-      return [job('finalize-instance', component.instance_id)]
+      if (count.components_done !== count.component_count) {
+        // Every tenth of the components, the portal hears how far the optimization is.
+        const tenth = (done: number) => Math.floor((10 * done) / count.component_count!)
+        return tenth(count.components_done) > tenth(count.components_done - 1) ? reportProgress(trx, config, instance.session_id) : []
+      }
+      return [job('finalize-instance', component.instance_id), ...(await moveInstance(trx, config, component.instance_id, instance.session_id, 'finalizing'))]
     })
   },
 }

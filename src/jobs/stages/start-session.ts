@@ -4,14 +4,14 @@
  * building the problem from what is stored (an import).
  */
 import { randomUUID } from 'node:crypto'
-import { setInstanceStatus, setSessionStatus } from '../../store/transitions.js'
 import { job } from '../job.js'
+import { moveInstance } from '../session-progress.js'
 import type { Stage } from '../stage.js'
 
 export const startSession: Stage = {
   type: 'start-session',
   sessionOf: async (_db, sessionId) => sessionId,
-  async run(sessionId, { commit }) {
+  async run(sessionId, { config, commit }) {
     await commit(async (trx) => {
       const session = await trx.selectFrom('sessions').selectAll().where('id', '=', sessionId).executeTakeFirstOrThrow()
       // Run before (a delivery whose record was reset): the instance it opened goes on.
@@ -43,13 +43,9 @@ export const startSession: Stage = {
         .execute()
       const provider = await trx.selectFrom('service_providers').select('integration').where('id', '=', session.provider_id).executeTakeFirstOrThrow()
       if (session.sync === 1 && provider.integration === 'jasper') {
-        await setInstanceStatus(trx, instanceId, 'syncing')
-        await setSessionStatus(trx, sessionId, 'syncing')
-        return [job('sync-devices', instanceId, 'start')]
+        return [job('sync-devices', instanceId, 'start'), ...(await moveInstance(trx, config, instanceId, sessionId, 'syncing'))]
       }
-      await setInstanceStatus(trx, instanceId, 'optimizing')
-      await setSessionStatus(trx, sessionId, 'optimizing')
-      return [job('build-problem', instanceId)]
+      return [job('build-problem', instanceId), ...(await moveInstance(trx, config, instanceId, sessionId, 'optimizing'))]
     })
   },
 }

@@ -7,9 +7,13 @@
  */
 import { SimoptError } from '../../domain/index.js'
 import { upsertUsage, type SyncedUsage } from '../../store/device-sync.js'
-import { setInstanceStatus, setSessionStatus } from '../../store/transitions.js'
 import { carrierCalls, carrierFor } from '../carrier-for.js'
-import { job } from '../job.js'
+import type { Transaction } from 'kysely'
+import type { Config } from '../../config.js'
+import type { Database } from '../../store/schema.js'
+import { job, type Job } from '../job.js'
+import { queueEmail } from '../notices.js'
+import { moveInstance, sessionFacts } from '../session-progress.js'
 import type { Stage } from '../stage.js'
 import { sessionOfInstance } from './session-of.js'
 
@@ -96,9 +100,28 @@ export const syncUsage: Stage = {
         .execute()
       if (!done) return [job('sync-usage', instanceId, `${cursor.plan}-${cursor.mode}-${cursor.at}`)]
       await trx.updateTable('service_providers').set({ devices_synced_till: sync.window_till }).where('id', '=', provider.id).execute()
-      await setInstanceStatus(trx, instanceId, 'optimizing')
-      await setSessionStatus(trx, instance.session_id, 'optimizing')
-      return [job('build-problem', instanceId)]
+      const notices = await newCommPlansNotice(trx, config, instanceId, instance.session_id, provider.id)
+      return [job('build-problem', instanceId), ...notices, ...(await moveInstance(trx, config, instanceId, instance.session_id, 'optimizing'))]
     })
   },
+}
+
+/**
+ * The sync found communication plans the price sheet does not know: their SIMs keep their plans until
+ * someone says which rate plans they allow, so someone must hear of them.
+ */
+async function newCommPlansNotice(trx: Transaction<Database>, config: Config, instanceId: string, sessionId: string, providerId: string): Promise<Job[]> {
+  const sync = await trx.selectFrom('syncs').select('comm_plans_added').where('instance_id', '=', instanceId).executeTakeFirstOrThrow()
+  if (sync.comm_plans_added === 0) return []
+  const unpriced = await trx
+    .selectFrom('comm_plans')
+    .leftJoin('comm_plan_rate_plans', (join) => join.onRef('comm_plan_rate_plans.provider_id', '=', 'comm_plans.provider_id').onRef('comm_plan_rate_plans.comm_plan', '=', 'comm_plans.name'))
+    .select('comm_plans.name')
+    .where('comm_plans.provider_id', '=', providerId)
+    .where('comm_plan_rate_plans.plan_code', 'is', null)
+    .orderBy('comm_plans.name')
+    .execute()
+  if (unpriced.length === 0) return []
+  const facts = await sessionFacts(trx, sessionId)
+  return queueEmail(trx, config, { tenantId: facts.tenantId, sessionId }, { kind: 'new-comm-plans', ...facts, sessionId, commPlans: unpriced.map((row) => row.name) })
 }

@@ -1,0 +1,32 @@
+/** `simopt report SESSION --xlsx FILE [--csv FILE]`: the workbook and the CSV of a finished session, made from what is stored. */
+import { Command } from 'commander'
+import { SimoptError } from '../domain/index.js'
+import { writeOutputs, type PendingOutput } from '../io/index.js'
+import { writeReportCsv, writeReportWorkbook } from '../io/report/index.js'
+import { instanceReport } from '../store/session-report.js'
+import { findSession } from '../store/session-views.js'
+import { formatCount } from './format.js'
+import { withService } from './service.js'
+
+export function reportCommand(): Command {
+  return new Command('report')
+    .description('write the Excel workbook (Summary, Assignments, Plans, Changes) and the CSV of a finished session')
+    .argument('<session>', 'session id')
+    .option('--xlsx <file>', 'workbook to write')
+    .option('--csv <file>', 'CSV of the assignments to write')
+    .action(async (sessionId: string, options: { xlsx?: string; csv?: string }) => {
+      if (options.xlsx === undefined && options.csv === undefined) throw new SimoptError('INPUT_INVALID', 'give --xlsx FILE, --csv FILE or both')
+      await withService(async ({ store }) => {
+        const view = await findSession(store.db, sessionId)
+        if (view === undefined) throw new SimoptError('INPUT_INVALID', `session ${sessionId} does not exist`)
+        if (view.status !== 'done') throw new SimoptError('INPUT_INVALID', `session ${sessionId} is ${view.status}; its report exists once it is done`)
+        // A session has one instance per provider and period (DESIGN.md §1).
+        const source = await instanceReport(store, view.instances[0]!.id)
+        const outputs: PendingOutput[] = []
+        if (options.xlsx !== undefined) outputs.push({ path: options.xlsx, write: (file) => writeReportWorkbook(file, source).then(() => undefined) })
+        if (options.csv !== undefined) outputs.push({ path: options.csv, write: (file) => writeReportCsv(file, source).then(() => undefined) })
+        await writeOutputs(outputs)
+        process.stdout.write(`wrote the report of ${formatCount(source.summary.sims)} SIMs to ${outputs.map((output) => output.path).join(' and ')}\n`)
+      })
+    })
+}

@@ -1,0 +1,115 @@
+/**
+ * `simopt tenant set|show`: a tenant's notification settings: who gets which e-mail (with which subject),
+ * the webhook and its signing secret (stored sealed, never shown), and when a SIM count is unexpected.
+ */
+import { Command } from 'commander'
+import { z } from 'zod'
+import { emailList } from '../config.js'
+import { SimoptError } from '../domain/index.js'
+import { EMAIL_KINDS, parseTenantSettings, tenantSettingsSchema, type EmailKind, type TenantSettings } from '../notify/tenant-settings.js'
+import { ensureTenant } from '../store/accounts.js'
+import { secretBox } from '../store/secret-box.js'
+import { withService } from './service.js'
+
+interface TenantSetOptions {
+  tenant: string
+  emailTo?: string
+  email: string[]
+  subject: string[]
+  webhookUrl?: string
+  webhookSecret?: string
+  simCountChangePct?: string
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value]
+
+export function tenantCommand(): Command {
+  const tenant = new Command('tenant').description("a tenant's notification settings")
+  tenant.addCommand(
+    new Command('set')
+      .description('change notification settings (the tenant is created when missing); only the options given change')
+      .requiredOption('--tenant <name>', 'tenant')
+      .option('--email-to <addresses>', 'default recipients of every e-mail, separated by commas ("" clears them)')
+      .option('--email <kind=addresses>', `recipients of one kind of e-mail (${EMAIL_KINDS.join(', ')}); repeatable`, collect, [])
+      .option('--subject <kind=text>', 'subject of one kind of e-mail; {tenant}, {provider} and {period} are filled in; repeatable', collect, [])
+      .option('--webhook-url <url>', 'where progress and errors of sessions are POSTed ("" removes it)')
+      .option('--webhook-secret <secret>', 'signs the webhook bodies (HMAC-SHA256; stored encrypted, never shown)')
+      .option('--sim-count-change-pct <percent>', 'report a fleet whose SIM count moved more than this since the last session')
+      .action(async (options: TenantSetOptions) => {
+        await withService(async ({ store, config }) => {
+          const sealed = options.webhookSecret === undefined ? undefined : secretBox(config).seal(secretOption(options.webhookSecret))
+          await store.db.transaction().execute(async (trx) => {
+            const tenantId = await ensureTenant(trx, options.tenant)
+            const row = await trx.selectFrom('tenants').select('settings').where('id', '=', tenantId).executeTakeFirstOrThrow()
+            const settings = applyOptions(parseTenantSettings(row.settings, options.tenant), options)
+            await trx
+              .updateTable('tenants')
+              .set({ settings: JSON.stringify(settings), ...(sealed === undefined ? {} : { webhook_secret: sealed }) })
+              .where('id', '=', tenantId)
+              .execute()
+          })
+          process.stdout.write(`updated tenant ${options.tenant}\n`)
+        })
+      }),
+  )
+  tenant.addCommand(
+    new Command('show')
+      .description("a tenant's notification settings (the webhook secret only as set or not)")
+      .requiredOption('--tenant <name>', 'tenant')
+      .action(async (options: { tenant: string }) => {
+        await withService(async ({ store }) => {
+          const row = await store.db.selectFrom('tenants').select(['settings', 'webhook_secret']).where('name', '=', options.tenant).executeTakeFirst()
+          if (row === undefined) throw new SimoptError('INPUT_INVALID', `tenant "${options.tenant}" does not exist`)
+          const settings = parseTenantSettings(row.settings, options.tenant)
+          const lines = [
+            `tenant ${options.tenant}`,
+            `  e-mail to         ${settings.emailTo.join(', ') || '(nobody: set --email-to)'}`,
+            ...EMAIL_KINDS.flatMap((kind) => {
+              const own = settings.email[kind]
+              return own === undefined ? [] : [`  ${kind.padEnd(18)}${own.to === undefined ? '' : `to ${own.to.join(', ')}`}${own.subject === undefined ? '' : `  subject "${own.subject}"`}`]
+            }),
+            `  webhook           ${settings.webhookUrl ?? '(none)'}${row.webhook_secret === null ? '' : ' (secret set)'}`,
+            `  SIM count change  reported above ${settings.simCountChangePct}%`,
+          ]
+          process.stdout.write(`${lines.join('\n')}\n`)
+        })
+      }),
+  )
+  return tenant
+}
+
+/** The settings with the options given applied, validated as a whole. */
+function applyOptions(current: TenantSettings, options: TenantSetOptions): TenantSettings {
+  const next: Record<string, unknown> = { ...current, email: { ...current.email } }
+  if (options.emailTo !== undefined) next.emailTo = emailList(options.emailTo)
+  const email = next.email as Record<string, { to?: string[]; subject?: string }>
+  for (const pair of options.email) {
+    const [kind, value] = kindValue('--email', pair)
+    email[kind] = { ...email[kind], to: emailList(value) }
+  }
+  for (const pair of options.subject) {
+    const [kind, value] = kindValue('--subject', pair)
+    email[kind] = { ...email[kind], subject: value }
+  }
+  if (options.webhookUrl !== undefined) next.webhookUrl = options.webhookUrl === '' ? undefined : options.webhookUrl
+  if (options.simCountChangePct !== undefined) next.simCountChangePct = Number(options.simCountChangePct)
+  const parsed = tenantSettingsSchema.safeParse(next)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]!
+  throw new SimoptError('INPUT_INVALID', `tenant ${options.tenant}: ${issue.path.join('.')}: ${issue.message}`)
+}
+
+function kindValue(option: string, pair: string): [EmailKind, string] {
+  const at = pair.indexOf('=')
+  const kind = pair.slice(0, Math.max(0, at))
+  if (at < 0 || !(EMAIL_KINDS as readonly string[]).includes(kind)) {
+    throw new SimoptError('INPUT_INVALID', `option ${option} must look like KIND=value with KIND one of ${EMAIL_KINDS.join(', ')}, got ${JSON.stringify(pair)}`)
+  }
+  return [kind as EmailKind, pair.slice(at + 1)]
+}
+
+function secretOption(secret: string): string {
+  const parsed = z.string().min(16).safeParse(secret)
+  if (!parsed.success) throw new SimoptError('INPUT_INVALID', 'option --webhook-secret must be at least 16 characters')
+  return parsed.data
+}

@@ -1,0 +1,28 @@
+/**
+ * An e-mail as sent: composed once into RFC 5322 bytes when it enters the outbox, so what waits there is
+ * exactly what goes out (the same Message-ID on every retry, for receivers that drop duplicates).
+ */
+import MailComposer from 'nodemailer/lib/mail-composer'
+import type { Attachment } from './notices.js'
+
+export interface EmailContent {
+  readonly id: string
+  readonly from: string
+  readonly to: readonly string[]
+  readonly subject: string
+  readonly text: string
+  readonly attachments: readonly Attachment[]
+}
+
+export async function composeEmail(email: EmailContent): Promise<Buffer> {
+  const composer = new MailComposer({
+    from: email.from,
+    to: [...email.to],
+    subject: email.subject,
+    text: email.text,
+    messageId: `<${email.id}@simopt>`,
+    date: new Date(),
+    attachments: email.attachments.map((attachment) => ({ filename: attachment.filename, content: attachment.content, contentType: attachment.contentType })),
+  })
+  return composer.compile().build()
+}

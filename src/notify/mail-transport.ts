@@ -1,0 +1,38 @@
+/**
+ * Where e-mail leaves simopt: an SMTP server (`SIMOPT_SMTP_URL`; SES's SMTP interface the same way), or,
+ * on the embedded defaults, `.eml` files in `SIMOPT_OUTBOX_DIR` that any mail program opens.
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import nodemailer from 'nodemailer'
+import type { Config } from '../config.js'
+
+export interface MailTransport {
+  /** Sends the composed message to `to`; resolves once the server (or the folder) has it. */
+  send(id: string, raw: Buffer, from: string, to: readonly string[]): Promise<void>
+  close(): void
+}
+
+export function mailTransport(config: Pick<Config, 'smtpUrl' | 'outboxDir'>): MailTransport {
+  if (config.smtpUrl === undefined) return folderTransport(config.outboxDir)
+  const transporter = nodemailer.createTransport(config.smtpUrl)
+  return {
+    async send(_id, raw, from, to) {
+      await transporter.sendMail({ envelope: { from, to: [...to] }, raw })
+    },
+    close: () => transporter.close(),
+  }
+}
+
+function folderTransport(folder: string): MailTransport {
+  return {
+    async send(id, raw) {
+      await mkdir(folder, { recursive: true })
+      // Renamed into place: a mail program watching the folder never opens half a message.
+      const file = path.join(folder, `${id}.eml`)
+      await writeFile(`${file}.partial`, raw)
+      await rename(`${file}.partial`, file)
+    },
+    close: () => {},
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * What simopt tells people, one kind at a time: the facts each message carries and how it reads. The
+ * subject here is the default; a tenant may set its own per kind (`{tenant}`, `{provider}`, `{period}`
+ * filled in).
+ */
+import { savingsFigures } from '../domain/index.js'
+import type { EmailKind } from './tenant-settings.js'
+
+interface SessionFacts {
+  readonly tenant: string
+  readonly provider: string
+  readonly period: string
+  readonly sessionId: string
+}
+
+export interface Attachment {
+  readonly filename: string
+  readonly content: Buffer
+  readonly contentType: string
+}
+
+export type Notice =
+  | (SessionFacts & {
+      readonly kind: 'results'
+      readonly sims: number
+      readonly changes: number
+      readonly costBefore: number
+      readonly costAfter: number
+      readonly lowerBound: number | null
+      readonly baselineCost: number | null
+      readonly workbook: Attachment
+      /** Sheets the attachment leaves out because the whole workbook is too big to e-mail. */
+      readonly sheetsLeftOut: readonly string[]
+    })
+  | (SessionFacts & { readonly kind: 'sync-error'; readonly error: string })
+  | { readonly kind: 'already-running'; readonly tenant: string; readonly provider: string; readonly period: string; readonly runningSessionId: string; readonly status: string }
+  | (SessionFacts & { readonly kind: 'unexpected-sim-count'; readonly sims: number; readonly previousSims: number; readonly previousPeriod: string; readonly limitPct: number })
+  | { readonly kind: 'cache-unreachable'; readonly error: string; readonly at: number }
+  | (SessionFacts & {
+      readonly kind: 'go-no-go'
+      readonly go: boolean
+      readonly changes: number
+      readonly estimatedMinutes: number
+      readonly periodEndsAt: number
+      readonly reason: string
+    })
+  | (SessionFacts & { readonly kind: 'plan-discrepancies'; readonly discrepancies: readonly { readonly iccid: string; readonly expected: string; readonly found: string }[] })
+  | (SessionFacts & { readonly kind: 'new-comm-plans'; readonly commPlans: readonly string[] })
+
+export interface RenderedNotice {
+  readonly subject: string
+  readonly text: string
+  readonly attachments: readonly Attachment[]
+}
+
+const money = (value: number) => value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+const count = (value: number) => value.toLocaleString('en-US')
+const time = (at: number) => new Date(at).toISOString().replace('T', ' ').slice(0, 16) + ' UTC'
+
+const DEFAULT_SUBJECTS: Readonly<Record<EmailKind, string>> = {
+  results: 'simopt: {provider} {period} optimized',
+  'sync-error': 'simopt: sync of {provider} {period} failed',
+  'already-running': 'simopt: {provider} {period} not started, a session is already running',
+  'unexpected-sim-count': 'simopt: unexpected SIM count for {provider} {period}',
+  'cache-unreachable': 'simopt: cache not reachable',
+  'go-no-go': 'simopt: rate plan changes for {provider} {period}',
+  'plan-discrepancies': 'simopt: rate plan discrepancies for {provider} {period}',
+  'new-comm-plans': 'simopt: new communication plans for {provider}',
+}
+
+/** The notice as an e-mail; `subject` is the tenant's own subject line for this kind, if it set one. */
+export function renderNotice(notice: Notice, subject?: string): RenderedNotice {
+  const fields: Record<string, string> = 'tenant' in notice ? { tenant: notice.tenant, provider: notice.provider, period: notice.period } : {}
+  const filled = (subject ?? DEFAULT_SUBJECTS[notice.kind]).replace(/\{(tenant|provider|period)\}/g, (_, name: string) => fields[name] ?? '')
+  const { text, attachments } = body(notice)
+  return { subject: filled, text: `${text}\n`, attachments }
+}
+
+function lines(...rows: readonly (readonly [string, string])[]): string {
+  const width = Math.max(...rows.map(([label]) => label.length))
+  return rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n')
+}
+
+function body(notice: Notice): { text: string; attachments: readonly Attachment[] } {
+  switch (notice.kind) {
+    case 'results': {
+      const figures = savingsFigures(notice.costBefore, notice.costAfter, notice.lowerBound)
+      const rows: [string, string][] = [
+        ['SIMs', count(notice.sims)],
+        ['changes', count(notice.changes)],
+        ['cost before', money(notice.costBefore)],
+        ['cost after', money(notice.costAfter)],
+        ['savings', `${money(figures.savings)} (${figures.savingsPct.toFixed(2)}%)`],
+      ]
+      if (notice.lowerBound !== null && figures.gapPct !== null) rows.push(['lower bound', `${money(notice.lowerBound)} (gap ${figures.gapPct.toFixed(3)}%)`])
+      if (notice.baselineCost !== null) rows.push(['old method', money(notice.baselineCost)])
+      const omitted =
+        notice.sheetsLeftOut.length === 0
+          ? ''
+          : `\nThe workbook attached leaves out the ${notice.sheetsLeftOut.join(' and ')} sheet${notice.sheetsLeftOut.length > 1 ? 's' : ''}: with ${count(notice.sims)} SIMs the whole one is too big for e-mail. The whole workbook: simopt report ${notice.sessionId} --xlsx FILE\n`
+      return {
+        text: `The session ${notice.sessionId} optimized ${notice.provider} (tenant ${notice.tenant}) for ${notice.period}.\n\n${lines(...rows)}\n${omitted}`,
+        attachments: [notice.workbook],
+      }
+    }
+    case 'sync-error':
+      return { text: `The carrier sync of ${notice.provider} (tenant ${notice.tenant}) for ${notice.period} failed; session ${notice.sessionId} stopped.\n\n  ${notice.error}\n\nOnce the cause is fixed: simopt restart ${notice.sessionId}`, attachments: [] }
+    case 'already-running':
+      return {
+        text: `A session for ${notice.provider} (tenant ${notice.tenant}), period ${notice.period}, was not started: session ${notice.runningSessionId} is still running (${notice.status}).`,
+        attachments: [],
+      }
+    case 'unexpected-sim-count': {
+      const change = notice.previousSims === 0 ? Infinity : (100 * (notice.sims - notice.previousSims)) / notice.previousSims
+      return {
+        text: `${notice.provider} (tenant ${notice.tenant}) has ${count(notice.sims)} SIMs for ${notice.period}, against ${count(notice.previousSims)} in ${notice.previousPeriod} (${Number.isFinite(change) ? `${change > 0 ? '+' : ''}${change.toFixed(1)}%` : 'none before'}; more than ${notice.limitPct}% is reported). Session ${notice.sessionId} goes on; check the sync and the carrier account.`,
+        attachments: [],
+      }
+    }
+    case 'cache-unreachable':
+      return { text: `simopt could not reach its cache (Redis) at ${time(notice.at)} and carries on without it.\n\n  ${notice.error}`, attachments: [] }
+    case 'go-no-go':
+      return {
+        text: `${notice.go ? 'GO' : 'NO-GO'} for ${count(notice.changes)} rate plan changes of ${notice.provider} (tenant ${notice.tenant}), ${notice.period}, session ${notice.sessionId}.\n\n${lines(
+          ['estimated push', `${notice.estimatedMinutes.toFixed(1)} minutes`],
+          ['period ends', time(notice.periodEndsAt)],
+          ['reason', notice.reason],
+        )}`,
+        attachments: [],
+      }
+    case 'plan-discrepancies':
+      return {
+        text: `${count(notice.discrepancies.length)} rate plan changes of ${notice.provider} (tenant ${notice.tenant}), ${notice.period}, were not found in place after retries (session ${notice.sessionId}):\n\n${notice.discrepancies
+          .map((d) => `  ${d.iccid}  expected ${d.expected}, found ${d.found}`)
+          .join('\n')}`,
+        attachments: [],
+      }
+    case 'new-comm-plans':
+      return {
+        text: `The carrier sync of ${notice.provider} (tenant ${notice.tenant}) for ${notice.period} found communication plans the price sheet does not know:\n\n${notice.commPlans.map((name) => `  ${name}`).join('\n')}\n\nTheir SIMs keep their rate plans until the price sheet says which plans they allow (simopt import).`,
+        attachments: [],
+      }
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * A tenant's notification settings, kept as JSON on the tenant and validated whenever read: who gets which
+ * e-mail with which subject, and where its webhook goes. A message without recipients is not an error
+ * that stops anything: it waits in the outbox as `unaddressed`, and `simopt status` says what to set.
+ */
+import { z } from 'zod'
+import { SimoptError } from '../domain/index.js'
+
+/** Every e-mail simopt sends (issue 6); `progress` and `error` are the webhook's events. */
+export const EMAIL_KINDS = [
+  'results',
+  'sync-error',
+  'already-running',
+  'unexpected-sim-count',
+  'cache-unreachable',
+  'go-no-go',
+  'plan-discrepancies',
+  'new-comm-plans',
+] as const
+export type EmailKind = (typeof EMAIL_KINDS)[number]
+
+const addresses = z.array(z.email({ error: (issue) => `${JSON.stringify(issue.input)} is not an e-mail address` }))
+
+const emailSetting = z.object({
+  /** Recipients of this message; absent: the tenant's default recipients. */
+  to: addresses.optional(),
+  /** Subject; `{tenant}`, `{provider}` and `{period}` are filled in. */
+  subject: z.string().min(1).max(200).optional(),
+})
+
+export const tenantSettingsSchema = z.object({
+  /** Recipients of every message that names none of its own. */
+  emailTo: addresses.default([]),
+  email: z.partialRecord(z.enum(EMAIL_KINDS), emailSetting).default({}),
+  /** The tenant's portal: progress and errors of its sessions, signed with the tenant's webhook secret. */
+  webhookUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** A fleet whose SIM count moved more than this (percent) since the last finished session is reported. */
+  simCountChangePct: z.number().min(0).max(1000).default(20),
+})
+
+export type TenantSettings = z.infer<typeof tenantSettingsSchema>
+
+/** @throws SimoptError `INPUT_INVALID` naming the tenant and the setting when the stored settings are not valid. */
+export function parseTenantSettings(json: string, tenant: string): TenantSettings {
+  let value: unknown
+  try {
+    value = JSON.parse(json)
+  } catch {
+    throw new SimoptError('INPUT_INVALID', `settings of tenant ${tenant} are not JSON: ${JSON.stringify(json.slice(0, 80))}`)
+  }
+  const parsed = tenantSettingsSchema.safeParse(value)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]!
+  throw new SimoptError('INPUT_INVALID', `settings of tenant ${tenant}: ${issue.path.join('.')}: ${issue.message}`)
+}
+
+/** Who gets a message of this kind: its own list, else the tenant's default list. */
+export function recipientsOf(settings: TenantSettings, kind: EmailKind): readonly string[] {
+  return settings.email[kind]?.to ?? settings.emailTo
+}
