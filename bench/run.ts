@@ -4,7 +4,8 @@
  *
  * Optimizer table (issue 3): our strategy, the old system's method (`seed`), and HiGHS (the LP relaxation
  * and the MILP, 60 s each, in a child process each). End to end: `simopt optimize` from CSV files on 1M SIMs.
- * Service (issue 4): 1M SIMs imported, optimized as a session and exported, on SQLite and PostgreSQL.
+ * Service (issue 4): 1M SIMs imported, optimized as a session and exported, on SQLite and PostgreSQL; and
+ * (issue 6) the whole report workbook of that session, written by `simopt report --xlsx`.
  * Sync (issue 5): a session's carrier sync from the Jasper simulator, 10k SIMs at 5 calls/s, 100k at 200.
  *
  * `npm run bench -- --sections service` runs some sections only (optimizer, e2e, service, sync), and
