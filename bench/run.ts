@@ -7,8 +7,9 @@
  * Service (issue 4): 1M SIMs imported, optimized as a session and exported, on SQLite and PostgreSQL; and
  * (issue 6) the whole report workbook of that session, written by `simopt report --xlsx`.
  * Sync (issue 5): a session's carrier sync from the Jasper simulator, 10k SIMs at 5 calls/s, 100k at 200.
+ * Push (issue 7): 10k rate plan changes pushed to the simulator at 5 calls/s.
  *
- * `npm run bench -- --sections service` runs some sections only (optimizer, e2e, service, sync), and
+ * `npm run bench -- --sections service` runs some sections only (optimizer, e2e, service, sync, push), and
  * `--sims 1000000` limits the optimizer table to those fleet sizes.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -21,6 +22,7 @@ import { PLAN_COUNTS, SIM_COUNTS, instance, label, type InstanceSpec } from './i
 import { measureNodeProcess, timed } from './measure.js'
 import { SERVICE_TARGET_SECONDS, printServiceRuns, serviceRuns, type ServiceFigures } from './service-run.js'
 import { SYNC_CASES, printSyncRuns, syncRun, type SyncFigures } from './sync-run.js'
+import { printPushRun, pushRun, type PushFigures } from './push-run.js'
 
 const CLI = path.join(import.meta.dirname, '../src/cli/main.js')
 const HIGHS_CHILD = path.join(import.meta.dirname, 'highs-child.js')
@@ -73,7 +75,7 @@ function highsCell(figures: HighsFigures | string): [string, string] {
   return [seconds(figures.seconds), `${money(figures.value)}${note}`]
 }
 
-const SECTIONS = ['optimizer', 'e2e', 'service', 'sync'] as const
+const SECTIONS = ['optimizer', 'e2e', 'service', 'sync', 'push'] as const
 type Section = (typeof SECTIONS)[number]
 
 function parseArguments(argv: readonly string[]): { sections: readonly Section[]; sims: readonly number[] } {
@@ -195,9 +197,14 @@ try {
     for (const { sims, limit } of SYNC_CASES) sync.push(await syncRun(folder, sims, limit))
     printSyncRuns(sync)
   }
+  let push: PushFigures | undefined
+  if (options.sections.includes('push')) {
+    push = await pushRun(folder)
+    printPushRun(push)
+  }
   targets(rows, e2e, service)
   await mkdir('data/bench', { recursive: true })
-  await writeFile('data/bench/last-run.json', `${JSON.stringify({ options, rows, e2e, service, sync }, null, 2)}\n`)
+  await writeFile('data/bench/last-run.json', `${JSON.stringify({ options, rows, e2e, service, sync, push }, null, 2)}\n`)
 } finally {
   await rm(folder, { recursive: true, force: true })
 }

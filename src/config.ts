@@ -42,6 +42,8 @@ const settings = z
     SIMOPT_DELIVERY_RETRY_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
     /** A results workbook bigger than this is attached without its Assignments sheet (mail servers refuse big messages). */
     SIMOPT_MAX_ATTACHMENT_MB: z.coerce.number().min(0.1).max(1000).default(20),
+    /** How long after pushing rate plan changes they are checked at the carrier (the carrier applies them with a delay). */
+    SIMOPT_VERIFY_DELAY_MS: z.coerce.number().int().min(0).max(86_400_000).default(900_000),
     /** Webhook for tenants without their own (the old system's `ProxyUrl`), and its signing secret. */
     SIMOPT_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     SIMOPT_WEBHOOK_SECRET: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
@@ -78,6 +80,7 @@ export interface Config {
   readonly maxAttachmentBytes: number
   readonly webhookUrl: string | undefined
   readonly webhookSecret: string | undefined
+  readonly verifyDelayMs: number
 }
 
 /** A list of e-mail addresses as settings write them: separated by commas, semicolons or spaces. */
@@ -125,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxAttachmentBytes: Math.round(value.SIMOPT_MAX_ATTACHMENT_MB * 1024 * 1024),
     webhookUrl: value.SIMOPT_WEBHOOK_URL,
     webhookSecret: value.SIMOPT_WEBHOOK_SECRET,
+    verifyDelayMs: value.SIMOPT_VERIFY_DELAY_MS,
   }
 }
 

@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander'
 import { isSimoptError } from '../domain/index.js'
 import { EXIT_CODES } from './exit-codes.js'
+import { auditCommand } from './audit.command.js'
+import { changesCommand } from './changes.command.js'
 import { dbCommand } from './db.command.js'
 import { demoCommand } from './demo.command.js'
 import { generateCommand } from './generate.command.js'
@@ -34,6 +36,8 @@ export function buildProgram(): Command {
     .addCommand(resultsCommand())
     .addCommand(reportCommand())
     .addCommand(outboxCommand())
+    .addCommand(changesCommand())
+    .addCommand(auditCommand())
     .addCommand(demoCommand())
     .addCommand(simulateCommand())
 }

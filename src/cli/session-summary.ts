@@ -32,6 +32,7 @@ export function sessionSummary(view: SessionView): string {
       if (instance.lower_bound !== null && figures.gapPct !== null) rows.push(['lower bound', formatMoney(instance.lower_bound)], ['gap', formatPercent(figures.gapPct, 3)])
     }
     if (instance.baseline_cost !== null) rows.push(['old method', formatMoney(instance.baseline_cost)])
+    if (instance.push_decision !== null) rows.push(['push', instance.push_decision, instance.push_reason ?? ''])
   }
   return formatTable(rows)
 }

@@ -1,6 +1,7 @@
 /**
  * `simopt tenant set|show`: a tenant's notification settings: who gets which e-mail (with which subject),
- * the webhook and its signing secret (stored sealed, never shown), and when a SIM count is unexpected.
+ * the webhook and its signing secret (stored sealed, never shown), when a SIM count is unexpected, and
+ * whether rate plan changes wait for approval.
  */
 import { Command } from 'commander'
 import { z } from 'zod'
@@ -19,6 +20,7 @@ interface TenantSetOptions {
   webhookUrl?: string
   webhookSecret?: string
   simCountChangePct?: string
+  requireApproval?: boolean
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value]
@@ -35,6 +37,8 @@ export function tenantCommand(): Command {
       .option('--webhook-url <url>', 'where progress and errors of sessions are POSTed ("" removes it)')
       .option('--webhook-secret <secret>', 'signs the webhook bodies (HMAC-SHA256; stored encrypted, never shown)')
       .option('--sim-count-change-pct <percent>', 'report a fleet whose SIM count moved more than this since the last session')
+      .option('--require-approval', 'rate plan changes wait for an operator (simopt changes approve) before any is pushed')
+      .option('--no-require-approval', 'changes are pushed on a go without approval')
       .action(async (options: TenantSetOptions) => {
         await withService(async ({ store, config }) => {
           const sealed = options.webhookSecret === undefined ? undefined : secretBox(config).seal(secretOption(options.webhookSecret))
@@ -70,6 +74,7 @@ export function tenantCommand(): Command {
             }),
             `  webhook           ${settings.webhookUrl ?? '(none)'}${row.webhook_secret === null ? '' : ' (secret set)'}`,
             `  SIM count change  reported above ${settings.simCountChangePct}%`,
+            `  rate plan changes ${settings.requireApproval ? 'wait for approval' : 'pushed on a go'}`,
           ]
           process.stdout.write(`${lines.join('\n')}\n`)
         })
@@ -93,6 +98,7 @@ function applyOptions(current: TenantSettings, options: TenantSetOptions): Tenan
   }
   if (options.webhookUrl !== undefined) next.webhookUrl = options.webhookUrl === '' ? undefined : options.webhookUrl
   if (options.simCountChangePct !== undefined) next.simCountChangePct = Number(options.simCountChangePct)
+  if (options.requireApproval !== undefined) next.requireApproval = options.requireApproval
   const parsed = tenantSettingsSchema.safeParse(next)
   if (parsed.success) return parsed.data
   const issue = parsed.error.issues[0]!

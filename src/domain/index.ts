@@ -38,3 +38,4 @@ export { billingPeriod, billingPeriodAt, daysActiveIn, type BillingCycle, type B
 export { subProblem } from './sub-problem.js'
 export { EMPTY_PLAN_TOTAL, addPlanTotals, planLines, planTotalCost, planTotals, type PlanLine, type PlanTotal } from './plan-totals.js'
 export { savingsFigures, type SavingsFigures } from './savings.js'
+export { DEFAULT_PUSH_PER_MINUTE, PUSH_MARGIN_MS, decidePush, type PushDecision, type PushFacts } from './push-decision.js'

@@ -53,6 +53,7 @@ export class BullmqQueue implements JobQueue {
         data: { entityId: job.entityId },
         opts: {
           jobId: job.id,
+          ...(job.delayMs === undefined ? {} : { delay: job.delayMs }),
           attempts: DELIVERIES,
           // The runner decides how long a retry waits (deliveries wait longer than stages); see RetryLater.
           backoff: { type: 'runner', delay: RETRY_DELAY_MS },

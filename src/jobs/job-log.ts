@@ -29,7 +29,7 @@ async function recordBatch(db: Db, jobs: readonly Job[], runAfter: number, now: 
         payload: JSON.stringify({ entityId: job.entityId }),
         status: 'queued',
         attempts: 0,
-        run_after: runAfter,
+        run_after: job.delayMs === undefined ? runAfter : now + job.delayMs,
         locked_by: null,
         locked_until: null,
         last_error: null,

@@ -48,7 +48,7 @@ export class JobRunner {
       return { kind: 'done' }
     }
     if (record.status === 'done' || record.status === 'failed') return { kind: 'done' }
-    if (stage.delivery === undefined) {
+    if (stage.detached === undefined) {
       const sessionId = await stage.sessionOf(db, job.entityId)
       const session = sessionId === undefined ? undefined : await db.selectFrom('sessions').select('status').where('id', '=', sessionId).executeTakeFirst()
       if (session === undefined || FINISHED_STATUSES.includes(session.status as SessionStatus)) {
@@ -56,7 +56,7 @@ export class JobRunner {
         return { kind: 'done' }
       }
     }
-    const maxAttempts = stage.delivery?.attempts(this.#options.config) ?? MAX_ATTEMPTS
+    const maxAttempts = stage.detached?.attempts(this.#options.config) ?? MAX_ATTEMPTS
     // Deliveries that never came back (the worker died: out of memory, killed) count too: a job that takes
     // its worker down every time must end, not block its tenant's period for good.
     if (record.attempts >= maxAttempts) return this.#fail(job, stage, `${job.type} abandoned after ${record.attempts} attempts: the worker running it stopped each time`, record.attempts)
@@ -92,7 +92,7 @@ export class JobRunner {
       const message = error instanceof Error ? error.message : String(error)
       const badInput = error instanceof SimoptError && error.code !== 'INTERNAL'
       if (!badInput && attempt < maxAttempts) {
-        const delayMs = Math.min(MAX_RETRY_MS, (stage.delivery?.firstRetryMs(this.#options.config) ?? BASE_RETRY_MS) * 2 ** (attempt - 1))
+        const delayMs = Math.min(MAX_RETRY_MS, (stage.detached?.firstRetryMs(this.#options.config) ?? BASE_RETRY_MS) * 2 ** (attempt - 1))
         await markRetry(db, job.id, this.#options.workerId, message, Date.now() + delayMs)
         return { kind: 'retry', delayMs, error: message }
       }
@@ -104,8 +104,8 @@ export class JobRunner {
     const { config } = this.#options
     const next = await this.#store.db.transaction().execute(async (trx) => {
       await markFailed(trx, job.id, message)
-      if (stage.delivery !== undefined) {
-        await stage.delivery.failed(trx, job.entityId, message)
+      if (stage.detached !== undefined) {
+        await stage.detached.failed(trx, job.entityId, message)
         return []
       }
       const failing = await stage.sessionOf(trx, job.entityId)

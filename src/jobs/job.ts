@@ -12,6 +12,9 @@ export const JOB_TYPES = [
   'finalize-instance',
   'report-instance',
   'deliver-message',
+  'decide-push',
+  'push-changes',
+  'verify-changes',
 ] as const
 export type JobType = (typeof JOB_TYPES)[number]
 
@@ -20,11 +23,14 @@ export interface Job {
   readonly type: JobType
   /** The session, instance, component or outbox message the stage works on. */
   readonly entityId: string
+  /** Not to run before this many ms from when it is recorded (a verification waits for the carrier). */
+  readonly delayMs?: number
 }
 
-export function job(type: JobType, entityId: string, attempt?: number | string): Job {
+export function job(type: JobType, entityId: string, attempt?: number | string, delayMs?: number): Job {
   // '.' rather than ':', which BullMQ reserves in job ids.
-  return { id: attempt === undefined ? `${type}.${entityId}` : `${type}.${entityId}.${attempt}`, type, entityId }
+  const id = attempt === undefined ? `${type}.${entityId}` : `${type}.${entityId}.${attempt}`
+  return delayMs === undefined ? { id, type, entityId } : { id, type, entityId, delayMs }
 }
 
 /** What happened to one delivery of a job. */

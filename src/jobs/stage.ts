@@ -22,13 +22,13 @@ export interface Stage {
   sessionOf(trx: Transaction<Database> | Store['db'], entityId: string): Promise<string | undefined>
   run(entityId: string, context: StageContext): Promise<void>
   /**
-   * For deliveries (e-mails, webhooks), which outlive their session: run whatever state the session is in,
-   * retried on their own terms, and a last failure ends the delivery, never the session.
+   * For work that outlives its session (e-mails, webhooks, pushing changes): it runs whatever state the
+   * session is in, is retried on its own terms, and a last failure ends the job, never the session.
    */
-  readonly delivery?: DeliveryPolicy
+  readonly detached?: DetachedPolicy
 }
 
-export interface DeliveryPolicy {
+export interface DetachedPolicy {
   attempts(config: Config): number
   firstRetryMs(config: Config): number
   /** Records that the last attempt failed too. */

@@ -36,6 +36,8 @@ export const tenantSettingsSchema = z.object({
   webhookUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   /** A fleet whose SIM count moved more than this (percent) since the last finished session is reported. */
   simCountChangePct: z.number().min(0).max(1000).default(20),
+  /** Rate plan changes wait for an operator's approval (`simopt changes approve`) before any is pushed. */
+  requireApproval: z.boolean().default(false),
 })
 
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>

@@ -10,11 +10,13 @@ import { initialSchema } from './migrations/0001-initial.js'
 import { providerCredentials } from './migrations/0002-provider-credentials.js'
 import { syncState } from './migrations/0003-sync.js'
 import { reportsAndOutbox } from './migrations/0004-reports-and-outbox.js'
+import { ratePlanChanges } from './migrations/0005-rate-plan-changes.js'
 
 function migrations(store: Store): Record<string, Migration> {
   return {
     '0001-initial': initialSchema(store.dialect), '0002-provider-credentials': providerCredentials(), '0003-sync': syncState(),
     '0004-reports-and-outbox': reportsAndOutbox(store.dialect),
+    '0005-rate-plan-changes': ratePlanChanges(store.dialect),
   }
 }
 

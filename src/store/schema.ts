@@ -136,6 +136,13 @@ export interface InstanceTable {
   created_at: number
   updated_at: number
   finished_at: number | null
+  /** Go / no-go for pushing the changes (`go`, `no-go`, `awaiting-approval`), why, and on what estimate. */
+  push_decision: string | null
+  push_reason: string | null
+  push_estimated_seconds: number | null
+  push_decided_at: number | null
+  push_started_at: number | null
+  push_finished_at: number | null
 }
 
 export interface ComponentTable {
@@ -172,14 +179,39 @@ export interface ResultTable {
   sms_after: number
 }
 
+/** A SIM whose plan the result changes, and how pushing it to the carrier went. */
 export interface ChangeTable {
   instance_id: string
   iccid: string
   old_plan: string
   new_plan: string
+  /** What the change alone saves on the bill. */
   saving: number
+  /** `planned → approved → pushing → pushed → verified | discrepancy | failed`. */
   status: string
   updated_at: number
+  /** Times the change was sent to the carrier. */
+  attempts: Generated<number>
+  approved_by: string | null
+  approved_at: number | null
+  pushed_at: number | null
+  /** The carrier's answer to the last push (or why it was not pushed). */
+  answer: string | null
+  verified_at: number | null
+  /** The plan the carrier showed at the last verification. */
+  found_plan: string | null
+}
+
+/** Every step of pushing changes: who or what did what, when. */
+export interface AuditLogTable {
+  seq: Generated<number>
+  at: number
+  actor: string
+  action: string
+  session_id: string | null
+  instance_id: string | null
+  iccid: string | null
+  detail: string
 }
 
 export interface SyncTable {
@@ -290,4 +322,5 @@ export interface Database {
   syncs: SyncTable
   plan_totals: PlanTotalTable
   outbox: OutboxTable
+  audit_log: AuditLogTable
 }

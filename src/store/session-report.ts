@@ -115,8 +115,8 @@ async function* changeLines(store: Store, instanceId: string, providerId: string
       newPlan: row.new_plan,
       costBefore: row.monthly_before + row.overage_before + row.sms_before,
       costAfter: row.monthly_after + row.overage_after + row.sms_after,
-      // Rate plan changes are pushed in issue 7; until then a change is what the result plans.
-      status: 'planned',
+      // Where the change stands with the carrier, when the report is made.
+      status: row.change_status ?? 'planned',
     }
   }
 }
@@ -128,8 +128,9 @@ async function* resultPages(store: Store, instanceId: string, providerId: string
     let query = store.db
       .selectFrom('results')
       .leftJoin('devices', (join) => join.on('devices.provider_id', '=', providerId).onRef('devices.iccid', '=', 'results.iccid'))
+      .leftJoin('changes', (join) => join.onRef('changes.instance_id', '=', 'results.instance_id').onRef('changes.iccid', '=', 'results.iccid'))
       .selectAll('results')
-      .select('devices.msisdn')
+      .select(['devices.msisdn', 'changes.status as change_status'])
       .where('results.instance_id', '=', instanceId)
       .where('results.iccid', '>', after)
     if (changedOnly) query = query.whereRef('results.new_plan', '<>', 'results.current_plan')

@@ -20,7 +20,7 @@ import type { Stage } from '../stage.js'
 export const deliverMessage: Stage = {
   type: 'deliver-message',
   sessionOf: async (db, messageId) => (await db.selectFrom('outbox').select('session_id').where('id', '=', messageId).executeTakeFirst())?.session_id ?? undefined,
-  delivery: {
+  detached: {
     attempts: (config) => config.deliveryRetries + 1,
     firstRetryMs: (config) => config.deliveryRetryMs,
     failed: (trx, messageId, message) => markOutboxFailed(trx, messageId, message),

@@ -1,9 +1,9 @@
 /**
- * Adds up the components into the instance's result and hands it to the report stage, which ends it.
- * The change list (`changes`, from the results whose new plan differs) with go / no-go and the push join
- * here in their own issue.
+ * Adds up the components into the instance's result, lists its rate plan changes (the SIMs whose new plan
+ * differs, each with its saving, `planned`) and hands it to the report stage, which ends it.
  */
 import { sql } from 'kysely'
+import { planChanges } from '../../store/changes.js'
 import { job } from '../job.js'
 import type { Stage } from '../stage.js'
 import { sessionOfInstance } from './session-of.js'
@@ -29,6 +29,7 @@ export const finalizeInstance: Stage = {
       // PostgreSQL plans with the statistics it has: a million results just inserted would be read back
       // (by the export) by scanning and sorting the table, page after page.
       if (store.dialect === 'postgres') await sql`analyze results`.execute(trx)
+      await planChanges(trx, instanceId)
       await trx
         .updateTable('instances')
         .set({

@@ -10,7 +10,7 @@ import path from 'node:path'
 import { writeReportWorkbook, type ReportSource, type ReportWorkbookOptions } from '../../io/report/index.js'
 import { instanceReport } from '../../store/session-report.js'
 import { setInstanceStatus } from '../../store/transitions.js'
-import type { Job } from '../job.js'
+import { job, type Job } from '../job.js'
 import { queueEmail } from '../notices.js'
 import { moveSession } from '../session-progress.js'
 import type { Stage } from '../stage.js'
@@ -50,6 +50,8 @@ export const reportInstance: Stage = {
         },
       )
       await setInstanceStatus(trx, instanceId, 'done')
+      // Go / no-go for its changes, once the result is out.
+      jobs.push(job('decide-push', instanceId))
       const open = await trx.selectFrom('instances').select('id').where('session_id', '=', instance.session_id).where('status', '<>', 'done').executeTakeFirst()
       if (open === undefined) jobs.push(...(await moveSession(trx, config, instance.session_id, 'done')))
       return jobs

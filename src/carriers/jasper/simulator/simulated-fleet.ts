@@ -79,6 +79,8 @@ export class SimulatedFleet {
   readonly #devices: readonly DeviceState[]
   readonly #order: ModificationOrder<DeviceState>
   readonly #allowedPlans: Map<string, readonly string[]>
+  /** Rate plan changes applied per ICCID: tests check a change was made once, not twice. */
+  readonly ratePlanChanges = new Map<string, number>()
   #cycle: BillingPeriod
 
   constructor(options: SimulatedFleetOptions) {
@@ -148,6 +150,7 @@ export class SimulatedFleet {
       device.ratePlan = ratePlan
       device.dateUpdated = at
     })
+    this.ratePlanChanges.set(iccid, (this.ratePlanChanges.get(iccid) ?? 0) + 1)
     return device
   }
 

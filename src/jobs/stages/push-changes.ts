@@ -1,0 +1,127 @@
+/**
+ * Pushes approved changes to the carrier, `SIMOPT_MAX_PAGES_PER_JOB` a job, through the account's call
+ * limiter. A change is marked `pushing` (committed) before it is sent and `pushed` with the carrier's
+ * answer after, so a worker that dies mid-push leaves it `pushing`: the next job asks the carrier what the
+ * SIM's plan is and sends it again only if it is not in place, never twice. Past the latest safe time
+ * (10 minutes before the period ends) nothing more is sent. When none is left, verification is queued
+ * after `SIMOPT_VERIFY_DELAY_MS`.
+ */
+import { PUSH_MARGIN_MS } from '../../domain/index.js'
+import { isCarrierError, type Carrier } from '../../carriers/index.js'
+import { audit } from '../../store/audit.js'
+import { changesIn, moveChange, type ChangeRow } from '../../store/changes.js'
+import type { Db } from '../../store/database.js'
+import { carrierFor } from '../carrier-for.js'
+import { job, type Job } from '../job.js'
+import { MAX_ATTEMPTS } from '../job-runner.js'
+import type { Stage } from '../stage.js'
+import { sessionOfInstance } from './session-of.js'
+
+export const pushChanges: Stage = {
+  type: 'push-changes',
+  sessionOf: sessionOfInstance,
+  detached: {
+    attempts: () => MAX_ATTEMPTS,
+    firstRetryMs: () => 2000,
+    failed: async (trx, instanceId, message) => {
+      // The carrier kept failing: what is still approved is reported as failed, not left waiting silently.
+      const now = Date.now()
+      const stopped = await trx
+        .updateTable('changes')
+        .set({ status: 'failed', answer: `not pushed: ${message}`, updated_at: now })
+        .where('instance_id', '=', instanceId)
+        .where('status', 'in', ['approved', 'pushing'])
+        .returning('iccid')
+        .execute()
+      await audit(trx, { actor: 'system', action: 'push: stopped', instanceId, detail: `${stopped.length} changes not pushed: ${message}` })
+    },
+  },
+  async run(instanceId, { store, config, commit }) {
+    const { db } = store
+    const instance = await db
+      .selectFrom('instances')
+      .innerJoin('billing_periods', 'billing_periods.id', 'instances.period_id')
+      .select(['instances.session_id', 'instances.provider_id', 'instances.push_started_at', 'billing_periods.ends_at'])
+      .where('instances.id', '=', instanceId)
+      .executeTakeFirstOrThrow()
+    const provider = await db.selectFrom('service_providers').selectAll().where('id', '=', instance.provider_id).executeTakeFirstOrThrow()
+    const carrier = carrierFor(provider, config)
+    if (instance.push_started_at === null) await db.updateTable('instances').set({ push_started_at: Date.now() }).where('id', '=', instanceId).execute()
+    const context = { db, carrier, instanceId, sessionId: instance.session_id }
+
+    await resumeInterrupted(context, config.maxPagesPerJob)
+    const latest = instance.ends_at - PUSH_MARGIN_MS
+    let sent = 0
+    for (const change of await changesIn(db, instanceId, 'approved', config.maxPagesPerJob)) {
+      if (Date.now() > latest) {
+        await stopForPeriodEnd(db, instanceId, instance.session_id, instance.ends_at)
+        break
+      }
+      await pushOne(context, change)
+      sent++
+    }
+
+    await commit(async (trx): Promise<Job[]> => {
+      const left = await changesIn(trx, instanceId, 'approved', 1)
+      if (left.length > 0 && sent > 0) return [job('push-changes', instanceId, `${Date.now().toString(36)}-${left[0]!.iccid}`)]
+      await trx.updateTable('instances').set({ push_finished_at: Date.now() }).where('id', '=', instanceId).where('push_finished_at', 'is', null).execute()
+      await audit(trx, { actor: 'system', action: 'push: round done', sessionId: instance.session_id, instanceId, detail: `verification in ${Math.round(config.verifyDelayMs / 1000)} s` })
+      return [job('verify-changes', instanceId, `${Date.now().toString(36)}`, config.verifyDelayMs)]
+    })
+  },
+}
+
+interface PushContext {
+  readonly db: Db
+  readonly carrier: Carrier
+  readonly instanceId: string
+  readonly sessionId: string
+}
+
+/** Sends one change; a carrier that refuses it for good fails it, one that keeps erring fails the job (retried). */
+async function pushOne({ db, carrier, instanceId, sessionId }: PushContext, change: ChangeRow): Promise<void> {
+  if (!(await moveChange(db, instanceId, change.iccid, 'approved', 'pushing', { countAttempt: true }))) return // taken by another delivery
+  const step = { actor: 'system', sessionId, instanceId, iccid: change.iccid }
+  try {
+    await carrier.changeRatePlan(change.iccid, change.new_plan)
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    if (isCarrierError(error) && !error.retryable) {
+      await moveChange(db, instanceId, change.iccid, 'pushing', 'failed', { answer: message })
+      await audit(db, { ...step, action: 'push: refused', detail: `${change.old_plan} -> ${change.new_plan}: ${message}` })
+      return
+    }
+    // Not known to have arrived: `pushing` stays, and the retry asks the carrier before sending again.
+    await audit(db, { ...step, action: 'push: no answer', detail: `${change.old_plan} -> ${change.new_plan}: ${message}` })
+    throw error
+  }
+  await moveChange(db, instanceId, change.iccid, 'pushing', 'pushed', { answer: 'accepted', pushed_at: Date.now() })
+  await audit(db, { ...step, action: 'push: accepted', detail: `${change.old_plan} -> ${change.new_plan}` })
+}
+
+/** Changes a dead or failed delivery left `pushing`: in place at the carrier, they were pushed; if not, they go again. */
+async function resumeInterrupted({ db, carrier, instanceId, sessionId }: PushContext, limit: number): Promise<void> {
+  for (const change of await changesIn(db, instanceId, 'pushing', limit)) {
+    const found = (await carrier.deviceDetails(change.iccid)).ratePlan
+    const step = { actor: 'system', sessionId, instanceId, iccid: change.iccid }
+    if (found === change.new_plan) {
+      await moveChange(db, instanceId, change.iccid, 'pushing', 'pushed', { answer: 'found in place after an interrupted push', pushed_at: Date.now(), found_plan: found })
+      await audit(db, { ...step, action: 'push: found in place', detail: `${change.old_plan} -> ${change.new_plan} (after an interrupted push)` })
+    } else {
+      await moveChange(db, instanceId, change.iccid, 'pushing', 'approved', { found_plan: found })
+      await audit(db, { ...step, action: 'push: not in place', detail: `an interrupted push of ${change.new_plan} did not arrive (found ${found}); sending again` })
+    }
+  }
+}
+
+async function stopForPeriodEnd(db: Db, instanceId: string, sessionId: string, endsAt: number): Promise<void> {
+  const reason = `not pushed: the period ends at ${new Date(endsAt).toISOString().slice(0, 16)} UTC, too soon to push safely`
+  const stopped = await db
+    .updateTable('changes')
+    .set({ status: 'failed', answer: reason, updated_at: Date.now() })
+    .where('instance_id', '=', instanceId)
+    .where('status', '=', 'approved')
+    .returning('iccid')
+    .execute()
+  await audit(db, { actor: 'system', action: 'push: stopped', sessionId, instanceId, detail: `${stopped.length} changes ${reason}` })
+}
