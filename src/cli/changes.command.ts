@@ -6,16 +6,15 @@ import { userInfo } from 'node:os'
 import { Command } from 'commander'
 import { z } from 'zod'
 import { decidePush, SimoptError } from '../domain/index.js'
-import { decideInstancePush } from '../jobs/change-push.js'
+import { approveAndDecide, decideInstancePush, type InstancePush } from '../jobs/change-push.js'
 import { recordJobs } from '../jobs/job-log.js'
 import type { Job } from '../jobs/job.js'
-import { audit } from '../store/audit.js'
-import { approveChanges, changeCounts, CHANGE_STATUSES, changesIn, countChanges, measuredPushRate } from '../store/changes.js'
+import { changeCounts, CHANGE_STATUSES, changesIn, countChanges, measuredPushRate } from '../store/changes.js'
 import type { Store } from '../store/database.js'
 import { parseProviderSettings } from '../store/provider-settings.js'
 import { formatCount, formatMoney } from './format.js'
 import { parseOption } from './options.js'
-import { withService, type Service } from './service.js'
+import { withService } from './service.js'
 
 export function changesCommand(): Command {
   const changes = new Command('changes')
@@ -54,11 +53,9 @@ export function changesCommand(): Command {
           const actor = `cli:${options.by}`
           const iccids = options.iccid?.split(',').map((iccid) => iccid.trim()).filter((iccid) => iccid !== '')
           const jobs = await service.store.db.transaction().execute(async (trx) => {
-            const approved = await approveChanges(trx, instance.id, actor, iccids)
-            if (approved.length === 0) throw new SimoptError('INPUT_INVALID', `session ${sessionId} has no planned changes${iccids === undefined ? '' : ' with those ICCIDs'} to approve`)
-            await audit(trx, ...approved.map((iccid) => ({ actor, action: 'approve', sessionId, instanceId: instance.id, iccid, detail: 'approved' })))
+            const { approved, push } = await approveAndDecide(trx, service.config, instance.id, actor, iccids)
             process.stdout.write(`approved ${formatCount(approved.length)} changes\n`)
-            return startPush(trx, service, instance.id, actor)
+            return reportPush(trx, push)
           })
           await service.queue().publish(jobs)
         })
@@ -75,7 +72,7 @@ export function changesCommand(): Command {
           const instance = await sessionInstance(service.store, sessionId)
           if (options.dryRun === true) return void process.stdout.write(await dryRun(service.store, instance))
           const actor = `cli:${options.by}`
-          const jobs = await service.store.db.transaction().execute((trx) => startPush(trx, service, instance.id, actor))
+          const jobs = await service.store.db.transaction().execute(async (trx) => reportPush(trx, await decideInstancePush(trx, service.config, instance.id, actor, true)))
           await service.queue().publish(jobs)
         })
       }),
@@ -83,8 +80,8 @@ export function changesCommand(): Command {
   return changes
 }
 
-async function startPush(trx: Parameters<typeof decideInstancePush>[0], service: Service, instanceId: string, actor: string): Promise<Job[]> {
-  const push = await decideInstancePush(trx, service.config, instanceId, actor, true)
+/** Says what was decided and records the jobs it queued (published once the transaction commits). */
+async function reportPush(trx: Parameters<typeof decideInstancePush>[0], push: InstancePush): Promise<Job[]> {
   process.stdout.write(`${push.verdict}: ${push.decision.reason}\n`)
   if (push.verdict === 'go') process.stdout.write('the push runs on the workers (simopt worker); follow it with simopt changes SESSION and simopt audit --session SESSION\n')
   await recordJobs(trx, push.jobs)

@@ -7,7 +7,8 @@ import { decidePush, type PushDecision } from '../domain/index.js'
 import type { Config } from '../config.js'
 import { parseTenantSettings } from '../notify/tenant-settings.js'
 import { audit } from '../store/audit.js'
-import { countChanges, measuredPushRate } from '../store/changes.js'
+import { approveChanges, countChanges, measuredPushRate } from '../store/changes.js'
+import { SimoptError } from '../domain/index.js'
 import type { Db } from '../store/database.js'
 import { parseProviderSettings } from '../store/provider-settings.js'
 import { job, type Job } from './job.js'
@@ -64,4 +65,18 @@ export async function decideInstancePush(db: Db, config: Config, instanceId: str
   }
   if (verdict === 'go') jobs.push(job('push-changes', instanceId, `${Date.now().toString(36)}`))
   return { decision, verdict, jobs }
+}
+
+/**
+ * An operator approves planned changes (all, or the ICCIDs given), each approval in the audit log; then
+ * go / no-go for the approved ones, and on a go their push is queued. The jobs returned are recorded by
+ * the caller's transaction and published after it.
+ * @throws SimoptError `INPUT_INVALID` when nothing was left to approve.
+ */
+export async function approveAndDecide(db: Db, config: Config, instanceId: string, actor: string, iccids?: readonly string[]): Promise<{ approved: readonly string[]; push: InstancePush }> {
+  const instance = await db.selectFrom('instances').select('session_id').where('id', '=', instanceId).executeTakeFirstOrThrow()
+  const approved = await approveChanges(db, instanceId, actor, iccids)
+  if (approved.length === 0) throw new SimoptError('INPUT_INVALID', `session ${instance.session_id} has no planned changes${iccids === undefined ? '' : ' with those ICCIDs'} to approve`)
+  await audit(db, ...approved.map((iccid) => ({ actor, action: 'approve', sessionId: instance.session_id, instanceId, iccid, detail: 'approved' })))
+  return { approved, push: await decideInstancePush(db, config, instanceId, actor, true) }
 }

@@ -10,7 +10,7 @@ import { SimoptError } from '../domain/index.js'
 import { ensurePeriod, findProvider } from '../store/accounts.js'
 import type { Store } from '../store/database.js'
 import type { Database } from '../store/schema.js'
-import { FINISHED_STATUSES, type SessionStatus } from '../store/transitions.js'
+import { FINISHED_STATUSES, setInstanceStatus, type SessionStatus } from '../store/transitions.js'
 import { recordJobs } from './job-log.js'
 import { job } from './job.js'
 import type { Job, JobQueue } from './job.js'
@@ -147,4 +147,23 @@ async function holdingRunningKey(
     if (winner !== undefined) await refuse(winner)
     throw error
   }
+}
+
+/**
+ * Cancels a session that has not ended: it and its instances end `cancelled`, the tenant's period is free
+ * again, and the jobs still queued for it are skipped when they come (the runner skips ended sessions).
+ * @throws SimoptError `INPUT_INVALID` for an unknown or ended session.
+ */
+export async function cancelSession(store: Store, queue: JobQueue, config: Config, sessionId: string, by: string): Promise<void> {
+  const jobs = await store.db.transaction().execute(async (trx) => {
+    const session = await trx.selectFrom('sessions').select('status').where('id', '=', sessionId).executeTakeFirst()
+    if (session === undefined) throw new SimoptError('INPUT_INVALID', `session ${sessionId} does not exist`)
+    if (FINISHED_STATUSES.includes(session.status as SessionStatus)) throw new SimoptError('INPUT_INVALID', `session ${sessionId} is ${session.status}; only a session that has not ended can be cancelled`)
+    const instances = await trx.selectFrom('instances').select('id').where('session_id', '=', sessionId).execute()
+    for (const instance of instances) await setInstanceStatus(trx, instance.id, 'cancelled', `cancelled by ${by}`)
+    const events = await moveSession(trx, config, sessionId, 'cancelled', `cancelled by ${by}`)
+    await recordJobs(trx, events)
+    return events
+  })
+  await queue.publish(jobs)
 }

@@ -11,12 +11,14 @@ import { providerCredentials } from './migrations/0002-provider-credentials.js'
 import { syncState } from './migrations/0003-sync.js'
 import { reportsAndOutbox } from './migrations/0004-reports-and-outbox.js'
 import { ratePlanChanges } from './migrations/0005-rate-plan-changes.js'
+import { apiKeys } from './migrations/0006-api-keys.js'
 
 function migrations(store: Store): Record<string, Migration> {
   return {
     '0001-initial': initialSchema(store.dialect), '0002-provider-credentials': providerCredentials(), '0003-sync': syncState(),
     '0004-reports-and-outbox': reportsAndOutbox(store.dialect),
     '0005-rate-plan-changes': ratePlanChanges(store.dialect),
+    '0006-api-keys': apiKeys(),
   }
 }
 

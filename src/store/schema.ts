@@ -302,6 +302,19 @@ export interface StateTransitionTable {
   at: number
 }
 
+/** A key of the HTTP API (`src/api/`): only its hash is kept. */
+export interface ApiKeyTable {
+  id: string
+  /** The one tenant the key sees; null for a service-wide administrator. */
+  tenant_id: string | null
+  name: string
+  role: 'viewer' | 'operator' | 'admin'
+  key_hash: string
+  created_at: number
+  last_used_at: number | null
+  revoked_at: number | null
+}
+
 export interface Database {
   tenants: TenantTable
   service_providers: ServiceProviderTable
@@ -323,4 +336,5 @@ export interface Database {
   plan_totals: PlanTotalTable
   outbox: OutboxTable
   audit_log: AuditLogTable
+  api_keys: ApiKeyTable
 }
