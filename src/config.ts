@@ -42,6 +42,12 @@ const settings = z
     SIMOPT_DELIVERY_RETRY_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
     /** A results workbook bigger than this is attached without its Assignments sheet (mail servers refuse big messages). */
     SIMOPT_MAX_ATTACHMENT_MB: z.coerce.number().min(0.1).max(1000).default(20),
+    /** Port of `simopt serve` (the API and the dashboard), on 127.0.0.1 unless `SIMOPT_HOST` says otherwise. */
+    SIMOPT_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+    SIMOPT_HOST: z.string().min(1).default('127.0.0.1'),
+    SIMOPT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: (issue) => `must be fatal, error, warn, info, debug, trace or silent, got ${JSON.stringify(issue.input)}` }).default('info'),
+    /** Largest request body the API takes (the what-if upload is the big one). */
+    SIMOPT_BODY_LIMIT_MB: z.coerce.number().min(0.01).max(1024).default(50),
     /** How long after pushing rate plan changes they are checked at the carrier (the carrier applies them with a delay). */
     SIMOPT_VERIFY_DELAY_MS: z.coerce.number().int().min(0).max(86_400_000).default(900_000),
     /** Webhook for tenants without their own (the old system's `ProxyUrl`), and its signing secret. */
@@ -81,6 +87,10 @@ export interface Config {
   readonly webhookUrl: string | undefined
   readonly webhookSecret: string | undefined
   readonly verifyDelayMs: number
+  readonly port: number
+  readonly host: string
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  readonly bodyLimitBytes: number
 }
 
 /** A list of e-mail addresses as settings write them: separated by commas, semicolons or spaces. */
@@ -129,6 +139,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookUrl: value.SIMOPT_WEBHOOK_URL,
     webhookSecret: value.SIMOPT_WEBHOOK_SECRET,
     verifyDelayMs: value.SIMOPT_VERIFY_DELAY_MS,
+    port: value.SIMOPT_PORT,
+    host: value.SIMOPT_HOST,
+    logLevel: value.SIMOPT_LOG_LEVEL,
+    bodyLimitBytes: Math.round(value.SIMOPT_BODY_LIMIT_MB * 1024 * 1024),
   }
 }
 
