@@ -4,6 +4,7 @@
  * workers there are).
  */
 import { setTimeout as sleep } from 'node:timers/promises'
+import { job } from '../jobs/job.js'
 import { startWorker } from '../jobs/worker.js'
 import { listOutbox } from '../store/outbox.js'
 import { findSession, type SessionView } from '../store/session-views.js'
@@ -36,16 +37,27 @@ export async function waitForSession(service: Service, sessionId: string): Promi
   }
 }
 
-/** The session's e-mails and webhooks, sent by this process's worker before it stops, for a while. */
+/**
+ * What follows a finished session here, for a while: the go / no-go (its e-mail) and the session's
+ * e-mails and webhooks, worked by this process's worker before it stops. Pushing changes is left to
+ * `simopt worker`: it can take hours.
+ */
 async function drainMessages(service: Service, sessionId: string): Promise<void> {
-  const pending = () => listOutbox(service.store.db, { sessionId, statuses: ['pending'], limit: 1000 })
-  const deadline = Date.now() + DRAIN_MS
-  let waiting = await pending()
-  while (waiting.length > 0 && Date.now() < deadline) {
-    await sleep(POLL_MS)
-    waiting = await pending()
+  const { db } = service.store
+  const instances = await db.selectFrom('instances').select('id').where('session_id', '=', sessionId).execute()
+  const decisions = instances.map((instance) => job('decide-push', instance.id).id)
+  const busy = async () => {
+    const deciding = decisions.length === 0 ? [] : await db.selectFrom('jobs').select('id').where('id', 'in', decisions).where('status', 'in', ['queued', 'active']).execute()
+    return deciding.length + (await listOutbox(db, { sessionId, statuses: ['pending'], limit: 1000 })).length
   }
-  if (waiting.length > 0) process.stderr.write(`${waiting.length} message(s) still wait in the outbox (simopt outbox); a simopt worker sends them\n`)
+  const deadline = Date.now() + DRAIN_MS
+  let waiting = await busy()
+  while (waiting > 0 && Date.now() < deadline) {
+    await sleep(POLL_MS)
+    waiting = await busy()
+  }
+  const messages = (await listOutbox(db, { sessionId, statuses: ['pending'], limit: 1000 })).length
+  if (messages > 0) process.stderr.write(`${messages} message(s) still wait in the outbox (simopt outbox); a simopt worker sends them\n`)
 }
 
 function progressBar() {
