@@ -116,9 +116,10 @@ describe('session notices', () => {
         assert.equal((await sessionEnd(store, await startSession(store, queue, config, REQUEST))).status, 'done')
         assert.equal((await sessionEnd(store, await startSession(store, queue, config, { ...REQUEST, period: '2026-12' }))).status, 'done')
       })
+      // Each session's go / no-go for its changes comes after its results.
       const kinds = (await emails(store)).map((email) => email.kind)
-      assert.deepEqual(kinds, ['results', 'unexpected-sim-count', 'results'])
-      const body = await textOf((await emails(store))[1]!.body)
+      assert.deepEqual(kinds, ['results', 'go-no-go', 'unexpected-sim-count', 'results', 'go-no-go'])
+      const body = await textOf((await emails(store))[2]!.body)
       assert.match(body, /has 600 SIMs for 2026-12, against 200 in 2026-11 \(\+200\.0%; more than 20% is reported\)/)
     } finally {
       await store.close()

@@ -82,7 +82,7 @@ describe('session rules', () => {
       assert.equal(session.status, 'done', session.message ?? '')
       const before = await footprint(store)
       assert.equal(before.results, 600)
-      assert.equal(before.outbox, 1, 'the results e-mail, once')
+      assert.equal(before.outbox, 2, 'the results e-mail and the go / no-go, once each')
 
       const runner = new JobRunner(store, new LocalQueue(store, 'again', config.jobLeaseMs), PIPELINE, { workerId: 'again', config })
       const components = await store.db.selectFrom('components').select('id').execute()
@@ -93,6 +93,7 @@ describe('session rules', () => {
         ...components.map((c) => job('optimize-component', c.id)),
         job('finalize-instance', instance.id),
         job('report-instance', instance.id),
+        job('decide-push', instance.id),
       ]
       // As delivered by a queue that lost track: the job's record already says done.
       for (const delivered of again) assert.deepEqual(await runner.process(delivered), { kind: 'done' })
