@@ -1,7 +1,8 @@
 /**
- * `simopt demo` (what `npm start` runs): the service on its embedded defaults, end to end, on the bundled
- * example fleet. Imports `examples/` as tenant `demo`, runs a session with the local queue in this
- * process, writes its result next to the database and says where everything is.
+ * `simopt demo` (what `npm start` runs, with `--serve`): the service on its embedded defaults, end to end,
+ * on the bundled example fleet. Imports `examples/` as tenant `demo`, runs a session with the local queue
+ * in this process (results e-mailed to the outbox folder), says where everything is, and with `--serve`
+ * then serves the dashboard with a new API key for tenant demo.
  */
 import path from 'node:path'
 import { Command } from 'commander'
@@ -10,7 +11,9 @@ import { readProblemFiles } from '../io/index.js'
 import { startSession } from '../jobs/sessions.js'
 import { ensurePeriod, ensureProvider, ensureTenant } from '../store/accounts.js'
 import { importFleet } from '../store/fleet-import.js'
+import { createApiKey } from '../store/api-keys.js'
 import { report } from './run.command.js'
+import { serveUntilStopped } from './serve.command.js'
 import { withService } from './service.js'
 import { waitForSession } from './session-wait.js'
 
@@ -21,7 +24,8 @@ const DEMO_RECIPIENT = 'operations@demo.example'
 export function demoCommand(): Command {
   return new Command('demo')
     .description('import the example fleet as tenant demo and run a session on it, on the configured database and queue')
-    .action(async () => {
+    .option('--serve', 'then serve the dashboard and the API (what npm start does), with an API key for tenant demo, until Ctrl+C')
+    .action(async (options: { serve?: boolean }) => {
       await withService(async (service) => {
         const { store, config } = service
         const period = billingPeriodAt(Date.now(), CYCLE)
@@ -53,6 +57,11 @@ export function demoCommand(): Command {
             '',
           ].join('\n'),
         )
+        if (options.serve !== true) return
+        const tenantId = (await store.db.selectFrom('tenants').select('id').where('name', '=', 'demo').executeTakeFirstOrThrow()).id
+        const { key } = await createApiKey(store.db, { tenantId, role: 'admin', name: `npm start ${new Date().toISOString().slice(0, 16)}` })
+        process.stdout.write(`  dashboard: log in with the API key ${key} (tenant demo, admin; shown once)\n`)
+        await serveUntilStopped(service, {})
       })
     })
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { isSimoptError } from '../domain/index.js'
 import { EXIT_CODES } from './exit-codes.js'
+import { apikeyCommand } from './apikey.command.js'
 import { auditCommand } from './audit.command.js'
 import { changesCommand } from './changes.command.js'
 import { dbCommand } from './db.command.js'
@@ -12,6 +13,7 @@ import { outboxCommand } from './outbox.command.js'
 import { providerCommand } from './provider.command.js'
 import { reportCommand } from './report.command.js'
 import { resultsCommand } from './results.command.js'
+import { serveCommand } from './serve.command.js'
 import { simulateCommand } from './simulate.command.js'
 import { restartCommand, runCommand } from './run.command.js'
 import { statusCommand } from './status.command.js'
@@ -40,6 +42,8 @@ export function buildProgram(): Command {
     .addCommand(auditCommand())
     .addCommand(demoCommand())
     .addCommand(simulateCommand())
+    .addCommand(serveCommand())
+    .addCommand(apikeyCommand())
 }
 
 /** Runs the command line and returns the exit code; errors are reported on standard error, one line each. */

@@ -1,0 +1,53 @@
+/**
+ * The HTTP server: the API under `/api` (API keys, JSON schemas on every route), its OpenAPI document at
+ * `/docs` (made from those schemas), health and metrics, and the dashboard at `/`. Built by a factory so
+ * tests and `simopt serve` run the same server.
+ */
+import { ajvFilePlugin } from '@fastify/multipart'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { webRoutes } from '../web/index.js'
+import { installAuth } from './auth.js'
+import type { ApiDeps } from './deps.js'
+import { installErrorHandlers } from './http-error.js'
+import { apiKeyRoutes } from './routes/api-keys.routes.js'
+import { changeRoutes } from './routes/changes.routes.js'
+import { healthRoutes } from './routes/health.routes.js'
+import { providerRoutes } from './routes/providers.routes.js'
+import { resultRoutes } from './routes/results.routes.js'
+import { savingsRoutes } from './routes/savings.routes.js'
+import { sessionRoutes } from './routes/sessions.routes.js'
+import { tenantRoutes } from './routes/tenants.routes.js'
+import { whatIfRoutes } from './routes/what-if.routes.js'
+
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: deps.config.logLevel },
+    bodyLimit: deps.config.bodyLimitBytes,
+    // `isFile` in the what-if upload's schema: validated as a file, documented as binary.
+    ajv: { plugins: [ajvFilePlugin] },
+  })
+  installErrorHandlers(app)
+  installAuth(app, deps.store)
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'simopt', description: 'SIM card rate plan optimization: sessions, results, rate plan changes, what-if. Send Authorization: Bearer <API key>.', version: '1' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key (simopt apikey create)' } } },
+      security: [{ apiKey: [] }],
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  healthRoutes(app, deps)
+  tenantRoutes(app, deps)
+  providerRoutes(app, deps)
+  sessionRoutes(app, deps)
+  savingsRoutes(app, deps)
+  resultRoutes(app, deps)
+  changeRoutes(app, deps)
+  apiKeyRoutes(app, deps)
+  // Its own scope: the multipart parser and the temp-folder clean-up belong to this route alone.
+  await app.register(async (scope) => whatIfRoutes(scope, deps))
+  await app.register(webRoutes)
+  return app
+}

@@ -1,0 +1,11 @@
+import type { Config } from '../config.js'
+import type { JobQueue } from '../jobs/job.js'
+import type { Store } from '../store/database.js'
+
+/** What the API is built on: the same store, queue and configuration the workers use. */
+export interface ApiDeps {
+  readonly store: Store
+  readonly config: Config
+  /** Where started sessions and approved pushes are published (the workers take them from there). */
+  readonly queue: JobQueue
+}

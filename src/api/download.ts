@@ -1,0 +1,30 @@
+/**
+ * Files too big to hold in memory (a million SIMs' CSV or workbook): written to a temp folder by the
+ * report writers, streamed to the client, and removed once the answer ends, however it ends.
+ */
+import { createReadStream } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import type { FastifyReply } from 'fastify'
+
+export async function sendTempFile(reply: FastifyReply, file: { name: string; type: string }, write: (target: string) => Promise<unknown>): Promise<FastifyReply> {
+  const folder = await mkdtemp(path.join(tmpdir(), 'simopt-download-'))
+  const remove = () => void rm(folder, { recursive: true, force: true })
+  try {
+    const target = path.join(folder, file.name)
+    await write(target)
+    const stream = createReadStream(target)
+    stream.once('close', remove)
+    reply.raw.once('close', () => stream.destroy())
+    return reply.type(file.type).header('content-disposition', `attachment; filename="${file.name}"`).send(stream)
+  } catch (error) {
+    remove()
+    throw error
+  }
+}
+
+/** Response schema of a download, for the OpenAPI document. */
+export function fileResponse(type: string, description: string) {
+  return { description, content: { [type]: { schema: { type: 'string', format: 'binary' } } } } as const
+}

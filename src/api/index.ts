@@ -1,0 +1,2 @@
+export { buildApi } from './app.js'
+export type { ApiDeps } from './deps.js'

@@ -1,0 +1,152 @@
+/**
+ * What-if: a price sheet and a fleet uploaded as the files of `simopt optimize` (multipart), optimized
+ * the same way, answered with the summary and the first rows of the assignment. Nothing is stored: the
+ * files live in a temp folder for the request only.
+ */
+import { createWriteStream } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import multipart, { type MultipartFile } from '@fastify/multipart'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { readProblemFiles, summarize } from '../../io/index.js'
+import { optimize } from '../../optimizer/index.js'
+import type { ApiDeps } from '../deps.js'
+import { HttpError } from '../http-error.js'
+import { nullableNumber, responses } from '../schemas.js'
+
+/** Upload fields and the file names they are saved as (error messages name the file by these). */
+const FILES = { plans: 'plans.csv', commPlans: 'comm_plans.csv', sims: 'sims.csv', pools: 'pools.csv' } as const
+type FileField = keyof typeof FILES
+
+interface Uploaded {
+  readonly file: string
+}
+
+interface WhatIfBody {
+  plans: Uploaded
+  commPlans: Uploaded
+  sims: Uploaded
+  pools?: Uploaded
+  periodDays: number
+  prorate: boolean
+  rows: number
+}
+
+const summarySchema = {
+  type: 'object',
+  properties: {
+    strategy: { type: 'string' },
+    sims: { type: 'integer' },
+    plans: { type: 'integer' },
+    changes: { type: 'integer' },
+    costBefore: { type: 'number' },
+    costAfter: { type: 'number' },
+    savings: { type: 'number' },
+    savingsPct: { type: 'number' },
+    lowerBound: nullableNumber,
+    gapPct: nullableNumber,
+    baselineCost: { type: 'number', description: "the old system's (seed strategy's) cost" },
+    seconds: { type: 'number' },
+  },
+} as const
+
+export async function whatIfRoutes(app: FastifyInstance, { config }: ApiDeps): Promise<void> {
+  const folders = new WeakMap<FastifyRequest, string>()
+  const folderOf = async (request: FastifyRequest) => {
+    let folder = folders.get(request)
+    if (folder === undefined) folders.set(request, (folder = await mkdtemp(path.join(tmpdir(), 'simopt-what-if-'))))
+    return folder
+  }
+  // Files go straight to disk: a million-SIM file never sits in memory whole.
+  async function onFile(this: FastifyRequest, part: MultipartFile): Promise<void> {
+    if (!(part.fieldname in FILES)) {
+      part.file.resume()
+      throw new HttpError(400, `body/${part.fieldname} is not an upload field (plans, commPlans, sims, pools)`)
+    }
+    const target = path.join(await folderOf(this), FILES[part.fieldname as FileField])
+    await pipeline(part.file, createWriteStream(target))
+    if (part.file.truncated) throw new HttpError(413, `body/${part.fieldname} is larger than ${config.bodyLimitBytes} bytes`)
+    // The body's value for this field: where the file is (`file` also satisfies the schema's `isFile`).
+    part.value = { file: target } satisfies Uploaded
+  }
+  await app.register(multipart, { attachFieldsToBody: 'keyValues', onFile, limits: { fileSize: config.bodyLimitBytes, files: 4, fields: 10, parts: 14 } })
+  const removeFolder = async (request: FastifyRequest) => {
+    const folder = folders.get(request)
+    if (folder !== undefined) await rm(folder, { recursive: true, force: true })
+  }
+  app.addHook('onResponse', removeFolder)
+  app.addHook('onRequestAbort', removeFolder)
+
+  app.post<{ Body: WhatIfBody }>(
+    '/api/what-if',
+    {
+      config: { role: 'operator' },
+      // Multipart bodies bypass fastify's body limit; the declared length is checked before any is read.
+      onRequest: async (request) => {
+        if (Number(request.headers['content-length'] ?? 0) > config.bodyLimitBytes) throw new HttpError(413, `request body is larger than ${config.bodyLimitBytes} bytes`)
+      },
+      schema: {
+        tags: ['what-if'],
+        summary: 'optimize uploaded files (the files of simopt optimize) without storing anything: the summary and the first rows',
+        consumes: ['multipart/form-data'],
+        body: {
+          type: 'object',
+          required: ['plans', 'commPlans', 'sims'],
+          properties: {
+            plans: { isFile: true, description: 'plans.csv' },
+            commPlans: { isFile: true, description: 'comm_plans.csv' },
+            sims: { isFile: true, description: 'sims.csv' },
+            pools: { isFile: true, description: 'pools.csv (optional)' },
+            periodDays: { type: 'integer', minimum: 1, maximum: 366, default: 30 },
+            prorate: { type: 'boolean', default: false },
+            rows: { type: 'integer', minimum: 0, maximum: 1000, default: 100, description: 'how many assignment rows to return' },
+          },
+        },
+        response: responses({
+          200: {
+            type: 'object',
+            properties: {
+              summary: summarySchema,
+              rows: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    iccid: { type: 'string' },
+                    commPlan: { type: 'string' },
+                    currentPlan: { type: 'string' },
+                    newPlan: { type: 'string' },
+                    usageMb: { type: 'number' },
+                    costBefore: { type: 'number' },
+                    costAfter: { type: 'number' },
+                  },
+                },
+              },
+            },
+          },
+        }),
+      },
+    },
+    async (request) => {
+      const body = request.body
+      const problem = await readProblemFiles(
+        { plans: body.plans.file, commPlans: body.commPlans.file, sims: body.sims.file, pools: body.pools?.file },
+        { periodDays: body.periodDays, prorate: body.prorate },
+      )
+      const result = await optimize(problem)
+      const { sims, plans, commPlans } = problem
+      const rows = Array.from({ length: Math.min(body.rows, sims.count) }, (_, i) => ({
+        iccid: sims.iccid[i]!,
+        commPlan: commPlans[sims.commPlan[i]!]!.name,
+        currentPlan: plans[sims.currentPlan[i]!]!.code,
+        newPlan: plans[result.assignment[i]!]!.code,
+        usageMb: sims.usageMb[i]!,
+        costBefore: result.before.monthly[i]! + result.before.overage[i]! + result.before.sms[i]!,
+        costAfter: result.priced.monthly[i]! + result.priced.overage[i]! + result.priced.sms[i]!,
+      }))
+      return { summary: summarize(problem, result), rows }
+    },
+  )
+}

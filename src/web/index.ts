@@ -1,0 +1,1 @@
+export { webRoutes, PUBLIC_DIR } from './static.routes.js'

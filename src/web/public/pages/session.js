@@ -1,0 +1,97 @@
+// One session, live: its progress and stages, polled until it ends; then its figures and where to go next.
+import { api } from '../api.js'
+import { figure, h, say, show, statusBadge } from '../dom.js'
+import { count, money, percent, seconds, time } from '../format.js'
+
+const POLL_MS = 1000
+const ENDED = ['done', 'failed', 'cancelled']
+
+export async function sessionPage({ me, params: [id], isCurrent }) {
+  const progress = h('div', { class: 'progress', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-label': 'Session progress' }, h('div', { style: 'width: 0%' }))
+  const heading = h('h1', {}, 'Session')
+  const summary = h('p', { id: 'session-state', 'aria-live': 'polite' })
+  const body = h('div')
+  show(heading, h('section', { class: 'card' }, summary, progress), body)
+  for (;;) {
+    const detail = await api('GET', `/api/sessions/${id}`)
+    if (!isCurrent()) return
+    heading.textContent = `Session ${detail.tenant} / ${detail.provider} / ${detail.period}`
+    summary.replaceChildren(statusBadge(detail.status), ` ${detail.percent}%`, detail.message ? h('span', { class: 'error' }, ` ${detail.message}`) : '')
+    progress.setAttribute('aria-valuenow', detail.percent)
+    progress.firstChild.style.width = `${detail.percent}%`
+    body.replaceChildren(...details(detail, me, id))
+    if (ENDED.includes(detail.status)) return
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+    if (!isCurrent()) return
+  }
+}
+
+function details(detail, me, id) {
+  const instance = detail.instances[0]
+  const sections = []
+  if (detail.status === 'done' && instance) {
+    sections.push(
+      h(
+        'section',
+        { class: 'card', 'aria-label': 'Figures' },
+        h(
+          'div',
+          { class: 'grid' },
+          figure('SIMs', count(instance.sims)),
+          figure('Cost before', money(instance.costBefore)),
+          figure('Cost after', money(instance.costAfter)),
+          figure('Savings', money(instance.savings), percent(instance.savingsPct)),
+          figure('Changes', count(instance.changes)),
+        ),
+        h('p', {}, h('a', { href: `#/sessions/${id}/result` }, 'Open the result'), ' · ', h('a', { href: `#/sessions/${id}/changes` }, 'Rate plan changes')),
+      ),
+    )
+  }
+  if (!['done', 'failed', 'cancelled'].includes(detail.status) && me.role !== 'viewer') {
+    sections.push(
+      h(
+        'p',
+        {},
+        h('button', {
+          type: 'button',
+          class: 'secondary',
+          onclick: async () => {
+            if (!confirm('Cancel this session?')) return
+            try {
+              await api('POST', `/api/sessions/${id}/cancel`)
+              say('Session cancelled')
+            } catch (error) {
+              say(error.message)
+            }
+          },
+        }, 'Cancel session'),
+      ),
+    )
+  }
+  if (instance) sections.push(h('section', { class: 'card', 'aria-label': 'Components' }, h('p', {}, `Components: ${count(instance.componentsDone)} of ${count(instance.componentCount)} done`)))
+  for (const sync of detail.syncs) {
+    sections.push(h('section', { class: 'card' }, h('h2', {}, 'Carrier sync'), h('div', { class: 'grid' }, figure('Devices seen', count(sync.devicesSeen)), figure('Added', count(sync.devicesAdded)), figure('Updated', count(sync.devicesUpdated)), figure('Usage readings', count(sync.usageRows)), figure('Calls', count(sync.calls)), figure('Errors', count(sync.errors)))))
+  }
+  const stages = detail.stages
+  sections.push(
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'stages-title' },
+      h('h2', { id: 'stages-title' }, 'Stages'),
+      h(
+        'table',
+        {},
+        h('thead', {}, h('tr', {}, ['What', 'Status', 'At', 'Took', 'Note'].map((label) => h('th', { scope: 'col' }, label)))),
+        h(
+          'tbody',
+          {},
+          stages.map((stage, i) => {
+            const next = stages.slice(i + 1).find((later) => later.entity === stage.entity)
+            return h('tr', {}, h('td', {}, stage.entity), h('td', {}, statusBadge(stage.to)), h('td', {}, time(stage.at)), h('td', {}, next ? seconds(next.at - stage.at) : ''), h('td', {}, stage.message ?? ''))
+          }),
+        ),
+      ),
+    ),
+  )
+  return sections
+}

@@ -1,0 +1,100 @@
+/**
+ * The operations side: `/docs/json` documents every route with its schemas, `/docs` serves the UI,
+ * `/healthz` and `/readyz` answer (503 when the database does not), `/metrics` has the series Prometheus needs.
+ */
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { finishedSession, importedFleet } from '../helpers/api-fleet.js'
+import { call, startApiServer, tenantKeys } from '../helpers/api-server.js'
+
+const server = await startApiServer()
+
+/** Every route the server has, as OpenAPI names them. */
+const ROUTES = [
+  'get /healthz',
+  'get /readyz',
+  'get /metrics',
+  'get /api/me',
+  'get /api/tenants',
+  'post /api/tenants',
+  'get /api/tenants/{tenant}/providers',
+  'post /api/tenants/{tenant}/providers',
+  'patch /api/tenants/{tenant}/providers/{provider}',
+  'get /api/sessions',
+  'post /api/sessions',
+  'get /api/sessions/{id}',
+  'post /api/sessions/{id}/cancel',
+  'get /api/savings',
+  'get /api/sessions/{id}/results',
+  'get /api/sessions/{id}/results.csv',
+  'get /api/sessions/{id}/report.xlsx',
+  'get /api/sessions/{id}/plans',
+  'get /api/sessions/{id}/changes',
+  'post /api/sessions/{id}/changes/approve',
+  'post /api/sessions/{id}/changes/push',
+  'post /api/what-if',
+  'get /api/api-keys',
+  'post /api/api-keys',
+  'delete /api/api-keys/{id}',
+  'get /',
+  'get /web/{*}',
+]
+
+describe('OpenAPI', () => {
+  it('lists every route, each with its answers and the schemas of its input', async () => {
+    const docs = await call(server, 'GET', '/docs/json')
+    assert.equal(docs.status, 200)
+    assert.equal(docs.body.openapi.slice(0, 2), '3.')
+    const documented = Object.entries(docs.body.paths as Record<string, Record<string, unknown>>).flatMap(([route, methods]) => Object.keys(methods).map((method) => `${method} ${route}`))
+    assert.deepEqual(new Set(documented), new Set(ROUTES))
+    for (const [route, methods] of Object.entries(docs.body.paths as Record<string, Record<string, { responses: Record<string, unknown>; parameters?: { in: string }[]; requestBody?: unknown; security?: unknown }>>)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        assert.ok(operation.responses['200'] !== undefined || operation.responses['201'] !== undefined, `${method} ${route} documents its answer`)
+        if (route.includes('{')) assert.ok(operation.parameters?.some((p) => p.in === 'path'), `${method} ${route} documents its path parameters`)
+        if (['post', 'patch'].includes(method) && !route.endsWith('/cancel') && !route.endsWith('/push')) assert.ok(operation.requestBody !== undefined, `${method} ${route} documents its body`)
+        if (route.startsWith('/api/')) assert.ok(operation.responses['4XX'] !== undefined || operation.responses['4xx'] !== undefined, `${method} ${route} documents its errors`)
+      }
+    }
+    assert.deepEqual(docs.body.components.securitySchemes.apiKey, { type: 'http', scheme: 'bearer', description: 'an API key (simopt apikey create)' })
+    const ui = await fetch(`${server.url}/docs/`)
+    assert.equal(ui.status, 200)
+    assert.match(await ui.text(), /swagger/i)
+  })
+})
+
+describe('health and metrics', () => {
+  it('answers /healthz and /readyz', async () => {
+    assert.deepEqual((await call(server, 'GET', '/healthz')).body, { status: 'ok' })
+    assert.deepEqual((await call(server, 'GET', '/readyz')).body, { status: 'ready' })
+  })
+
+  it('has the series Prometheus scrapes', async () => {
+    const keys = await tenantKeys(server.store, 'acme')
+    await importedFleet(server, 'acme')
+    await server.startWorker()
+    await finishedSession(server, keys.operator)
+    const metrics = await fetch(`${server.url}/metrics`)
+    assert.match(metrics.headers.get('content-type') ?? '', /text\/plain/)
+    const text = await metrics.text()
+    for (const series of [
+      /^simopt_sessions\{status="done"\} 1$/m,
+      /^simopt_stage_duration_seconds\{tenant="acme",provider="main",stage="optimizing"\} [\d.]+$/m,
+      /^# TYPE simopt_job_queue_depth gauge$/m,
+      /^# TYPE simopt_jobs_failed gauge$/m,
+      /^simopt_carrier_calls_total\{tenant="acme",provider="main"\} 0$/m,
+      /^simopt_carrier_errors_total\{tenant="acme",provider="main"\} 0$/m,
+      /^simopt_last_run_savings\{tenant="acme",provider="main"\} [\d.]+$/m,
+    ]) {
+      assert.match(text, series)
+    }
+  })
+
+  it('says not ready (503) when the database is gone', async () => {
+    const broken = await startApiServer()
+    await broken.store.close()
+    const answer = await call(broken, 'GET', '/readyz')
+    assert.equal(answer.status, 503)
+    assert.match(answer.body.error, /database/)
+    assert.equal((await call(broken, 'GET', '/healthz')).status, 200)
+  })
+})

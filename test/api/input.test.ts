@@ -1,0 +1,91 @@
+/**
+ * Bad requests get a 4xx whose message names the field or thing that was wrong, and change nothing; a
+ * body over the limit gets 413; provider credentials go in and never come out.
+ */
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { call, serviceAdminKey, startApiServer, tenantKeys } from '../helpers/api-server.js'
+
+// A 20 kB body limit, so the limit is easy to pass.
+const server = await startApiServer({ SIMOPT_BODY_LIMIT_MB: '0.02' })
+const keys = await tenantKeys(server.store, 'acme')
+const root = await serviceAdminKey(server.store)
+
+describe('bad input', () => {
+  const cases: readonly { method: string; route: string; key: () => string; body?: unknown; status: number; error: RegExp }[] = [
+    { method: 'POST', route: '/api/sessions', key: () => keys.operator, body: { provider: 'main', period: '2026-13' }, status: 400, error: /body\/period must match pattern/ },
+    { method: 'POST', route: '/api/sessions', key: () => keys.operator, body: { period: '2026-11' }, status: 400, error: /required property 'provider'/ },
+    { method: 'POST', route: '/api/sessions', key: () => keys.operator, body: { provider: 'main', period: '2026-11', sync: 'sometimes' }, status: 400, error: /body\/sync must be boolean/ },
+    { method: 'POST', route: '/api/sessions', key: () => keys.operator, body: { provider: 'nope', period: '2026-11' }, status: 404, error: /provider "nope" of tenant acme not found/ },
+    { method: 'POST', route: '/api/sessions', key: () => root, body: { provider: 'main', period: '2026-11' }, status: 400, error: /body\/tenant is required/ },
+    { method: 'POST', route: '/api/sessions', key: () => keys.operator, body: '{"provider": ', status: 400, error: /JSON/ },
+    { method: 'GET', route: '/api/sessions/not-a-uuid', key: () => keys.viewer, status: 400, error: /params\/id must match format "uuid"/ },
+    { method: 'GET', route: '/api/sessions?limit=100000', key: () => keys.viewer, status: 400, error: /querystring\/limit must be <= 200/ },
+    { method: 'GET', route: `/api/sessions/${crypto.randomUUID()}/results?after=89%27;drop`, key: () => keys.viewer, status: 400, error: /querystring\/after must match pattern/ },
+    { method: 'GET', route: `/api/sessions/${crypto.randomUUID()}/changes?status=lost`, key: () => keys.viewer, status: 400, error: /querystring\/status must be equal to one of the allowed values/ },
+    { method: 'POST', route: '/api/tenants/acme/providers', key: () => keys.admin, body: { name: 'carrier', url: 'http://127.0.0.1:1' }, status: 400, error: /body\/user is required/ },
+    { method: 'POST', route: '/api/tenants/acme/providers', key: () => keys.admin, body: { name: 'carrier', integration: 'files', timeZone: 'Mars/Olympus' }, status: 400, error: /body\/timeZone: unknown time zone/ },
+    { method: 'POST', route: '/api/tenants/acme/providers', key: () => keys.admin, body: { name: 'carrier', integration: 'carrier-pigeon' }, status: 400, error: /body\/integration must be equal to one of the allowed values/ },
+    { method: 'POST', route: '/api/tenants/acme/providers', key: () => keys.admin, body: { name: 'carrier', integration: 'files', cycleEndHour: 24 }, status: 400, error: /body\/cycleEndHour must be <= 23/ },
+    { method: 'PATCH', route: '/api/tenants/acme/providers/ghost', key: () => keys.admin, body: {}, status: 404, error: /provider "ghost" of tenant acme not found/ },
+    { method: 'POST', route: '/api/api-keys', key: () => keys.admin, body: { name: 'x', role: 'superuser' }, status: 400, error: /body\/role must be equal to one of the allowed values/ },
+    { method: 'POST', route: '/api/tenants', key: () => root, body: { name: '' }, status: 400, error: /body\/name must NOT have fewer than 1 characters/ },
+    { method: 'POST', route: '/api/tenants', key: () => root, body: { name: 'acme' }, status: 409, error: /tenant "acme" already exists/ },
+    { method: 'GET', route: '/api/nothing-here', key: () => keys.viewer, status: 404, error: /no route GET \/api\/nothing-here/ },
+  ]
+  for (const test of cases) {
+    it(`${test.method} ${test.route} ${JSON.stringify(test.body) ?? ''} → ${test.status}`, async () => {
+      const answer = await call(server, test.method, test.route, { key: test.key(), body: test.body })
+      assert.equal(answer.status, test.status, JSON.stringify(answer.body))
+      assert.match(answer.body.error, test.error)
+    })
+  }
+
+  it('stores nothing from a refused request', async () => {
+    const providers = await server.store.db.selectFrom('service_providers').select('name').execute()
+    assert.deepEqual(providers, [])
+    const tenants = await server.store.db.selectFrom('tenants').select('name').execute()
+    assert.deepEqual(tenants.map((t) => t.name), ['acme'])
+    const sessions = await server.store.db.selectFrom('sessions').select('id').execute()
+    assert.deepEqual(sessions, [])
+  })
+
+  it('refuses a body over the limit with 413, JSON or upload', async () => {
+    const big = { name: 'x'.repeat(30_000), role: 'viewer' }
+    const json = await call(server, 'POST', '/api/api-keys', { key: keys.admin, body: big })
+    assert.equal(json.status, 413)
+    assert.match(json.body.error, /body/i)
+    const form = new FormData()
+    form.append('plans', new Blob(['plan_code\n'.repeat(4000)]), 'plans.csv')
+    const upload = await call(server, 'POST', '/api/what-if', { key: keys.operator, body: form })
+    assert.equal(upload.status, 413)
+    assert.match(upload.body.error, /larger than 20972 bytes/)
+  })
+})
+
+describe('provider credentials', () => {
+  it('are sealed when stored and never returned', async () => {
+    const secret = 'the-carrier-api-key-1234567890'
+    const created = await call(server, 'POST', '/api/tenants/acme/providers', {
+      key: keys.admin,
+      body: { name: 'jasper', url: 'https://restapi1.jasper.example', user: 'ops', apiKey: secret, cycleEndDay: 18, writeEnabled: true },
+    })
+    assert.equal(created.status, 201, JSON.stringify(created.body))
+    assert.equal(created.body.hasCredentials, true)
+    assert.equal(created.body.cycleEndDay, 18)
+    assert.equal(created.body.writeEnabled, true)
+    const changed = await call(server, 'PATCH', '/api/tenants/acme/providers/jasper', { key: keys.admin, body: { apiKey: `${secret}-new`, prorate: true } })
+    assert.equal(changed.status, 200)
+    assert.equal(changed.body.prorate, true)
+    assert.equal(changed.body.writeEnabled, true, 'settings not given stay as they were')
+    const listed = await call(server, 'GET', '/api/tenants/acme/providers', { key: keys.viewer })
+    for (const answer of [created, changed, listed]) {
+      const text = JSON.stringify(answer.body)
+      assert.ok(!text.includes(secret) && !text.includes('credentials":') && !text.includes('v1:'), text)
+    }
+    const row = await server.store.db.selectFrom('service_providers').select('credentials').where('name', '=', 'jasper').executeTakeFirstOrThrow()
+    assert.ok(row.credentials !== null && row.credentials.startsWith('v1:') && !row.credentials.includes(secret))
+    const duplicate = await call(server, 'POST', '/api/tenants/acme/providers', { key: keys.admin, body: { name: 'jasper', integration: 'files' } })
+    assert.equal(duplicate.status, 409)
+  })
+})

@@ -1,0 +1,119 @@
+/**
+ * The dashboard end to end, in headless Chromium: log in with a key, start a session on the Jasper
+ * simulator, watch it finish on the session page, open the result (chart, search), approve changes (some,
+ * then all) and see them pushed to the carrier. Screenshots go to test-results/screenshots/.
+ * Without a browser: skipped outside CI, failed in CI.
+ */
+import assert from 'node:assert/strict'
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { after, it, type TestContext } from 'node:test'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { startJasperSimulator } from '../../src/carriers/jasper/simulator/jasper-simulator.js'
+import { writeSimulatedPriceSheet } from '../../src/carriers/jasper/simulator/simulated-fleet.js'
+import { billingPeriodAt } from '../../src/domain/index.js'
+import { call, startApiServer, tenantKeys } from '../helpers/api-server.js'
+import { REPO_ROOT } from '../helpers/paths.js'
+import { eventually, simoptOk } from '../helpers/service-env.js'
+
+const CHROMIUM = process.env.SIMOPT_TEST_CHROMIUM ?? '/usr/bin/chromium'
+const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots')
+const PERIOD = billingPeriodAt(Date.now(), { timeZone: 'UTC', cycleEndDay: 0, cycleEndHour: 0 }).name
+
+async function launch(t: TestContext): Promise<Browser | undefined> {
+  try {
+    return await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
+  } catch (error) {
+    const reason = `Chromium cannot be launched from ${CHROMIUM} (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`
+    if (process.env.CI === 'true') throw new Error(`${reason}; CI needs it`)
+    t.skip(`skipped: ${reason}`)
+    return undefined
+  }
+}
+
+async function snap(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true })
+}
+
+it('logs in, runs a session on the simulator, shows the result and approves changes', async (t) => {
+  const browser = await launch(t)
+  if (browser === undefined) return
+  after(() => browser.close())
+  await mkdir(SCREENSHOTS, { recursive: true })
+
+  const simulator = await startJasperSimulator({ sims: 300, rateLimit: 200, seed: 31 })
+  after(() => simulator.close())
+  const server = await startApiServer({ SIMOPT_MAX_PAGES_PER_JOB: '20', SIMOPT_VERIFY_DELAY_MS: '300', SIMOPT_DELIVERY_RETRY_MS: '200' })
+  const keys = await tenantKeys(server.store, 'acme')
+  // The carrier account through the API, the price sheet and approval setting through the command line.
+  const provider = await call(server, 'POST', '/api/tenants/acme/providers', {
+    key: keys.admin,
+    body: { name: 'jasper', url: simulator.url, user: simulator.user, apiKey: simulator.apiKey, callsPerSecond: 100, writeEnabled: true },
+  })
+  assert.equal(provider.status, 201, JSON.stringify(provider.body))
+  await simoptOk(server.env, ['tenant', 'set', '--tenant', 'acme', '--require-approval'])
+  const prices = await writeSimulatedPriceSheet(path.join(server.folder, 'prices'), simulator.fleet)
+  await simoptOk(server.env, ['import', '--tenant', 'acme', '--provider', 'jasper', '--period', PERIOD, '--plans', prices.plans, '--pools', prices.pools, '--comm-plans', prices.commPlans])
+  await server.startWorker()
+
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  const problems: string[] = []
+  page.on('pageerror', (error) => problems.push(error.message))
+  await page.goto(server.url)
+  await page.getByLabel('API key').fill(keys.operator)
+  await snap(page, '01-login')
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await page.getByRole('heading', { name: 'Tenant acme' }).waitFor()
+  await snap(page, '02-overview')
+
+  await page.getByLabel('Provider').selectOption('jasper')
+  await page.getByLabel('Billing period (YYYY-MM)').fill(PERIOD)
+  await page.getByRole('button', { name: 'Start session' }).click()
+  await page.waitForURL(/#\/sessions\/[\w-]+$/)
+  const sessionId = /#\/sessions\/([\w-]+)$/.exec(page.url())![1]!
+  await page.getByRole('progressbar').waitFor()
+  await page.locator('#session-state', { hasText: 'done' }).waitFor({ timeout: 90_000 })
+  assert.equal(await page.getByRole('progressbar').getAttribute('aria-valuenow'), '100')
+  await page.getByRole('heading', { name: 'Carrier sync' }).waitFor()
+  await snap(page, '03-session-done')
+
+  await page.getByRole('link', { name: 'Open the result' }).click()
+  await page.getByRole('heading', { name: /^Result:/ }).waitFor()
+  await page.locator('#sim-table tbody tr').first().waitFor()
+  assert.equal(await page.locator('#sim-table tbody tr').count(), 50)
+  assert.ok((await page.locator('svg[role="img"] rect').count()) > 2, 'the cost-by-plan chart has bars')
+  await page.getByText("the seed strategy's cost").waitFor()
+  const firstIccid = (await page.locator('#sim-table tbody tr td').first().textContent())!
+  await page.getByRole('button', { name: 'Next' }).click()
+  await page.getByText('Page 2 of').waitFor()
+  await page.getByLabel('Search by ICCID').fill(firstIccid)
+  await page.getByText(`ICCIDs starting ${firstIccid}`).waitFor()
+  assert.equal(await page.locator('#sim-table tbody tr').count(), 1)
+  await snap(page, '04-result')
+
+  await page.getByRole('link', { name: 'Rate plan changes' }).click()
+  await page.locator('#push-decision', { hasText: 'awaiting-approval' }).waitFor()
+  const planned = await call(server, 'GET', `/api/sessions/${sessionId}/changes?limit=1`, { key: keys.viewer })
+  const total = planned.body.counts.planned as number
+  assert.ok(total > 2, `a session with changes, got ${total}`)
+  await page.locator('#change-table tbody input[type="checkbox"]').nth(0).check()
+  await page.locator('#change-table tbody input[type="checkbox"]').nth(1).check()
+  await snap(page, '05-changes-picked')
+  await page.getByRole('button', { name: 'Approve selected' }).click()
+  await page.getByRole('button', { name: `Approve all planned (${total - 2})` }).waitFor()
+  await page.getByRole('button', { name: /^Approve all planned/ }).click()
+  await page.locator('#push-decision', { hasText: 'go' }).waitFor()
+  const approvals = await server.store.db.selectFrom('changes').select(['status', 'approved_by']).execute()
+  assert.equal(approvals.length, total)
+  assert.ok(approvals.every((change) => change.approved_by === 'api:acme-operator'))
+  // On a go the push runs on the server's worker: the carrier gets every change.
+  await eventually('every change pushed and verified', async () => {
+    const rows = await server.store.db.selectFrom('changes').select('status').execute()
+    return rows.every((row) => row.status === 'verified') ? true : undefined
+  })
+  await page.reload()
+  await page.locator('#change-table tbody tr').first().waitFor()
+  await page.getByText('verified').first().waitFor()
+  await snap(page, '06-changes-verified')
+  assert.deepEqual(problems, [], 'no script errors in the page')
+})
