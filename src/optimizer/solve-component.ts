@@ -4,7 +4,8 @@
  */
 import type { Component } from './component.js'
 import { simAllowance } from './component-costs.js'
-import { maximizeDual, type DualAscentResult } from './dual-ascent.js'
+import { dive } from './dive.js'
+import { maximizeDual } from './dual-ascent.js'
 import { EXHAUSTIVE_LIMIT, exhaustiveSearch, searchSpace } from './exhaustive-search.js'
 import { LagrangianEvaluator } from './lagrangian.js'
 import { LocalSearch } from './local-search.js'
@@ -83,78 +84,6 @@ function searchFrom(component: Component, evaluator: LagrangianEvaluator, lambda
   search.run()
   if (penalty > 0) search.keepChangesSaving(penalty)
   return search
-}
-
-/** Most decisions a dive makes before it settles for the rounding it has. */
-const MAX_DIVES = 40
-/** A pool's drift from the LP is worth a dive when it costs at least this share of the bound. */
-const DIVE_THRESHOLD = 1e-5
-
-/**
- * Rounds the LP solution; while a pool ends more than a block away from the LP's excess (SIMs too big for
- * the rounding to balance, such as the few 100 GB users the LP splits between two pools), holds the
- * biggest split SIM touching that pool on the plan the LP favours and solves the dual again around it,
- * so the LP rebalances everything else around that decision. Returns how many decisions it made and the
- * dual evaluations spent; the evaluator is left as it was found.
- */
-function dive(component: Component, evaluator: LagrangianEvaluator, dual: DualAscentResult, choice: Int32Array): { steps: number; evaluations: number } {
-  const held: number[] = []
-  try {
-    return diveHolding(component, evaluator, dual, choice, held)
-  } finally {
-    for (const s of held) evaluator.fix(s, -1)
-  }
-}
-
-function diveHolding(component: Component, evaluator: LagrangianEvaluator, dual: DualAscentResult, choice: Int32Array, held: number[]): { steps: number; evaluations: number } {
-  let evaluations = 0
-  let current = dual
-  for (let step = 0; ; step++) {
-    const { drift, split } = roundCombination(component, evaluator, current.lambda, current.combination, choice)
-    if (step === MAX_DIVES) return { steps: step, evaluations }
-    let worst = -1
-    let worstCost = DIVE_THRESHOLD * Math.abs(dual.bound)
-    for (let k = 0; k < drift.length; k++) {
-      const cost = current.lambda[k]! * Math.abs(drift[k]!)
-      if (Math.abs(drift[k]!) > component.poolBlockMb[k]! && cost > worstCost) {
-        worst = k
-        worstCost = cost
-      }
-    }
-    if (worst < 0) return { steps: step, evaluations }
-    // The split SIM and plan that bring that pool's drift closest to zero, given where the rounding put it.
-    let pick = -1
-    let pickPlan = -1
-    let pickDrift = Math.abs(drift[worst]!)
-    const excessIn = (s: number, p: number) => (component.poolOfPlan[p] === worst ? component.usageMb[s]! - simAllowance(component, s, p) : 0)
-    for (const entry of split) {
-      const rounded = excessIn(entry.s, choice[entry.s]!)
-      for (const p of entry.plans) {
-        const after = Math.abs(drift[worst]! + excessIn(entry.s, p) - rounded)
-        if (after < pickDrift - 1e-9) {
-          pick = entry.s
-          pickPlan = p
-          pickDrift = after
-        }
-      }
-    }
-    if (pick < 0) {
-      // None brings it closer on its own: hold the biggest split SIM of that pool where the LP leans.
-      let biggest: (typeof split)[number] | undefined
-      for (const entry of split) {
-        if (entry.plans.some((p) => component.poolOfPlan[p] === worst) && (biggest === undefined || entry.size > biggest.size)) biggest = entry
-      }
-      if (biggest !== undefined) {
-        pick = biggest.s
-        pickPlan = biggest.plans[biggest.shares.indexOf(Math.max(...biggest.shares))]!
-      }
-    }
-    if (pick < 0) return { steps: step, evaluations }
-    evaluator.fix(pick, pickPlan)
-    held.push(pick)
-    current = maximizeDual(evaluator, { start: current.lambda, radius: 0.05 })
-    evaluations += current.evaluations
-  }
 }
 
 /**
