@@ -6,6 +6,7 @@
  */
 import type { Config } from '../config.js'
 import { SimoptError } from '../domain/index.js'
+import { createLogger, type Logger } from '../logger.js'
 import type { Store } from '../store/database.js'
 import { FINISHED_STATUSES, type SessionStatus } from '../store/transitions.js'
 import { findJob, markActive, markDone, markDoneIfHeld, markFailed, markRetry, recordJobs } from './job-log.js'
@@ -21,19 +22,31 @@ const MAX_RETRY_MS = 3_600_000
 export interface JobRunnerOptions {
   readonly workerId: string
   readonly config: Config
+  /** Default: the configured logger on standard error. */
+  readonly logger?: Logger
 }
+
+/** The name a job's entity goes by in log lines; the other stages work on an instance. */
+const ENTITY_KEYS: Partial<Record<JobType, string>> = {
+  'start-session': 'sessionId',
+  'optimize-component': 'componentId',
+  'deliver-message': 'messageId',
+}
+const INSTANCE_STAGES: readonly JobType[] = ['sync-devices', 'sync-usage', 'build-problem', 'finalize-instance', 'report-instance', 'decide-push', 'push-changes', 'verify-changes']
 
 export class JobRunner {
   readonly #store: Store
   readonly #queue: JobQueue
   readonly #stages: ReadonlyMap<JobType, Stage>
   readonly #options: JobRunnerOptions
+  readonly #logger: Logger
 
   constructor(store: Store, queue: JobQueue, stages: readonly Stage[], options: JobRunnerOptions) {
     this.#store = store
     this.#queue = queue
     this.#stages = new Map(stages.map((stage) => [stage.type, stage]))
     this.#options = options
+    this.#logger = (options.logger ?? createLogger(options.config)).child({ worker: options.workerId })
   }
 
   readonly process = async (job: Job): Promise<JobOutcome> => {
@@ -44,24 +57,33 @@ export class JobRunner {
     if (record === undefined) {
       // Delivered by a queue whose database is not this one (two deployments on one Redis prefix, or a
       // worker pointed at another database): nothing here can run it.
-      process.stderr.write(`simopt: job ${job.id} is not in this database (check SIMOPT_DATABASE_URL and SIMOPT_QUEUE_PREFIX); not run\n`)
+      this.#logger.warn({ jobId: job.id }, 'job not in this database (check SIMOPT_DATABASE_URL and SIMOPT_QUEUE_PREFIX); not run')
       return { kind: 'done' }
     }
     if (record.status === 'done' || record.status === 'failed') return { kind: 'done' }
+    const sessionId = await stage.sessionOf(db, job.entityId)
+    const log = this.#logger.child({
+      jobId: job.id,
+      jobType: job.type,
+      sessionId: sessionId ?? null,
+      [ENTITY_KEYS[job.type] ?? (INSTANCE_STAGES.includes(job.type) ? 'instanceId' : 'entityId')]: job.entityId,
+    })
     if (stage.detached === undefined) {
-      const sessionId = await stage.sessionOf(db, job.entityId)
       const session = sessionId === undefined ? undefined : await db.selectFrom('sessions').select('status').where('id', '=', sessionId).executeTakeFirst()
       if (session === undefined || FINISHED_STATUSES.includes(session.status as SessionStatus)) {
         await markDone(db, job.id)
+        log.debug({ sessionStatus: session?.status ?? null }, 'job skipped: its session has ended')
         return { kind: 'done' }
       }
     }
     const maxAttempts = stage.detached?.attempts(this.#options.config) ?? MAX_ATTEMPTS
     // Deliveries that never came back (the worker died: out of memory, killed) count too: a job that takes
     // its worker down every time must end, not block its tenant's period for good.
-    if (record.attempts >= maxAttempts) return this.#fail(job, stage, `${job.type} abandoned after ${record.attempts} attempts: the worker running it stopped each time`, record.attempts)
+    if (record.attempts >= maxAttempts) return this.#fail(job, stage, `${job.type} abandoned after ${record.attempts} attempts: the worker running it stopped each time`, record.attempts, log)
 
     const attempt = await markActive(db, job.id, this.#options.workerId, this.#options.config.jobLeaseMs)
+    const started = performance.now()
+    log.debug({ attempt }, 'job started')
     let committed = false
     const context: StageContext = {
       store: this.#store,
@@ -79,28 +101,35 @@ export class JobRunner {
           await recordJobs(trx, jobs)
           return jobs
         })
-        await this.#publishRecorded(job, next)
+        await this.#publishRecorded(job, next, log)
       },
+      log,
     }
     try {
       await stage.run(job.entityId, context)
       if (!committed) await context.commit(async () => [])
+      log.debug({ attempt, ms: Math.round(performance.now() - started) }, 'job done')
       return { kind: 'done' }
     } catch (error) {
       // Another worker holds the job now and finishes it; this delivery leaves everything to it.
-      if (error instanceof LeaseLost) return { kind: 'done' }
+      if (error instanceof LeaseLost) {
+        log.warn({ attempt }, 'job taken over by another worker; this delivery stored nothing')
+        return { kind: 'done' }
+      }
       const message = error instanceof Error ? error.message : String(error)
       const badInput = error instanceof SimoptError && error.code !== 'INTERNAL'
       if (!badInput && attempt < maxAttempts) {
         const delayMs = Math.min(MAX_RETRY_MS, (stage.detached?.firstRetryMs(this.#options.config) ?? BASE_RETRY_MS) * 2 ** (attempt - 1))
         await markRetry(db, job.id, this.#options.workerId, message, Date.now() + delayMs)
+        log.warn({ attempt, delayMs, error: message }, 'job failed; retrying')
         return { kind: 'retry', delayMs, error: message }
       }
-      return this.#fail(job, stage, badInput ? message : `${job.type} failed after ${attempt} attempts: ${message}`, attempt)
+      return this.#fail(job, stage, badInput ? message : `${job.type} failed after ${attempt} attempts: ${message}`, attempt, log)
     }
   }
 
-  async #fail(job: Job, stage: Stage, message: string, attempts: number): Promise<JobOutcome> {
+  async #fail(job: Job, stage: Stage, message: string, attempts: number, log: Logger): Promise<JobOutcome> {
+    log.error({ attempts, error: message }, stage.detached === undefined ? 'job failed; the session fails' : 'job failed for good')
     const { config } = this.#options
     const next = await this.#store.db.transaction().execute(async (trx) => {
       await markFailed(trx, job.id, message)
@@ -114,17 +143,17 @@ export class JobRunner {
       await recordJobs(trx, jobs)
       return jobs
     })
-    await this.#publishRecorded(job, next)
+    await this.#publishRecorded(job, next, log)
     return { kind: 'failed', error: `${message} (${attempts} attempts)` }
   }
 
-  async #publishRecorded(after: Job, jobs: readonly Job[]): Promise<void> {
+  async #publishRecorded(after: Job, jobs: readonly Job[], log: Logger): Promise<void> {
     if (jobs.length === 0) return
     try {
       await this.#queue.publish(jobs)
     } catch (error) {
       // Committed and recorded: the queue's sweep publishes them again. Failing here would undo a job that is done.
-      process.stderr.write(`simopt: jobs after ${after.id} recorded but not yet published (${error instanceof Error ? error.message : String(error)}); they will be\n`)
+      log.warn({ error: error instanceof Error ? error.message : String(error), jobs: jobs.length }, `jobs after ${after.id} recorded but not yet published; the queue's sweep publishes them`)
     }
   }
 }

@@ -4,6 +4,7 @@
  * processes may share one PostgreSQL database.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
+import { createLogger, type Logger } from '../logger.js'
 import type { Store } from '../store/database.js'
 import { claimNext, extendLease, jobOfRow, markFailed } from './job-log.js'
 import type { Job, JobOutcome, JobQueue } from './job.js'
@@ -19,7 +20,11 @@ export class LocalQueue implements JobQueue {
   #loops: Promise<void>[] = []
   readonly #sleepers = new Set<() => void>()
 
-  constructor(store: Store, workerId: string, leaseMs: number) {
+  readonly #log: Logger
+
+  /** `log`: where the worker loop reports trouble (default: standard error, at info). */
+  constructor(store: Store, workerId: string, leaseMs: number, log: Logger = createLogger({ logLevel: 'info' })) {
+    this.#log = log.child({ worker: workerId })
     this.#store = store
     this.#workerId = workerId
     this.#leaseMs = leaseMs
@@ -52,7 +57,7 @@ export class LocalQueue implements JobQueue {
         // The database went away (a restart, a full disk): say so, wait, and try again; jobs in hand come
         // back to a worker when their leases run out.
         troubles++
-        process.stderr.write(`simopt: worker ${this.#workerId}: ${error instanceof Error ? error.message : String(error)}; retrying\n`)
+        this.#log.warn({ error: error instanceof Error ? error.message : String(error) }, 'worker loop failed; retrying')
         await sleep(Math.min(30_000, IDLE_POLL_MS * 2 ** Math.min(troubles, 8)))
       }
     }

@@ -1,6 +1,7 @@
 /** What a pipeline stage is given and what it gives back. */
 import type { Transaction } from 'kysely'
 import type { Config } from '../config.js'
+import type { Logger } from '../logger.js'
 import type { Store } from '../store/database.js'
 import type { Database } from '../store/schema.js'
 import type { Job, JobType } from './job.js'
@@ -14,6 +15,8 @@ export interface StageContext {
    * transaction; the jobs are published once it has committed. Called at most once.
    */
   commit(effects: (trx: Transaction<Database>) => Promise<readonly Job[]>): Promise<void>
+  /** Lines carry the job's, its session's and its entity's ids. */
+  readonly log: Logger
 }
 
 export interface Stage {

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import { availableParallelism, hostname } from 'node:os'
 import type { Config } from '../config.js'
+import { createLogger } from '../logger.js'
 import type { Store } from '../store/database.js'
 import { BullmqQueue } from './bullmq-queue.js'
 import type { JobQueue } from './job.js'
@@ -22,7 +23,7 @@ export function newWorkerId(): string {
 
 export function createQueue(config: Config, store: Store, workerId: string): JobQueue {
   if (config.queue === 'bullmq') return new BullmqQueue(store, { redisUrl: config.redisUrl!, leaseMs: config.jobLeaseMs, prefix: config.queuePrefix })
-  return new LocalQueue(store, workerId, config.jobLeaseMs)
+  return new LocalQueue(store, workerId, config.jobLeaseMs, createLogger(config))
 }
 
 /** Starts processing jobs; one job per core at a time (optimizer work runs on worker threads). */
