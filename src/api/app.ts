@@ -6,7 +6,7 @@
 import { ajvFilePlugin } from '@fastify/multipart'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { webRoutes } from '../web/index.js'
 import { installAuth } from './auth.js'
 import type { ApiDeps } from './deps.js'
@@ -21,9 +21,12 @@ import { sessionRoutes } from './routes/sessions.routes.js'
 import { tenantRoutes } from './routes/tenants.routes.js'
 import { whatIfRoutes } from './routes/what-if.routes.js'
 
+import { createLogger } from '../logger.js'
+
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: deps.config.logLevel },
+    // The one logger (JSON lines on standard error): standard output stays the command's own.
+    loggerInstance: createLogger(deps.config) as FastifyBaseLogger,
     bodyLimit: deps.config.bodyLimitBytes,
     // `isFile` in the what-if upload's schema: validated as a file, documented as binary.
     ajv: { plugins: [ajvFilePlugin] },

@@ -6,6 +6,7 @@
  */
 import type { Config } from '../config.js'
 import { SimoptError } from '../domain/index.js'
+import { snapshotCache, type SnapshotCache } from '../cache/snapshot-cache.js'
 import { createLogger, type Logger } from '../logger.js'
 import type { Store } from '../store/database.js'
 import { FINISHED_STATUSES, type SessionStatus } from '../store/transitions.js'
@@ -24,7 +25,11 @@ export interface JobRunnerOptions {
   readonly config: Config
   /** Default: the configured logger on standard error. */
   readonly logger?: Logger
+  /** Default: none (every read a miss). */
+  readonly cache?: SnapshotCache
 }
+
+const NO_CACHE = snapshotCache({ redisUrl: undefined, queuePrefix: '' }, () => {})
 
 /** The name a job's entity goes by in log lines; the other stages work on an instance. */
 const ENTITY_KEYS: Partial<Record<JobType, string>> = {
@@ -104,6 +109,7 @@ export class JobRunner {
         await this.#publishRecorded(job, next, log)
       },
       log,
+      cache: this.#options.cache ?? NO_CACHE,
     }
     try {
       await stage.run(job.entityId, context)

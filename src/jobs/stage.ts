@@ -1,6 +1,7 @@
 /** What a pipeline stage is given and what it gives back. */
 import type { Transaction } from 'kysely'
 import type { Config } from '../config.js'
+import type { SnapshotCache } from '../cache/snapshot-cache.js'
 import type { Logger } from '../logger.js'
 import type { Store } from '../store/database.js'
 import type { Database } from '../store/schema.js'
@@ -17,6 +18,8 @@ export interface StageContext {
   commit(effects: (trx: Transaction<Database>) => Promise<readonly Job[]>): Promise<void>
   /** Lines carry the job's, its session's and its entity's ids. */
   readonly log: Logger
+  /** The optional cache of component snapshots; reads miss and writes drop when it is off or down. */
+  readonly cache: SnapshotCache
 }
 
 export interface Stage {

@@ -10,6 +10,7 @@ import { JobRunner } from './job-runner.js'
 import { LocalQueue } from './local-queue.js'
 import type { Stage } from './stage.js'
 import { PIPELINE } from './stages/index.js'
+import { workerCache } from './worker-cache.js'
 
 export interface Worker {
   readonly id: string
@@ -35,7 +36,15 @@ export async function startWorker(
   concurrency = availableParallelism(),
   stages: readonly Stage[] = PIPELINE,
 ): Promise<Worker> {
-  const runner = new JobRunner(store, queue, stages, { workerId, config })
+  const logger = createLogger(config)
+  const cache = workerCache(config, store, queue, logger)
+  const runner = new JobRunner(store, queue, stages, { workerId, config, logger, cache })
   await queue.start(runner.process, concurrency)
-  return { id: workerId, stop: () => queue.stop() }
+  return {
+    id: workerId,
+    stop: async () => {
+      await queue.stop()
+      cache.close()
+    },
+  }
 }

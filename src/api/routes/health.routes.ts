@@ -3,9 +3,10 @@ import { sql } from 'kysely'
 import type { FastifyInstance } from 'fastify'
 import type { ApiDeps } from '../deps.js'
 import { metricsRegistry } from '../metrics.js'
+import { cacheState } from '../../jobs/worker-cache.js'
 import { responses } from '../schemas.js'
 
-const statusSchema = { type: 'object', properties: { status: { type: 'string' } } } as const
+const statusSchema = { type: 'object', properties: { status: { type: 'string' }, cache: { type: 'string' } } } as const
 
 export function healthRoutes(app: FastifyInstance, { store }: ApiDeps): void {
   const registry = metricsRegistry(store)
@@ -14,11 +15,12 @@ export function healthRoutes(app: FastifyInstance, { store }: ApiDeps): void {
 
   app.get(
     '/readyz',
-    { schema: { tags: ['operations'], summary: 'the database answers (503 when it does not)', response: responses({ 200: statusSchema }) } },
+    { schema: { tags: ['operations'], summary: 'the database answers (503 when it does not); `degraded` when the optional cache is configured but unreachable', response: responses({ 200: statusSchema }) } },
     async (request, reply) => {
       try {
         await sql`select 1`.execute(store.db)
-        return { status: 'ready' }
+        // The cache only speeds things up: without it the service is ready, but not at its best.
+        return cacheState() === 'down' ? { status: 'degraded', cache: 'unreachable' } : { status: 'ready' }
       } catch (error) {
         request.log.warn({ err: error }, 'database not reachable')
         return reply.status(503).send({ error: 'the database is not reachable' })

@@ -19,10 +19,17 @@ import { sessionFacts } from '../session-progress.js'
 import type { Stage } from '../stage.js'
 import { sessionOfInstance } from './session-of.js'
 
+/** A day: a session's components are optimized within minutes; a restart builds new ones. */
+const SNAPSHOT_TTL_SECONDS = 86_400
+
+export function snapshotKey(componentId: string): string {
+  return `snapshot:${componentId}`
+}
+
 export const buildProblem: Stage = {
   type: 'build-problem',
   sessionOf: sessionOfInstance,
-  async run(instanceId, { store, config, commit }) {
+  async run(instanceId, { store, config, commit, cache }) {
     const { db } = store
     const instance = await db.selectFrom('instances').selectAll().where('id', '=', instanceId).executeTakeFirstOrThrow()
     if (instance.component_count !== null) {
@@ -63,6 +70,8 @@ export const buildProblem: Stage = {
       const notices = await simCountNotice(trx, config, instance.session_id, instance.provider_id, problem.sims.count)
       return [...components.map((component) => job('optimize-component', component.id)), ...notices]
     })
+    // For the workers that optimize them: read from memory, not the database (which keeps them too).
+    for (const component of components) await cache.set(snapshotKey(component.id), component.snapshot, SNAPSHOT_TTL_SECONDS)
   },
 }
 

@@ -13,17 +13,21 @@ import { decodeSnapshot } from '../../store/problem-snapshot.js'
 import { job, type Job } from '../job.js'
 import { moveInstance, reportProgress } from '../session-progress.js'
 import type { Stage } from '../stage.js'
+import { snapshotKey } from './build-problem.js'
 import { sessionOfComponent } from './session-of.js'
 
 export const optimizeComponent: Stage = {
   type: 'optimize-component',
   sessionOf: sessionOfComponent,
-  async run(componentId, { store, config, commit }) {
+  async run(componentId, { store, config, commit, cache }) {
     const { db } = store
-    const component = await db.selectFrom('components').select(['instance_id', 'status', 'snapshot']).where('id', '=', componentId).executeTakeFirstOrThrow()
+    const component = await db.selectFrom('components').select(['instance_id', 'status']).where('id', '=', componentId).executeTakeFirstOrThrow()
     if (component.status === 'done') return
     const instance = await db.selectFrom('instances').select(['session_id']).where('id', '=', component.instance_id).executeTakeFirstOrThrow()
-    const { problem, rawUsageMb, minSavingPerChange } = decodeSnapshot(component.snapshot)
+    const snapshot =
+      (await cache.get(snapshotKey(componentId))) ??
+      (await db.selectFrom('components').select('snapshot').where('id', '=', componentId).executeTakeFirstOrThrow()).snapshot
+    const { problem, rawUsageMb, minSavingPerChange } = decodeSnapshot(snapshot)
     const result = await optimize(problem, { workers: 1, minSavingPerChange })
     const { sims, plans, commPlans } = problem
     const { before, priced: after, assignment } = result
