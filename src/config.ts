@@ -53,6 +53,10 @@ const settings = z
     /** Webhook for tenants without their own (the old system's `ProxyUrl`), and its signing secret. */
     SIMOPT_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     SIMOPT_WEBHOOK_SECRET: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+    /** Results, jobs, transitions, outbox and audit rows of sessions finished longer ago than this are removed (`simopt cleanup`, the daily job). */
+    SIMOPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
+    /** Scheduled sessions run on each of the last this many days of a billing period. */
+    SIMOPT_SCHEDULE_DAYS: z.coerce.number().int().min(1).max(31).default(8),
   })
   .superRefine((value, context) => {
     if (value.SIMOPT_QUEUE === 'bullmq' && value.SIMOPT_REDIS_URL === undefined) {
@@ -91,6 +95,8 @@ export interface Config {
   readonly host: string
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   readonly bodyLimitBytes: number
+  readonly retentionDays: number
+  readonly scheduleDays: number
 }
 
 /** A list of e-mail addresses as settings write them: separated by commas, semicolons or spaces. */
@@ -111,10 +117,7 @@ const OLD_NAMES: Readonly<Record<string, string>> = {
 
 /** @throws SimoptError `INPUT_INVALID` naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  // An empty variable means unset, as in most deployment tools.
-  const present: Record<string, string | undefined> = Object.fromEntries(Object.entries(env).filter(([key, value]) => key.startsWith('SIMOPT_') && value !== ''))
-  for (const [name, old] of Object.entries(OLD_NAMES)) if (present[name] === undefined && env[old]) present[name] = env[old]
-  const parsed = settings.safeParse(present)
+  const parsed = settings.safeParse(presentSettings(env))
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
     throw new SimoptError('INPUT_INVALID', `setting ${String(issue.path[0])}: ${issue.message}`)
@@ -143,7 +146,55 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: value.SIMOPT_HOST,
     logLevel: value.SIMOPT_LOG_LEVEL,
     bodyLimitBytes: Math.round(value.SIMOPT_BODY_LIMIT_MB * 1024 * 1024),
+    retentionDays: value.SIMOPT_RETENTION_DAYS,
+    scheduleDays: value.SIMOPT_SCHEDULE_DAYS,
   }
+}
+
+/** The variables `loadConfig` reads: `SIMOPT_*` ones that are not empty, and old names for settings not given the new way. */
+function presentSettings(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  // An empty variable means unset, as in most deployment tools.
+  const present: Record<string, string | undefined> = Object.fromEntries(Object.entries(env).filter(([key, value]) => key.startsWith('SIMOPT_') && value !== ''))
+  for (const [name, old] of Object.entries(OLD_NAMES)) if (present[name] === undefined && env[old]) present[name] = env[old]
+  return present
+}
+
+/** Settings whose value is never shown (`simopt config` prints `***`). */
+const SECRET_SETTINGS: ReadonlySet<string> = new Set(['SIMOPT_SECRET_KEY', 'SIMOPT_WEBHOOK_SECRET'])
+
+export type SettingSource = 'environment' | 'old name' | 'default'
+
+/** One setting as `loadConfig` sees it, for `simopt config`. */
+export interface EffectiveSetting {
+  readonly name: string
+  /** The validated value as text (numbers after coercion); undefined: unset. Secrets are `***`, URLs without their password. */
+  readonly value: string | undefined
+  readonly source: SettingSource
+  /** The old system's name this setting also reads, if any. */
+  readonly oldName: string | undefined
+}
+
+/**
+ * Every setting `loadConfig` reads, in its order, with the value it takes from `env` and where that came from;
+ * `SIMOPT_*` variables that are no setting (a typo) come back in `unknown`.
+ * @throws SimoptError `INPUT_INVALID` as `loadConfig` does.
+ */
+export function effectiveSettings(env: NodeJS.ProcessEnv = process.env): { settings: EffectiveSetting[]; unknown: string[] } {
+  loadConfig(env)
+  const present = presentSettings(env)
+  const value = settings.parse(present) as Record<string, unknown>
+  const names = Object.keys(settings.shape)
+  const shown = names.map((name): EffectiveSetting => {
+    const oldName = OLD_NAMES[name]
+    const fromEnv = env[name] !== undefined && env[name] !== ''
+    const source: SettingSource = fromEnv ? 'environment' : present[name] !== undefined ? 'old name' : 'default'
+    const raw = value[name]
+    const text = raw === undefined ? undefined : String(raw)
+    const masked = text === undefined ? undefined : SECRET_SETTINGS.has(name) ? '***' : name.endsWith('_URL') ? redactUrl(text) : text
+    return { name, value: masked, source, oldName }
+  })
+  const unknown = Object.keys(present).filter((name) => !names.includes(name)).sort()
+  return { settings: shown, unknown }
 }
 
 /** A setting's URL fit for a message: the password, if any, masked. */

@@ -3,7 +3,10 @@ import { isSimoptError } from '../domain/index.js'
 import { EXIT_CODES } from './exit-codes.js'
 import { apikeyCommand } from './apikey.command.js'
 import { auditCommand } from './audit.command.js'
+import { backupCommand, restoreCommand } from './backup.command.js'
 import { changesCommand } from './changes.command.js'
+import { cleanupCommand } from './cleanup.command.js'
+import { configCommand } from './config.command.js'
 import { dbCommand } from './db.command.js'
 import { demoCommand } from './demo.command.js'
 import { generateCommand } from './generate.command.js'
@@ -16,6 +19,7 @@ import { resultsCommand } from './results.command.js'
 import { serveCommand } from './serve.command.js'
 import { simulateCommand } from './simulate.command.js'
 import { restartCommand, runCommand } from './run.command.js'
+import { scheduleCommand } from './schedule.command.js'
 import { statusCommand } from './status.command.js'
 import { tenantCommand } from './tenant.command.js'
 import { workerCommand } from './worker.command.js'
@@ -44,6 +48,11 @@ export function buildProgram(): Command {
     .addCommand(simulateCommand())
     .addCommand(serveCommand())
     .addCommand(apikeyCommand())
+    .addCommand(configCommand())
+    .addCommand(cleanupCommand())
+    .addCommand(backupCommand())
+    .addCommand(restoreCommand())
+    .addCommand(scheduleCommand())
 }
 
 /** Runs the command line and returns the exit code; errors are reported on standard error, one line each. */

@@ -15,13 +15,14 @@ export const JOB_TYPES = [
   'decide-push',
   'push-changes',
   'verify-changes',
+  'cleanup',
 ] as const
 export type JobType = (typeof JOB_TYPES)[number]
 
 export interface Job {
   readonly id: string
   readonly type: JobType
-  /** The session, instance, component or outbox message the stage works on. */
+  /** The session, instance, component or outbox message the stage works on (the cleanup job: its UTC day). */
   readonly entityId: string
   /** Not to run before this many ms from when it is recorded (a verification waits for the carrier). */
   readonly delayMs?: number

@@ -12,6 +12,7 @@ import { syncState } from './migrations/0003-sync.js'
 import { reportsAndOutbox } from './migrations/0004-reports-and-outbox.js'
 import { ratePlanChanges } from './migrations/0005-rate-plan-changes.js'
 import { apiKeys } from './migrations/0006-api-keys.js'
+import { scheduleRuns } from './migrations/0007-schedule-runs.js'
 
 function migrations(store: Store): Record<string, Migration> {
   return {
@@ -19,6 +20,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0004-reports-and-outbox': reportsAndOutbox(store.dialect),
     '0005-rate-plan-changes': ratePlanChanges(store.dialect),
     '0006-api-keys': apiKeys(),
+    '0007-schedule-runs': scheduleRuns(),
   }
 }
 

@@ -315,6 +315,23 @@ export interface ApiKeyTable {
   revoked_at: number | null
 }
 
+/** What the schedule did about one provider's scheduled day (`simopt schedule`). */
+export interface ScheduleRunTable {
+  provider_id: string
+  /** Local date of the day's run in the provider's billing time zone, `YYYY-MM-DD`. */
+  day: string
+  /** `YYYY-MM`. */
+  period: string
+  /** `started`, or `skipped` so far (the next tick tries again until the day ends). */
+  outcome: 'started' | 'skipped'
+  /** Why it was skipped (the last time). */
+  reason: string | null
+  session_id: string | null
+  /** Ticks that skipped the day. */
+  skips: Generated<number>
+  updated_at: number
+}
+
 export interface Database {
   tenants: TenantTable
   service_providers: ServiceProviderTable
@@ -337,4 +354,5 @@ export interface Database {
   outbox: OutboxTable
   audit_log: AuditLogTable
   api_keys: ApiKeyTable
+  schedule_runs: ScheduleRunTable
 }

@@ -3,10 +3,12 @@
  * problem → optimize (one job per component) → finalize (totals, the change list) → report (workbook,
  * results e-mail; the session is done) → go / no-go → push changes → verify (re-push, discrepancies).
  * Every message goes through the outbox and is sent by its own `deliver-message` job. Each stage is a
- * `Stage` that queues the next; the ones after the report outlive the session (`detached`).
+ * `Stage` that queues the next; the ones after the report outlive the session (`detached`). Apart from
+ * sessions, `cleanup` removes old history once a day and queues itself for the next day.
  */
 import type { Stage } from '../stage.js'
 import { buildProblem } from './build-problem.js'
+import { cleanup } from './cleanup.js'
 import { decidePushStage } from './decide-push.js'
 import { deliverMessage } from './deliver-message.js'
 import { finalizeInstance } from './finalize-instance.js'
@@ -18,4 +20,4 @@ import { syncDevices } from './sync-devices.js'
 import { syncUsage } from './sync-usage.js'
 import { verifyChanges } from './verify-changes.js'
 
-export const PIPELINE: readonly Stage[] = [startSession, syncDevices, syncUsage, buildProblem, optimizeComponent, finalizeInstance, reportInstance, deliverMessage, decidePushStage, pushChanges, verifyChanges]
+export const PIPELINE: readonly Stage[] = [startSession, syncDevices, syncUsage, buildProblem, optimizeComponent, finalizeInstance, reportInstance, deliverMessage, decidePushStage, pushChanges, verifyChanges, cleanup]
