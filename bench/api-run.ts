@@ -36,7 +36,7 @@ async function simopt(env: Record<string, string>, args: readonly string[]) {
 }
 
 export async function apiRun(files: Required<ProblemFiles>, folder: string, sims: number): Promise<ApiLoadFigures[]> {
-  const env = { SIMOPT_DATABASE_URL: `sqlite:${path.join(folder, 'api.db')}`, SIMOPT_QUEUE: 'local', SIMOPT_LOG_LEVEL: 'warn', SIMOPT_SECRET_KEY_FILE: path.join(folder, 'api-secret.key') }
+  const env = { SIMOPT_SCHEDULE_CRON: 'off', SIMOPT_DATABASE_URL: `sqlite:${path.join(folder, 'api.db')}`, SIMOPT_QUEUE: 'local', SIMOPT_LOG_LEVEL: 'warn', SIMOPT_SECRET_KEY_FILE: path.join(folder, 'api-secret.key') }
   await simopt(env, ['import', '--tenant', 'bench', '--provider', 'main', '--period', '2026-11', '--prorate', '--plans', files.plans, '--pools', files.pools, '--comm-plans', files.commPlans, '--sims', files.sims])
   const session = (await simopt(env, ['run', '--tenant', 'bench', '--provider', 'main', '--period', '2026-11', '--no-sync', '--wait'])).stdout.split('\n')[0]!
   const key = (await simopt(env, ['apikey', 'create', '--tenant', 'bench', '--role', 'viewer', '--name', 'bench'])).stdout.trim()

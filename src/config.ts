@@ -2,6 +2,7 @@
  * The one configuration loader (DESIGN.md §7): every setting is read here from the environment and
  * validated, so a bad value stops the program at start with the variable's name, not later mid-run.
  */
+import { Cron } from 'croner'
 import { z } from 'zod'
 import { SimoptError } from './domain/index.js'
 
@@ -57,6 +58,11 @@ const settings = z
     SIMOPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
     /** Scheduled sessions run on each of the last this many days of a billing period. */
     SIMOPT_SCHEDULE_DAYS: z.coerce.number().int().min(1).max(31).default(8),
+    /** When `serve` and `worker` tick the schedule (cron, UTC; 6 fields for seconds); `off`: never (use `simopt schedule`). */
+    SIMOPT_SCHEDULE_CRON: z
+      .string()
+      .refine((text) => text === 'off' || isCronPattern(text), { error: (issue) => `must be a cron pattern such as "*/5 * * * *" or off, got ${JSON.stringify(issue.input)}` })
+      .default('*/5 * * * *'),
   })
   .superRefine((value, context) => {
     if (value.SIMOPT_QUEUE === 'bullmq' && value.SIMOPT_REDIS_URL === undefined) {
@@ -97,6 +103,8 @@ export interface Config {
   readonly bodyLimitBytes: number
   readonly retentionDays: number
   readonly scheduleDays: number
+  /** The scheduler's cron pattern; undefined: no built-in scheduler. */
+  readonly scheduleCron: string | undefined
 }
 
 /** A list of e-mail addresses as settings write them: separated by commas, semicolons or spaces. */
@@ -148,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: Math.round(value.SIMOPT_BODY_LIMIT_MB * 1024 * 1024),
     retentionDays: value.SIMOPT_RETENTION_DAYS,
     scheduleDays: value.SIMOPT_SCHEDULE_DAYS,
+    scheduleCron: value.SIMOPT_SCHEDULE_CRON === 'off' ? undefined : value.SIMOPT_SCHEDULE_CRON,
   }
 }
 
@@ -200,4 +209,13 @@ export function effectiveSettings(env: NodeJS.ProcessEnv = process.env): { setti
 /** A setting's URL fit for a message: the password, if any, masked. */
 export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')
+}
+
+function isCronPattern(text: string): boolean {
+  try {
+    new Cron(text, { paused: true }).stop()
+    return true
+  } catch {
+    return false
+  }
 }

@@ -4,9 +4,9 @@
  */
 import { Command } from 'commander'
 import { z } from 'zod'
-import { SimoptError } from '../domain/index.js'
+import { isTimeZone, SimoptError } from '../domain/index.js'
 import { ensureProvider, ensureTenant, findProvider, type ProviderRow } from '../store/accounts.js'
-import { parseProviderSettings } from '../store/provider-settings.js'
+import { parseProviderSettings, type ProviderSettings } from '../store/provider-settings.js'
 import { secretBox } from '../store/secret-box.js'
 import { parseOption, wholeNumberOption } from './options.js'
 import { withService } from './service.js'
@@ -27,6 +27,7 @@ interface ProviderOptions {
   writeEnabled?: boolean
   callsPerSecond?: string
   callsInFlight?: string
+  scheduleStartHour?: string
 }
 
 const urlOption = z.url({ protocol: /^https?$/, error: (issue) => `must be an http(s) URL, got ${JSON.stringify(issue.input)}` })
@@ -47,6 +48,7 @@ function withAccountOptions(command: Command): Command {
     .option('--no-write-enabled', 'simopt never pushes changes')
     .option('--calls-per-second <n>', 'calls per second the carrier account allows (Jasper: 5)')
     .option('--calls-in-flight <n>', 'calls the carrier account may have running at once (Jasper: 1)')
+    .option('--schedule-start-hour <hour>', 'local hour from which each scheduled day’s session may start (0-23; "" for the cycle end hour)')
 }
 
 export function providerCommand(): Command {
@@ -142,12 +144,8 @@ function required(option: string, value: string | undefined): string {
 }
 
 function cycleOptions(options: ProviderOptions): { timeZone?: string; cycleEndDay?: number; cycleEndHour?: number } {
-  if (options.timeZone !== undefined) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: options.timeZone })
-    } catch {
-      throw new SimoptError('INPUT_INVALID', `option --time-zone: unknown time zone ${JSON.stringify(options.timeZone)}`)
-    }
+  if (options.timeZone !== undefined && !isTimeZone(options.timeZone)) {
+    throw new SimoptError('INPUT_INVALID', `option --time-zone: unknown time zone ${JSON.stringify(options.timeZone)}`)
   }
   return {
     timeZone: options.timeZone,
@@ -156,8 +154,11 @@ function cycleOptions(options: ProviderOptions): { timeZone?: string; cycleEndDa
   }
 }
 
-function settingsOptions(options: ProviderOptions): { prorate?: boolean; writeEnabled?: boolean; callsPerSecond?: number; callsInFlight?: number } {
+function settingsOptions(options: ProviderOptions): Partial<ProviderSettings> {
   return {
+    ...(options.scheduleStartHour === undefined
+      ? {}
+      : { scheduleStartHour: options.scheduleStartHour === '' ? undefined : parseOption('--schedule-start-hour', options.scheduleStartHour, wholeNumberOption(0, 23)) }),
     ...(options.callsInFlight === undefined ? {} : { callsInFlight: parseOption('--calls-in-flight', options.callsInFlight, wholeNumberOption(1, 64)) }),
     ...(options.callsPerSecond === undefined ? {} : { callsPerSecond: parseOption('--calls-per-second', options.callsPerSecond, wholeNumberOption(1, 1000)) }),
     ...(options.prorate === undefined ? {} : { prorate: options.prorate }),
@@ -175,6 +176,7 @@ function describe(row: ProviderRow): string {
     `${row.time_zone}, cycle ends ${cycleEnd} ${String(row.cycle_end_hour).padStart(2, '0')}:00`,
     settings.prorate ? 'prorates' : 'no proration',
     settings.writeEnabled ? 'writes enabled' : 'read only',
+    `scheduled from ${String(settings.scheduleStartHour ?? row.cycle_end_hour).padStart(2, '0')}:00`,
     row.credentials === null ? 'no credentials' : 'credentials set',
   ].join('  ')
 }

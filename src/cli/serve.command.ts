@@ -1,11 +1,14 @@
 /**
- * `simopt serve`: the HTTP API, the dashboard and a worker in one process, on `SIMOPT_HOST`:`SIMOPT_PORT`,
- * until Ctrl+C or SIGTERM (the server stops taking requests, then the jobs in hand finish).
+ * `simopt serve`: the HTTP API, the dashboard, a worker and the scheduler (unless `SIMOPT_SCHEDULE_CRON`
+ * is off) in one process, on `SIMOPT_HOST`:`SIMOPT_PORT`, until Ctrl+C or SIGTERM (the server stops taking
+ * requests, then the jobs in hand finish).
  */
 import { once } from 'node:events'
 import { Command } from 'commander'
 import { buildApi } from '../api/index.js'
+import { startScheduler } from '../jobs/scheduler.js'
 import { startWorker } from '../jobs/worker.js'
+import { createLogger } from '../logger.js'
 import { parseOption, wholeNumberOption } from './options.js'
 import { withService, type Service } from './service.js'
 
@@ -33,15 +36,18 @@ export async function serveUntilStopped(service: Service, options: ServeOptions)
   const { config, store } = service
   const app = await buildApi({ store, config, queue: service.queue() })
   const worker = await startWorker(config, store, service.queue(), service.workerId, options.concurrency)
+  const scheduler = config.scheduleCron === undefined ? undefined : startScheduler({ store, queue: service.queue(), config }, config.scheduleCron, createLogger(config))
   try {
     const url = await app.listen({ host: options.host ?? config.host, port: options.port ?? config.port })
     // The first line of standard output, alone: scripts (and tests) read the address from it.
     process.stdout.write(`${url}\n`)
-    process.stderr.write(`simopt serves the dashboard at ${url}/ and the API at ${url}/api (documented at ${url}/docs); a worker processes ${config.queue} jobs; stop with Ctrl+C\n`)
+    const scheduling = config.scheduleCron === undefined ? 'no scheduler (SIMOPT_SCHEDULE_CRON=off)' : `the schedule ticks on "${config.scheduleCron}" (UTC)`
+    process.stderr.write(`simopt serves the dashboard at ${url}/ and the API at ${url}/api (documented at ${url}/docs); a worker processes ${config.queue} jobs; ${scheduling}; stop with Ctrl+C\n`)
     await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])
     process.stderr.write('stopping: no new requests, finishing the jobs in hand\n')
   } finally {
     await app.close()
+    await scheduler?.stop()
     await worker.stop()
   }
 }

@@ -1,7 +1,7 @@
 /**
- * `simopt tenant set|show`: a tenant's notification settings: who gets which e-mail (with which subject),
- * the webhook and its signing secret (stored sealed, never shown), when a SIM count is unexpected, and
- * whether rate plan changes wait for approval.
+ * `simopt tenant set|show`: a tenant's settings: who gets which e-mail (with which subject), the webhook
+ * and its signing secret (stored sealed, never shown), when a SIM count is unexpected, whether rate plan
+ * changes wait for approval, and whether the schedule runs every hour on a period's last day.
  */
 import { Command } from 'commander'
 import { z } from 'zod'
@@ -21,12 +21,13 @@ interface TenantSetOptions {
   webhookSecret?: string
   simCountChangePct?: string
   requireApproval?: boolean
+  continuousLastDay?: boolean
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value]
 
 export function tenantCommand(): Command {
-  const tenant = new Command('tenant').description("a tenant's notification settings")
+  const tenant = new Command('tenant').description("a tenant's settings: notifications, approval, the last day's runs")
   tenant.addCommand(
     new Command('set')
       .description('change notification settings (the tenant is created when missing); only the options given change')
@@ -39,6 +40,8 @@ export function tenantCommand(): Command {
       .option('--sim-count-change-pct <percent>', 'report a fleet whose SIM count moved more than this since the last session')
       .option('--require-approval', 'rate plan changes wait for an operator (simopt changes approve) before any is pushed')
       .option('--no-require-approval', 'changes are pushed on a go without approval')
+      .option('--continuous-last-day', 'on the last day of a period, scheduled sessions run every hour from the start hour, not once')
+      .option('--no-continuous-last-day', 'one scheduled session a day, the last day too')
       .action(async (options: TenantSetOptions) => {
         await withService(async ({ store, config }) => {
           const sealed = options.webhookSecret === undefined ? undefined : secretBox(config).seal(secretOption(options.webhookSecret))
@@ -75,6 +78,7 @@ export function tenantCommand(): Command {
             `  webhook           ${settings.webhookUrl ?? '(none)'}${row.webhook_secret === null ? '' : ' (secret set)'}`,
             `  SIM count change  reported above ${settings.simCountChangePct}%`,
             `  rate plan changes ${settings.requireApproval ? 'wait for approval' : 'pushed on a go'}`,
+            `  last day          ${settings.continuousLastDay ? 'a scheduled session every hour' : 'one scheduled session'}`,
           ]
           process.stdout.write(`${lines.join('\n')}\n`)
         })
@@ -99,6 +103,7 @@ function applyOptions(current: TenantSettings, options: TenantSetOptions): Tenan
   if (options.webhookUrl !== undefined) next.webhookUrl = options.webhookUrl === '' ? undefined : options.webhookUrl
   if (options.simCountChangePct !== undefined) next.simCountChangePct = Number(options.simCountChangePct)
   if (options.requireApproval !== undefined) next.requireApproval = options.requireApproval
+  if (options.continuousLastDay !== undefined) next.continuousLastDay = options.continuousLastDay
   const parsed = tenantSettingsSchema.safeParse(next)
   if (parsed.success) return parsed.data
   const issue = parsed.error.issues[0]!

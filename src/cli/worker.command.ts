@@ -1,7 +1,12 @@
-/** `simopt worker`: processes jobs until stopped (Ctrl+C or SIGTERM finish the jobs running first). */
+/**
+ * `simopt worker`: processes jobs, and ticks the schedule (unless `SIMOPT_SCHEDULE_CRON` is off), until
+ * stopped (Ctrl+C or SIGTERM finish the jobs running first).
+ */
 import { once } from 'node:events'
 import { Command } from 'commander'
+import { startScheduler } from '../jobs/scheduler.js'
 import { startWorker } from '../jobs/worker.js'
+import { createLogger } from '../logger.js'
 import { parseOption, wholeNumberOption } from './options.js'
 import { withService } from './service.js'
 
@@ -12,10 +17,13 @@ export function workerCommand(): Command {
     .action(async (options: { concurrency?: string }) => {
       await withService(async (service) => {
         const concurrency = options.concurrency === undefined ? undefined : parseOption('--concurrency', options.concurrency, wholeNumberOption(1, 64))
-        const worker = await startWorker(service.config, service.store, service.queue(), service.workerId, concurrency)
-        process.stderr.write(`worker ${worker.id} is processing ${service.config.queue} jobs; stop with Ctrl+C\n`)
+        const { config, store } = service
+        const worker = await startWorker(config, store, service.queue(), service.workerId, concurrency)
+        const scheduler = config.scheduleCron === undefined ? undefined : startScheduler({ store, queue: service.queue(), config }, config.scheduleCron, createLogger(config))
+        process.stderr.write(`worker ${worker.id} is processing ${config.queue} jobs; stop with Ctrl+C\n`)
         await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])
         process.stderr.write('stopping: finishing the jobs in hand\n')
+        await scheduler?.stop()
         await worker.stop()
       })
     })

@@ -6,6 +6,7 @@
  * falls on its last day, as carriers bill it.
  */
 import { SimoptError } from './errors.js'
+import { isTimeZone, localParts, zonedInstant } from './zoned-time.js'
 
 export interface BillingCycle {
   /** IANA time zone the carrier bills in, e.g. `America/Chicago`. */
@@ -68,11 +69,7 @@ function checkCycle(cycle: BillingCycle): void {
   if (!Number.isInteger(cycle.cycleEndHour) || cycle.cycleEndHour < 0 || cycle.cycleEndHour > 23) {
     throw new SimoptError('INPUT_INVALID', `cycle end hour must be 0 to 23, got ${cycle.cycleEndHour}`)
   }
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: cycle.timeZone })
-  } catch {
-    throw new SimoptError('INPUT_INVALID', `unknown time zone ${JSON.stringify(cycle.timeZone)}`)
-  }
+  if (!isTimeZone(cycle.timeZone)) throw new SimoptError('INPUT_INVALID', `unknown time zone ${JSON.stringify(cycle.timeZone)}`)
 }
 
 /** The instant the cycle ending in `month` (0-based, may be out of range) ends. */
@@ -83,38 +80,4 @@ function cycleEnd(year: number, month: number, cycle: BillingCycle): number {
     return zonedInstant(year, month, lastDay + 1, cycle.cycleEndHour, cycle.timeZone)
   }
   return zonedInstant(year, month, cycle.cycleEndDay + 1, cycle.cycleEndHour, cycle.timeZone)
-}
-
-/** The instant whose wall-clock time in `timeZone` is the given one (the later one when a DST change repeats it). */
-function zonedInstant(year: number, month: number, day: number, hour: number, timeZone: string): number {
-  const wall = Date.UTC(year, month, day, hour)
-  // Two corrections settle on the zone's offset at that instant, across a daylight-saving change too.
-  let guess = wall - offsetAt(wall, timeZone)
-  guess = wall - offsetAt(guess, timeZone)
-  return guess
-}
-
-function offsetAt(at: number, timeZone: string): number {
-  const p = localParts(at, timeZone)
-  return Date.UTC(p.year, p.month, p.day, p.hour, p.minute) - Math.floor(at / 60_000) * 60_000
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>()
-
-function localParts(at: number, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number } {
-  let format = formatters.get(timeZone)
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    })
-    formatters.set(timeZone, format)
-  }
-  const parts = Object.fromEntries(format.formatToParts(at).map((part) => [part.type, part.value]))
-  return { year: Number(parts.year), month: Number(parts.month) - 1, day: Number(parts.day), hour: Number(parts.hour), minute: Number(parts.minute) }
 }

@@ -9,8 +9,17 @@
  * exactly when the period does. The start hour (default: the cycle end hour) is the local hour within that
  * billing day from which the day's run may start. Days are wall-clock days in the time zone: a day with a
  * daylight-saving change lasts 23 or 25 hours.
+ *
+ * A tenant may opt into continuous runs on the last day (`continuousLastDay`, the old system's
+ * `OptIntoContinuousLastDayOptimization`): from the start hour of the period's last billing day, a run is
+ * due every hour (each one once the tenant's previous session has finished), so the changes pushed last
+ * work from the latest usage. Every run has a slot, the key the schedule records it under: the local date
+ * (`YYYY-MM-DD`) of a day's run, or the local date and hour (`YYYY-MM-DD HH:MM`) of a continuous one.
  */
 import { billingPeriodAt, type BillingCycle } from './billing-period.js'
+import { localDate, localMinute, localParts, zonedInstant } from './zoned-time.js'
+
+const HOUR_MS = 3_600_000
 
 export interface ScheduledProvider {
   readonly id: string
@@ -20,6 +29,8 @@ export interface ScheduledProvider {
   readonly cycle: BillingCycle
   /** Local hour (0-23) from which each day's run may start; undefined: the cycle end hour. */
   readonly startHour?: number
+  /** The tenant runs every hour on the period's last day, not once. */
+  readonly continuousLastDay?: boolean
 }
 
 /** A session already recorded, as the schedule needs to know it. */
@@ -48,23 +59,28 @@ interface DecisionBase {
   readonly provider: ScheduledProvider
   /** The billing period the run is for, `YYYY-MM`. */
   readonly period: string
+  /** The local date (`YYYY-MM-DD`) of the run. */
+  readonly day: string
+  /** The run's key: `day`, or for a continuous run on the last day its local date and hour. */
+  readonly slot: string
+  /** When the run became (or becomes) due, epoch ms. */
+  readonly dueAt: number
 }
 
-/** `day` is the local date (`YYYY-MM-DD`) of the day's run; `dueAt` when it became (or becomes) due. */
 export type ScheduleDecision =
-  | (DecisionBase & { readonly kind: 'start'; readonly day: string; readonly dueAt: number })
-  | (DecisionBase & { readonly kind: 'skip'; readonly day: string; readonly dueAt: number; readonly reason: string })
-  | (DecisionBase & { readonly kind: 'ran'; readonly day: string; readonly dueAt: number; readonly sessionId: string })
-  | (DecisionBase & { readonly kind: 'waiting'; readonly day: string; readonly dueAt: number })
+  | (DecisionBase & { readonly kind: 'start' })
+  | (DecisionBase & { readonly kind: 'skip'; readonly reason: string })
+  | (DecisionBase & { readonly kind: 'ran'; readonly sessionId: string })
+  | (DecisionBase & { readonly kind: 'waiting' })
 
 /** What the schedule does at `question.at`, one decision per provider, in the providers' order. */
 export function scheduleAt(question: ScheduleQuestion): ScheduleDecision[] {
   const startingTenants = new Map<string, ScheduledProvider>()
   return question.providers.map((provider): ScheduleDecision => {
     const run = runOfDay(provider, question.at, question.days)
-    const base = { provider, period: run.period, day: run.day, dueAt: run.dueAt }
+    const base = { provider, period: run.period, day: run.day, slot: run.slot, dueAt: run.dueAt }
     if (!run.due) return { ...base, kind: 'waiting' }
-    const ran = question.sessions.find((s) => s.providerId === provider.id && s.createdAt >= run.dueAt && s.createdAt < run.dayEnd)
+    const ran = question.sessions.find((s) => s.providerId === provider.id && s.createdAt >= run.dueAt && s.createdAt < run.slotEnd)
     if (ran !== undefined) return { ...base, kind: 'ran', sessionId: ran.id }
     const running = question.sessions.find((s) => s.tenantId === provider.tenantId && s.running)
     if (running !== undefined) return { ...base, kind: 'skip', reason: `session ${running.id} of tenant ${provider.tenant} is still running` }
@@ -78,9 +94,11 @@ export function scheduleAt(question: ScheduleQuestion): ScheduleDecision[] {
 interface DayRun {
   readonly period: string
   readonly day: string
-  /** The run's moment: the start hour of the current scheduled day, or of the next one when not in one. */
+  readonly slot: string
+  /** The run's moment: the start hour of the current scheduled day (or hour, when continuous), or of the next one. */
   readonly dueAt: number
-  readonly dayEnd: number
+  /** A session created in `[dueAt, slotEnd)` is the slot's run. */
+  readonly slotEnd: number
   readonly due: boolean
 }
 
@@ -100,47 +118,18 @@ function runOfDay(provider: ScheduledProvider, at: number, days: number): DayRun
     const dayStart = dayBoundary(k)
     const dayEnd = dayBoundary(k - 1)
     if (dayStart <= at && at < dayEnd) {
-      const dueAt = Math.max(dayStart, runMoment(k))
-      return { period: period.name, day: localDate(dueAt, cycle.timeZone), dueAt, dayEnd, due: at >= dueAt }
+      const dayRun = Math.max(dayStart, runMoment(k))
+      const day = localDate(dayRun, cycle.timeZone)
+      if (k === 1 && provider.continuousLastDay === true && at >= dayRun) {
+        // Hourly from the day's run; the last slot ends with the period.
+        const dueAt = dayRun + Math.floor((at - dayRun) / HOUR_MS) * HOUR_MS
+        return { period: period.name, day, slot: localMinute(dueAt, cycle.timeZone), dueAt, slotEnd: Math.min(dueAt + HOUR_MS, dayEnd), due: true }
+      }
+      return { period: period.name, day, slot: day, dueAt: dayRun, slotEnd: dayEnd, due: at >= dayRun }
     }
   }
   // Before the window: the first scheduled day's run is next.
   const dueAt = Math.max(dayBoundary(windowDays), runMoment(windowDays))
-  return { period: period.name, day: localDate(dueAt, cycle.timeZone), dueAt, dayEnd: dayBoundary(windowDays - 1), due: false }
-}
-
-/**
- * The instant whose wall-clock time in `timeZone` is the one given (day may be out of the month's range).
- * A time repeated by a daylight-saving change is its later instant (as `billing-period.ts` takes it); a
- * time skipped by one is the end of the gap.
- */
-function zonedInstant(year: number, month: number, day: number, hour: number, timeZone: string): number {
-  const wall = Date.UTC(year, month, day, hour)
-  const first = wall - offsetAt(wall, timeZone)
-  const second = wall - offsetAt(first, timeZone)
-  const matches = [first, second].filter((candidate) => candidate + offsetAt(candidate, timeZone) === wall)
-  // No match: the hour does not exist that day; the gap ends at the later candidate.
-  return matches.length === 0 ? Math.max(first, second) : Math.max(...matches)
-}
-
-function offsetAt(at: number, timeZone: string): number {
-  const p = localParts(at, timeZone)
-  return Date.UTC(p.year, p.month, p.day, p.hour, p.minute) - Math.floor(at / 60_000) * 60_000
-}
-
-function localDate(at: number, timeZone: string): string {
-  const p = localParts(at, timeZone)
-  return `${p.year}-${String(p.month + 1).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>()
-
-function localParts(at: number, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number } {
-  let format = formatters.get(timeZone)
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' })
-    formatters.set(timeZone, format)
-  }
-  const parts = Object.fromEntries(format.formatToParts(at).map((part) => [part.type, part.value]))
-  return { year: Number(parts.year), month: Number(parts.month) - 1, day: Number(parts.day), hour: Number(parts.hour), minute: Number(parts.minute) }
+  const day = localDate(dueAt, cycle.timeZone)
+  return { period: period.name, day, slot: day, dueAt, slotEnd: dayBoundary(windowDays - 1), due: false }
 }

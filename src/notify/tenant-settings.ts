@@ -1,6 +1,6 @@
 /**
- * A tenant's notification settings, kept as JSON on the tenant and validated whenever read: who gets which
- * e-mail with which subject, and where its webhook goes. A message without recipients is not an error
+ * A tenant's settings, kept as JSON on the tenant and validated whenever read: who gets which e-mail with
+ * which subject, where its webhook goes, and how its sessions run (approval, the last day's runs). A message without recipients is not an error
  * that stops anything: it waits in the outbox as `unaddressed`, and `simopt status` says what to set.
  */
 import { z } from 'zod'
@@ -38,6 +38,8 @@ export const tenantSettingsSchema = z.object({
   simCountChangePct: z.number().min(0).max(1000).default(20),
   /** Rate plan changes wait for an operator's approval (`simopt changes approve`) before any is pushed. */
   requireApproval: z.boolean().default(false),
+  /** Sessions run every hour on the period's last day (from the start hour), not once (`domain/schedule.ts`). */
+  continuousLastDay: z.boolean().default(false),
 })
 
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>

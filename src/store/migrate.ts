@@ -13,6 +13,7 @@ import { reportsAndOutbox } from './migrations/0004-reports-and-outbox.js'
 import { ratePlanChanges } from './migrations/0005-rate-plan-changes.js'
 import { apiKeys } from './migrations/0006-api-keys.js'
 import { scheduleRuns } from './migrations/0007-schedule-runs.js'
+import { scheduleSlots } from './migrations/0008-schedule-slots.js'
 
 function migrations(store: Store): Record<string, Migration> {
   return {
@@ -21,6 +22,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0005-rate-plan-changes': ratePlanChanges(store.dialect),
     '0006-api-keys': apiKeys(),
     '0007-schedule-runs': scheduleRuns(),
+    '0008-schedule-slots': scheduleSlots(),
   }
 }
 

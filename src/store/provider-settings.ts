@@ -17,6 +17,8 @@ export const providerSettingsSchema = z.object({
   projection: z
     .object({ enabled: z.boolean(), cushion: z.number().min(0).max(1) })
     .default({ enabled: DEFAULT_PROJECTION.enabled, cushion: DEFAULT_PROJECTION.cushion }),
+  /** Local hour (billing time zone) from which each scheduled day's run may start; absent: the cycle end hour. */
+  scheduleStartHour: z.number().int().min(0).max(23).optional(),
 })
 
 export type ProviderSettings = z.infer<typeof providerSettingsSchema>

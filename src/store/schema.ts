@@ -318,11 +318,11 @@ export interface ApiKeyTable {
 /** What the schedule did about one provider's scheduled day (`simopt schedule`). */
 export interface ScheduleRunTable {
   provider_id: string
-  /** Local date of the day's run in the provider's billing time zone, `YYYY-MM-DD`. */
-  day: string
+  /** The run's slot in the provider's billing time zone: its local date, `YYYY-MM-DD`, or for a continuous run on the last day its local hour, `YYYY-MM-DD HH:MM`. */
+  slot: string
   /** `YYYY-MM`. */
   period: string
-  /** `started`, or `skipped` so far (the next tick tries again until the day ends). */
+  /** `started`, or `skipped` so far (the next tick tries again until the slot ends). */
   outcome: 'started' | 'skipped'
   /** Why it was skipped (the last time). */
   reason: string | null

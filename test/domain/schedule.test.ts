@@ -107,4 +107,26 @@ describe('the schedule', () => {
     assert.deepEqual(ranDecision.map((d) => d.kind), ['ran', 'skip'])
     assert.equal(ranDecision[0]!.kind === 'ran' && ranDecision[0]!.sessionId, 's2')
   })
+
+  it('runs every hour of the last day from the start hour for a tenant with continuous runs, once a day before', () => {
+    const continuous = provider({ timeZone: 'America/Chicago' }, { startHour: 8, continuousLastDay: true })
+    const slotOf = (at: string, sessions: readonly SessionSeen[] = []) => {
+      const [d] = decide(at, [continuous], sessions)
+      return { kind: d!.kind, day: d!.day, slot: d!.slot, dueAt: new Date(d!.dueAt).toISOString() }
+    }
+    // The day before the last: one run, its slot the date.
+    assert.deepEqual(slotOf('2026-11-29T15:00:00Z'), { kind: 'start', day: '2026-11-29', slot: '2026-11-29', dueAt: '2026-11-29T14:00:00.000Z' })
+    // 30 November in Chicago (UTC-6): before 08:00 it waits; from 08:00 each hour is a slot of its own.
+    assert.deepEqual(slotOf('2026-11-30T13:59:00Z'), { kind: 'waiting', day: '2026-11-30', slot: '2026-11-30', dueAt: '2026-11-30T14:00:00.000Z' })
+    assert.deepEqual(slotOf('2026-11-30T14:00:00Z'), { kind: 'start', day: '2026-11-30', slot: '2026-11-30 08:00', dueAt: '2026-11-30T14:00:00.000Z' })
+    const atNine = [session('s9', '2026-11-30T15:05:00Z', false)]
+    assert.deepEqual(slotOf('2026-11-30T15:40:00Z', atNine), { kind: 'ran', day: '2026-11-30', slot: '2026-11-30 09:00', dueAt: '2026-11-30T15:00:00.000Z' })
+    assert.deepEqual(slotOf('2026-11-30T16:00:00Z', atNine), { kind: 'start', day: '2026-11-30', slot: '2026-11-30 10:00', dueAt: '2026-11-30T16:00:00.000Z' })
+    // The last slot of the period is 23:00 local; a still running session holds the next hour back.
+    assert.deepEqual(slotOf('2026-12-01T05:59:00Z'), { kind: 'start', day: '2026-11-30', slot: '2026-11-30 23:00', dueAt: '2026-12-01T05:00:00.000Z' })
+    const busy = decide('2026-11-30T17:10:00Z', [continuous], [session('long', '2026-11-30T16:00:00Z', true)])
+    assert.equal(busy[0]!.kind === 'skip' && busy[0]!.reason, 'session long of tenant acme is still running')
+    // Without the setting the last day has one run like the others.
+    assert.deepEqual(decide('2026-11-30T16:00:00Z', [provider({ timeZone: 'America/Chicago' }, { startHour: 8 })], atNine).map((d) => [d.kind, d.slot]), [['ran', '2026-11-30']])
+  })
 })

@@ -8,12 +8,19 @@ import { CLI_MAIN } from './paths.js'
 
 export type ServiceEnv = Record<string, string>
 
+/**
+ * Test processes never tick the schedule on the wall clock: on the last days of a month it would start
+ * sessions no test asked for. The scheduler's own tests turn it on.
+ */
+export const NO_SCHEDULER = { SIMOPT_SCHEDULE_CRON: 'off' } as const
+
 export function sqliteLocal(folder: string, leaseMs = 30_000): ServiceEnv {
-  return { SIMOPT_DATABASE_URL: `sqlite:${folder}/simopt.db`, SIMOPT_QUEUE: 'local', SIMOPT_JOB_LEASE_MS: String(leaseMs) }
+  return { ...NO_SCHEDULER, SIMOPT_DATABASE_URL: `sqlite:${folder}/simopt.db`, SIMOPT_QUEUE: 'local', SIMOPT_JOB_LEASE_MS: String(leaseMs) }
 }
 
 export function postgresBullmq(databaseUrl: string, redis: { url: string; prefix: string }, leaseMs = 30_000): ServiceEnv {
   return {
+    ...NO_SCHEDULER,
     SIMOPT_DATABASE_URL: databaseUrl,
     SIMOPT_QUEUE: 'bullmq',
     SIMOPT_REDIS_URL: redis.url,

@@ -21,9 +21,20 @@ describe('simopt schedule', () => {
     const store = storeFor(env)
     try {
       assert.equal((await store.db.selectFrom('sessions').select('id').execute()).length, 0, 'a dry run starts nothing')
-      // The provider's start hour (a provider setting) moves the day's run.
-      await store.db.updateTable('service_providers').set({ settings: JSON.stringify({ scheduleStartHour: 9 }) }).execute()
+      // The provider's start hour moves the day's run; "" gives it back to the cycle end hour.
+      await simoptOk(env, ['provider', 'set', '--tenant', 'acme', '--name', 'main', '--schedule-start-hour', '9'])
+      assert.match((await simoptOk(env, ['provider', 'list', '--tenant', 'acme'])).stdout, /scheduled from 09:00/)
       assert.match((await simoptOk(env, ['schedule', '--dry-run', '--at', '2026-11-25T08:59:00Z'])).stdout, /waiting acme \/ main +period 2026-11, day 2026-11-25: due at 2026-11-25T09:00:00\.000Z/)
+      const badHour = await simopt(env, ['provider', 'set', '--tenant', 'acme', '--name', 'main', '--schedule-start-hour', '24'])
+      assert.equal(badHour.code, 2)
+      assert.match(badHour.stderr, /option --schedule-start-hour: /)
+      // Continuous runs on the last day: every hour from the start hour is a run of its own.
+      await simoptOk(env, ['tenant', 'set', '--tenant', 'acme', '--continuous-last-day'])
+      assert.match((await simoptOk(env, ['tenant', 'show', '--tenant', 'acme'])).stdout, /last day +a scheduled session every hour/)
+      assert.match((await simoptOk(env, ['schedule', '--dry-run', '--at', '2026-11-30T15:30:00Z'])).stdout, /start +acme \/ main +period 2026-11, last day, hour 2026-11-30 15:00 \(due since 2026-11-30T15:00:00\.000Z, UTC\)/)
+      assert.match((await simoptOk(env, ['schedule', '--dry-run', '--at', '2026-11-29T15:30:00Z'])).stdout, /start +acme \/ main +period 2026-11, day 2026-11-29 \(due since 2026-11-29T09:00:00\.000Z, UTC\)/)
+      await simoptOk(env, ['provider', 'set', '--tenant', 'acme', '--name', 'main', '--schedule-start-hour', ''])
+      assert.match((await simoptOk(env, ['schedule', '--dry-run', '--at', '2026-11-25T08:59:00Z'])).stdout, /start +acme \/ main +period 2026-11, day 2026-11-25 \(due since 2026-11-25T00:00:00\.000Z/)
       await store.db.updateTable('service_providers').set({ settings: JSON.stringify({ scheduleStartHour: 25 }) }).execute()
       const bad = await simopt(env, ['schedule', '--dry-run', '--at', '2026-11-25T08:59:00Z'])
       assert.equal(bad.code, 2)

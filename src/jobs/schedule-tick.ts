@@ -1,0 +1,158 @@
+/**
+ * One tick of the schedule (`domain/schedule.ts`): what the database says, what the schedule decides, and,
+ * unless it is a dry run, the sessions it starts and the skips it records in `schedule_runs`. The built-in
+ * scheduler (`scheduler.ts`) calls it on its cron; `simopt schedule` calls it once.
+ *
+ * Several processes may tick at once (every `serve` and `worker` runs a scheduler): a run is claimed in
+ * `schedule_runs` (provider, slot) before its session starts, so of two ticks deciding the same start only
+ * one starts it, and the other says so. A claim whose process died before the session started is taken
+ * over after `STALE_CLAIM_MS`.
+ */
+import type { Config } from '../config.js'
+import { scheduleAt, SimoptError, type ScheduleDecision, type ScheduledProvider, type ScheduleQuestion } from '../domain/index.js'
+import { parseTenantSettings } from '../notify/tenant-settings.js'
+import type { Db, Store } from '../store/database.js'
+import { parseProviderSettings } from '../store/provider-settings.js'
+import { FINISHED_STATUSES, type SessionStatus } from '../store/transitions.js'
+import type { JobQueue } from './job.js'
+import { startSession } from './sessions.js'
+import { ensureDailyCleanup } from './stages/cleanup.js'
+
+/** Sessions older than this cannot belong to a billing day still being scheduled (a day lasts at most 25 hours). */
+const LOOKBACK_MS = 3 * 86_400_000
+/** A claim without its session after this long was left by a process that died mid-start. */
+export const STALE_CLAIM_MS = 10 * 60_000
+
+export interface TickDeps {
+  readonly store: Store
+  readonly queue: JobQueue
+  readonly config: Config
+}
+
+export interface TickOptions {
+  /** The tick's instant; default now. Only a dry run may look at another time. */
+  readonly at?: number
+  /** Only this tenant's providers. */
+  readonly tenant?: string
+  readonly dryRun?: boolean
+}
+
+/** What the tick did about one provider: its decision, and for a start what came of it. */
+export type TickOutcome =
+  | { readonly kind: 'decided'; readonly decision: ScheduleDecision }
+  | { readonly kind: 'started'; readonly decision: ScheduleDecision; readonly sessionId: string }
+  | { readonly kind: 'skipped'; readonly decision: ScheduleDecision; readonly reason: string }
+  | { readonly kind: 'claimed-elsewhere'; readonly decision: ScheduleDecision }
+
+export async function scheduleTick(deps: TickDeps, options: TickOptions = {}): Promise<TickOutcome[]> {
+  const { store, queue, config } = deps
+  const dryRun = options.dryRun === true
+  if (options.at !== undefined && !dryRun) throw new SimoptError('INPUT_INVALID', 'a tick at another time than now can only be a dry run')
+  const at = options.at ?? Date.now()
+  const decisions = scheduleAt(await scheduleQuestion(store.db, at, config.scheduleDays, options.tenant))
+  if (dryRun) return decisions.map((decision) => ({ kind: 'decided', decision }))
+  // The schedule keeps the daily jobs going too: the cleanup chain restarts here if it ever stopped.
+  await queue.publish(await ensureDailyCleanup(store.db))
+  const outcomes: TickOutcome[] = []
+  for (const decision of decisions) {
+    if (decision.kind === 'skip') {
+      await recordSkip(store.db, decision, decision.reason)
+      outcomes.push({ kind: 'skipped', decision, reason: decision.reason })
+    } else if (decision.kind === 'start') {
+      outcomes.push(await start(deps, decision))
+    } else {
+      outcomes.push({ kind: 'decided', decision })
+    }
+  }
+  return outcomes
+}
+
+async function start(deps: TickDeps, decision: ScheduleDecision): Promise<TickOutcome> {
+  const { store, queue, config } = deps
+  if (!(await claim(store.db, decision))) return { kind: 'claimed-elsewhere', decision }
+  try {
+    const sessionId = await startSession(store, queue, config, { tenant: decision.provider.tenant, provider: decision.provider.name, period: decision.period, trigger: 'schedule' })
+    await slotRow(store.db, decision).set({ outcome: 'started', session_id: sessionId, updated_at: Date.now() }).execute()
+    return { kind: 'started', decision, sessionId }
+  } catch (error) {
+    // Refused (a session started meanwhile by hand, say) or failed: the claim becomes a skip, tried at the next tick.
+    const reason = error instanceof SimoptError ? error.message : `could not start: ${error instanceof Error ? error.message : String(error)}`
+    await slotRow(store.db, decision)
+      .set((eb) => ({ outcome: 'skipped', reason, skips: eb('schedule_runs.skips', '+', 1), updated_at: Date.now() }))
+      .where('session_id', 'is', null)
+      .execute()
+    return { kind: 'skipped', decision, reason }
+  }
+}
+
+const slotRow = (db: Db, decision: ScheduleDecision) =>
+  db.updateTable('schedule_runs').where('provider_id', '=', decision.provider.id).where('slot', '=', decision.slot)
+
+/** Takes the run for this tick: @returns false when another tick has it (started, or starting right now). */
+async function claim(db: Db, decision: ScheduleDecision): Promise<boolean> {
+  const now = Date.now()
+  const result = await db
+    .insertInto('schedule_runs')
+    .values({ provider_id: decision.provider.id, slot: decision.slot, period: decision.period, outcome: 'started', reason: null, session_id: null, updated_at: now })
+    // An earlier skip of the slot keeps its reason and count: they say why the run came late.
+    .onConflict((conflict) =>
+      conflict
+        .columns(['provider_id', 'slot'])
+        .doUpdateSet({ outcome: 'started', session_id: null, updated_at: now })
+        .where((eb) =>
+          eb.or([
+            eb('schedule_runs.outcome', '=', 'skipped'),
+            eb.and([eb('schedule_runs.session_id', 'is', null), eb('schedule_runs.updated_at', '<', now - STALE_CLAIM_MS)]),
+          ]),
+        ),
+    )
+    .executeTakeFirst()
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0
+}
+
+async function recordSkip(db: Db, decision: ScheduleDecision, reason: string): Promise<void> {
+  const now = Date.now()
+  await db
+    .insertInto('schedule_runs')
+    .values({ provider_id: decision.provider.id, slot: decision.slot, period: decision.period, outcome: 'skipped', reason, session_id: null, skips: 1, updated_at: now })
+    .onConflict((conflict) =>
+      conflict
+        .columns(['provider_id', 'slot'])
+        .doUpdateSet((eb) => ({ reason, skips: eb('schedule_runs.skips', '+', 1), updated_at: now }))
+        // A run started (or being started by another tick) stays started.
+        .where('schedule_runs.outcome', '=', 'skipped'),
+    )
+    .execute()
+}
+
+/** What the schedule needs from the database at `at`: every provider (or a tenant's), and the sessions that matter. */
+export async function scheduleQuestion(db: Db, at: number, days: number, tenant?: string): Promise<ScheduleQuestion> {
+  let query = db
+    .selectFrom('service_providers')
+    .innerJoin('tenants', 'tenants.id', 'service_providers.tenant_id')
+    .select(['service_providers.id', 'service_providers.name', 'service_providers.tenant_id', 'tenants.name as tenant', 'tenants.settings as tenant_settings'])
+    .select(['service_providers.time_zone', 'service_providers.cycle_end_day', 'service_providers.cycle_end_hour', 'service_providers.settings'])
+    .orderBy('tenants.name')
+    .orderBy('service_providers.name')
+  if (tenant !== undefined) query = query.where('tenants.name', '=', tenant)
+  const rows = await query.execute()
+  if (tenant !== undefined && rows.length === 0) throw new SimoptError('INPUT_INVALID', `tenant ${JSON.stringify(tenant)} does not exist or has no service providers`)
+  const providers = rows.map((row): ScheduledProvider => {
+    const { scheduleStartHour } = parseProviderSettings(row.settings, row.name)
+    const { continuousLastDay } = parseTenantSettings(row.tenant_settings, row.tenant)
+    const cycle = { timeZone: row.time_zone, cycleEndDay: row.cycle_end_day, cycleEndHour: row.cycle_end_hour }
+    return { id: row.id, name: row.name, tenantId: row.tenant_id, tenant: row.tenant, cycle, continuousLastDay, ...(scheduleStartHour === undefined ? {} : { startHour: scheduleStartHour }) }
+  })
+  const sessions = await db
+    .selectFrom('sessions')
+    .select(['id', 'tenant_id', 'provider_id', 'created_at', 'status'])
+    .where('created_at', '<=', at)
+    .where((eb) => eb.or([eb('created_at', '>', at - LOOKBACK_MS), eb('status', 'not in', FINISHED_STATUSES)]))
+    .execute()
+  return {
+    at,
+    days,
+    providers,
+    sessions: sessions.map((s) => ({ id: s.id, tenantId: s.tenant_id, providerId: s.provider_id, createdAt: s.created_at, running: !FINISHED_STATUSES.includes(s.status as SessionStatus) })),
+  }
+}

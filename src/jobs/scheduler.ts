@@ -1,0 +1,42 @@
+/**
+ * The built-in scheduler: a croner timer that ticks the schedule (`schedule-tick.ts`) on
+ * `SIMOPT_SCHEDULE_CRON` (every 5 minutes by default, in UTC: the schedule itself reasons in each
+ * provider's billing time zone). Every `serve` and `worker` runs one; their ticks may overlap, and the
+ * tick's claims make sure each run starts once. A tick still running when the next is due makes that one
+ * wait (croner's overrun protection), and a tick that fails is logged and tried again at the next.
+ */
+import { Cron } from 'croner'
+import type { Logger } from '../logger.js'
+import { scheduleTick, type TickDeps } from './schedule-tick.js'
+
+export interface Scheduler {
+  /** Stops ticking; resolves when a tick in progress has finished. */
+  stop(): Promise<void>
+}
+
+export function startScheduler(deps: TickDeps, pattern: string, log: Logger): Scheduler {
+  let running: Promise<void> = Promise.resolve()
+  const tick = async (): Promise<void> => {
+    try {
+      for (const outcome of await scheduleTick(deps)) {
+        const { decision } = outcome
+        const about = { tenant: decision.provider.tenant, provider: decision.provider.name, period: decision.period, slot: decision.slot }
+        if (outcome.kind === 'started') log.info({ ...about, session: outcome.sessionId }, 'schedule started a session')
+        if (outcome.kind === 'skipped') log.warn({ ...about, reason: outcome.reason }, 'schedule skipped a run')
+      }
+    } catch (error) {
+      log.error({ error: error instanceof Error ? error.message : String(error) }, 'schedule tick failed; trying again at the next')
+    }
+  }
+  const cron = new Cron(pattern, { name: 'simopt-schedule', timezone: 'UTC', protect: true }, () => {
+    running = tick()
+    return running
+  })
+  log.info({ pattern, next: cron.nextRun()?.toISOString() }, 'scheduler started')
+  return {
+    stop: async () => {
+      cron.stop()
+      await running
+    },
+  }
+}
