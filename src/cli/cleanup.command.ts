@@ -1,7 +1,8 @@
 /**
  * `simopt cleanup [--older-than 90d]`: removes the history of sessions that finished longer ago than that
- * (results, plan totals, changes, transitions, audit log), finished jobs and delivered messages, in short
- * batches while the service runs, and says how many rows went from each table. `--daily` starts the daily
+ * (results, plan totals, changes, snapshots of unsolved components, transitions, audit log), finished jobs,
+ * delivered messages, the schedule's record and audit rows of no session, in short batches while the service
+ * runs, and says how many rows went from each table (`store/retention.ts`). `--daily` starts the daily
  * cleanup job instead, which workers then run every day.
  */
 import { Command } from 'commander'
@@ -23,7 +24,7 @@ export const ageOption = z
 
 export function cleanupCommand(): Command {
   return new Command('cleanup')
-    .description('remove results, jobs, transitions, messages and audit rows of sessions finished longer ago than --older-than')
+    .description('remove results, snapshots, transitions and audit rows of sessions finished longer ago than --older-than, and older finished jobs, sent messages, schedule records and audit rows')
     .option('--older-than <age>', 'age such as 90d or 12h (default: SIMOPT_RETENTION_DAYS days)')
     .option('--batch-rows <n>', 'rows one statement deletes at most', String(DEFAULT_BATCH_ROWS))
     .option('--daily', 'instead: queue the daily cleanup job (workers run it every day at 03:00 UTC)')

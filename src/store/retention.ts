@@ -1,18 +1,21 @@
 /**
  * Retention: the bulky history of sessions that finished long ago (their results, plan totals, changes,
- * state transitions, audit log) and finished jobs and delivered (or given up) messages are deleted, for
- * `simopt cleanup` and the daily cleanup job. Sessions and instances themselves stay, with their figures,
- * so the history of savings survives.
+ * state transitions, audit log, and the problem snapshots of components never solved), finished jobs,
+ * delivered (or given up) messages, the schedule's record and the audit log of no session are deleted, for
+ * `simopt cleanup` and the daily cleanup job. Sessions, instances and components themselves stay, with their
+ * figures, so the history of savings survives.
  *
  * Rows go in batches, each one statement and so its own short transaction: SQLite's single write lock and
  * PostgreSQL's row locks are never held for long, and workers go on between batches.
  */
-import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely'
+import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely'
 import { setImmediate as yieldToOthers } from 'node:timers/promises'
 import type { Store } from './database.js'
+import type { Database } from './schema.js'
 import { FINISHED_STATUSES } from './transitions.js'
 
-export const RETENTION_TABLES = ['results', 'plan_totals', 'changes', 'state_transitions', 'audit_log', 'jobs', 'outbox'] as const
+/** What retention removes, each counted in rows; `snapshots` counts components whose snapshot it emptied. */
+export const RETENTION_TABLES = ['results', 'plan_totals', 'changes', 'snapshots', 'state_transitions', 'audit_log', 'jobs', 'outbox', 'schedule_runs'] as const
 export type RetentionTable = (typeof RETENTION_TABLES)[number]
 export type RetentionCounts = Record<RetentionTable, number>
 
@@ -33,7 +36,7 @@ export const retentionDaysMs = (days: number): number => days * DAY_MS
 export async function removeOldRecords(store: Store, options: RetentionOptions): Promise<RetentionCounts> {
   const cutoff = (options.now ?? Date.now()) - options.olderThanMs
   const batch = options.batchRows ?? DEFAULT_BATCH_ROWS
-  const counts: RetentionCounts = { results: 0, plan_totals: 0, changes: 0, state_transitions: 0, audit_log: 0, jobs: 0, outbox: 0 }
+  const counts = Object.fromEntries(RETENTION_TABLES.map((table) => [table, 0])) as RetentionCounts
   const { db } = store
   // A session running for longer than the retention (stuck) keeps everything until it ends. A session's own
   // transitions go last, so those that still have some are the ones not cleaned yet: the daily run does not
@@ -59,6 +62,7 @@ export async function removeOldRecords(store: Store, options: RetentionOptions):
       counts.changes += await inBatches(batch, (n) =>
         db.deleteFrom('changes').where('instance_id', '=', instanceId).where(rowIn(store, db.selectFrom('changes').select(key.as('k')).where('instance_id', '=', instanceId).limit(n))).executeTakeFirst(),
       )
+      counts.snapshots += await emptySnapshots(db, instanceId)
     }
     counts.audit_log += await inBatches(batch, (n) =>
       db.deleteFrom('audit_log').where('seq', 'in', db.selectFrom('audit_log').select('seq').where('session_id', '=', sessionId).where('at', '<', cutoff).limit(n)).executeTakeFirst(),
@@ -71,6 +75,15 @@ export async function removeOldRecords(store: Store, options: RetentionOptions):
   // Queued and running jobs are work still to do; done and failed ones are only history.
   counts.jobs += await inBatches(batch, (n) =>
     db.deleteFrom('jobs').where('id', 'in', db.selectFrom('jobs').select('id').where('status', 'in', ['done', 'failed']).where('updated_at', '<', cutoff).limit(n)).executeTakeFirst(),
+  )
+  // Tenant- and provider-level events (settings approved, API keys made or revoked) belong to no session.
+  counts.audit_log += await inBatches(batch, (n) =>
+    db.deleteFrom('audit_log').where('seq', 'in', db.selectFrom('audit_log').select('seq').where('session_id', 'is', null).where('at', '<', cutoff).limit(n)).executeTakeFirst(),
+  )
+  // The schedule decides from sessions, not from its record: old days are only history. Its primary key
+  // names no column here (it may change); the physical row id stands for it.
+  counts.schedule_runs += await inBatches(batch, (n) =>
+    db.deleteFrom('schedule_runs').where('updated_at', '<', cutoff).where(rowIn(store, db.selectFrom('schedule_runs').select(key.as('k')).where('updated_at', '<', cutoff).limit(n))).executeTakeFirst(),
   )
   // Pending and unaddressed messages still wait for a delivery or a setting; a running session's stay.
   counts.outbox += await inBatches(batch, (n) =>
@@ -90,6 +103,22 @@ export async function removeOldRecords(store: Store, options: RetentionOptions):
       .executeTakeFirst(),
   )
   return counts
+}
+
+/**
+ * Empties the problem snapshots an instance's components still hold (those never solved: the session failed
+ * or was cancelled first), one statement per component since one snapshot can be tens of MB. The rows stay.
+ */
+async function emptySnapshots(db: Store['db'], instanceId: string): Promise<number> {
+  const full = (eb: ExpressionBuilder<Database, 'components'>) => eb(eb.fn<number>('length', ['snapshot']), '>', 0)
+  const components = await db.selectFrom('components').select('id').where('instance_id', '=', instanceId).where(full).execute()
+  let emptied = 0
+  for (const { id } of components) {
+    const updated = await db.updateTable('components').set({ snapshot: new Uint8Array(0) }).where('id', '=', id).where(full).executeTakeFirst()
+    emptied += Number(updated.numUpdatedRows)
+    await yieldToOthers()
+  }
+  return emptied
 }
 
 /** Runs `deleteBatch` until a batch comes back short; between batches others get the database. */

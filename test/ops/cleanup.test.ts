@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import { describe, it } from 'node:test'
+import { pino } from 'pino'
+import { snapshotCache } from '../../src/cache/snapshot-cache.js'
 import { loadConfig } from '../../src/config.js'
 import { recordJobs } from '../../src/jobs/job-log.js'
-import { job } from '../../src/jobs/job.js'
+import { job, type Job } from '../../src/jobs/job.js'
 import { LocalQueue } from '../../src/jobs/local-queue.js'
 import { cleanup, ensureDailyCleanup, nextCleanupJob } from '../../src/jobs/stages/cleanup.js'
 import { startWorker } from '../../src/jobs/worker.js'
 import { openStore } from '../../src/store/database.js'
 import { migrate } from '../../src/store/migrate.js'
+import { RETENTION_TABLES } from '../../src/store/retention.js'
 import { eventually, simopt, simoptOk, sqliteLocal, storeFor } from '../helpers/service-env.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
@@ -79,6 +82,38 @@ describe('the daily cleanup job', () => {
       assert.deepEqual(await ensureDailyCleanup(store.db), [], 'the chain runs: nothing more is queued')
     } finally {
       await worker.stop()
+      await store.close()
+    }
+  })
+
+  it('logs one line with what it removed, and none when nothing went', async () => {
+    const config = loadConfig({ SIMOPT_DATABASE_URL: `sqlite:${path.join(await tempDir(), 'simopt.db')}`, SIMOPT_RETENTION_DAYS: '30' })
+    const store = openStore(config.databaseUrl)
+    await migrate(store)
+    const lines: Record<string, unknown>[] = []
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) })
+    const queued: Job[] = []
+    const day = '2026-12-01'
+    const runOnce = () =>
+      cleanup.run(day, { store, config, job: job('cleanup', day), log, cache: snapshotCache(config, () => {}), commit: async (effects) => void queued.push(...(await store.db.transaction().execute(effects))) })
+    try {
+      const now = Date.now()
+      const row = (id: string, at: number) => ({ id, type: 'deliver-message', payload: '{"entityId":"x"}', status: 'done', attempts: 1, run_after: at, locked_by: null, locked_until: null, last_error: null, created_at: at, updated_at: at })
+      await store.db.insertInto('jobs').values([row('a', now - 40 * DAY), row('b', now - 31 * DAY), row('c', now - 29 * DAY)]).execute()
+      await runOnce()
+      assert.equal(lines.length, 1)
+      assert.equal(lines[0]!.msg, 'cleanup removed old records')
+      assert.equal(lines[0]!.day, day)
+      assert.equal(lines[0]!.olderThanDays, 30)
+      assert.deepEqual(lines[0]!.removed, Object.fromEntries(RETENTION_TABLES.map((table) => [table, table === 'jobs' ? 2 : 0])))
+      await runOnce()
+      assert.equal(lines.length, 1, 'a run that removes nothing says nothing')
+      assert.deepEqual(
+        queued.map((next) => next.type),
+        ['cleanup', 'cleanup'],
+        'each run queues the next day’s',
+      )
+    } finally {
       await store.close()
     }
   })

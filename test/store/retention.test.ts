@@ -12,17 +12,23 @@ const NOW = Date.UTC(2026, 11, 1)
 const OLD = NOW - 100 * DAY
 const RECENT = NOW - 10 * DAY
 const SIMS = 23
+/** Bytes of a component's problem snapshot until it is solved. */
+const SNAPSHOT_BYTES = 1000
+const FINISHED = ['done', 'failed', 'cancelled']
 
-/** A session with one instance, one component and history in every table retention touches. */
+/**
+ * A session with one instance, one component and history in every table retention touches. The component
+ * is solved (its snapshot emptied) when the session is done; otherwise it still holds its snapshot.
+ */
 async function seedSession(store: Store, id: string, status: string, at: number): Promise<void> {
   const { db } = store
   const instance = `${id}-i`
   await db
     .insertInto('sessions')
-    .values({ id, tenant_id: 't', provider_id: 'p', period_id: 'pe', type: 'carrier', trigger: 'manual', status, message: null, attempt: 1, running_key: ['done', 'failed', 'cancelled'].includes(status) ? null : `t/${id}`, created_at: at, updated_at: at, finished_at: status === 'done' ? at : null })
+    .values({ id, tenant_id: 't', provider_id: 'p', period_id: 'pe', type: 'carrier', trigger: 'manual', status, message: null, attempt: 1, running_key: FINISHED.includes(status) ? null : `t/${id}`, created_at: at, updated_at: at, finished_at: FINISHED.includes(status) ? at : null })
     .execute()
   await db.insertInto('instances').values({ id: instance, session_id: id, provider_id: 'p', period_id: 'pe', status, message: null, sims: SIMS, component_count: 1, components_done: 1, cost_before: 2, cost_after: 1, lower_bound: 1, baseline_cost: 2, changes: SIMS, created_at: at, updated_at: at, finished_at: at }).execute()
-  await db.insertInto('components').values({ id: `${id}-c`, instance_id: instance, position: 0, sims: SIMS, status, snapshot: Buffer.from([1]), cost_before: 2, cost_after: 1, lower_bound: 1, baseline_cost: 2, changes: SIMS, seconds: 1, finished_at: at }).execute()
+  await insertComponent(store, `${id}-c`, instance, status, at)
   const iccids = Array.from({ length: SIMS }, (_, i) => `8901${String(i).padStart(6, '0')}`)
   await db.insertInto('results').values(iccids.map((iccid) => ({ instance_id: instance, iccid, comm_plan: 'C', current_plan: 'A', new_plan: 'B', raw_usage_mb: 1, usage_mb: 1, monthly_before: 1, overage_before: 0, sms_before: 0, monthly_after: 1, overage_after: 0, sms_after: 0 }))).execute()
   await db.insertInto('changes').values(iccids.map((iccid) => ({ instance_id: instance, iccid, old_plan: 'A', new_plan: 'B', saving: 1, status: 'verified', updated_at: at, approved_by: null, approved_at: null, pushed_at: null, answer: null, verified_at: null, found_plan: null }))).execute()
@@ -31,6 +37,21 @@ async function seedSession(store: Store, id: string, status: string, at: number)
   await db.insertInto('state_transitions').values([id, id, instance].map((entityId) => ({ entity: entityId === id ? 'session' : 'instance', entity_id: entityId, from_status: null, to_status: status, message: null, at }))).execute()
   await db.insertInto('audit_log').values([1, 2].map((n) => ({ at, actor: 'system', action: 'push', session_id: id, instance_id: instance, iccid: iccids[n]!, detail: '{}' }))).execute()
   await db.insertInto('outbox').values({ id: `${id}-m`, tenant_id: 't', session_id: id, channel: 'email', kind: 'results', recipient: 'ops@acme.example', subject: 's', body: Buffer.from('x'), seq: 1, status: 'sent', attempts: 1, error: null, created_at: at, updated_at: at, sent_at: at }).execute()
+}
+
+async function insertComponent(store: Store, id: string, instanceId: string, status: string, at: number): Promise<void> {
+  const snapshot = status === 'done' ? Buffer.alloc(0) : Buffer.alloc(SNAPSHOT_BYTES, 7)
+  await store.db.insertInto('components').values({ id, instance_id: instanceId, position: 0, sims: SIMS, status, snapshot, cost_before: 2, cost_after: 1, lower_bound: 1, baseline_cost: 2, changes: SIMS, seconds: 1, finished_at: at }).execute()
+}
+
+/** More than a batch of old rows each: the schedule's record of OLD_DAYS days and audit rows of no session (settings, API keys), and one recent of each. */
+const OLD_DAYS = 7
+async function seedScheduleAndAudit(store: Store): Promise<void> {
+  const old = Array.from({ length: OLD_DAYS }, (_, i) => ({ slot: `2026-08-${String(i + 1).padStart(2, '0')}`, at: OLD - i * DAY }))
+  const run = (slot: string, at: number) => ({ provider_id: 'p', slot, period: '2026-08', outcome: 'started' as const, reason: null, session_id: null, updated_at: at })
+  await store.db.insertInto('schedule_runs').values([...old.map(({ slot, at }) => run(slot, at)), run('2026-11-21', RECENT)]).execute()
+  const event = (action: string, at: number) => ({ at, actor: 'cli:ops', action, session_id: null, instance_id: null, iccid: null, detail: '{}' })
+  await store.db.insertInto('audit_log').values([...old.map(({ at }, i) => event(i % 2 === 0 ? 'settings-approved' : 'api-key-created', at)), event('api-key-revoked', RECENT)]).execute()
 }
 
 async function seedJobsAndMessages(store: Store): Promise<void> {
@@ -59,28 +80,53 @@ async function checkRetention(store: Store): Promise<void> {
     await seedSession(store, 'recent', 'done', RECENT)
     // Started long ago and still running (stuck): nothing of it goes until it ends.
     await seedSession(store, 'stuck', 'optimizing', OLD)
+    // Failed with components never solved: their snapshots are all that is bulky of them.
+    await seedSession(store, 'failed-old', 'failed', OLD)
+    await insertComponent(store, 'failed-old-c2', 'failed-old-i', 'done', OLD)
+    await insertComponent(store, 'failed-old-c3', 'failed-old-i', 'pending', OLD)
+    await seedSession(store, 'failed-recent', 'failed', RECENT)
     await seedJobsAndMessages(store)
+    await seedScheduleAndAudit(store)
 
     // Batches of 5 rows: 23 results take 5 statements, the last one short.
     const counts = await removeOldRecords(store, { olderThanMs: retentionDaysMs(90), now: NOW, batchRows: 5 })
-    assert.deepEqual(counts, { results: SIMS, plan_totals: 3, changes: SIMS, state_transitions: 3, audit_log: 2, jobs: 2, outbox: 2 })
+    assert.deepEqual(counts, { results: 2 * SIMS, plan_totals: 6, changes: 2 * SIMS, snapshots: 2, state_transitions: 6, audit_log: 4 + OLD_DAYS, jobs: 2, outbox: 3, schedule_runs: OLD_DAYS })
 
     for (const [table, column] of [['results', 'instance_id'], ['changes', 'instance_id'], ['plan_totals', 'instance_id']] as const) {
-      assert.equal(await count(store, table, column, ['old-i']), 0, `${table} of the old session are gone`)
-      assert.equal(await count(store, table, column, ['recent-i', 'stuck-i']), table === 'plan_totals' ? 6 : 2 * SIMS, `${table} of the recent and the running session stay`)
+      assert.equal(await count(store, table, column, ['old-i', 'failed-old-i']), 0, `${table} of the old sessions are gone`)
+      assert.equal(await count(store, table, column, ['recent-i', 'stuck-i', 'failed-recent-i']), table === 'plan_totals' ? 9 : 3 * SIMS, `${table} of the recent and the running sessions stay`)
     }
-    assert.equal(await count(store, 'state_transitions', 'entity_id', ['old', 'old-i']), 0)
-    assert.equal(await count(store, 'state_transitions', 'entity_id', ['recent', 'recent-i', 'stuck', 'stuck-i']), 6)
-    assert.equal(await count(store, 'audit_log', 'session_id', ['old']), 0)
-    assert.equal(await count(store, 'audit_log', 'session_id', ['recent', 'stuck']), 4)
+    assert.equal(await count(store, 'state_transitions', 'entity_id', ['old', 'old-i', 'failed-old', 'failed-old-i']), 0)
+    assert.equal(await count(store, 'state_transitions', 'entity_id', ['recent', 'recent-i', 'stuck', 'stuck-i', 'failed-recent', 'failed-recent-i']), 9)
+    const audit = (await store.db.selectFrom('audit_log').select(['session_id', 'action']).execute()).map((row) => `${row.session_id ?? '-'} ${row.action}`).sort()
+    assert.deepEqual(audit, ['- api-key-revoked', 'failed-recent push', 'failed-recent push', 'recent push', 'recent push', 'stuck push', 'stuck push'], 'audit rows of recent and running sessions and recent ones of no session stay')
+    // The components stay with their figures; only the old failed session's unsolved ones lose their snapshot.
+    const components = await store.db.selectFrom('components').select(['id', 'snapshot', 'cost_after']).orderBy('id').execute()
+    assert.deepEqual(
+      components.map((row) => [row.id, row.snapshot.length, row.cost_after]),
+      [
+        ['failed-old-c', 0, 1],
+        ['failed-old-c2', 0, 1],
+        ['failed-old-c3', 0, 1],
+        ['failed-recent-c', SNAPSHOT_BYTES, 1],
+        ['old-c', 0, 1],
+        ['recent-c', 0, 1],
+        ['stuck-c', SNAPSHOT_BYTES, 1],
+      ],
+    )
+    assert.deepEqual(
+      (await store.db.selectFrom('schedule_runs').select(['provider_id', 'updated_at']).execute()).map((row) => [row.provider_id, row.updated_at]),
+      [['p', RECENT]],
+      'the schedule’s recent record stays',
+    )
     const jobs = (await store.db.selectFrom('jobs').select('id').execute()).map((row) => row.id).sort()
     assert.deepEqual(jobs, ['old-queued', 'recent-done'], 'queued jobs and recent ones stay')
     const messages = (await store.db.selectFrom('outbox').select('id').execute()).map((row) => row.id).sort()
-    assert.deepEqual(messages, ['old-pending-m', 'old-unaddressed-m', 'recent-m', 'recent-sent-m', 'stuck-m'], 'messages still waiting, recent ones and a running session’s stay')
+    assert.deepEqual(messages, ['failed-recent-m', 'old-pending-m', 'old-unaddressed-m', 'recent-m', 'recent-sent-m', 'stuck-m'], 'messages still waiting, recent ones and a running session’s stay')
     // Sessions and instances stay, with their figures: the history of savings survives.
     assert.equal((await store.db.selectFrom('instances').select('cost_after').where('id', '=', 'old-i').executeTakeFirstOrThrow()).cost_after, 1)
 
-    assert.deepEqual(await removeOldRecords(store, { olderThanMs: retentionDaysMs(90), now: NOW }), { results: 0, plan_totals: 0, changes: 0, state_transitions: 0, audit_log: 0, jobs: 0, outbox: 0 }, 'a second run finds nothing')
+    assert.deepEqual(await removeOldRecords(store, { olderThanMs: retentionDaysMs(90), now: NOW }), { results: 0, plan_totals: 0, changes: 0, snapshots: 0, state_transitions: 0, audit_log: 0, jobs: 0, outbox: 0, schedule_runs: 0 }, 'a second run finds nothing')
   } finally {
     await store.close()
   }

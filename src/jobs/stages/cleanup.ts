@@ -22,12 +22,9 @@ export const cleanup: Stage = {
     firstRetryMs: () => 60_000,
     failed: async (trx, day) => recordJobs(trx, [nextCleanupJob(day, Date.now())]),
   },
-  async run(day, { store, config, commit }) {
+  async run(day, { store, config, commit, log }) {
     const counts = await removeOldRecords(store, { olderThanMs: retentionDaysMs(config.retentionDays) })
-    const removed = RETENTION_TABLES.filter((table) => counts[table] > 0)
-    if (removed.length > 0) {
-      process.stderr.write(`simopt: cleanup ${day}: removed ${removed.map((table) => `${counts[table]} ${table}`).join(', ')} (older than ${config.retentionDays} days)\n`)
-    }
+    if (RETENTION_TABLES.some((table) => counts[table] > 0)) log.info({ day, removed: counts, olderThanDays: config.retentionDays }, 'cleanup removed old records')
     await commit(async () => [nextCleanupJob(day, Date.now())])
   },
 }
