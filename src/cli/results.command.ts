@@ -2,7 +2,7 @@
 import { Command } from 'commander'
 import { SimoptError } from '../domain/index.js'
 import { ASSIGNMENT_COLUMNS, assignmentLine, csvField, writeCsvLines, writeOutputs } from '../io/index.js'
-import { resultRows } from '../store/results.js'
+import { resultCosts, resultRows } from '../store/results.js'
 import { findSession } from '../store/session-views.js'
 import { formatCount } from './format.js'
 import { withService } from './service.js'
@@ -36,7 +36,7 @@ export function resultsCommand(): Command {
                         csvField(row.new_plan),
                         row.usage_mb,
                         { monthly: row.monthly_after, overage: row.overage_after, sms: row.sms_after },
-                        row.monthly_before + row.overage_before + row.sms_before,
+                        resultCosts(row).before,
                       )
                     }
                   }

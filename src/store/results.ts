@@ -5,6 +5,17 @@ import type { ResultTable } from './schema.js'
 
 const PAGE = 20_000
 
+type CostSplit = Pick<ResultTable, 'monthly_before' | 'overage_before' | 'sms_before' | 'monthly_after' | 'overage_after' | 'sms_after'>
+
+/**
+ * A result row's cost for the period, on its current plan (`before`) and its new one (`after`): the sum the
+ * cost model splits into monthly charge, overage and SMS, in the account's currency, unrounded.
+ * (`planChanges` in changes.ts sums the same columns in SQL for a change's saving.)
+ */
+export function resultCosts(row: CostSplit): { before: number; after: number } {
+  return { before: row.monthly_before + row.overage_before + row.sms_before, after: row.monthly_after + row.overage_after + row.sms_after }
+}
+
 export async function* resultRows(store: Store, instanceId: string): AsyncGenerator<Selectable<ResultTable>> {
   let after = ''
   for (;;) {

@@ -5,6 +5,7 @@
 import type { AssignmentLine, ChangeLine, ReportSource, ReportSummary } from '../io/report/report-source.js'
 import type { Store } from './database.js'
 import { instancePlanLines } from './plan-total-rows.js'
+import { resultCosts } from './results.js'
 
 const PAGE = 20_000
 
@@ -88,6 +89,7 @@ function stageSeconds(transitions: readonly { to_status: string; at: number }[])
 
 async function* assignmentLines(store: Store, instanceId: string, providerId: string): AsyncGenerator<AssignmentLine> {
   for await (const row of resultPages(store, instanceId, providerId, false)) {
+    const cost = resultCosts(row)
     yield {
       iccid: row.iccid,
       msisdn: row.msisdn,
@@ -99,22 +101,23 @@ async function* assignmentLines(store: Store, instanceId: string, providerId: st
       monthly: row.monthly_after,
       overage: row.overage_after,
       sms: row.sms_after,
-      costBefore: row.monthly_before + row.overage_before + row.sms_before,
-      costAfter: row.monthly_after + row.overage_after + row.sms_after,
+      costBefore: cost.before,
+      costAfter: cost.after,
     }
   }
 }
 
 async function* changeLines(store: Store, instanceId: string, providerId: string): AsyncGenerator<ChangeLine> {
   for await (const row of resultPages(store, instanceId, providerId, true)) {
+    const cost = resultCosts(row)
     yield {
       iccid: row.iccid,
       msisdn: row.msisdn,
       commPlan: row.comm_plan,
       oldPlan: row.current_plan,
       newPlan: row.new_plan,
-      costBefore: row.monthly_before + row.overage_before + row.sms_before,
-      costAfter: row.monthly_after + row.overage_after + row.sms_after,
+      costBefore: cost.before,
+      costAfter: cost.after,
       // Where the change stands with the carrier, when the report is made.
       status: row.change_status ?? 'planned',
     }

@@ -1,4 +1,4 @@
-/** What `simopt status` (and later the dashboard) shows of sessions: rows, stages and progress. */
+/** What `simopt status` and the API show of sessions: rows (with their instance's figures), stages and progress. */
 import type { Kysely, Selectable } from 'kysely'
 import type { Database, InstanceTable, SyncTable } from './schema.js'
 
@@ -43,9 +43,30 @@ function baseQuery(db: Kysely<Database>) {
     .select(sessionColumns)
 }
 
-export async function listSessions(db: Kysely<Database>, limit = 20): Promise<Omit<SessionView, 'instances' | 'syncs' | 'transitions' | 'percent'>[]> {
-  const rows = await baseQuery(db).orderBy('sessions.created_at', 'desc').limit(limit).execute()
-  return rows.map(toView)
+/** A session as lists show it: its row, and its instance's figures (null until the instance has them). */
+export interface SessionListItem extends Omit<SessionView, 'instances' | 'syncs' | 'transitions' | 'percent'> {
+  readonly sims: number | null
+  readonly costBefore: number | null
+  readonly costAfter: number | null
+  readonly changes: number | null
+}
+
+/** Which sessions to list: one tenant's (default all), created before `before` (epoch ms; a keyset page), at most `limit` (default 20). */
+export interface SessionListFilter {
+  readonly tenantId?: string
+  readonly before?: number
+  readonly limit?: number
+}
+
+/** Sessions, newest first, with their instance's figures. */
+export async function listSessions(db: Kysely<Database>, filter: SessionListFilter = {}): Promise<SessionListItem[]> {
+  let query = baseQuery(db)
+    .leftJoin('instances', 'instances.session_id', 'sessions.id')
+    .select(['instances.sims', 'instances.cost_before', 'instances.cost_after', 'instances.changes'])
+  if (filter.tenantId !== undefined) query = query.where('sessions.tenant_id', '=', filter.tenantId)
+  if (filter.before !== undefined) query = query.where('sessions.created_at', '<', filter.before)
+  const rows = await query.orderBy('sessions.created_at', 'desc').limit(filter.limit ?? 20).execute()
+  return rows.map((row) => ({ ...toView(row), sims: row.sims, costBefore: row.cost_before, costAfter: row.cost_after, changes: row.changes }))
 }
 
 export async function findSession(db: Kysely<Database>, id: string): Promise<SessionView | undefined> {
