@@ -14,7 +14,7 @@
  * `OptIntoContinuousLastDayOptimization`): from the start hour of the period's last billing day, a run is
  * due every hour (each one once the tenant's previous session has finished), so the changes pushed last
  * work from the latest usage. Every run has a slot, the key the schedule records it under: the local date
- * (`YYYY-MM-DD`) of a day's run, or the local date and hour (`YYYY-MM-DD HH:MM`) of a continuous one.
+ * (`YYYY-MM-DD`) of a day's run, or the local date and hour with its offset (`YYYY-MM-DD HH:MM±HH:MM`) of a continuous one.
  */
 import { billingPeriodAt, type BillingCycle } from './billing-period.js'
 import { localDate, localMinute, localParts, zonedInstant } from './zoned-time.js'

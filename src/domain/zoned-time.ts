@@ -19,10 +19,11 @@ export interface LocalParts {
  */
 export function zonedInstant(year: number, month: number, day: number, hour: number, timeZone: string): number {
   const wall = Date.UTC(year, month, day, hour)
-  const first = wall - offsetAt(wall, timeZone)
-  const second = wall - offsetAt(first, timeZone)
-  const matches = [first, second].filter((candidate) => candidate + offsetAt(candidate, timeZone) === wall)
-  return matches.length === 0 ? Math.max(first, second) : Math.max(...matches)
+  // The zone's offsets a day before and a day after: a change near `wall` lies between them (none is a
+  // day apart from another anywhere), so the two offsets give every instant that can show `wall`.
+  const candidates = [wall - offsetAt(wall - DAY_MS, timeZone), wall - offsetAt(wall + DAY_MS, timeZone)]
+  const matches = candidates.filter((candidate) => candidate + offsetAt(candidate, timeZone) === wall)
+  return Math.max(...(matches.length === 0 ? candidates : matches))
 }
 
 /** The local date of `at` in `timeZone`, `YYYY-MM-DD`. */
@@ -31,10 +32,15 @@ export function localDate(at: number, timeZone: string): string {
   return `${p.year}-${pad(p.month + 1)}-${pad(p.day)}`
 }
 
-/** The local date and minute of `at` in `timeZone`, `YYYY-MM-DD HH:MM`. */
+/**
+ * The local date and time of `at` in `timeZone` with the zone's offset, `YYYY-MM-DD HH:MM±HH:MM`: the
+ * offset tells apart the two instants of an hour a daylight-saving change repeats.
+ */
 export function localMinute(at: number, timeZone: string): string {
   const p = localParts(at, timeZone)
-  return `${p.year}-${pad(p.month + 1)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}`
+  const offsetMinutes = offsetAt(at, timeZone) / 60_000
+  const offset = `${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offsetMinutes) / 60))}:${pad(Math.abs(offsetMinutes) % 60)}`
+  return `${p.year}-${pad(p.month + 1)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}${offset}`
 }
 
 /** @returns false when `timeZone` is not a zone this runtime knows. */
@@ -62,6 +68,8 @@ function offsetAt(at: number, timeZone: string): number {
   const p = localParts(at, timeZone)
   return Date.UTC(p.year, p.month, p.day, p.hour, p.minute) - Math.floor(at / 60_000) * 60_000
 }
+
+const DAY_MS = 86_400_000
 
 // Building a formatter costs far more than using one; billing runs ask for the same few zones.
 const formatters = new Map<string, Intl.DateTimeFormat>()

@@ -318,7 +318,7 @@ export interface ApiKeyTable {
 /** What the schedule did about one provider's scheduled day (`simopt schedule`). */
 export interface ScheduleRunTable {
   provider_id: string
-  /** The run's slot in the provider's billing time zone: its local date, `YYYY-MM-DD`, or for a continuous run on the last day its local hour, `YYYY-MM-DD HH:MM`. */
+  /** The run's slot in the provider's billing time zone: its local date, `YYYY-MM-DD`, or for a continuous run on the last day its local hour with the offset, `YYYY-MM-DD HH:MM±HH:MM`. */
   slot: string
   /** `YYYY-MM`. */
   period: string

@@ -25,6 +25,17 @@ describe('billing periods', () => {
     assert.deepEqual([iso(period.start), iso(period.end)], ['2026-09-30T22:00:00.000Z', '2026-10-31T23:00:00.000Z'])
   })
 
+  it('end at the end of a skipped hour, and at the later of a repeated one', () => {
+    // New York: 02:00 on 8 March 2026 does not exist (clocks go to 03:00 EDT); 01:00 on 1 November happens twice.
+    const spring = billingPeriod('2026-03', { timeZone: 'America/New_York', cycleEndDay: 7, cycleEndHour: 2 })
+    assert.equal(iso(spring.end), '2026-03-08T07:00:00.000Z')
+    const autumn = billingPeriod('2026-10', { timeZone: 'America/New_York', cycleEndDay: 31, cycleEndHour: 1 })
+    assert.equal(iso(autumn.end), '2026-11-01T06:00:00.000Z', '01:00 EST, the later one')
+    // East of UTC the same: Berlin repeats 02:00 on 25 October 2026.
+    const berlin = billingPeriod('2026-10', { timeZone: 'Europe/Berlin', cycleEndDay: 24, cycleEndHour: 2 })
+    assert.equal(iso(berlin.end), '2026-10-25T01:00:00.000Z', '02:00 CET, the later one')
+  })
+
   it('clamp a cycle end day past the month end to the last day', () => {
     const period = billingPeriod('2026-02', { timeZone: 'UTC', cycleEndDay: 31, cycleEndHour: 0 })
     assert.deepEqual([iso(period.start), iso(period.end)], ['2026-02-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z'])

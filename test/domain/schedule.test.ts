@@ -118,15 +118,25 @@ describe('the schedule', () => {
     assert.deepEqual(slotOf('2026-11-29T15:00:00Z'), { kind: 'start', day: '2026-11-29', slot: '2026-11-29', dueAt: '2026-11-29T14:00:00.000Z' })
     // 30 November in Chicago (UTC-6): before 08:00 it waits; from 08:00 each hour is a slot of its own.
     assert.deepEqual(slotOf('2026-11-30T13:59:00Z'), { kind: 'waiting', day: '2026-11-30', slot: '2026-11-30', dueAt: '2026-11-30T14:00:00.000Z' })
-    assert.deepEqual(slotOf('2026-11-30T14:00:00Z'), { kind: 'start', day: '2026-11-30', slot: '2026-11-30 08:00', dueAt: '2026-11-30T14:00:00.000Z' })
+    assert.deepEqual(slotOf('2026-11-30T14:00:00Z'), { kind: 'start', day: '2026-11-30', slot: '2026-11-30 08:00-06:00', dueAt: '2026-11-30T14:00:00.000Z' })
     const atNine = [session('s9', '2026-11-30T15:05:00Z', false)]
-    assert.deepEqual(slotOf('2026-11-30T15:40:00Z', atNine), { kind: 'ran', day: '2026-11-30', slot: '2026-11-30 09:00', dueAt: '2026-11-30T15:00:00.000Z' })
-    assert.deepEqual(slotOf('2026-11-30T16:00:00Z', atNine), { kind: 'start', day: '2026-11-30', slot: '2026-11-30 10:00', dueAt: '2026-11-30T16:00:00.000Z' })
+    assert.deepEqual(slotOf('2026-11-30T15:40:00Z', atNine), { kind: 'ran', day: '2026-11-30', slot: '2026-11-30 09:00-06:00', dueAt: '2026-11-30T15:00:00.000Z' })
+    assert.deepEqual(slotOf('2026-11-30T16:00:00Z', atNine), { kind: 'start', day: '2026-11-30', slot: '2026-11-30 10:00-06:00', dueAt: '2026-11-30T16:00:00.000Z' })
     // The last slot of the period is 23:00 local; a still running session holds the next hour back.
-    assert.deepEqual(slotOf('2026-12-01T05:59:00Z'), { kind: 'start', day: '2026-11-30', slot: '2026-11-30 23:00', dueAt: '2026-12-01T05:00:00.000Z' })
+    assert.deepEqual(slotOf('2026-12-01T05:59:00Z'), { kind: 'start', day: '2026-11-30', slot: '2026-11-30 23:00-06:00', dueAt: '2026-12-01T05:00:00.000Z' })
     const busy = decide('2026-11-30T17:10:00Z', [continuous], [session('long', '2026-11-30T16:00:00Z', true)])
     assert.equal(busy[0]!.kind === 'skip' && busy[0]!.reason, 'session long of tenant acme is still running')
     // Without the setting the last day has one run like the others.
     assert.deepEqual(decide('2026-11-30T16:00:00Z', [provider({ timeZone: 'America/Chicago' }, { startHour: 8 })], atNine).map((d) => [d.kind, d.slot]), [['ran', '2026-11-30']])
+  })
+
+  it('keeps apart the two continuous runs of an hour the autumn change repeats on the last day', () => {
+    // Chicago's clocks go back at 02:00 on 1 November 2026, the last day of a cycle ending on the 1st.
+    const continuous = provider({ timeZone: 'America/Chicago', cycleEndDay: 1 }, { startHour: 0, continuousLastDay: true })
+    const first = [session('first', '2026-11-01T06:10:00Z', false)]
+    const slotAt = (at: string) => decide(at, [continuous], first).map((d) => [d.kind, d.slot])[0]
+    assert.deepEqual(slotAt('2026-11-01T06:30:00Z'), ['ran', '2026-11-01 01:00-05:00'])
+    assert.deepEqual(slotAt('2026-11-01T07:30:00Z'), ['start', '2026-11-01 01:00-06:00'])
+    assert.deepEqual(slotAt('2026-11-01T08:30:00Z'), ['start', '2026-11-01 02:00-06:00'])
   })
 })

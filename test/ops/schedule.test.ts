@@ -31,7 +31,7 @@ describe('simopt schedule', () => {
       // Continuous runs on the last day: every hour from the start hour is a run of its own.
       await simoptOk(env, ['tenant', 'set', '--tenant', 'acme', '--continuous-last-day'])
       assert.match((await simoptOk(env, ['tenant', 'show', '--tenant', 'acme'])).stdout, /last day +a scheduled session every hour/)
-      assert.match((await simoptOk(env, ['schedule', '--dry-run', '--at', '2026-11-30T15:30:00Z'])).stdout, /start +acme \/ main +period 2026-11, last day, hour 2026-11-30 15:00 \(due since 2026-11-30T15:00:00\.000Z, UTC\)/)
+      assert.match((await simoptOk(env, ['schedule', '--dry-run', '--at', '2026-11-30T15:30:00Z'])).stdout, /start +acme \/ main +period 2026-11, last day, hour 2026-11-30 15:00\+00:00 \(due since 2026-11-30T15:00:00\.000Z, UTC\)/)
       assert.match((await simoptOk(env, ['schedule', '--dry-run', '--at', '2026-11-29T15:30:00Z'])).stdout, /start +acme \/ main +period 2026-11, day 2026-11-29 \(due since 2026-11-29T09:00:00\.000Z, UTC\)/)
       await simoptOk(env, ['provider', 'set', '--tenant', 'acme', '--name', 'main', '--schedule-start-hour', ''])
       assert.match((await simoptOk(env, ['schedule', '--dry-run', '--at', '2026-11-25T08:59:00Z'])).stdout, /start +acme \/ main +period 2026-11, day 2026-11-25 \(due since 2026-11-25T00:00:00\.000Z/)

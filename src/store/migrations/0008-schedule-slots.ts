@@ -1,6 +1,6 @@
 /**
  * The schedule records runs per slot, not per day: a tenant with continuous runs on the last day has one
- * slot an hour that day (`YYYY-MM-DD HH:MM`); every other run's slot is still its local date.
+ * slot an hour that day (`YYYY-MM-DD HH:MM±HH:MM`); every other run's slot is still its local date.
  */
 import { type Kysely, type Migration } from 'kysely'
 
