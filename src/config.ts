@@ -211,9 +211,12 @@ export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')
 }
 
+/** Cron patterns of 5 fields, or 6 with seconds first (croner would take a year as a 7th too). */
+export const CRON_MODE = '5-or-6-parts'
+
 function isCronPattern(text: string): boolean {
   try {
-    new Cron(text, { paused: true }).stop()
+    new Cron(text, { paused: true, mode: CRON_MODE }).stop()
     return true
   } catch {
     return false

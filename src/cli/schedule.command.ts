@@ -38,6 +38,11 @@ export function scheduleCommand(): Command {
         process.stdout.write(`${dryRun ? 'dry run' : 'schedule'} at ${new Date(tickAt).toISOString()}, the last ${service.config.scheduleDays} days of each period${dryRun ? '; nothing is started' : ''}\n`)
         if (outcomes.length === 0) process.stdout.write('  no service providers\n')
         for (const outcome of outcomes) process.stdout.write(`${outcomeLine(outcome)}\n`)
+        const invalid = outcomes.flatMap((outcome) => (outcome.kind === 'invalid' ? [outcome.provider] : []))
+        if (invalid.length > 0) {
+          // The others were scheduled; the exit status says that these were not.
+          throw new SimoptError('INPUT_INVALID', `cannot schedule ${invalid.map((p) => `${p.tenant} / ${p.name}: ${p.reason}`).join('; ')}`)
+        }
       })
     })
 }
@@ -63,6 +68,7 @@ async function history(store: Store, limit: number, tenant: string | undefined):
 
 /** One line per provider: what the tick decided and, when it started a session, what came of it. */
 export function outcomeLine(outcome: TickOutcome): string {
+  if (outcome.kind === 'invalid') return `  invalid ${outcome.provider.tenant} / ${outcome.provider.name}: ${outcome.provider.reason}`
   const { decision } = outcome
   const where = `${who(decision)}  period ${decision.period}, ${decision.slot === decision.day ? `day ${decision.day}` : `last day, hour ${decision.slot}`}`
   const zone = decision.provider.cycle.timeZone

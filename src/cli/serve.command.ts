@@ -46,8 +46,9 @@ export async function serveUntilStopped(service: Service, options: ServeOptions)
     await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])
     process.stderr.write('stopping: no new requests, finishing the jobs in hand\n')
   } finally {
-    await app.close()
+    // No new sessions first, then no new requests, then the jobs in hand finish.
     await scheduler?.stop()
+    await app.close()
     await worker.stop()
   }
 }

@@ -9,7 +9,7 @@
  * over after `STALE_CLAIM_MS`.
  */
 import type { Config } from '../config.js'
-import { scheduleAt, SimoptError, type ScheduleDecision, type ScheduledProvider, type ScheduleQuestion } from '../domain/index.js'
+import { billingPeriodAt, scheduleAt, SimoptError, type ScheduleDecision, type ScheduledProvider, type ScheduleQuestion } from '../domain/index.js'
 import { parseTenantSettings } from '../notify/tenant-settings.js'
 import type { Db, Store } from '../store/database.js'
 import { parseProviderSettings } from '../store/provider-settings.js'
@@ -43,17 +43,24 @@ export type TickOutcome =
   | { readonly kind: 'started'; readonly decision: ScheduleDecision; readonly sessionId: string }
   | { readonly kind: 'skipped'; readonly decision: ScheduleDecision; readonly reason: string }
   | { readonly kind: 'claimed-elsewhere'; readonly decision: ScheduleDecision }
+  | { readonly kind: 'invalid'; readonly provider: InvalidProvider }
+
+/** A provider whose stored settings (or its tenant's) cannot be scheduled: it is reported, the others run. */
+export interface InvalidProvider {
+  readonly tenant: string
+  readonly name: string
+  readonly reason: string
+}
 
 export async function scheduleTick(deps: TickDeps, options: TickOptions = {}): Promise<TickOutcome[]> {
   const { store, queue, config } = deps
   const dryRun = options.dryRun === true
   if (options.at !== undefined && !dryRun) throw new SimoptError('INPUT_INVALID', 'a tick at another time than now can only be a dry run')
   const at = options.at ?? Date.now()
-  const decisions = scheduleAt(await scheduleQuestion(store.db, at, config.scheduleDays, options.tenant))
-  if (dryRun) return decisions.map((decision) => ({ kind: 'decided', decision }))
-  // The schedule keeps the daily jobs going too: the cleanup chain restarts here if it ever stopped.
-  await queue.publish(await ensureDailyCleanup(store.db))
-  const outcomes: TickOutcome[] = []
+  const { question, invalid } = await scheduleQuestion(store.db, at, config.scheduleDays, options.tenant)
+  const decisions = scheduleAt(question)
+  const outcomes: TickOutcome[] = invalid.map((provider) => ({ kind: 'invalid', provider }))
+  if (dryRun) return [...outcomes, ...decisions.map((decision): TickOutcome => ({ kind: 'decided', decision }))]
   for (const decision of decisions) {
     if (decision.kind === 'skip') {
       await recordSkip(store.db, decision, decision.reason)
@@ -64,33 +71,43 @@ export async function scheduleTick(deps: TickDeps, options: TickOptions = {}): P
       outcomes.push({ kind: 'decided', decision })
     }
   }
+  // The schedule keeps the daily jobs going too: the cleanup chain restarts here if it ever stopped.
+  await queue.publish(await ensureDailyCleanup(store.db))
   return outcomes
 }
 
 async function start(deps: TickDeps, decision: ScheduleDecision): Promise<TickOutcome> {
   const { store, queue, config } = deps
-  if (!(await claim(store.db, decision))) return { kind: 'claimed-elsewhere', decision }
+  const claimedAt = Date.now()
+  if (!(await claim(store.db, decision, claimedAt))) return { kind: 'claimed-elsewhere', decision }
+  let sessionId: string
   try {
-    const sessionId = await startSession(store, queue, config, { tenant: decision.provider.tenant, provider: decision.provider.name, period: decision.period, trigger: 'schedule' })
-    await slotRow(store.db, decision).set({ outcome: 'started', session_id: sessionId, updated_at: Date.now() }).execute()
-    return { kind: 'started', decision, sessionId }
+    // The tick saw no session running: a refusal is a race with a start by hand, not news for the tenant.
+    const request = { tenant: decision.provider.tenant, provider: decision.provider.name, period: decision.period, trigger: 'schedule', notifyRefusal: false } as const
+    sessionId = await startSession(store, queue, config, request)
   } catch (error) {
-    // Refused (a session started meanwhile by hand, say) or failed: the claim becomes a skip, tried at the next tick.
-    const reason = error instanceof SimoptError ? error.message : `could not start: ${error instanceof Error ? error.message : String(error)}`
-    await slotRow(store.db, decision)
-      .set((eb) => ({ outcome: 'skipped', reason, skips: eb('schedule_runs.skips', '+', 1), updated_at: Date.now() }))
-      .where('session_id', 'is', null)
-      .execute()
-    return { kind: 'skipped', decision, reason }
+    // The session may exist even so (committed, then its first job not published): then the run is started.
+    const created = await store.db.selectFrom('sessions').select('id').where('provider_id', '=', decision.provider.id).where('trigger', '=', 'schedule').where('created_at', '>=', claimedAt).executeTakeFirst()
+    if (created === undefined) {
+      // Refused (a session started meanwhile by hand, say) or failed: the claim becomes a skip, tried at the next tick.
+      const reason = error instanceof SimoptError ? error.message : `could not start: ${error instanceof Error ? error.message : String(error)}`
+      await slotRow(store.db, decision)
+        .set((eb) => ({ outcome: 'skipped', reason, skips: eb('schedule_runs.skips', '+', 1), updated_at: Date.now() }))
+        .where('session_id', 'is', null)
+        .execute()
+      return { kind: 'skipped', decision, reason }
+    }
+    sessionId = created.id
   }
+  await slotRow(store.db, decision).set({ outcome: 'started', session_id: sessionId, updated_at: Date.now() }).execute()
+  return { kind: 'started', decision, sessionId }
 }
 
 const slotRow = (db: Db, decision: ScheduleDecision) =>
   db.updateTable('schedule_runs').where('provider_id', '=', decision.provider.id).where('slot', '=', decision.slot)
 
 /** Takes the run for this tick: @returns false when another tick has it (started, or starting right now). */
-async function claim(db: Db, decision: ScheduleDecision): Promise<boolean> {
-  const now = Date.now()
+async function claim(db: Db, decision: ScheduleDecision, now: number): Promise<boolean> {
   const result = await db
     .insertInto('schedule_runs')
     .values({ provider_id: decision.provider.id, slot: decision.slot, period: decision.period, outcome: 'started', reason: null, session_id: null, updated_at: now })
@@ -125,8 +142,11 @@ async function recordSkip(db: Db, decision: ScheduleDecision, reason: string): P
     .execute()
 }
 
-/** What the schedule needs from the database at `at`: every provider (or a tenant's), and the sessions that matter. */
-export async function scheduleQuestion(db: Db, at: number, days: number, tenant?: string): Promise<ScheduleQuestion> {
+/**
+ * What the schedule needs from the database at `at`: every provider (or a tenant's), and the sessions that
+ * matter; providers whose settings cannot be read are set apart, so one bad row does not stop the others.
+ */
+export async function scheduleQuestion(db: Db, at: number, days: number, tenant?: string): Promise<{ question: ScheduleQuestion; invalid: InvalidProvider[] }> {
   let query = db
     .selectFrom('service_providers')
     .innerJoin('tenants', 'tenants.id', 'service_providers.tenant_id')
@@ -137,22 +157,26 @@ export async function scheduleQuestion(db: Db, at: number, days: number, tenant?
   if (tenant !== undefined) query = query.where('tenants.name', '=', tenant)
   const rows = await query.execute()
   if (tenant !== undefined && rows.length === 0) throw new SimoptError('INPUT_INVALID', `tenant ${JSON.stringify(tenant)} does not exist or has no service providers`)
-  const providers = rows.map((row): ScheduledProvider => {
-    const { scheduleStartHour } = parseProviderSettings(row.settings, row.name)
-    const { continuousLastDay } = parseTenantSettings(row.tenant_settings, row.tenant)
-    const cycle = { timeZone: row.time_zone, cycleEndDay: row.cycle_end_day, cycleEndHour: row.cycle_end_hour }
-    return { id: row.id, name: row.name, tenantId: row.tenant_id, tenant: row.tenant, cycle, continuousLastDay, ...(scheduleStartHour === undefined ? {} : { startHour: scheduleStartHour }) }
-  })
+  const providers: ScheduledProvider[] = []
+  const invalid: InvalidProvider[] = []
+  for (const row of rows) {
+    try {
+      const { scheduleStartHour } = parseProviderSettings(row.settings, row.name)
+      const { continuousLastDay } = parseTenantSettings(row.tenant_settings, row.tenant)
+      const cycle = { timeZone: row.time_zone, cycleEndDay: row.cycle_end_day, cycleEndHour: row.cycle_end_hour }
+      billingPeriodAt(at, cycle) // checks the cycle
+      providers.push({ id: row.id, name: row.name, tenantId: row.tenant_id, tenant: row.tenant, cycle, continuousLastDay, ...(scheduleStartHour === undefined ? {} : { startHour: scheduleStartHour }) })
+    } catch (error) {
+      if (!(error instanceof SimoptError)) throw error
+      invalid.push({ tenant: row.tenant, name: row.name, reason: error.message })
+    }
+  }
   const sessions = await db
     .selectFrom('sessions')
     .select(['id', 'tenant_id', 'provider_id', 'created_at', 'status'])
     .where('created_at', '<=', at)
     .where((eb) => eb.or([eb('created_at', '>', at - LOOKBACK_MS), eb('status', 'not in', FINISHED_STATUSES)]))
     .execute()
-  return {
-    at,
-    days,
-    providers,
-    sessions: sessions.map((s) => ({ id: s.id, tenantId: s.tenant_id, providerId: s.provider_id, createdAt: s.created_at, running: !FINISHED_STATUSES.includes(s.status as SessionStatus) })),
-  }
+  const seen = sessions.map((s) => ({ id: s.id, tenantId: s.tenant_id, providerId: s.provider_id, createdAt: s.created_at, running: !FINISHED_STATUSES.includes(s.status as SessionStatus) }))
+  return { question: { at, days, providers, sessions: seen }, invalid }
 }

@@ -26,6 +26,8 @@ export interface SessionRequest {
   readonly type?: 'carrier' | 'customer'
   /** false: optimize what is stored, without syncing from the carrier first. Default true. */
   readonly sync?: boolean
+  /** false: a refusal (a session still running) is not e-mailed to the tenant. Default true. */
+  readonly notifyRefusal?: boolean
 }
 
 /**
@@ -38,7 +40,7 @@ export async function startSession(store: Store, queue: JobQueue, config: Config
   const id = randomUUID()
   const runningKey = `${provider.tenant_id}/${period.name}`
   const first = job('start-session', id, 1)
-  const refused = { queue, config, tenantId: provider.tenant_id, provider: provider.name }
+  const refused = { queue, config, tenantId: provider.tenant_id, provider: provider.name, notify: request.notifyRefusal !== false }
   await holdingRunningKey(store, runningKey, request, refused, async (trx) => {
     const now = Date.now()
     await trx
@@ -87,7 +89,7 @@ export async function restartSession(store: Store, queue: JobQueue, config: Conf
   const attempt = session.attempt + 1
   const next = job('start-session', sessionId, attempt)
   const runningKey = `${session.tenant_id}/${session.period}`
-  const refused = { queue, config, tenantId: session.tenant_id, provider: session.provider }
+  const refused = { queue, config, tenantId: session.tenant_id, provider: session.provider, notify: true }
   let events: Job[] = []
   await holdingRunningKey(store, runningKey, { tenant: session.tenant, period: session.period }, refused, async (trx) => {
     // Taken only from the state read above: of two restarts at once, the second changes nothing.
@@ -113,6 +115,8 @@ interface Refusal {
   readonly config: Config
   readonly tenantId: string
   readonly provider: string
+  /** E-mail the tenant (`already-running`). */
+  readonly notify: boolean
 }
 
 /**
@@ -129,6 +133,10 @@ async function holdingRunningKey(
   const running = async () =>
     store.db.selectFrom('sessions').select(['id', 'status']).where('running_key', '=', runningKey).executeTakeFirst()
   const refuse = async (holder: { id: string; status: string }): Promise<never> => {
+    if (refusal.notify) await notifyRefusal(holder)
+    throw new SimoptError('INPUT_INVALID', `a session for tenant ${request.tenant} and period ${request.period} is already running: ${holder.id} (${holder.status})`)
+  }
+  const notifyRefusal = async (holder: { id: string; status: string }): Promise<void> => {
     const notice = { kind: 'already-running', tenant: request.tenant, provider: refusal.provider, period: request.period, runningSessionId: holder.id, status: holder.status } as const
     const jobs = await store.db.transaction().execute(async (trx) => {
       const queued = await queueEmail(trx, refusal.config, { tenantId: refusal.tenantId, sessionId: null }, notice)
@@ -136,7 +144,6 @@ async function holdingRunningKey(
       return queued
     })
     await refusal.queue.publish(jobs)
-    throw new SimoptError('INPUT_INVALID', `a session for tenant ${request.tenant} and period ${request.period} is already running: ${holder.id} (${holder.status})`)
   }
   const holder = await running()
   if (holder !== undefined && !FINISHED_STATUSES.includes(holder.status as SessionStatus)) await refuse(holder)

@@ -105,4 +105,53 @@ describe('the built-in scheduler', () => {
       await store.close()
     }
   })
+
+  it('reports a provider it cannot schedule and schedules the others; a start that fails becomes a skip with its reason', async () => {
+    const folder = await tempDir()
+    const env = sqliteLocal(folder)
+    await importDueNow(env)
+    const now = new Date()
+    await simoptOk(env, [...importArgs(FILES, now.toISOString().slice(0, 7)).map((arg) => (arg === 'acme' ? 'beta' : arg)), '--time-zone', 'UTC', '--cycle-end-day', String(now.getUTCDate()), '--cycle-end-hour', '23'])
+    const config = loadConfig(env)
+    const store = storeFor(env)
+    const queue = createQueue(config, store, 'tick-test')
+    try {
+      // Settings written around the commands' checks (by an older version, or by hand).
+      await store.db.updateTable('tenants').set({ settings: JSON.stringify({ emailTo: ['not an address'] }) }).where('name', '=', 'acme').execute()
+      // The queue refuses the session's first job: the session is stored, then its start fails.
+      const failingQueue = {
+        ...queue,
+        publish: async (jobs: Parameters<typeof queue.publish>[0]) => (jobs.some((job) => job.type === 'start-session') ? Promise.reject(new Error('queue unreachable')) : queue.publish(jobs)),
+      } as typeof queue
+      const outcomes = await scheduleTick({ store, queue: failingQueue, config })
+      assert.deepEqual(
+        outcomes.map((o) => (o.kind === 'invalid' ? [o.kind, o.provider.tenant, o.provider.reason] : [o.kind, o.decision.provider.tenant])),
+        [
+          ['invalid', 'acme', 'settings of tenant acme: emailTo.0: "not an address" is not an e-mail address'],
+          ['started', 'beta'],
+        ],
+      )
+      // The session was committed before the queue failed, so the run is recorded as started, once.
+      const [beta] = await scheduledSessions(store)
+      assert.deepEqual(await store.db.selectFrom('schedule_runs').select(['outcome', 'session_id']).execute(), [{ outcome: 'started', session_id: beta!.id }])
+      const cli = await simopt(env, ['schedule', '--dry-run'])
+      assert.equal(cli.code, 2)
+      assert.match(cli.stdout, /^ {2}invalid acme \/ main: settings of tenant acme: emailTo/m)
+      assert.match(cli.stdout, /^ {2}ran +beta \/ main /m)
+      assert.match(cli.stderr, /cannot schedule acme \/ main: settings of tenant acme: emailTo/)
+
+      // A start refused by the database (a session started by hand the tick did not see) is a skip, not an e-mail.
+      await store.db.updateTable('tenants').set({ settings: '{}' }).where('name', '=', 'acme').execute()
+      const byHand = (await simoptOk(env, ['run', '--tenant', 'acme', '--provider', 'main', '--period', now.toISOString().slice(0, 7)])).stdout.trim()
+      await store.db.updateTable('sessions').set({ created_at: Date.now() + 3_600_000 }).where('id', '=', byHand).execute()
+      const refused = (await scheduleTick({ store, queue, config })).find((o) => o.kind !== 'invalid' && o.decision.provider.tenant === 'acme')
+      assert.equal(refused?.kind, 'skipped')
+      assert.match(refused.kind === 'skipped' ? refused.reason : '', new RegExp(`is already running: ${byHand}`))
+      assert.deepEqual(await store.db.selectFrom('outbox').select('kind').execute(), [], 'no already-running e-mail')
+      const acmeRun = await store.db.selectFrom('schedule_runs').innerJoin('service_providers', 'service_providers.id', 'schedule_runs.provider_id').innerJoin('tenants', 'tenants.id', 'service_providers.tenant_id').select(['outcome', 'skips', 'session_id']).where('tenants.name', '=', 'acme').execute()
+      assert.deepEqual(acmeRun, [{ outcome: 'skipped', skips: 1, session_id: null }])
+    } finally {
+      await store.close()
+    }
+  })
 })
