@@ -62,26 +62,33 @@ export async function removeOldRecords(store: Store, options: RetentionOptions):
       counts.changes += await inBatches(batch, (n) =>
         db.deleteFrom('changes').where('instance_id', '=', instanceId).where(rowIn(store, db.selectFrom('changes').select(key.as('k')).where('instance_id', '=', instanceId).limit(n))).executeTakeFirst(),
       )
-      counts.snapshots += await emptySnapshots(db, instanceId)
     }
+    // Pipeline events name the session, or only the instance they are about.
+    const ofSession = (eb: ExpressionBuilder<Database, 'audit_log'>) =>
+      instanceIds.length === 0 ? eb('session_id', '=', sessionId) : eb.or([eb('session_id', '=', sessionId), eb('instance_id', 'in', instanceIds)])
     counts.audit_log += await inBatches(batch, (n) =>
-      db.deleteFrom('audit_log').where('seq', 'in', db.selectFrom('audit_log').select('seq').where('session_id', '=', sessionId).where('at', '<', cutoff).limit(n)).executeTakeFirst(),
+      db.deleteFrom('audit_log').where('seq', 'in', db.selectFrom('audit_log').select('seq').where(ofSession).where('at', '<', cutoff).limit(n)).executeTakeFirst(),
     )
     const entities = [sessionId, ...instanceIds]
     counts.state_transitions += await inBatches(batch, (n) =>
       db.deleteFrom('state_transitions').where('seq', 'in', db.selectFrom('state_transitions').select('seq').where('entity_id', 'in', entities).where('at', '<', cutoff).limit(n)).executeTakeFirst(),
     )
   }
+  // Apart from the loop above: sessions it cleaned before snapshots were emptied have no transitions left.
+  counts.snapshots += await emptySnapshots(db, cutoff, batch)
   // Queued and running jobs are work still to do; done and failed ones are only history.
   counts.jobs += await inBatches(batch, (n) =>
     db.deleteFrom('jobs').where('id', 'in', db.selectFrom('jobs').select('id').where('status', 'in', ['done', 'failed']).where('updated_at', '<', cutoff).limit(n)).executeTakeFirst(),
   )
-  // Tenant- and provider-level events (settings approved, API keys made or revoked) belong to no session.
+  // Events of no session nor instance (about a tenant or a key) have only their age to go by.
   counts.audit_log += await inBatches(batch, (n) =>
-    db.deleteFrom('audit_log').where('seq', 'in', db.selectFrom('audit_log').select('seq').where('session_id', 'is', null).where('at', '<', cutoff).limit(n)).executeTakeFirst(),
+    db
+      .deleteFrom('audit_log')
+      .where('seq', 'in', db.selectFrom('audit_log').select('seq').where('session_id', 'is', null).where('instance_id', 'is', null).where('at', '<', cutoff).limit(n))
+      .executeTakeFirst(),
   )
-  // The schedule decides from sessions, not from its record: old days are only history. Its primary key
-  // names no column here (it may change); the physical row id stands for it.
+  // Old slots are only history: the schedule decides from sessions, and claims only the current slots.
+  // The key has two columns; the physical row id stands for it.
   counts.schedule_runs += await inBatches(batch, (n) =>
     db.deleteFrom('schedule_runs').where('updated_at', '<', cutoff).where(rowIn(store, db.selectFrom('schedule_runs').select(key.as('k')).where('updated_at', '<', cutoff).limit(n))).executeTakeFirst(),
   )
@@ -106,19 +113,31 @@ export async function removeOldRecords(store: Store, options: RetentionOptions):
 }
 
 /**
- * Empties the problem snapshots an instance's components still hold (those never solved: the session failed
- * or was cancelled first), one statement per component since one snapshot can be tens of MB. The rows stay.
+ * Empties the problem snapshots that components of sessions finished before the cutoff still hold (those
+ * never solved: the session failed or was cancelled first), one statement per component since one
+ * snapshot can be tens of MB. The rows stay, with their figures.
  */
-async function emptySnapshots(db: Store['db'], instanceId: string): Promise<number> {
-  const full = (eb: ExpressionBuilder<Database, 'components'>) => eb(eb.fn<number>('length', ['snapshot']), '>', 0)
-  const components = await db.selectFrom('components').select('id').where('instance_id', '=', instanceId).where(full).execute()
+async function emptySnapshots(db: Store['db'], cutoff: number, batch: number): Promise<number> {
+  const full = (eb: ExpressionBuilder<Database, 'components'>) => eb(eb.fn<number>('length', ['components.snapshot']), '>', 0)
   let emptied = 0
-  for (const { id } of components) {
-    const updated = await db.updateTable('components').set({ snapshot: new Uint8Array(0) }).where('id', '=', id).where(full).executeTakeFirst()
-    emptied += Number(updated.numUpdatedRows)
-    await yieldToOthers()
+  for (;;) {
+    const components = await db
+      .selectFrom('components')
+      .innerJoin('instances', 'instances.id', 'components.instance_id')
+      .innerJoin('sessions', 'sessions.id', 'instances.session_id')
+      .select('components.id')
+      .where('sessions.status', 'in', FINISHED_STATUSES)
+      .where('sessions.finished_at', '<', cutoff)
+      .where(full)
+      .limit(batch)
+      .execute()
+    for (const { id } of components) {
+      const updated = await db.updateTable('components').set({ snapshot: new Uint8Array(0) }).where('id', '=', id).where(full).executeTakeFirst()
+      emptied += Number(updated.numUpdatedRows)
+      await yieldToOthers()
+    }
+    if (components.length < batch) return emptied
   }
-  return emptied
 }
 
 /** Runs `deleteBatch` until a batch comes back short; between batches others get the database. */

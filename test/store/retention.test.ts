@@ -36,6 +36,8 @@ async function seedSession(store: Store, id: string, status: string, at: number)
   await db.insertInto('plan_totals').values(['A', 'B', 'C'].map((name) => ({ component_id: `${id}-c`, instance_id: instance, kind: 'plan' as const, name, pool: null, ...figures }))).execute()
   await db.insertInto('state_transitions').values([id, id, instance].map((entityId) => ({ entity: entityId === id ? 'session' : 'instance', entity_id: entityId, from_status: null, to_status: status, message: null, at }))).execute()
   await db.insertInto('audit_log').values([1, 2].map((n) => ({ at, actor: 'system', action: 'push', session_id: id, instance_id: instance, iccid: iccids[n]!, detail: '{}' }))).execute()
+  // Some pipeline events name only the instance (a push stopped, say).
+  await db.insertInto('audit_log').values({ at, actor: 'system', action: 'push-stopped', session_id: null, instance_id: instance, iccid: null, detail: '{}' }).execute()
   await db.insertInto('outbox').values({ id: `${id}-m`, tenant_id: 't', session_id: id, channel: 'email', kind: 'results', recipient: 'ops@acme.example', subject: 's', body: Buffer.from('x'), seq: 1, status: 'sent', attempts: 1, error: null, created_at: at, updated_at: at, sent_at: at }).execute()
 }
 
@@ -85,12 +87,16 @@ async function checkRetention(store: Store): Promise<void> {
     await insertComponent(store, 'failed-old-c2', 'failed-old-i', 'done', OLD)
     await insertComponent(store, 'failed-old-c3', 'failed-old-i', 'pending', OLD)
     await seedSession(store, 'failed-recent', 'failed', RECENT)
+    // Cleaned by a version that kept snapshots: no history left, the snapshot still there.
+    await store.db.insertInto('sessions').values({ id: 'cleaned', tenant_id: 't', provider_id: 'p', period_id: 'pe', type: 'carrier', trigger: 'manual', status: 'cancelled', message: null, attempt: 1, running_key: null, created_at: OLD, updated_at: OLD, finished_at: OLD }).execute()
+    await store.db.insertInto('instances').values({ id: 'cleaned-i', session_id: 'cleaned', provider_id: 'p', period_id: 'pe', status: 'cancelled', message: null, sims: SIMS, component_count: 1, components_done: 0, cost_before: null, cost_after: null, lower_bound: null, baseline_cost: null, changes: null, created_at: OLD, updated_at: OLD, finished_at: OLD }).execute()
+    await insertComponent(store, 'cleaned-c', 'cleaned-i', 'pending', OLD)
     await seedJobsAndMessages(store)
     await seedScheduleAndAudit(store)
 
     // Batches of 5 rows: 23 results take 5 statements, the last one short.
     const counts = await removeOldRecords(store, { olderThanMs: retentionDaysMs(90), now: NOW, batchRows: 5 })
-    assert.deepEqual(counts, { results: 2 * SIMS, plan_totals: 6, changes: 2 * SIMS, snapshots: 2, state_transitions: 6, audit_log: 4 + OLD_DAYS, jobs: 2, outbox: 3, schedule_runs: OLD_DAYS })
+    assert.deepEqual(counts, { results: 2 * SIMS, plan_totals: 6, changes: 2 * SIMS, snapshots: 3, state_transitions: 6, audit_log: 6 + OLD_DAYS, jobs: 2, outbox: 3, schedule_runs: OLD_DAYS })
 
     for (const [table, column] of [['results', 'instance_id'], ['changes', 'instance_id'], ['plan_totals', 'instance_id']] as const) {
       assert.equal(await count(store, table, column, ['old-i', 'failed-old-i']), 0, `${table} of the old sessions are gone`)
@@ -98,13 +104,15 @@ async function checkRetention(store: Store): Promise<void> {
     }
     assert.equal(await count(store, 'state_transitions', 'entity_id', ['old', 'old-i', 'failed-old', 'failed-old-i']), 0)
     assert.equal(await count(store, 'state_transitions', 'entity_id', ['recent', 'recent-i', 'stuck', 'stuck-i', 'failed-recent', 'failed-recent-i']), 9)
-    const audit = (await store.db.selectFrom('audit_log').select(['session_id', 'action']).execute()).map((row) => `${row.session_id ?? '-'} ${row.action}`).sort()
-    assert.deepEqual(audit, ['- api-key-revoked', 'failed-recent push', 'failed-recent push', 'recent push', 'recent push', 'stuck push', 'stuck push'], 'audit rows of recent and running sessions and recent ones of no session stay')
+    const audit = (await store.db.selectFrom('audit_log').select(['session_id', 'instance_id', 'action']).execute()).map((row) => `${row.session_id ?? row.instance_id ?? '-'} ${row.action}`).sort()
+    const kept = ['- api-key-revoked', 'failed-recent push', 'failed-recent push', 'failed-recent-i push-stopped', 'recent push', 'recent push', 'recent-i push-stopped', 'stuck push', 'stuck push', 'stuck-i push-stopped']
+    assert.deepEqual(audit, kept, 'audit rows of recent and running sessions (by session or instance) and recent ones of no session stay')
     // The components stay with their figures; only the old failed session's unsolved ones lose their snapshot.
     const components = await store.db.selectFrom('components').select(['id', 'snapshot', 'cost_after']).orderBy('id').execute()
     assert.deepEqual(
       components.map((row) => [row.id, row.snapshot.length, row.cost_after]),
       [
+        ['cleaned-c', 0, 1],
         ['failed-old-c', 0, 1],
         ['failed-old-c2', 0, 1],
         ['failed-old-c3', 0, 1],
