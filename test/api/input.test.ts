@@ -78,6 +78,13 @@ describe('provider credentials', () => {
     assert.equal(changed.status, 200)
     assert.equal(changed.body.prorate, true)
     assert.equal(changed.body.writeEnabled, true, 'settings not given stay as they were')
+    // The schedule's start hour: set, then given back to the cycle end hour with null.
+    const nine = await call(server, 'PATCH', '/api/tenants/acme/providers/jasper', { key: keys.admin, body: { scheduleStartHour: 9 } })
+    assert.equal(nine.body.scheduleStartHour, 9)
+    assert.equal((await call(server, 'PATCH', '/api/tenants/acme/providers/jasper', { key: keys.admin, body: { scheduleStartHour: 24 } })).status, 400)
+    const cleared = await call(server, 'PATCH', '/api/tenants/acme/providers/jasper', { key: keys.admin, body: { scheduleStartHour: null } })
+    assert.equal(cleared.body.scheduleStartHour, null)
+    assert.equal(cleared.body.writeEnabled, true)
     const listed = await call(server, 'GET', '/api/tenants/acme/providers', { key: keys.viewer })
     for (const answer of [created, changed, listed]) {
       const text = JSON.stringify(answer.body)

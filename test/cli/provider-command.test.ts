@@ -16,7 +16,7 @@ describe('simopt provider', () => {
 
     await simoptOk(env, ['provider', 'set', '--tenant', 'acme', '--name', 'att', '--api-key', 'rotated-key', '--prorate', '--write-enabled'])
     const list = await simoptOk(env, ['provider', 'list', '--tenant', 'acme'])
-    assert.equal(list.stdout, 'att  jasper  http://127.0.0.1:9999  America/Chicago, cycle ends day 19 00:00  prorates  writes enabled  credentials set\n')
+    assert.equal(list.stdout, 'att  jasper  http://127.0.0.1:9999  America/Chicago, cycle ends day 19 00:00  prorates  writes enabled  scheduled from 00:00  credentials set\n')
     assert.doesNotMatch(list.stdout + list.stderr, /secret|rotated/)
 
     const store = storeFor(env)

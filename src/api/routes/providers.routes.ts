@@ -4,6 +4,7 @@
  * `hasCredentials`.
  */
 import type { FastifyInstance } from 'fastify'
+import { isTimeZone } from '../../domain/index.js'
 import { ensureProvider, type ProviderRow } from '../../store/accounts.js'
 import { parseProviderSettings } from '../../store/provider-settings.js'
 import { secretBox } from '../../store/secret-box.js'
@@ -28,6 +29,7 @@ const providerSchema = {
     writeEnabled: { type: 'boolean' },
     callsPerSecond: { type: 'integer' },
     callsInFlight: { type: 'integer' },
+    scheduleStartHour: { type: ['integer', 'null'], description: 'local hour scheduled sessions start from; null: the cycle end hour' },
     hasCredentials: { type: 'boolean', description: 'whether API credentials are stored (they are never returned)' },
     createdAt: epochMs,
   },
@@ -45,6 +47,7 @@ const accountFields = {
   writeEnabled: { type: 'boolean', description: 'simopt may push rate plan changes' },
   callsPerSecond: { type: 'integer', minimum: 1, maximum: 1000 },
   callsInFlight: { type: 'integer', minimum: 1, maximum: 64 },
+  scheduleStartHour: { type: ['integer', 'null'], minimum: 0, maximum: 23, description: 'local hour from which each scheduled day’s session may start; null: the cycle end hour' },
 } as const
 
 interface AccountFields {
@@ -58,6 +61,7 @@ interface AccountFields {
   writeEnabled?: boolean
   callsPerSecond?: number
   callsInFlight?: number
+  scheduleStartHour?: number | null
 }
 
 interface TenantParams {
@@ -157,17 +161,15 @@ export function providerRoutes(app: FastifyInstance, { store, config }: ApiDeps)
 }
 
 function checkTimeZone(timeZone: string | undefined): void {
-  if (timeZone === undefined) return
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone })
-  } catch {
-    throw new HttpError(400, `body/timeZone: unknown time zone ${JSON.stringify(timeZone)}`)
-  }
+  if (timeZone !== undefined && !isTimeZone(timeZone)) throw new HttpError(400, `body/timeZone: unknown time zone ${JSON.stringify(timeZone)}`)
 }
 
 function settingsOf(body: AccountFields) {
   return Object.fromEntries(
-    (['prorate', 'writeEnabled', 'callsPerSecond', 'callsInFlight'] as const).filter((key) => body[key] !== undefined).map((key) => [key, body[key]]),
+    (['prorate', 'writeEnabled', 'callsPerSecond', 'callsInFlight', 'scheduleStartHour'] as const)
+      .filter((key) => body[key] !== undefined)
+      // null clears the start hour: JSON leaves an undefined setting out.
+      .map((key) => [key, body[key] ?? undefined]),
   )
 }
 
@@ -184,6 +186,7 @@ function describe(row: ProviderRow) {
     writeEnabled: settings.writeEnabled,
     callsPerSecond: settings.callsPerSecond,
     callsInFlight: settings.callsInFlight,
+    scheduleStartHour: settings.scheduleStartHour ?? null,
     hasCredentials: row.credentials !== null,
     createdAt: row.created_at,
   }
