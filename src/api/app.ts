@@ -17,6 +17,7 @@ import { healthRoutes } from './routes/health.routes.js'
 import { providerRoutes } from './routes/providers.routes.js'
 import { resultRoutes } from './routes/results.routes.js'
 import { savingsRoutes } from './routes/savings.routes.js'
+import { scheduleRoutes } from './routes/schedule.routes.js'
 import { sessionRoutes } from './routes/sessions.routes.js'
 import { tenantRoutes } from './routes/tenants.routes.js'
 import { whatIfRoutes } from './routes/what-if.routes.js'
@@ -46,6 +47,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   providerRoutes(app, deps)
   sessionRoutes(app, deps)
   savingsRoutes(app, deps)
+  scheduleRoutes(app, deps)
   resultRoutes(app, deps)
   changeRoutes(app, deps)
   apiKeyRoutes(app, deps)

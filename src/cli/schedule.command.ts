@@ -9,6 +9,7 @@ import { z } from 'zod'
 import { SimoptError, type ScheduleDecision } from '../domain/index.js'
 import { scheduleTick, type TickOutcome } from '../jobs/schedule-tick.js'
 import type { Store } from '../store/database.js'
+import { scheduleHistory } from '../store/schedule-runs.js'
 import { parseOption, wholeNumberOption } from './options.js'
 import { withService } from './service.js'
 
@@ -48,20 +49,12 @@ export function scheduleCommand(): Command {
 }
 
 async function history(store: Store, limit: number, tenant: string | undefined): Promise<string> {
-  let query = store.db
-    .selectFrom('schedule_runs')
-    .innerJoin('service_providers', 'service_providers.id', 'schedule_runs.provider_id')
-    .innerJoin('tenants', 'tenants.id', 'service_providers.tenant_id')
-    .select(['tenants.name as tenant', 'service_providers.name as provider', 'schedule_runs.slot', 'schedule_runs.period', 'schedule_runs.outcome', 'schedule_runs.reason', 'schedule_runs.session_id', 'schedule_runs.skips'])
-    .orderBy('schedule_runs.updated_at', 'desc')
-    .limit(limit)
-  if (tenant !== undefined) query = query.where('tenants.name', '=', tenant)
-  const rows = await query.execute()
-  if (rows.length === 0) return 'the schedule has not run yet\n'
-  const lines = rows.map((row) => {
-    const skipped = row.skips === 0 ? '' : ` after ${row.skips} skipped tick${row.skips === 1 ? '' : 's'} (last: ${row.reason ?? '?'})`
-    const what = row.outcome === 'started' ? `started session ${row.session_id ?? '?'}${skipped}` : `skipped ${row.skips} time${row.skips === 1 ? '' : 's'}: ${row.reason ?? '?'}`
-    return `  ${row.slot}  ${row.tenant} / ${row.provider}  period ${row.period}: ${what}`
+  const records = await scheduleHistory(store.db, { tenant, limit })
+  if (records.length === 0) return 'the schedule has not run yet\n'
+  const lines = records.map((record) => {
+    const skipped = record.skips === 0 ? '' : ` after ${record.skips} skipped tick${record.skips === 1 ? '' : 's'} (last: ${record.reason ?? '?'})`
+    const what = record.outcome === 'started' ? `started session ${record.sessionId ?? '?'}${skipped}` : `skipped ${record.skips} time${record.skips === 1 ? '' : 's'}: ${record.reason ?? '?'}`
+    return `  ${record.slot}  ${record.tenant} / ${record.provider}  period ${record.period}: ${what}`
   })
   return `${lines.join('\n')}\n`
 }

@@ -13,6 +13,7 @@ import { billingPeriodAt, scheduleAt, SimoptError, type ScheduleDecision, type S
 import { parseTenantSettings } from '../notify/tenant-settings.js'
 import type { Db, Store } from '../store/database.js'
 import { parseProviderSettings } from '../store/provider-settings.js'
+import { claimRun, recordSkip, recordStarted, releaseClaim, type RunSlot } from '../store/schedule-runs.js'
 import { FINISHED_STATUSES, type SessionStatus } from '../store/transitions.js'
 import type { JobQueue } from './job.js'
 import { startSession } from './sessions.js'
@@ -63,7 +64,7 @@ export async function scheduleTick(deps: TickDeps, options: TickOptions = {}): P
   if (dryRun) return [...outcomes, ...decisions.map((decision): TickOutcome => ({ kind: 'decided', decision }))]
   for (const decision of decisions) {
     if (decision.kind === 'skip') {
-      await recordSkip(store.db, decision, decision.reason)
+      await recordSkip(store.db, slotOf(decision), decision.reason)
       outcomes.push({ kind: 'skipped', decision, reason: decision.reason })
     } else if (decision.kind === 'start') {
       outcomes.push(await start(deps, decision))
@@ -78,8 +79,9 @@ export async function scheduleTick(deps: TickDeps, options: TickOptions = {}): P
 
 async function start(deps: TickDeps, decision: ScheduleDecision): Promise<TickOutcome> {
   const { store, queue, config } = deps
+  const run = slotOf(decision)
   const claimedAt = Date.now()
-  if (!(await claim(store.db, decision, claimedAt))) return { kind: 'claimed-elsewhere', decision }
+  if (!(await claimRun(store.db, run, claimedAt, STALE_CLAIM_MS))) return { kind: 'claimed-elsewhere', decision }
   let sessionId: string
   try {
     // The tick saw no session running: a refusal is a race with a start by hand, not news for the tenant.
@@ -89,58 +91,18 @@ async function start(deps: TickDeps, decision: ScheduleDecision): Promise<TickOu
     // The session may exist even so (committed, then its first job not published): then the run is started.
     const created = await store.db.selectFrom('sessions').select('id').where('provider_id', '=', decision.provider.id).where('trigger', '=', 'schedule').where('created_at', '>=', claimedAt).executeTakeFirst()
     if (created === undefined) {
-      // Refused (a session started meanwhile by hand, say) or failed: the claim becomes a skip, tried at the next tick.
+      // Refused (a session started meanwhile by hand, say) or failed: tried again at the next tick.
       const reason = error instanceof SimoptError ? error.message : `could not start: ${error instanceof Error ? error.message : String(error)}`
-      await slotRow(store.db, decision)
-        .set((eb) => ({ outcome: 'skipped', reason, skips: eb('schedule_runs.skips', '+', 1), updated_at: Date.now() }))
-        .where('session_id', 'is', null)
-        .execute()
+      await releaseClaim(store.db, run, reason)
       return { kind: 'skipped', decision, reason }
     }
     sessionId = created.id
   }
-  await slotRow(store.db, decision).set({ outcome: 'started', session_id: sessionId, updated_at: Date.now() }).execute()
+  await recordStarted(store.db, run, sessionId)
   return { kind: 'started', decision, sessionId }
 }
 
-const slotRow = (db: Db, decision: ScheduleDecision) =>
-  db.updateTable('schedule_runs').where('provider_id', '=', decision.provider.id).where('slot', '=', decision.slot)
-
-/** Takes the run for this tick: @returns false when another tick has it (started, or starting right now). */
-async function claim(db: Db, decision: ScheduleDecision, now: number): Promise<boolean> {
-  const result = await db
-    .insertInto('schedule_runs')
-    .values({ provider_id: decision.provider.id, slot: decision.slot, period: decision.period, outcome: 'started', reason: null, session_id: null, updated_at: now })
-    // An earlier skip of the slot keeps its reason and count: they say why the run came late.
-    .onConflict((conflict) =>
-      conflict
-        .columns(['provider_id', 'slot'])
-        .doUpdateSet({ outcome: 'started', session_id: null, updated_at: now })
-        .where((eb) =>
-          eb.or([
-            eb('schedule_runs.outcome', '=', 'skipped'),
-            eb.and([eb('schedule_runs.session_id', 'is', null), eb('schedule_runs.updated_at', '<', now - STALE_CLAIM_MS)]),
-          ]),
-        ),
-    )
-    .executeTakeFirst()
-  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0
-}
-
-async function recordSkip(db: Db, decision: ScheduleDecision, reason: string): Promise<void> {
-  const now = Date.now()
-  await db
-    .insertInto('schedule_runs')
-    .values({ provider_id: decision.provider.id, slot: decision.slot, period: decision.period, outcome: 'skipped', reason, session_id: null, skips: 1, updated_at: now })
-    .onConflict((conflict) =>
-      conflict
-        .columns(['provider_id', 'slot'])
-        .doUpdateSet((eb) => ({ reason, skips: eb('schedule_runs.skips', '+', 1), updated_at: now }))
-        // A run started (or being started by another tick) stays started.
-        .where('schedule_runs.outcome', '=', 'skipped'),
-    )
-    .execute()
-}
+const slotOf = (decision: ScheduleDecision): RunSlot => ({ providerId: decision.provider.id, slot: decision.slot, period: decision.period })
 
 /**
  * What the schedule needs from the database at `at`: every provider (or a tenant's), and the sessions that

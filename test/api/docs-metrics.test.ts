@@ -33,6 +33,7 @@ const ROUTES = [
   'post /api/sessions/{id}/changes/approve',
   'post /api/sessions/{id}/changes/push',
   'post /api/what-if',
+  'get /api/tenants/{tenant}/schedule',
   'get /api/api-keys',
   'post /api/api-keys',
   'delete /api/api-keys/{id}',

@@ -96,3 +96,22 @@ describe('provider credentials', () => {
     assert.equal(duplicate.status, 409)
   })
 })
+
+describe('the schedule', () => {
+  it('says what it would start at a moment, starting nothing, and refuses a moment it cannot read', async () => {
+    // The provider made above: its cycle ends on the 18th (UTC), so 17 November is one of the last 8 days.
+    const due = await call(server, 'GET', '/api/tenants/acme/schedule?at=2026-11-17T10:00:00Z', { key: keys.viewer })
+    assert.equal(due.status, 200, JSON.stringify(due.body))
+    assert.equal(due.body.days, 8)
+    assert.deepEqual(due.body.providers, [
+      { provider: 'jasper', kind: 'start', period: '2026-11', day: '2026-11-17', slot: '2026-11-17', dueAt: Date.parse('2026-11-17T00:00:00Z'), reason: null, sessionId: null },
+    ])
+    assert.deepEqual(due.body.history, [])
+    const early = await call(server, 'GET', '/api/tenants/acme/schedule?at=2026-11-02T10:00:00Z', { key: keys.viewer })
+    assert.deepEqual(early.body.providers.map((p: { kind: string; dueAt: number }) => [p.kind, p.dueAt]), [['waiting', Date.parse('2026-11-11T00:00:00Z')]])
+    assert.equal((await server.store.db.selectFrom('sessions').select('id').execute()).length, 0, 'nothing started')
+    const bad = await call(server, 'GET', '/api/tenants/acme/schedule?at=tomorrow', { key: keys.viewer })
+    assert.equal(bad.status, 400)
+    assert.match(bad.body.error, /querystring\/at must match format "date-time"/)
+  })
+})
