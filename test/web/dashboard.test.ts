@@ -64,6 +64,9 @@ it('logs in, runs a session on the simulator, shows the result and approves chan
   await snap(page, '01-login')
   await page.getByRole('button', { name: 'Log in' }).click()
   await page.getByRole('heading', { name: 'Tenant acme' }).waitFor()
+  // The schedule card: the provider's run in its billing period (due, held back, ran or waiting, by the date).
+  await page.getByRole('table', { name: 'Scheduled runs' }).getByRole('cell', { name: 'jasper', exact: true }).waitFor()
+  assert.ok(!(await page.locator('#main').innerText()).includes('null'), 'nothing left out shows as "null"')
   await snap(page, '02-overview')
 
   await page.getByLabel('Provider').selectOption('jasper')

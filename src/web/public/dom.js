@@ -32,10 +32,11 @@ function append(element, children) {
   }
 }
 
-/** Replaces the page's content and moves focus to it (screen readers hear the new page). */
+/** Replaces the page's content (children as for `h`) and moves focus to it (screen readers hear the new page). */
 export function show(...children) {
   const main = document.getElementById('main')
-  main.replaceChildren(...children.flat())
+  main.replaceChildren()
+  append(main, children)
   main.focus({ preventScroll: true })
 }
 

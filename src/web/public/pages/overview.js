@@ -1,4 +1,4 @@
-// The overview: savings per month, starting a session, and the latest sessions (paged on the server).
+// The overview: savings per month, the schedule, starting a session, and the latest sessions (paged on the server).
 import { api } from '../api.js'
 import { columnChart } from '../charts.js'
 import { h, say, show, statusBadge } from '../dom.js'
@@ -18,6 +18,7 @@ export async function overviewPage({ me }) {
       h('h2', { id: 'savings-title' }, 'Savings per month'),
       savings.periods.length === 0 ? h('p', { class: 'muted' }, 'No finished session yet.') : columnChart(savings.periods.map((p) => ({ label: p.period, value: p.savings })), { title: 'Savings per billing period' }),
     ),
+    tenant === null ? null : await scheduleCard(tenant),
     me.role !== 'viewer' && tenant !== null ? await startForm(tenant) : null,
     sessionsCard,
   )
@@ -40,6 +41,29 @@ async function tenantPicker(current) {
     tenants.map((t) => h('option', { value: t.name, selected: t.name === current }, t.name)),
   )
   return h('section', { class: 'card' }, h('label', { for: 'tenant-pick' }, 'Tenant', select))
+}
+
+/** Each provider's scheduled run now (due, held back and why, done, or when it comes), and the scheduler's state. */
+async function scheduleCard(tenant) {
+  const schedule = await api('GET', `/api/tenants/${encodeURIComponent(tenant)}/schedule?limit=5`)
+  const what = {
+    start: (p) => `due since ${time(p.dueAt)}`,
+    skip: (p) => `held back: ${p.reason}`,
+    ran: (p) => h('a', { href: `#/sessions/${p.sessionId}` }, 'ran'),
+    waiting: (p) => `next run ${time(p.dueAt)}`,
+  }
+  const rows = schedule.providers.map((p) => h('tr', {}, h('td', {}, p.provider), h('td', {}, p.period), h('td', {}, p.slot), h('td', {}, what[p.kind](p))))
+  const broken = schedule.invalid.map((p) => h('tr', {}, h('td', {}, p.provider), h('td', { colspan: 3, class: 'error' }, p.reason)))
+  const ticking = schedule.cron === null ? 'The built-in scheduler is off (SIMOPT_SCHEDULE_CRON).' : `Sessions start by themselves on the last ${schedule.days} days of each period.`
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'schedule-title' },
+    h('h2', { id: 'schedule-title' }, 'Schedule'),
+    h('p', { class: 'muted' }, ticking),
+    rows.length + broken.length === 0
+      ? h('p', { class: 'muted' }, 'No provider to schedule.')
+      : h('table', {}, h('caption', {}, 'Scheduled runs'), h('thead', {}, h('tr', {}, ['Provider', 'Period', 'Day', 'Run'].map((label) => h('th', { scope: 'col' }, label)))), h('tbody', {}, rows, broken)),
+  )
 }
 
 async function startForm(tenant) {
