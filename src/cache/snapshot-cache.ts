@@ -4,7 +4,6 @@
  * accelerator: the database keeps everything, so when Redis is configured but unreachable every read is
  * a miss, every write is dropped, the service carries on, and `onDown` hears of it once per outage.
  */
-import { Redis } from 'ioredis'
 import type { Config } from '../config.js'
 
 export type CacheState = 'off' | 'up' | 'down'
@@ -20,22 +19,28 @@ const OFF: SnapshotCache = { state: 'off', get: async () => undefined, set: asyn
 
 /** A cache on `SIMOPT_REDIS_URL`, or one that holds nothing when it is unset. */
 export function snapshotCache(config: Pick<Config, 'redisUrl' | 'queuePrefix'>, onDown: (error: Error) => void): SnapshotCache {
-  if (config.redisUrl === undefined) return OFF
-  const redis = new Redis(config.redisUrl, {
-    // A command while Redis is away fails at once (a miss) instead of waiting for it to come back.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 1000,
-    retryStrategy: (times) => Math.min(200 * times, 2000),
-  })
+  const { redisUrl } = config
+  if (redisUrl === undefined) return OFF
   let state: CacheState = 'up'
   const down = (error: Error) => {
     if (state === 'down') return
     state = 'down'
     onDown(error)
   }
-  redis.on('error', down)
-  redis.on('ready', () => (state = 'up'))
+  const connecting = (async () => {
+    // Loaded here, not at the top: ioredis is slow to load, and most CLI commands never use the cache.
+    const { Redis } = await import('ioredis')
+    const redis = new Redis(redisUrl, {
+      // A command while Redis is away fails at once (a miss) instead of waiting for it to come back.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 1000,
+      retryStrategy: (times) => Math.min(200 * times, 2000),
+    })
+    redis.on('error', down)
+    redis.on('ready', () => (state = 'up'))
+    return redis
+  })()
   const prefix = `${config.queuePrefix}:cache:`
   return {
     get state() {
@@ -43,7 +48,7 @@ export function snapshotCache(config: Pick<Config, 'redisUrl' | 'queuePrefix'>, 
     },
     async get(key) {
       try {
-        return (await redis.getBuffer(prefix + key)) ?? undefined
+        return (await (await connecting).getBuffer(prefix + key)) ?? undefined
       } catch (error) {
         down(error instanceof Error ? error : new Error(String(error)))
         return undefined
@@ -51,11 +56,11 @@ export function snapshotCache(config: Pick<Config, 'redisUrl' | 'queuePrefix'>, 
     },
     async set(key, value, ttlSeconds) {
       try {
-        await redis.set(prefix + key, Buffer.from(value.buffer, value.byteOffset, value.byteLength), 'EX', ttlSeconds)
+        await (await connecting).set(prefix + key, Buffer.from(value.buffer, value.byteOffset, value.byteLength), 'EX', ttlSeconds)
       } catch (error) {
         down(error instanceof Error ? error : new Error(String(error)))
       }
     },
-    close: () => redis.disconnect(),
+    close: () => void connecting.then((redis) => redis.disconnect()),
   }
 }

@@ -5,7 +5,6 @@
  */
 import { once } from 'node:events'
 import { Command } from 'commander'
-import { buildApi } from '../api/index.js'
 import { startScheduler } from '../jobs/scheduler.js'
 import { startWorker } from '../jobs/worker.js'
 import { createLogger } from '../logger.js'
@@ -34,6 +33,8 @@ export function serveCommand(): Command {
 /** Serves the API, the dashboard and a worker until SIGINT or SIGTERM; `simopt demo --serve` too. */
 export async function serveUntilStopped(service: Service, options: ServeOptions): Promise<void> {
   const { config, store } = service
+  // Loaded here, not at the top: fastify, its plugins and prom-client are slow to load, and only serving needs them.
+  const { buildApi } = await import('../api/index.js')
   const app = await buildApi({ store, config, queue: service.queue() })
   const worker = await startWorker(config, store, service.queue(), service.workerId, options.concurrency)
   const scheduler = config.scheduleCron === undefined ? undefined : startScheduler({ store, queue: service.queue(), config }, config.scheduleCron, createLogger(config))

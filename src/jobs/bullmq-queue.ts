@@ -4,8 +4,8 @@
  * so a crash in between could lose a publish: every worker re-publishes, now and then, the jobs the
  * table says are waiting, and BullMQ ignores a job id it already holds.
  */
-import { Queue, Worker, type Job as BullJob } from 'bullmq'
-import { Redis } from 'ioredis'
+import type { Job as BullJob, Queue, Worker } from 'bullmq'
+import type { Redis } from 'ioredis'
 import { redactUrl } from '../config.js'
 import { SimoptError } from '../domain/index.js'
 import type { Store } from '../store/database.js'
@@ -18,6 +18,12 @@ const DELIVERIES = 1000
 const RETRY_DELAY_MS = 1000
 const READY_TIMEOUT_MS = 5000
 
+/** What the queue needs once it is in use: BullMQ's worker class, and the connection and queue it publishes on. */
+interface Connected {
+  readonly Worker: typeof Worker
+  readonly connection: Redis
+  readonly queue: Queue
+}
 
 export interface BullmqQueueOptions {
   readonly redisUrl: string
@@ -30,8 +36,7 @@ export class BullmqQueue implements JobQueue {
   readonly name = 'bullmq'
   readonly #store: Store
   readonly #options: BullmqQueueOptions
-  readonly #connection: Redis
-  readonly #queue: Queue
+  #connected: Promise<Connected> | undefined
   #worker: Worker | undefined
   #workerConnection: Redis | undefined
   #sweeper: NodeJS.Timeout | undefined
@@ -40,14 +45,12 @@ export class BullmqQueue implements JobQueue {
   constructor(store: Store, options: BullmqQueueOptions) {
     this.#store = store
     this.#options = options
-    this.#connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null })
-    this.#queue = new Queue(QUEUE_NAME, { connection: this.#connection, prefix: options.prefix ?? 'simopt' })
   }
 
   async publish(jobs: readonly Job[]): Promise<void> {
     if (jobs.length === 0) return
-    await this.#ready()
-    await this.#queue.addBulk(
+    const { queue } = await this.#ready()
+    await queue.addBulk(
       jobs.map((job) => ({
         name: job.type,
         data: { entityId: job.entityId },
@@ -66,6 +69,7 @@ export class BullmqQueue implements JobQueue {
 
   async start(process: (job: Job) => Promise<JobOutcome>, concurrency: number): Promise<void> {
     const { leaseMs } = this.#options
+    const { Worker, connection } = await this.#connect()
     this.#worker = new Worker(
       QUEUE_NAME,
       async (bullJob: BullJob<{ entityId: string }>) => {
@@ -75,7 +79,7 @@ export class BullmqQueue implements JobQueue {
         if (outcome.kind === 'retry') throw new RetryLater(outcome.error, outcome.delayMs)
       },
       {
-        connection: (this.#workerConnection = this.#connection.duplicate()),
+        connection: (this.#workerConnection = connection.duplicate()),
         prefix: this.#options.prefix ?? 'simopt',
         concurrency,
         lockDuration: leaseMs,
@@ -94,25 +98,40 @@ export class BullmqQueue implements JobQueue {
     this.#stopped ??= (async () => {
       clearInterval(this.#sweeper)
       await this.#worker?.close()
-      await this.#queue.close()
+      if (this.#connected === undefined) return
+      const { connection, queue } = await this.#connected
+      await queue.close()
       // BullMQ leaves connections it was given open; they are ours to close.
       this.#workerConnection?.disconnect()
-      this.#connection.disconnect()
+      connection.disconnect()
     })()
     return this.#stopped
   }
 
+  /** Loads BullMQ and ioredis and connects, on first use: they are slow to load, and most CLI commands never queue. */
+  #connect(): Promise<Connected> {
+    this.#connected ??= (async () => {
+      const [{ Queue, Worker }, { Redis }] = await Promise.all([import('bullmq'), import('ioredis')])
+      const connection = new Redis(this.#options.redisUrl, { maxRetriesPerRequest: null })
+      const queue = new Queue(QUEUE_NAME, { connection, prefix: this.#options.prefix ?? 'simopt' })
+      return { Worker, connection, queue }
+    })()
+    return this.#connected
+  }
+
   /** Redis reachable, or a clear error within seconds (ioredis would otherwise wait for it forever). */
-  async #ready(): Promise<void> {
+  async #ready(): Promise<Connected> {
+    const connected = await this.#connect()
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new SimoptError('INTERNAL', `cannot reach Redis at SIMOPT_REDIS_URL=${redactUrl(this.#options.redisUrl)}`)), READY_TIMEOUT_MS)
     })
     try {
-      await Promise.race([this.#queue.waitUntilReady(), deadline])
+      await Promise.race([connected.queue.waitUntilReady(), deadline])
     } finally {
       clearTimeout(timer)
     }
+    return connected
   }
 
   async #republish(): Promise<void> {

@@ -2,7 +2,6 @@
  * An e-mail as sent: composed once into RFC 5322 bytes when it enters the outbox, so what waits there is
  * exactly what goes out (the same Message-ID on every retry, for receivers that drop duplicates).
  */
-import MailComposer from 'nodemailer/lib/mail-composer'
 import type { Attachment } from './notices.js'
 
 export interface EmailContent {
@@ -15,6 +14,8 @@ export interface EmailContent {
 }
 
 export async function composeEmail(email: EmailContent): Promise<Buffer> {
+  // Loaded here, not at the top: nodemailer is slow to load, and most CLI commands compose no e-mail.
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer')
   const composer = new MailComposer({
     from: email.from,
     to: [...email.to],

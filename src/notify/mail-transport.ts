@@ -4,7 +4,7 @@
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import nodemailer from 'nodemailer'
+import type { Transporter } from 'nodemailer'
 import type { Config } from '../config.js'
 
 export interface MailTransport {
@@ -14,13 +14,17 @@ export interface MailTransport {
 }
 
 export function mailTransport(config: Pick<Config, 'smtpUrl' | 'outboxDir'>): MailTransport {
-  if (config.smtpUrl === undefined) return folderTransport(config.outboxDir)
-  const transporter = nodemailer.createTransport(config.smtpUrl)
+  const { smtpUrl } = config
+  if (smtpUrl === undefined) return folderTransport(config.outboxDir)
+  let transporter: Transporter | undefined
   return {
     async send(_id, raw, from, to) {
+      // Loaded on the first send, not at the top: nodemailer is slow to load, and most CLI commands send no mail.
+      const { default: nodemailer } = await import('nodemailer')
+      transporter ??= nodemailer.createTransport(smtpUrl)
       await transporter.sendMail({ envelope: { from, to: [...to] }, raw })
     },
-    close: () => transporter.close(),
+    close: () => transporter?.close(),
   }
 }
 

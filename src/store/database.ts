@@ -7,7 +7,6 @@ import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely'
-import pg from 'pg'
 import type { Database } from './schema.js'
 
 export type Dialect = 'sqlite' | 'postgres'
@@ -22,9 +21,6 @@ export interface Store {
   readonly url: string
   readonly close: () => Promise<void>
 }
-
-// PostgreSQL returns double precision as numbers already; int8 (count(*)) comes back as text without this.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
 
 export function openStore(url: string): Store {
   if (url.startsWith('sqlite:')) {
@@ -41,7 +37,17 @@ export function openStore(url: string): Store {
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
     return { db, dialect: 'sqlite', url, close: () => db.destroy() }
   }
-  const pool = new pg.Pool({ connectionString: url, max: 10 })
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: () => postgresPool(url) }) })
   return { db, dialect: 'postgres', url, close: () => db.destroy() }
+}
+
+/**
+ * Made when the first query needs a connection. pg is loaded here, not at the top: it is slow to load, and
+ * the embedded default (and every command that opens no database) does without it.
+ */
+async function postgresPool(url: string) {
+  const { default: pg } = await import('pg')
+  // PostgreSQL returns double precision as numbers already; int8 (count(*)) comes back as text without this.
+  pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
+  return new pg.Pool({ connectionString: url, max: 10 })
 }

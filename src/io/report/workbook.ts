@@ -8,7 +8,7 @@
 import { once, type EventEmitter } from 'node:events'
 import { createWriteStream } from 'node:fs'
 import { finished } from 'node:stream/promises'
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
 import { addPlanTotals, EMPTY_PLAN_TOTAL, planTotalCost, savingsFigures, type PlanTotal } from '../../domain/index.js'
 import { ASSIGNMENT_REPORT_COLUMNS, assignmentValues, type ColumnFormat } from './report-csv.js'
 import type { ChangeLine, PlanLine, ReportSource, ReportSummary } from './report-source.js'
@@ -51,6 +51,8 @@ const CELL_STYLES: Record<ColumnFormat, Partial<ExcelJS.Style>> = {
 const ROWS_BETWEEN_WAITS = 100
 
 export async function writeReportWorkbook(file: string, source: ReportSource, options: ReportWorkbookOptions = {}): Promise<ReportWorkbookRows> {
+  // Loaded here, not at the top: exceljs is slow to load, and most CLI commands never write a workbook.
+  const { default: ExcelJS } = await import('exceljs')
   const included: Included = { assignments: options.assignments !== false, changes: options.changes !== false }
   const output = createWriteStream(file)
   // exceljs listens for errors of its output only while finishing; an earlier one (a folder that is not
