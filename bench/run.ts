@@ -9,8 +9,9 @@
  * Sync (issue 5): a session's carrier sync from the Jasper simulator, 10k SIMs at 5 calls/s, 100k at 200.
  * Push (issue 7): 10k rate plan changes pushed to the simulator at 5 calls/s.
  * API (issue 8): requests per second and p50/p99 latency of the results endpoint on a 1M-SIM session.
+ * Seeds: the optimizer's gap on other generated fleets (seeds 1-4) at 10k SIMs.
  *
- * `npm run bench -- --sections service` runs some sections only (optimizer, e2e, service, sync, push, api), and
+ * `npm run bench -- --sections service` runs some sections only (optimizer, seeds, e2e, service, sync, push, api), and
  * `--sims 1000000` limits the optimizer table to those fleet sizes.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -25,6 +26,7 @@ import { SERVICE_TARGET_SECONDS, printServiceRuns, serviceRuns, type ServiceFigu
 import { SYNC_CASES, printSyncRuns, syncRun, type SyncFigures } from './sync-run.js'
 import { printPushRun, pushRun, type PushFigures } from './push-run.js'
 import { apiRun, printApiRun, type ApiLoadFigures } from './api-run.js'
+import { printSeedRuns, seedRuns, type SeedFigures } from './seeds-run.js'
 
 const CLI = path.join(import.meta.dirname, '../src/cli/main.js')
 const HIGHS_CHILD = path.join(import.meta.dirname, 'highs-child.js')
@@ -77,7 +79,7 @@ function highsCell(figures: HighsFigures | string): [string, string] {
   return [seconds(figures.seconds), `${money(figures.value)}${note}`]
 }
 
-const SECTIONS = ['optimizer', 'e2e', 'service', 'sync', 'push', 'api'] as const
+const SECTIONS = ['optimizer', 'seeds', 'e2e', 'service', 'sync', 'push', 'api'] as const
 type Section = (typeof SECTIONS)[number]
 
 function parseArguments(argv: readonly string[]): { sections: readonly Section[]; sims: readonly number[] } {
@@ -189,6 +191,8 @@ const folder = await mkdtemp(path.join(tmpdir(), 'simopt-bench-'))
 try {
   console.log(`# simopt benchmark, ${new Date().toISOString()}, Node ${process.version}\n`)
   const rows = options.sections.includes('optimizer') ? await optimizerTable(options.sims) : []
+  const seeds: SeedFigures[] = options.sections.includes('seeds') ? await seedRuns() : []
+  if (seeds.length > 0) printSeedRuns(seeds)
   const needsMillion = options.sections.includes('e2e') || options.sections.includes('service') || options.sections.includes('api')
   const files = needsMillion ? await writeProblemFiles(path.join(folder, 'fleet'), instance(MILLION)) : undefined
   const e2e = options.sections.includes('e2e') ? await endToEnd(folder, files!) : undefined
@@ -211,7 +215,7 @@ try {
   }
   targets(rows, e2e, service)
   await mkdir('data/bench', { recursive: true })
-  await writeFile('data/bench/last-run.json', `${JSON.stringify({ options, rows, e2e, service, sync, push, api }, null, 2)}\n`)
+  await writeFile('data/bench/last-run.json', `${JSON.stringify({ options, rows, seeds, e2e, service, sync, push, api }, null, 2)}\n`)
 } finally {
   await rm(folder, { recursive: true, force: true })
 }
