@@ -37,7 +37,7 @@ export async function serveUntilStopped(service: Service, options: ServeOptions)
   const { buildApi } = await import('../api/index.js')
   const app = await buildApi({ store, config, queue: service.queue() })
   const worker = await startWorker(config, store, service.queue(), service.workerId, options.concurrency)
-  const scheduler = config.scheduleCron === undefined ? undefined : startScheduler({ store, queue: service.queue(), config }, config.scheduleCron, createLogger(config))
+  const scheduler = startScheduler({ store, queue: service.queue(), config }, createLogger(config))
   try {
     const url = await app.listen({ host: options.host ?? config.host, port: options.port ?? config.port })
     // The first line of standard output, alone: scripts (and tests) read the address from it.
@@ -48,7 +48,7 @@ export async function serveUntilStopped(service: Service, options: ServeOptions)
     process.stderr.write('stopping: no new requests, finishing the jobs in hand\n')
   } finally {
     // No new sessions first, then no new requests, then the jobs in hand finish.
-    await scheduler?.stop()
+    await scheduler.stop()
     await app.close()
     await worker.stop()
   }

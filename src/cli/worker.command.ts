@@ -19,11 +19,11 @@ export function workerCommand(): Command {
         const concurrency = options.concurrency === undefined ? undefined : parseOption('--concurrency', options.concurrency, wholeNumberOption(1, 64))
         const { config, store } = service
         const worker = await startWorker(config, store, service.queue(), service.workerId, concurrency)
-        const scheduler = config.scheduleCron === undefined ? undefined : startScheduler({ store, queue: service.queue(), config }, config.scheduleCron, createLogger(config))
+        const scheduler = startScheduler({ store, queue: service.queue(), config }, createLogger(config))
         process.stderr.write(`worker ${worker.id} is processing ${config.queue} jobs; stop with Ctrl+C\n`)
         await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])
         process.stderr.write('stopping: finishing the jobs in hand\n')
-        await scheduler?.stop()
+        await scheduler.stop()
         await worker.stop()
       })
     })

@@ -108,7 +108,7 @@ const slotOf = (decision: ScheduleDecision): RunSlot => ({ providerId: decision.
  * What the schedule needs from the database at `at`: every provider (or a tenant's), and the sessions that
  * matter; providers whose settings cannot be read are set apart, so one bad row does not stop the others.
  */
-export async function scheduleQuestion(db: Db, at: number, days: number, tenant?: string): Promise<{ question: ScheduleQuestion; invalid: InvalidProvider[] }> {
+async function scheduleQuestion(db: Db, at: number, days: number, tenant?: string): Promise<{ question: ScheduleQuestion; invalid: InvalidProvider[] }> {
   let query = db
     .selectFrom('service_providers')
     .innerJoin('tenants', 'tenants.id', 'service_providers.tenant_id')

@@ -15,7 +15,10 @@ export interface Scheduler {
   stop(): Promise<void>
 }
 
-export function startScheduler(deps: TickDeps, pattern: string, log: Logger): Scheduler {
+/** Starts ticking on the configured pattern; with `SIMOPT_SCHEDULE_CRON=off`, a scheduler that never ticks. */
+export function startScheduler(deps: TickDeps, log: Logger): Scheduler {
+  const pattern = deps.config.scheduleCron
+  if (pattern === undefined) return { stop: async () => {} }
   let running: Promise<void> = Promise.resolve()
   const tick = async (): Promise<void> => {
     try {

@@ -20,8 +20,7 @@ export function mailTransport(config: Pick<Config, 'smtpUrl' | 'outboxDir'>): Ma
   return {
     async send(_id, raw, from, to) {
       // Loaded on the first send, not at the top: nodemailer is slow to load, and most CLI commands send no mail.
-      const { default: nodemailer } = await import('nodemailer')
-      transporter ??= nodemailer.createTransport(smtpUrl)
+      transporter ??= (await import('nodemailer')).default.createTransport(smtpUrl)
       await transporter.sendMail({ envelope: { from, to: [...to] }, raw })
     },
     close: () => transporter?.close(),

@@ -1,7 +1,8 @@
 /**
  * A tenant's settings, kept as JSON on the tenant and validated whenever read: who gets which e-mail with
- * which subject, where its webhook goes, and how its sessions run (approval, the last day's runs). A message without recipients is not an error
- * that stops anything: it waits in the outbox as `unaddressed`, and `simopt status` says what to set.
+ * which subject, where its webhook goes, and how its sessions run (approval, the last day's runs). A
+ * message without recipients is not an error that stops anything: it waits in the outbox as
+ * `unaddressed`, and `simopt status` says what to set.
  */
 import { z } from 'zod'
 import { SimoptError } from '../domain/index.js'
