@@ -16,6 +16,24 @@ export function resultCosts(row: CostSplit): { before: number; after: number } {
   return { before: row.monthly_before + row.overage_before + row.sms_before, after: row.monthly_after + row.overage_after + row.sms_after }
 }
 
+/** A result row as reports and the API show a SIM: plans, usage, the new plan's cost split, and both costs. */
+export function resultLine(row: Omit<Selectable<ResultTable>, 'instance_id'>) {
+  const cost = resultCosts(row)
+  return {
+    iccid: row.iccid,
+    commPlan: row.comm_plan,
+    currentPlan: row.current_plan,
+    newPlan: row.new_plan,
+    rawUsageMb: row.raw_usage_mb,
+    usageMb: row.usage_mb,
+    monthly: row.monthly_after,
+    overage: row.overage_after,
+    sms: row.sms_after,
+    costBefore: cost.before,
+    costAfter: cost.after,
+  }
+}
+
 export async function* resultRows(store: Store, instanceId: string): AsyncGenerator<Selectable<ResultTable>> {
   let after = ''
   for (;;) {

@@ -5,7 +5,7 @@
 import type { AssignmentLine, ChangeLine, ReportSource, ReportSummary } from '../io/report/report-source.js'
 import type { Store } from './database.js'
 import { instancePlanLines } from './plan-total-rows.js'
-import { resultCosts } from './results.js'
+import { resultCosts, resultLine } from './results.js'
 
 const PAGE = 20_000
 
@@ -89,21 +89,7 @@ function stageSeconds(transitions: readonly { to_status: string; at: number }[])
 
 async function* assignmentLines(store: Store, instanceId: string, providerId: string): AsyncGenerator<AssignmentLine> {
   for await (const row of resultPages(store, instanceId, providerId, false)) {
-    const cost = resultCosts(row)
-    yield {
-      iccid: row.iccid,
-      msisdn: row.msisdn,
-      commPlan: row.comm_plan,
-      currentPlan: row.current_plan,
-      newPlan: row.new_plan,
-      rawUsageMb: row.raw_usage_mb,
-      usageMb: row.usage_mb,
-      monthly: row.monthly_after,
-      overage: row.overage_after,
-      sms: row.sms_after,
-      costBefore: cost.before,
-      costAfter: cost.after,
-    }
+    yield { ...resultLine(row), msisdn: row.msisdn }
   }
 }
 

@@ -20,9 +20,10 @@ const FILES = { plans: path.join(EXAMPLES, 'plans.csv'), pools: path.join(EXAMPL
 const EVERY_SECOND = { SIMOPT_SCHEDULE_CRON: '* * * * * *' }
 
 /** Imports the example fleet with a cycle that puts now in the last two days of the period, whatever the date. */
-async function importDueNow(env: ServiceEnv): Promise<void> {
+async function importDueNow(env: ServiceEnv, tenant = 'acme'): Promise<void> {
   const now = new Date()
-  await simoptOk(env, [...importArgs(FILES, now.toISOString().slice(0, 7)), '--time-zone', 'UTC', '--cycle-end-day', String(now.getUTCDate()), '--cycle-end-hour', '23'])
+  const args = importArgs(FILES, now.toISOString().slice(0, 7)).map((arg) => (arg === 'acme' ? tenant : arg))
+  await simoptOk(env, [...args, '--time-zone', 'UTC', '--cycle-end-day', String(now.getUTCDate()), '--cycle-end-hour', '23'])
 }
 
 async function scheduledSessions(store: Store) {
@@ -110,8 +111,7 @@ describe('the built-in scheduler', () => {
     const folder = await tempDir()
     const env = sqliteLocal(folder)
     await importDueNow(env)
-    const now = new Date()
-    await simoptOk(env, [...importArgs(FILES, now.toISOString().slice(0, 7)).map((arg) => (arg === 'acme' ? 'beta' : arg)), '--time-zone', 'UTC', '--cycle-end-day', String(now.getUTCDate()), '--cycle-end-hour', '23'])
+    await importDueNow(env, 'beta')
     const config = loadConfig(env)
     const store = storeFor(env)
     const queue = createQueue(config, store, 'tick-test')
@@ -142,7 +142,7 @@ describe('the built-in scheduler', () => {
 
       // A start refused by the database (a session started by hand the tick did not see) is a skip, not an e-mail.
       await store.db.updateTable('tenants').set({ settings: '{}' }).where('name', '=', 'acme').execute()
-      const byHand = (await simoptOk(env, ['run', '--tenant', 'acme', '--provider', 'main', '--period', now.toISOString().slice(0, 7)])).stdout.trim()
+      const byHand = (await simoptOk(env, ['run', '--tenant', 'acme', '--provider', 'main', '--period', new Date().toISOString().slice(0, 7)])).stdout.trim()
       await store.db.updateTable('sessions').set({ created_at: Date.now() + 3_600_000 }).where('id', '=', byHand).execute()
       const refused = (await scheduleTick({ store, queue, config })).find((o) => o.kind !== 'invalid' && o.decision.provider.tenant === 'acme')
       assert.equal(refused?.kind, 'skipped')

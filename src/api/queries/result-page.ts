@@ -3,7 +3,7 @@
  * SIMs costs what page 1 does; an optional ICCID prefix narrows it to a key range.
  */
 import type { Store } from '../../store/database.js'
-import { resultCosts } from '../../store/results.js'
+import { resultLine } from '../../store/results.js'
 
 export interface ResultLine {
   readonly iccid: string
@@ -37,23 +37,7 @@ export async function resultPage(store: Store, instanceId: string, page: { after
     query = query.where('results.iccid', 'like', `${page.prefix}%`)
   }
   const rows = await query.orderBy('results.iccid').limit(page.limit).execute()
-  return rows.map((row) => {
-    const cost = resultCosts(row)
-    return {
-      iccid: row.iccid,
-      commPlan: row.comm_plan,
-      currentPlan: row.current_plan,
-      newPlan: row.new_plan,
-      rawUsageMb: row.raw_usage_mb,
-      usageMb: row.usage_mb,
-      costBefore: cost.before,
-      costAfter: cost.after,
-      monthly: row.monthly_after,
-      overage: row.overage_after,
-      sms: row.sms_after,
-      changeStatus: row.change_status,
-    }
-  })
+  return rows.map((row) => ({ ...resultLine(row), changeStatus: row.change_status }))
 }
 
 /**
