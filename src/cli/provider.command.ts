@@ -143,7 +143,8 @@ function required(option: string, value: string | undefined): string {
   return value
 }
 
-function cycleOptions(options: ProviderOptions): { timeZone?: string; cycleEndDay?: number; cycleEndHour?: number } {
+/** The billing cycle options `provider` and `simulate` share, each checked when given. */
+export function cycleOptions(options: Pick<ProviderOptions, 'timeZone' | 'cycleEndDay' | 'cycleEndHour'>): { timeZone?: string; cycleEndDay?: number; cycleEndHour?: number } {
   if (options.timeZone !== undefined && !isTimeZone(options.timeZone)) {
     throw new SimoptError('INPUT_INVALID', `option --time-zone: unknown time zone ${JSON.stringify(options.timeZone)}`)
   }
