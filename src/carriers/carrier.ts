@@ -98,7 +98,10 @@ export interface Carrier {
   deviceDetails(iccid: string): Promise<DeviceDetails>
   /** @throws CarrierError `not-found` for an ICCID the account does not have. */
   cycleUsage(iccid: string): Promise<CycleUsage>
-  /** Usage of every SIM on `ratePlan` in the cycle that started at `cycleStart` (epoch ms, its UTC date counts). */
+  /**
+   * Usage of every SIM on `ratePlan` in the cycle that started at `cycleStart` (epoch ms; its date in the
+   * account's billing time zone counts). A cycle the carrier does not hold is refused (CarrierError `bad-request`).
+   */
   usageByRatePlan(ratePlan: string, cycleStart: number, pageNumber: number): Promise<RatePlanUsagePage>
   ratePlans(pageNumber: number): Promise<RatePlansPage>
   /** Moves the SIM to `ratePlan` at once. Sending the same plan again changes nothing. */

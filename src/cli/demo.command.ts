@@ -19,8 +19,8 @@ import { serveUntilStopped } from './serve.command.js'
 import { withService } from './service.js'
 import { waitForSession } from './session-wait.js'
 
-/** The simulator bills by calendar month in UTC. */
-const CYCLE = { timeZone: 'UTC', cycleEndDay: 0, cycleEndHour: 0 }
+/** Calendar months in UTC, for the simulated account and its provider alike. */
+const CYCLE = { timeZone: 'UTC', cycleEndDay: 1, cycleEndHour: 0 }
 const DEMO_RECIPIENT = 'operations@demo.example'
 /** The fleet of `examples/` (`simopt generate`'s defaults). */
 const DEMO_FLEET = { sims: 3000, seed: 1 }
@@ -34,7 +34,7 @@ export function demoCommand(): Command {
     .action(async (options: { serve?: boolean }) => {
       await withService(async (service) => {
         const { store, config } = service
-        const simulator = await startJasperSimulator({ ...DEMO_FLEET, rateLimit: DEMO_CALLS_PER_SECOND })
+        const simulator = await startJasperSimulator({ ...DEMO_FLEET, rateLimit: DEMO_CALLS_PER_SECOND, cycle: CYCLE })
         try {
           const period = billingPeriodAt(Date.now(), CYCLE)
           const credentials = secretBox(config).seal(JSON.stringify({ user: simulator.user, apiKey: simulator.apiKey }))

@@ -35,7 +35,7 @@ export function importCommand(): Command {
     .option('--pools <file>', 'overage terms of named pools (pools.csv)')
     .option('--prorate', 'the carrier prorates SIMs active part of the period (a provider setting)')
     .option('--time-zone <zone>', 'billing time zone of a new provider', 'UTC')
-    .option('--cycle-end-day <day>', 'day of the month the billing cycle ends, for a new provider (0: last day)', '0')
+    .option('--cycle-end-day <day>', 'day of the month the billing cycle ends on, at the cycle end hour, for a new provider (1 with hour 0: calendar months; 0 means 1)', '0')
     .option('--cycle-end-hour <hour>', 'hour the billing cycle ends, for a new provider', '0')
     .action(async (options: ImportOptions) => {
       const cycleEndDay = parseOption('--cycle-end-day', options.cycleEndDay, wholeNumberOption(0, 31))

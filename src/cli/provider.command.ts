@@ -40,7 +40,7 @@ function withAccountOptions(command: Command): Command {
     .option('--user <name>', 'API user name')
     .option('--api-key <key>', 'API key (stored encrypted, never shown)')
     .option('--time-zone <zone>', 'billing time zone (IANA, e.g. America/Chicago)')
-    .option('--cycle-end-day <day>', 'day of the month the billing cycle ends (0: the last day)')
+    .option('--cycle-end-day <day>', 'day of the month the billing cycle ends on, at the cycle end hour (1 with hour 0: calendar months; 0 means 1)')
     .option('--cycle-end-hour <hour>', 'hour the billing cycle ends, local time')
     .option('--prorate', 'the carrier prorates SIMs active part of the period')
     .option('--no-prorate', 'the carrier does not prorate')
@@ -143,7 +143,8 @@ function required(option: string, value: string | undefined): string {
   return value
 }
 
-function cycleOptions(options: ProviderOptions): { timeZone?: string; cycleEndDay?: number; cycleEndHour?: number } {
+/** The billing cycle options `provider` and `simulate` share, each checked when given. */
+export function cycleOptions(options: Pick<ProviderOptions, 'timeZone' | 'cycleEndDay' | 'cycleEndHour'>): { timeZone?: string; cycleEndDay?: number; cycleEndHour?: number } {
   if (options.timeZone !== undefined && !isTimeZone(options.timeZone)) {
     throw new SimoptError('INPUT_INVALID', `option --time-zone: unknown time zone ${JSON.stringify(options.timeZone)}`)
   }
@@ -168,7 +169,7 @@ function settingsOptions(options: ProviderOptions): Partial<ProviderSettings> {
 
 function describe(row: ProviderRow): string {
   const settings = parseProviderSettings(row.settings, row.name)
-  const cycleEnd = row.cycle_end_day === 0 ? 'last day' : `day ${row.cycle_end_day}`
+  const cycleEnd = `day ${Math.max(1, row.cycle_end_day)}`
   return [
     row.name,
     row.integration,

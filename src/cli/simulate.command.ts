@@ -5,9 +5,10 @@ import { z } from 'zod'
 import { startJasperSimulator } from '../carriers/jasper/simulator/jasper-simulator.js'
 import { writeSimulatedPriceSheet } from '../carriers/jasper/simulator/simulated-fleet.js'
 import { API_BASE } from '../carriers/jasper/jasper-wire.js'
-import { SimoptError } from '../domain/index.js'
+import { SimoptError, localMinute } from '../domain/index.js'
 import { formatCount } from './format.js'
 import { parseOption, wholeNumberOption } from './options.js'
+import { cycleOptions } from './provider.command.js'
 
 interface SimulateCommandOptions {
   port: string
@@ -22,6 +23,9 @@ interface SimulateCommandOptions {
   essential: boolean
   shiftDuringCrawl: boolean
   writePriceSheet?: string
+  timeZone: string
+  cycleEndDay: string
+  cycleEndHour: string
 }
 
 /** A share from 0 to 1, given as text. */
@@ -45,9 +49,13 @@ export function simulateCommand(): Command {
     .option('--latency-ms <ms>', 'delay added to every answer', '0')
     .option('--essential', 'an Essential account: usage by rate plan (GET /usages) is refused with 10000030', false)
     .option('--shift-during-crawl', 'change a device on an already served page while a client pages through GET /devices', false)
+    .option('--time-zone <zone>', 'the account\'s billing time zone', 'UTC')
+    .option('--cycle-end-day <day>', 'day of the month its billing cycles end on, at the cycle end hour (1 with hour 0: calendar months; 0 means 1)', '1')
+    .option('--cycle-end-hour <hour>', 'hour of that day, in the billing time zone', '0')
     .option('--write-price-sheet <folder>', 'write the account\'s price sheet, communication plans and SIMs as simopt CSV files to this folder')
     .action(async (_carrier: 'jasper', options: SimulateCommandOptions) => {
       const port = parseOption('--port', options.port, wholeNumberOption(0, 65_535))
+      const { timeZone = 'UTC', cycleEndDay = 1, cycleEndHour = 0 } = cycleOptions(options)
       const simulator = await startJasperSimulator({
         port,
         sims: parseOption('--sims', options.sims, wholeNumberOption(1, 1_000_000)),
@@ -60,6 +68,7 @@ export function simulateCommand(): Command {
         latencyMs: parseOption('--latency-ms', options.latencyMs, wholeNumberOption(0, 600_000, 'ms')),
         advantage: !options.essential,
         shiftDuringCrawl: options.shiftDuringCrawl,
+        cycle: { timeZone, cycleEndDay, cycleEndHour },
       }).catch((error: unknown) => {
         if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new SimoptError('INPUT_INVALID', `option --port: port ${port} is in use`)
         throw error
@@ -70,7 +79,7 @@ export function simulateCommand(): Command {
           [
             `Jasper simulator at ${simulator.url}${API_BASE}`,
             `  Basic auth: user ${simulator.user}, API key ${simulator.apiKey}`,
-            `  account ${fleet.accountId} (${options.essential ? 'Essential' : 'Advantage'}): ${formatCount(fleet.size)} SIMs, ${fleet.plans.length} rate plans, cycle ${fleet.cycleAt(Date.now()).name}`,
+            `  account ${fleet.accountId} (${options.essential ? 'Essential' : 'Advantage'}): ${formatCount(fleet.size)} SIMs, ${fleet.plans.length} rate plans, cycle ${fleet.cycleAt(Date.now()).name} (from ${localMinute(fleet.cycleAt(Date.now()).start, timeZone)})`,
             `  at most ${faults.rateLimit} calls per second; server errors on ${faults.errorRate * 100}% of calls; ${faults.latencyMs} ms latency`,
             '',
           ].join('\n'),

@@ -1,9 +1,10 @@
 /**
- * Billing periods (DESIGN.md §1): `[start, end)` in the provider's billing time zone. Period `YYYY-MM` is
- * the cycle whose last day, the cycle end day, falls in that month; it closes at the cycle end hour of
- * the next day and opens where the previous cycle closed. With cycle end day 0 (the default, "the last
- * day of the month") and hour 0 the period is the calendar month. An end day past a month's last day
- * falls on its last day, as carriers bill it.
+ * Billing periods (DESIGN.md §1): `[start, end)` in the provider's billing time zone. The cycle end day `D`
+ * and hour `H` say when a cycle ends: at hour `H` of day `D` (local time), the moment the next cycle begins,
+ * as the old system built its period end from them. Day 1 and hour 0 is the calendar month; 0 means the
+ * same as 1 ("when the month ends"); a day a month does not have ends its cycle when that month ends.
+ * Period `YYYY-MM` is the cycle whose last day (the day before day `D`) falls in that month, so a calendar
+ * month is named by itself.
  */
 import { SimoptError } from './errors.js'
 import { isTimeZone, localParts, zonedInstant } from './zoned-time.js'
@@ -11,14 +12,17 @@ import { isTimeZone, localParts, zonedInstant } from './zoned-time.js'
 export interface BillingCycle {
   /** IANA time zone the carrier bills in, e.g. `America/Chicago`. */
   readonly timeZone: string
-  /** Day of the month the cycle ends on (1-31); 0: the last day of the month. */
+  /**
+   * Day of the month at whose hour `cycleEndHour` the cycle ends and the next begins (1-31); 0 or 1:
+   * when the month ends. A day past a month's last day: when that month ends.
+   */
   readonly cycleEndDay: number
   /** Hour of that day the cycle ends at (0-23), local time. */
   readonly cycleEndHour: number
 }
 
 export interface BillingPeriod {
-  /** `YYYY-MM`, the month of the period's last day. */
+  /** `YYYY-MM`, the month of the period's last day (the day before its end day). */
   readonly name: string
   /** Epoch milliseconds, inclusive. */
   readonly start: number
@@ -64,7 +68,7 @@ export function daysActiveIn(period: BillingPeriod, activatedAt: number | undefi
 
 function checkCycle(cycle: BillingCycle): void {
   if (!Number.isInteger(cycle.cycleEndDay) || cycle.cycleEndDay < 0 || cycle.cycleEndDay > 31) {
-    throw new SimoptError('INPUT_INVALID', `cycle end day must be 0 (last day of the month) to 31, got ${cycle.cycleEndDay}`)
+    throw new SimoptError('INPUT_INVALID', `cycle end day must be 0 to 31 (0 or 1: cycles end when the month ends), got ${cycle.cycleEndDay}`)
   }
   if (!Number.isInteger(cycle.cycleEndHour) || cycle.cycleEndHour < 0 || cycle.cycleEndHour > 23) {
     throw new SimoptError('INPUT_INVALID', `cycle end hour must be 0 to 23, got ${cycle.cycleEndHour}`)
@@ -72,12 +76,10 @@ function checkCycle(cycle: BillingCycle): void {
   if (!isTimeZone(cycle.timeZone)) throw new SimoptError('INPUT_INVALID', `unknown time zone ${JSON.stringify(cycle.timeZone)}`)
 }
 
-/** The instant the cycle ending in `month` (0-based, may be out of range) ends. */
+/** The instant the cycle whose last day is in `month` (0-based, may be out of range) ends. */
 function cycleEnd(year: number, month: number, cycle: BillingCycle): number {
-  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate()
-  // Day 0 and days past the month's end: the cycle ends when the last day ends.
-  if (cycle.cycleEndDay === 0 || cycle.cycleEndDay >= lastDay) {
-    return zonedInstant(year, month, lastDay + 1, cycle.cycleEndHour, cycle.timeZone)
-  }
-  return zonedInstant(year, month, cycle.cycleEndDay + 1, cycle.cycleEndHour, cycle.timeZone)
+  const daysInMonth = new Date(Date.UTC(year, month + 1, 0)).getUTCDate()
+  // Its last day is the day before the end day; without that day in the month, the month's last day.
+  if (cycle.cycleEndDay <= 1 || cycle.cycleEndDay > daysInMonth) return zonedInstant(year, month + 1, 1, cycle.cycleEndHour, cycle.timeZone)
+  return zonedInstant(year, month, cycle.cycleEndDay, cycle.cycleEndHour, cycle.timeZone)
 }

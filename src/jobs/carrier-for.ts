@@ -21,7 +21,7 @@ export function carrierFor(provider: ProviderRow, config: Config): Carrier {
   const { callsPerSecond, callsInFlight } = parseProviderSettings(provider.settings, provider.name)
   let limiter = limiters.get(provider.id)
   if (limiter === undefined) limiters.set(provider.id, (limiter = new CallLimiter({ name: `provider ${provider.name}`, callsPerSecond, maxInFlight: callsInFlight })))
-  return new JasperClient({ baseUrl: provider.base_url, user, apiKey, limiter })
+  return new JasperClient({ baseUrl: provider.base_url, user, apiKey, limiter, timeZone: provider.time_zone })
 }
 
 /** The limiter's counters for a provider (calls made so far in this process), for the sync summary. */

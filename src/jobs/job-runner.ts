@@ -1,10 +1,12 @@
 /**
  * The one job runner: whatever the queue, a delivered job goes through here. It makes redelivery
  * harmless (a job recorded `done` is not run again; a job of a session that has ended is skipped), runs
- * the stage, and decides what a failure means: bad input fails the session at once with the stage's
- * message; anything else is retried with back-off, and fails the session after the last attempt.
+ * the stage, and decides what a failure means: bad input, and a carrier's refusal that no retry can change,
+ * fail the session at once with the stage's message; anything else is retried with back-off, and fails the
+ * session after the last attempt.
  */
 import type { Config } from '../config.js'
+import { isCarrierError } from '../carriers/index.js'
 import { SimoptError } from '../domain/index.js'
 import { snapshotCache, type SnapshotCache } from '../cache/snapshot-cache.js'
 import { createLogger, type Logger } from '../logger.js'
@@ -12,7 +14,7 @@ import type { Store } from '../store/database.js'
 import { FINISHED_STATUSES, type SessionStatus } from '../store/transitions.js'
 import { findJob, markActive, markDone, markDoneIfHeld, markFailed, markRetry, recordJobs } from './job-log.js'
 import type { Job, JobOutcome, JobQueue, JobType } from './job.js'
-import { failSessionNotifying } from './session-progress.js'
+import { failSessionNotifying, sessionFacts } from './session-progress.js'
 import type { Stage, StageContext } from './stage.js'
 
 export const MAX_ATTEMPTS = 3
@@ -122,8 +124,9 @@ export class JobRunner {
         log.warn({ attempt }, 'job taken over by another worker; this delivery stored nothing')
         return { kind: 'done' }
       }
-      const message = error instanceof Error ? error.message : String(error)
-      const badInput = error instanceof SimoptError && error.code !== 'INTERNAL'
+      const refused = isCarrierRefusal(error)
+      const message = refused ? await this.#refusalMessage(error.message, sessionId) : error instanceof Error ? error.message : String(error)
+      const badInput = refused || (error instanceof SimoptError && error.code !== 'INTERNAL')
       if (!badInput && attempt < maxAttempts) {
         const delayMs = Math.min(MAX_RETRY_MS, (stage.detached?.firstRetryMs(this.#options.config) ?? BASE_RETRY_MS) * 2 ** (attempt - 1))
         await markRetry(db, job.id, this.#options.workerId, message, Date.now() + delayMs)
@@ -132,6 +135,14 @@ export class JobRunner {
       }
       return this.#fail(job, stage, badInput ? message : `${job.type} failed after ${attempt} attempts: ${message}`, attempt, log)
     }
+  }
+
+  /** Names the provider and period, as the stages' own input errors do; the carrier's message has its code. */
+  async #refusalMessage(carrierMessage: string, sessionId: string | undefined): Promise<string> {
+    const what = `the carrier refused the call, not retried: ${carrierMessage}`
+    if (sessionId === undefined) return what
+    const facts = await sessionFacts(this.#store.db, sessionId)
+    return `provider ${facts.provider}, period ${facts.period}: ${what}`
   }
 
   async #fail(job: Job, stage: Stage, message: string, attempts: number, log: Logger): Promise<JobOutcome> {
@@ -162,6 +173,15 @@ export class JobRunner {
       log.warn({ error: error instanceof Error ? error.message : String(error), jobs: jobs.length }, `jobs after ${after.id} recorded but not yet published; the queue's sweep publishes them`)
     }
   }
+}
+
+/**
+ * A carrier's answer that the same call will get again: bad credentials, an unknown SIM, a refused
+ * parameter, an answer that breaks the API's promise. The call limiter already retried what can pass
+ * shortly; an open circuit closes again, so it is retried like the transient kinds.
+ */
+function isCarrierRefusal(error: unknown): error is Error {
+  return isCarrierError(error) && !error.retryable && error.kind !== 'circuit-open'
 }
 
 /** A delivery found, at commit, that its job is no longer its own. */

@@ -14,6 +14,7 @@ import { ratePlanChanges } from './migrations/0005-rate-plan-changes.js'
 import { apiKeys } from './migrations/0006-api-keys.js'
 import { scheduleRuns } from './migrations/0007-schedule-runs.js'
 import { scheduleSlots } from './migrations/0008-schedule-slots.js'
+import { cycleEndDay } from './migrations/0009-cycle-end-day.js'
 
 function migrations(store: Store): Record<string, Migration> {
   return {
@@ -23,14 +24,15 @@ function migrations(store: Store): Record<string, Migration> {
     '0006-api-keys': apiKeys(),
     '0007-schedule-runs': scheduleRuns(),
     '0008-schedule-slots': scheduleSlots(),
+    '0009-cycle-end-day': cycleEndDay(),
   }
 }
 
 
-/** Applies the migrations not applied yet; returns their names. */
-export async function migrate(store: Store): Promise<string[]> {
+/** Applies the migrations not applied yet (up to `upTo` when given: tests of a migration); returns their names. */
+export async function migrate(store: Store, upTo?: string): Promise<string[]> {
   const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrations(store) } })
-  const { error, results } = await migrator.migrateToLatest()
+  const { error, results } = upTo === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(upTo)
   if (error !== undefined && results === undefined) {
     // Nothing ran: the database could not be reached or read at all.
     throw new SimoptError('INTERNAL', `cannot use the database at SIMOPT_DATABASE_URL=${redactUrl(store.url)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error })

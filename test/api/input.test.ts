@@ -68,11 +68,11 @@ describe('provider credentials', () => {
     const secret = 'the-carrier-api-key-1234567890'
     const created = await call(server, 'POST', '/api/tenants/acme/providers', {
       key: keys.admin,
-      body: { name: 'jasper', url: 'https://restapi1.jasper.example', user: 'ops', apiKey: secret, cycleEndDay: 18, writeEnabled: true },
+      body: { name: 'jasper', url: 'https://restapi1.jasper.example', user: 'ops', apiKey: secret, cycleEndDay: 19, writeEnabled: true },
     })
     assert.equal(created.status, 201, JSON.stringify(created.body))
     assert.equal(created.body.hasCredentials, true)
-    assert.equal(created.body.cycleEndDay, 18)
+    assert.equal(created.body.cycleEndDay, 19)
     assert.equal(created.body.writeEnabled, true)
     const changed = await call(server, 'PATCH', '/api/tenants/acme/providers/jasper', { key: keys.admin, body: { apiKey: `${secret}-new`, prorate: true } })
     assert.equal(changed.status, 200)
@@ -99,7 +99,7 @@ describe('provider credentials', () => {
 
 describe('the schedule', () => {
   it('says what it would start at a moment, starting nothing, and refuses a moment it cannot read', async () => {
-    // The provider made above: its cycle ends on the 18th (UTC), so 17 November is one of the last 8 days.
+    // The provider made above: its cycle ends as the 19th begins (UTC), so 17 November is one of the last 8 days.
     const due = await call(server, 'GET', '/api/tenants/acme/schedule?at=2026-11-17T10:00:00Z', { key: keys.viewer })
     assert.equal(due.status, 200, JSON.stringify(due.body))
     assert.equal(due.body.days, 8)

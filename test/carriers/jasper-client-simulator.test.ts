@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { CallLimiter, JasperClient, isCarrierError, type Carrier } from '../../src/carriers/index.js'
 import { startJasperSimulator, type JasperSimulator } from '../../src/carriers/jasper/simulator/jasper-simulator.js'
-import { BYTES_PER_MB } from '../../src/domain/index.js'
+import { BYTES_PER_MB, billingPeriod } from '../../src/domain/index.js'
 
 // Mid-November on the simulator's clock, which runs on from there: its call cap counts real seconds.
 const NOW = Date.UTC(2026, 10, 16, 12)
@@ -78,6 +78,25 @@ describe('the Jasper client against the simulator', () => {
     assert.equal(details.msisdn, device.msisdn)
     assert.equal(details.updatedAt, device.dateUpdated, 'dates round-trip to the millisecond')
     assert.equal(details.activatedAt ?? null, device.dateActivated)
+  })
+
+  it('asks for a cycle by its start date in the account\'s billing time zone', async (t) => {
+    // Calendar months in Tokyo: November starts on 31 October in UTC.
+    const cycle = { timeZone: 'Asia/Tokyo', cycleEndDay: 1, cycleEndHour: 0 }
+    const tokyo = await startJasperSimulator({ sims: 60, seed: 3, now: clock, cycle })
+    t.after(() => tokyo.close())
+    const client = new JasperClient({ baseUrl: tokyo.url, user: tokyo.user, apiKey: tokyo.apiKey, limiter: new CallLimiter({ maxRetries: 0 }), timeZone: cycle.timeZone })
+    const unpooled = tokyo.fleet.plans.find((plan) => !plan.shared)!
+    const start = billingPeriod('2026-11', cycle).start
+    assert.equal(new Date(start).toISOString(), '2026-10-31T15:00:00.000Z')
+    assert.equal((await client.usageByRatePlan(unpooled.name, start, 1)).kind, 'usage')
+    // The cycle before is one the carrier no longer serves: refused as a bad request, which no retry changes.
+    const refused = await client.usageByRatePlan(unpooled.name, billingPeriod('2026-10', cycle).start, 1).then(
+      () => undefined,
+      (error: unknown) => error,
+    )
+    assert.ok(isCarrierError(refused) && refused.kind === 'bad-request' && !refused.retryable, String(refused))
+    assert.match(refused.message, /cycleStartDate=2026-10-01.*10000028 Invalid cycleStartDate: 2026-10-01 \(the current cycle started 2026-11-01\)/)
   })
 
   it('changes a rate plan so that the next read sees it', async () => {

@@ -215,6 +215,24 @@ describe('Jasper simulator', () => {
     assert.equal((await usageAt(cycle.end)).ctdDataUsage, 0)
   })
 
+  it('bills on the account\'s cycle: usage starts again, and /usages takes the start date, in its time zone', async (t) => {
+    // Cycles end at 06:00 Tokyo time on the 11th: 15 May falls in the cycle that started 11 May 06:00 JST.
+    const cycle = { timeZone: 'Asia/Tokyo', cycleEndDay: 11, cycleEndHour: 6 }
+    const { simulator, clock } = await start(t, { sims: 60, cycle })
+    const current = simulator.fleet.cycleAt(clock.now)
+    assert.deepEqual([new Date(current.start).toISOString(), new Date(current.end).toISOString()], ['2026-05-10T21:00:00.000Z', '2026-06-10T21:00:00.000Z'])
+    const device = simulator.fleet.devices().find((candidate) => candidate.cycleBytes > 0)!
+    clock.now = current.start
+    assert.equal(ctdUsage.parse((await call(simulator, `/devices/${device.iccid}/ctdUsages`)).body).ctdDataUsage, 0)
+    clock.now = current.start - 1
+    assert.ok(ctdUsage.parse((await call(simulator, `/devices/${device.iccid}/ctdUsages`)).body).ctdDataUsage > 0, 'the cycle before, nearly over')
+    clock.now = MAY_15
+    const plan = simulator.fleet.plans.find((candidate) => !candidate.shared)!
+    assert.equal((await call(simulator, `/usages?ratePlanName=${encodeURIComponent(plan.name)}&cycleStartDate=2026-05-11`)).status, 200)
+    const utcDate = await call(simulator, `/usages?ratePlanName=${encodeURIComponent(plan.name)}&cycleStartDate=2026-05-10`)
+    assert.match(assertError(utcDate, 400, JASPER_ERRORS.UNRECOGNIZED_PARAMETER), /the current cycle started 2026-05-11/)
+  })
+
   it('answers usage by rate plan for unpooled plans only, on Advantage accounts only', async (t) => {
     const { simulator, clock } = await start(t, { sims: 400 })
     const { fleet } = simulator
@@ -223,7 +241,7 @@ describe('Jasper simulator', () => {
       .map((candidate) => ({ plan: candidate, devices: fleet.devices().filter((device) => device.ratePlan === candidate.name) }))
       .sort((a, b) => b.devices.length - a.devices.length)[0]!
     assert.ok(plan.devices.length > 50, 'a plan with more than one page of devices')
-    const cycleStartDate = formatCycleDate(fleet.cycleAt(clock.now).start)
+    const cycleStartDate = formatCycleDate(fleet.cycleAt(clock.now).start, fleet.billing.timeZone)
     const seen = new Map<string, { dataUsage: number; sms: number }>()
     for (let pageNumber = 1; ; pageNumber++) {
       const query = new URLSearchParams({ ratePlanName: plan.plan.name, cycleStartDate, pageNumber: String(pageNumber) })
@@ -242,7 +260,7 @@ describe('Jasper simulator', () => {
     assertError(await call(simulator, `/usages?ratePlanName=${encodeURIComponent(pooled.name)}`), 400, JASPER_ERRORS.ROLE_NOT_ALLOWED)
     assertError(await call(simulator, '/usages?ratePlanName=NO-SUCH-PLAN'), 400, JASPER_ERRORS.UNRECOGNIZED_PARAMETER)
     assertError(await call(simulator, '/usages'), 400, JASPER_ERRORS.UNRECOGNIZED_PARAMETER)
-    const lastCycle = formatCycleDate(fleet.cycleAt(clock.now).start - DAY_MS)
+    const lastCycle = formatCycleDate(fleet.cycleAt(clock.now).start - DAY_MS, fleet.billing.timeZone)
     assertError(await call(simulator, `/usages?ratePlanName=${plan.plan.name}&cycleStartDate=${lastCycle}`), 400, JASPER_ERRORS.UNRECOGNIZED_PARAMETER)
 
     const essential = (await start(t, { advantage: false })).simulator

@@ -40,6 +40,17 @@ describe('the schedule', () => {
     assert.deepEqual(one('2027-02-01T00:00:00Z', p, [], 31), { kind: 'start', period: '2027-02', day: '2027-02-01', dueAt: '2027-02-01T00:00:00.000Z' })
   })
 
+  it('runs on the last days of a calendar-month cycle that ends on day 1 at hour 0, named by its month', () => {
+    const p = provider({ cycleEndDay: 1, cycleEndHour: 0 })
+    assert.deepEqual(one('2026-12-06T12:00:00Z', p), { kind: 'waiting', period: '2026-12', day: '2026-12-24', dueAt: '2026-12-24T00:00:00.000Z' })
+    assert.deepEqual(one('2026-12-31T23:00:00Z', p), { kind: 'start', period: '2026-12', day: '2026-12-31', dueAt: '2026-12-31T00:00:00.000Z' })
+    assert.equal(one('2027-01-01T00:00:00Z', p).period, '2027-01')
+    // In a zone with daylight saving, the last day of March is local, after the change.
+    const newYork = provider({ timeZone: 'America/New_York', cycleEndDay: 1, cycleEndHour: 0 })
+    assert.deepEqual(one('2026-03-31T04:00:00Z', newYork), { kind: 'start', period: '2026-03', day: '2026-03-31', dueAt: '2026-03-31T04:00:00.000Z' })
+    assert.equal(one('2026-04-01T04:00:00Z', newYork).period, '2026-04')
+  })
+
   it('counts days in the billing time zone', () => {
     const chicago = provider({ timeZone: 'America/Chicago' })
     assert.deepEqual(one('2026-11-23T05:59:00Z', chicago), { kind: 'waiting', period: '2026-11', day: '2026-11-23', dueAt: '2026-11-23T06:00:00.000Z' })
@@ -59,14 +70,14 @@ describe('the schedule', () => {
     assert.equal(one('2026-11-25T10:00:00Z', nine, [session('early', '2026-11-25T03:00:00Z', false)]).kind, 'start')
     assert.equal(one('2026-11-25T10:00:00Z', nine, [session('s', '2026-11-25T09:30:00Z', false)]).kind, 'ran')
 
-    // Cycle ends on the 15th at 18:00: billing days run 18:00 to 18:00, and a start hour of 6 is the next morning.
-    const evening = provider({ cycleEndDay: 15, cycleEndHour: 18 }, { startHour: 6 })
+    // Cycle ends on the 16th at 18:00: billing days run 18:00 to 18:00, and a start hour of 6 is the next morning.
+    const evening = provider({ cycleEndDay: 16, cycleEndHour: 18 }, { startHour: 6 })
     assert.deepEqual(one('2026-11-09T05:00:00Z', evening), { kind: 'waiting', period: '2026-11', day: '2026-11-09', dueAt: '2026-11-09T06:00:00.000Z' })
     assert.deepEqual(one('2026-11-16T06:00:00Z', evening), { kind: 'start', period: '2026-11', day: '2026-11-16', dueAt: '2026-11-16T06:00:00.000Z' })
     assert.equal(one('2026-11-16T17:59:00Z', evening).kind, 'start')
     assert.equal(one('2026-11-16T18:00:00Z', evening).period, '2026-12')
     // Without a start hour of its own, a day's run is due when the billing day begins.
-    assert.deepEqual(one('2026-11-15T18:00:00Z', provider({ cycleEndDay: 15, cycleEndHour: 18 })), { kind: 'start', period: '2026-11', day: '2026-11-15', dueAt: '2026-11-15T18:00:00.000Z' })
+    assert.deepEqual(one('2026-11-15T18:00:00Z', provider({ cycleEndDay: 16, cycleEndHour: 18 })), { kind: 'start', period: '2026-11', day: '2026-11-15', dueAt: '2026-11-15T18:00:00.000Z' })
   })
 
   it('follows daylight-saving changes: a 25-hour day in autumn, a start hour that does not exist in spring', () => {
@@ -78,7 +89,7 @@ describe('the schedule', () => {
     assert.deepEqual(one('2026-10-25T23:00:00Z', berlin, ran), { kind: 'start', period: '2026-10', day: '2026-10-26', dueAt: '2026-10-25T23:00:00.000Z' })
 
     // New York springs forward at 02:00 on 8 March 2026: a start hour of 2 is then 03:00 daylight time.
-    const newYork = provider({ timeZone: 'America/New_York', cycleEndDay: 10 }, { startHour: 2 })
+    const newYork = provider({ timeZone: 'America/New_York', cycleEndDay: 11 }, { startHour: 2 })
     assert.deepEqual(one('2026-03-08T06:59:00Z', newYork), { kind: 'waiting', period: '2026-03', day: '2026-03-08', dueAt: '2026-03-08T07:00:00.000Z' })
     assert.equal(one('2026-03-08T07:00:00Z', newYork).kind, 'start')
     assert.deepEqual(one('2026-03-09T06:00:00Z', newYork), { kind: 'start', period: '2026-03', day: '2026-03-09', dueAt: '2026-03-09T06:00:00.000Z' })
@@ -131,8 +142,8 @@ describe('the schedule', () => {
   })
 
   it('keeps apart the two continuous runs of an hour the autumn change repeats on the last day', () => {
-    // Chicago's clocks go back at 02:00 on 1 November 2026, the last day of a cycle ending on the 1st.
-    const continuous = provider({ timeZone: 'America/Chicago', cycleEndDay: 1 }, { startHour: 0, continuousLastDay: true })
+    // Chicago's clocks go back at 02:00 on 1 November 2026, the last day of a cycle ending as the 2nd begins.
+    const continuous = provider({ timeZone: 'America/Chicago', cycleEndDay: 2 }, { startHour: 0, continuousLastDay: true })
     const first = [session('first', '2026-11-01T06:10:00Z', false)]
     const slotAt = (at: string) => decide(at, [continuous], first).map((d) => [d.kind, d.slot])[0]
     assert.deepEqual(slotAt('2026-11-01T06:30:00Z'), ['ran', '2026-11-01 01:00-05:00'])

@@ -72,6 +72,17 @@ export function importArgs(files: { plans: string; pools: string; commPlans: str
   return ['import', '--tenant', 'acme', '--provider', 'main', '--period', period, '--plans', files.plans, '--pools', files.pools, '--comm-plans', files.commPlans, '--sims', files.sims]
 }
 
+/**
+ * Cycle options for a provider whose period ends tomorrow at 23:00 UTC and is named by today's month,
+ * putting now in its last two days whatever the date.
+ */
+export function cycleEndingTomorrowArgs(now: Date): string[] {
+  const lastDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0)).getUTCDate()
+  // The cycle ends at hour 23 of its end day; on the month's last day, that is day 1 of the next (0).
+  const endDay = now.getUTCDate() === lastDay ? 0 : now.getUTCDate() + 1
+  return ['--time-zone', 'UTC', '--cycle-end-day', String(endDay), '--cycle-end-hour', '23']
+}
+
 export const RUN_ARGS = ['run', '--tenant', 'acme', '--provider', 'main', '--period', '2026-11']
 
 /** Waits for session `id` to end (done or failed) and gives its status and message. */

@@ -13,7 +13,7 @@ import { createQueue } from '../../src/jobs/worker.js'
 import type { Store } from '../../src/store/database.js'
 import { EXAMPLES } from '../helpers/paths.js'
 import { freshPostgresDatabase, freshRedisPrefix } from '../helpers/services.js'
-import { eventually, importArgs, postgresBullmq, sessionEnd, simopt, simoptOk, sqliteLocal, startWorkerProcess, stopWorkerProcess, storeFor, type ServiceEnv } from '../helpers/service-env.js'
+import { cycleEndingTomorrowArgs, eventually, importArgs, postgresBullmq, sessionEnd, simopt, simoptOk, sqliteLocal, startWorkerProcess, stopWorkerProcess, storeFor, type ServiceEnv } from '../helpers/service-env.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
 const FILES = { plans: path.join(EXAMPLES, 'plans.csv'), pools: path.join(EXAMPLES, 'pools.csv'), commPlans: path.join(EXAMPLES, 'comm_plans.csv'), sims: path.join(EXAMPLES, 'sims.csv') }
@@ -23,7 +23,7 @@ const EVERY_SECOND = { SIMOPT_SCHEDULE_CRON: '* * * * * *' }
 async function importDueNow(env: ServiceEnv, tenant = 'acme'): Promise<void> {
   const now = new Date()
   const args = importArgs(FILES, now.toISOString().slice(0, 7)).map((arg) => (arg === 'acme' ? tenant : arg))
-  await simoptOk(env, [...args, '--time-zone', 'UTC', '--cycle-end-day', String(now.getUTCDate()), '--cycle-end-hour', '23'])
+  await simoptOk(env, [...args, ...cycleEndingTomorrowArgs(now)])
 }
 
 async function scheduledSessions(store: Store) {

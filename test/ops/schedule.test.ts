@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import path from 'node:path'
 import { describe, it } from 'node:test'
 import { EXAMPLES } from '../helpers/paths.js'
-import { importArgs, simopt, simoptOk, sqliteLocal, storeFor } from '../helpers/service-env.js'
+import { cycleEndingTomorrowArgs, importArgs, simopt, simoptOk, sqliteLocal, storeFor } from '../helpers/service-env.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
 const FILES = { plans: path.join(EXAMPLES, 'plans.csv'), pools: path.join(EXAMPLES, 'pools.csv'), commPlans: path.join(EXAMPLES, 'comm_plans.csv'), sims: path.join(EXAMPLES, 'sims.csv') }
@@ -61,7 +61,7 @@ describe('simopt schedule', () => {
     // A cycle that ends tomorrow at 23:00 UTC puts now in the last two days of the period, whatever the date.
     const now = new Date()
     const period = now.toISOString().slice(0, 7)
-    const cycle = ['--time-zone', 'UTC', '--cycle-end-day', String(now.getUTCDate()), '--cycle-end-hour', '23']
+    const cycle = cycleEndingTomorrowArgs(now)
     await simoptOk(env, [...importArgs(FILES, period), ...cycle])
     await simoptOk(env, [...importArgs(FILES, period).map((arg) => (arg === 'main' ? 'second' : arg)), ...cycle])
     const first = await simoptOk(env, ['schedule'])

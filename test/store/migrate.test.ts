@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import { describe, it } from 'node:test'
+import { billingPeriod } from '../../src/domain/index.js'
 import { openStore, type Store } from '../../src/store/database.js'
 import { migrate } from '../../src/store/migrate.js'
 import { freshPostgresDatabase } from '../helpers/services.js'
@@ -8,7 +9,7 @@ import { tempDir } from '../helpers/temp-dir.js'
 
 async function checkMigrations(store: Store): Promise<void> {
   try {
-    assert.deepEqual(await migrate(store), ['0001-initial', '0002-provider-credentials', '0003-sync', '0004-reports-and-outbox', '0005-rate-plan-changes', '0006-api-keys', '0007-schedule-runs', '0008-schedule-slots'])
+    assert.deepEqual(await migrate(store), ['0001-initial', '0002-provider-credentials', '0003-sync', '0004-reports-and-outbox', '0005-rate-plan-changes', '0006-api-keys', '0007-schedule-runs', '0008-schedule-slots', '0009-cycle-end-day'])
     assert.deepEqual(await migrate(store), [], 'a second run has nothing to do')
     // The schema takes what the service writes: a tenant, a provider, and a state transition with its sequence.
     await store.db.insertInto('tenants').values({ id: 't', name: 'acme', created_at: 1 }).execute()
@@ -39,5 +40,34 @@ describe('database migrations', () => {
     const url = await freshPostgresDatabase(t)
     if (url === undefined) return
     await checkMigrations(openStore(url))
+  })
+
+  it('move each provider\'s cycle end day to the day its cycle now ends on, so its periods stay the same', async () => {
+    const store = openStore(`sqlite:${path.join(await tempDir(), 'simopt.db')}`)
+    try {
+      await migrate(store, '0008-schedule-slots')
+      await store.db.insertInto('tenants').values({ id: 't', name: 'acme', created_at: 1 }).execute()
+      // [stored day (its cycle's last day), the day it becomes, period 2026-11 as it was and stays]
+      const cases = [
+        [0, 0, '2026-11-01T00:00:00.000Z 2026-12-01T00:00:00.000Z'],
+        [1, 2, '2026-10-02T00:00:00.000Z 2026-11-02T00:00:00.000Z'],
+        [19, 20, '2026-10-20T00:00:00.000Z 2026-11-20T00:00:00.000Z'],
+        [30, 31, '2026-10-31T00:00:00.000Z 2026-12-01T00:00:00.000Z'],
+        [31, 0, '2026-11-01T00:00:00.000Z 2026-12-01T00:00:00.000Z'],
+      ] as const
+      await store.db
+        .insertInto('service_providers')
+        .values(cases.map(([day]) => ({ id: `p${day}`, tenant_id: 't', name: `p${day}`, integration: 'files', time_zone: 'UTC', cycle_end_day: day, cycle_end_hour: 0, settings: '{}', created_at: 1 })))
+        .execute()
+      assert.deepEqual(await migrate(store), ['0009-cycle-end-day'])
+      for (const [before, after, bounds] of cases) {
+        const row = await store.db.selectFrom('service_providers').select('cycle_end_day').where('id', '=', `p${before}`).executeTakeFirstOrThrow()
+        assert.equal(row.cycle_end_day, after, `stored day ${before}`)
+        const period = billingPeriod('2026-11', { timeZone: 'UTC', cycleEndDay: after, cycleEndHour: 0 })
+        assert.equal(`${new Date(period.start).toISOString()} ${new Date(period.end).toISOString()}`, bounds, `stored day ${before}`)
+      }
+    } finally {
+      await store.close()
+    }
   })
 })

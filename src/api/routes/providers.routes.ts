@@ -41,7 +41,7 @@ const accountFields = {
   user: { type: 'string', minLength: 1, maxLength: 200 },
   apiKey: { type: 'string', minLength: 1, maxLength: 1000, description: 'stored encrypted, never returned' },
   timeZone: { type: 'string', minLength: 1, maxLength: 64, description: 'billing time zone (IANA)' },
-  cycleEndDay: { type: 'integer', minimum: 0, maximum: 31, description: '0: the last day of the month' },
+  cycleEndDay: { type: 'integer', minimum: 0, maximum: 31, description: 'the billing cycle ends on this day at cycleEndHour (1 with hour 0: calendar months; 0 means 1)' },
   cycleEndHour: { type: 'integer', minimum: 0, maximum: 23 },
   prorate: { type: 'boolean' },
   writeEnabled: { type: 'boolean', description: 'simopt may push rate plan changes' },

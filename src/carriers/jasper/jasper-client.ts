@@ -37,6 +37,8 @@ export interface JasperClientOptions {
   readonly timeoutMs?: number
   /** Epoch ms, for `measuredAt`. Default `Date.now`. */
   readonly now?: () => number
+  /** The account's billing time zone: cycles start on dates there. Default `UTC`. */
+  readonly timeZone?: string
 }
 
 type Query = Readonly<Record<string, string | number>>
@@ -54,6 +56,7 @@ export class JasperClient implements Carrier {
   readonly #limiter: CallLimiter
   readonly #timeoutMs: number
   readonly #now: () => number
+  readonly #timeZone: string
 
   constructor(options: JasperClientOptions) {
     this.#origin = options.baseUrl.replace(/\/+$/, '')
@@ -63,6 +66,7 @@ export class JasperClient implements Carrier {
     this.#limiter = options.limiter
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     this.#now = options.now ?? Date.now
+    this.#timeZone = options.timeZone ?? 'UTC'
   }
 
   async listDevicesChanged(window: ChangeWindow, pageNumber: number): Promise<ChangedDevicesPage> {
@@ -120,7 +124,7 @@ export class JasperClient implements Carrier {
   async usageByRatePlan(ratePlan: string, cycleStart: number, pageNumber: number): Promise<RatePlanUsagePage> {
     const request = get('/usages', {
       ratePlanName: ratePlan,
-      cycleStartDate: wire.formatCycleDate(cycleStart),
+      cycleStartDate: wire.formatCycleDate(cycleStart, this.#timeZone),
       pageSize: wire.MAX_PAGE_SIZE,
       pageNumber,
     })

@@ -5,6 +5,7 @@
  * apart without a test noticing.
  */
 import { z } from 'zod'
+import { localDate } from '../../domain/index.js'
 
 export const API_BASE = '/rws/api/v1'
 /** Jasper pages hold at most 50 records; 50 is also the default. */
@@ -78,10 +79,12 @@ export function formatRequestDate(at: number): string {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}+00:00`
 }
 
-/** `yyyy-MM-dd`, the `cycleStartDate` of `GET /usages`. */
-export function formatCycleDate(at: number): string {
-  const d = new Date(at)
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`
+/**
+ * `yyyy-MM-dd`, the `cycleStartDate` of `GET /usages`: the date a cycle starting at `at` starts on in the
+ * account's billing time zone (a cycle starting at midnight in Tokyo starts the day before in UTC).
+ */
+export function formatCycleDate(at: number, timeZone: string): string {
+  return localDate(at, timeZone)
 }
 
 const isJasperDate = (text: string): boolean => {

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { setTimeout as delay } from 'node:timers/promises'
 import { Random } from '../../../demo/index.js'
-import { SimoptError } from '../../../domain/index.js'
+import { SimoptError, type BillingCycle } from '../../../domain/index.js'
 import { JASPER_ERRORS } from '../jasper-wire.js'
 import { JasperRejection, type Answer } from './answers.js'
 import { CrawlShifter } from './crawl-shifter.js'
@@ -48,6 +48,8 @@ export interface JasperSimulatorOptions extends Partial<SimulatorFaults> {
   readonly advantage?: boolean
   /** The simulator's clock, epoch ms (default `Date.now`): dates, usage and the call cap follow it. */
   readonly now?: () => number
+  /** The account's billing cycle: usage starts again at each cycle's start (default: calendar months, UTC). */
+  readonly cycle?: BillingCycle
 }
 
 /** Counters tests read; live, updated as calls arrive. */
@@ -98,7 +100,7 @@ export async function startJasperSimulator(options: JasperSimulatorOptions = {})
     latencyMs: options.latencyMs ?? 0,
     shiftDuringCrawl: options.shiftDuringCrawl ?? false,
   })
-  const fleet = new SimulatedFleet({ sims: options.sims ?? 3000, plans: options.plans, seed, now: clock() })
+  const fleet = new SimulatedFleet({ sims: options.sims ?? 3000, plans: options.plans, seed, now: clock(), ...(options.cycle === undefined ? {} : { cycle: options.cycle }) })
   const stats: LiveStats = {
     calls: {},
     rejections: {},

@@ -16,7 +16,7 @@ export function ratePlanUsage(call: CallContext): Answer {
   const plan = fleet.plan(name)
   if (plan === undefined) throw invalidParameter(`Invalid ratePlanName: ${name}`)
   if (plan.shared) throw notAllowed(`Usage by rate plan is not available for shared rate plans: ${name}`)
-  const cycleStart = formatCycleDate(fleet.cycleAt(now).start)
+  const cycleStart = formatCycleDate(fleet.cycleAt(now).start, fleet.billing.timeZone)
   const asked = query.get('cycleStartDate')
   // The simulator keeps no history: only the current cycle can be asked for.
   if (asked !== null && asked !== cycleStart) throw invalidParameter(`Invalid cycleStartDate: ${asked} (the current cycle started ${cycleStart})`)

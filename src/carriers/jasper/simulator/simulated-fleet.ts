@@ -9,8 +9,8 @@ import { writeProblemFiles, type ProblemFiles } from '../../../io/index.js'
 import { ModificationOrder } from './modification-order.js'
 
 const DAY_MS = 86_400_000
-/** The simulated account bills calendar months in UTC. */
-export const SIMULATED_CYCLE: BillingCycle = { timeZone: 'UTC', cycleEndDay: 0, cycleEndHour: 0 }
+/** The simulated account bills calendar months in UTC unless told otherwise, as the demo's provider does. */
+export const SIMULATED_CYCLE: BillingCycle = { timeZone: 'UTC', cycleEndDay: 1, cycleEndHour: 0 }
 /** How far back device changes are spread: well inside the year `modifiedSince` may reach back. */
 const UPDATES_SPREAD_MS = 180 * DAY_MS
 
@@ -19,8 +19,10 @@ export interface SimulatedFleetOptions {
   /** Rate plans in the price sheet (default 12). */
   readonly plans?: number
   readonly seed: number
-  /** When the fleet is made, epoch ms: every date lies before it, and its UTC month is the cycle the generator's usage is for. */
+  /** When the fleet is made, epoch ms: every date lies before it, and its cycle is the one the generator's usage is for. */
   readonly now: number
+  /** The account's billing cycle (default {@link SIMULATED_CYCLE}). */
+  readonly cycle?: BillingCycle
 }
 
 export interface SimulatedDevice {
@@ -81,10 +83,13 @@ export class SimulatedFleet {
   readonly #allowedPlans: Map<string, readonly string[]>
   /** Rate plan changes applied per ICCID: tests check a change was made once, not twice. */
   readonly ratePlanChanges = new Map<string, number>()
+  /** How the account is billed: cycles, and the time zone of their start dates. */
+  readonly billing: BillingCycle
   #cycle: BillingPeriod
 
   constructor(options: SimulatedFleetOptions) {
-    this.#cycle = billingPeriodAt(options.now, SIMULATED_CYCLE)
+    this.billing = options.cycle ?? SIMULATED_CYCLE
+    this.#cycle = billingPeriodAt(options.now, this.billing)
     this.problem = generateFleet({ sims: options.sims, plans: options.plans ?? 12, seed: options.seed, periodDays: this.#cycle.days })
     this.accountId = String(100_020_000 + (options.seed % 10_000))
     this.plans = this.problem.plans.map((plan) => ({
@@ -115,9 +120,9 @@ export class SimulatedFleet {
     return this.plans.find((plan) => plan.name === name)
   }
 
-  /** The billing cycle containing `at`: the UTC calendar month. */
+  /** The billing cycle containing `at`. */
   cycleAt(at: number): BillingPeriod {
-    if (at < this.#cycle.start || at >= this.#cycle.end) this.#cycle = billingPeriodAt(at, SIMULATED_CYCLE)
+    if (at < this.#cycle.start || at >= this.#cycle.end) this.#cycle = billingPeriodAt(at, this.billing)
     return this.#cycle
   }
 
