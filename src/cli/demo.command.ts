@@ -32,6 +32,8 @@ export function demoCommand(): Command {
     .description('run a session for tenant demo on a Jasper simulator in this process (the whole service on the configured database and queue), and say where to look')
     .option('--serve', 'then serve the dashboard and the API (what npm start does), with an API key for tenant demo, until Ctrl+C')
     .action(async (options: { serve?: boolean }) => {
+      // The demo's carrier is the simulator in this process, on 127.0.0.1: allowed unless the operator said no.
+      process.env.SIMOPT_ALLOW_PRIVATE_CARRIER_URLS ||= 'true'
       await withService(async (service) => {
         const { store, config } = service
         const simulator = await startJasperSimulator({ ...DEMO_FLEET, rateLimit: DEMO_CALLS_PER_SECOND })
