@@ -13,6 +13,7 @@ import { startSession } from '../jobs/sessions.js'
 import { ensurePeriod, ensureProvider, ensureTenant } from '../store/accounts.js'
 import { createApiKey } from '../store/api-keys.js'
 import { importFleet } from '../store/fleet-import.js'
+import { sealCredentials } from '../store/provider-credentials.js'
 import { secretBox } from '../store/secret-box.js'
 import { report } from './run.command.js'
 import { serveUntilStopped } from './serve.command.js'
@@ -39,7 +40,7 @@ export function demoCommand(): Command {
         const simulator = await startJasperSimulator({ ...DEMO_FLEET, rateLimit: DEMO_CALLS_PER_SECOND })
         try {
           const period = billingPeriodAt(Date.now(), CYCLE)
-          const credentials = secretBox(config).seal(JSON.stringify({ user: simulator.user, apiKey: simulator.apiKey }))
+          const credentials = sealCredentials(secretBox(config), { user: simulator.user, apiKey: simulator.apiKey, url: simulator.url })
           await store.db.transaction().execute(async (trx) => {
             const tenantId = await ensureTenant(trx, 'demo')
             // Someone to send the results to, so the demo shows the e-mail too (in the outbox folder on the defaults).
