@@ -46,6 +46,8 @@ export async function pushRun(folder: string, changes = 10_000, limit = 5): Prom
     SIMOPT_QUEUE: 'local',
     SIMOPT_VERIFY_DELAY_MS: '86400000',
     SIMOPT_MAX_PAGES_PER_JOB: '50',
+    // The simulator listens on 127.0.0.1.
+    SIMOPT_ALLOW_PRIVATE_CARRIER_URLS: 'true',
   }
   const store = openStore(env.SIMOPT_DATABASE_URL)
   try {

@@ -37,7 +37,7 @@ async function simopt(env: Record<string, string>, args: readonly string[]) {
 export async function syncRun(folder: string, sims: number, limit: number): Promise<SyncFigures> {
   const simulator = await startJasperSimulator({ sims, seed: 11, rateLimit: limit })
   try {
-    const env = { SIMOPT_DATABASE_URL: `sqlite:${path.join(folder, `sync-${sims}.db`)}`, SIMOPT_SECRET_KEY: 'benchmark key, long enough', SIMOPT_QUEUE: 'local' }
+    const env = { SIMOPT_DATABASE_URL: `sqlite:${path.join(folder, `sync-${sims}.db`)}`, SIMOPT_SECRET_KEY: 'benchmark key, long enough', SIMOPT_QUEUE: 'local', SIMOPT_ALLOW_PRIVATE_CARRIER_URLS: 'true' }
     await simopt(env, ['provider', 'add', '--tenant', 'bench', '--name', 'sim', '--url', simulator.url, '--user', simulator.user, '--api-key', simulator.apiKey, '--calls-per-second', String(limit)])
     const prices = await writeSimulatedPriceSheet(path.join(folder, `prices-${sims}`), simulator.fleet)
     const period = billingPeriodAt(Date.now(), { timeZone: 'UTC', cycleEndDay: 0, cycleEndHour: 0 }).name

@@ -4,7 +4,7 @@
  */
 import { Cron } from 'croner'
 import { z } from 'zod'
-import { SimoptError } from './domain/index.js'
+import { redactUrl, SimoptError } from './domain/index.js'
 
 const DATABASE_URL = /^(sqlite:.+|postgres(ql)?:\/\/.+)$/
 
@@ -59,6 +59,8 @@ const settings = z
     /** Scheduled sessions run on each of the last this many days of a billing period. */
     SIMOPT_SCHEDULE_DAYS: z.coerce.number().int().min(1).max(31).default(8),
     /** When `serve` and `worker` tick the schedule (cron, UTC; 6 fields for seconds); `off`: never (use `simopt schedule`). */
+    /** Carrier API addresses on loopback, private or link-local networks are refused unless this is `true` (simulators, tests, the demo). */
+    SIMOPT_ALLOW_PRIVATE_CARRIER_URLS: z.enum(['true', 'false'], { error: (issue) => `must be true or false, got ${JSON.stringify(issue.input)}` }).default('false'),
     SIMOPT_SCHEDULE_CRON: z
       .string()
       .refine((text) => text === 'off' || isCronPattern(text), { error: (issue) => `must be a cron pattern such as "*/5 * * * *" or off, got ${JSON.stringify(issue.input)}` })
@@ -105,6 +107,8 @@ export interface Config {
   readonly scheduleDays: number
   /** The scheduler's cron pattern; undefined: no built-in scheduler. */
   readonly scheduleCron: string | undefined
+  /** Whether a carrier's API may be on a loopback, private or link-local address. */
+  readonly allowPrivateCarrierUrls: boolean
 }
 
 /** A list of e-mail addresses as settings write them: separated by commas, semicolons or spaces. */
@@ -157,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionDays: value.SIMOPT_RETENTION_DAYS,
     scheduleDays: value.SIMOPT_SCHEDULE_DAYS,
     scheduleCron: value.SIMOPT_SCHEDULE_CRON === 'off' ? undefined : value.SIMOPT_SCHEDULE_CRON,
+    allowPrivateCarrierUrls: value.SIMOPT_ALLOW_PRIVATE_CARRIER_URLS === 'true',
   }
 }
 
@@ -206,10 +211,8 @@ export function effectiveSettings(env: NodeJS.ProcessEnv = process.env): { setti
   return { settings: shown, unknown }
 }
 
-/** A setting's URL fit for a message: the password, if any, masked. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')
-}
+/** A setting's URL fit for a message: the one redaction, kept importable from here for the settings' users. */
+export { redactUrl }
 
 /** Cron patterns of 5 fields, or 6 with seconds first (croner would take a year as a 7th too). */
 export const CRON_MODE = '5-or-6-parts'

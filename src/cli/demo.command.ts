@@ -13,6 +13,7 @@ import { startSession } from '../jobs/sessions.js'
 import { ensurePeriod, ensureProvider, ensureTenant } from '../store/accounts.js'
 import { createApiKey } from '../store/api-keys.js'
 import { importFleet } from '../store/fleet-import.js'
+import { sealCredentials } from '../store/provider-credentials.js'
 import { secretBox } from '../store/secret-box.js'
 import { report } from './run.command.js'
 import { serveUntilStopped } from './serve.command.js'
@@ -32,12 +33,14 @@ export function demoCommand(): Command {
     .description('run a session for tenant demo on a Jasper simulator in this process (the whole service on the configured database and queue), and say where to look')
     .option('--serve', 'then serve the dashboard and the API (what npm start does), with an API key for tenant demo, until Ctrl+C')
     .action(async (options: { serve?: boolean }) => {
+      // The demo's carrier is the simulator in this process, on 127.0.0.1: allowed unless the operator said no.
+      process.env.SIMOPT_ALLOW_PRIVATE_CARRIER_URLS ||= 'true'
       await withService(async (service) => {
         const { store, config } = service
         const simulator = await startJasperSimulator({ ...DEMO_FLEET, rateLimit: DEMO_CALLS_PER_SECOND, cycle: CYCLE })
         try {
           const period = billingPeriodAt(Date.now(), CYCLE)
-          const credentials = secretBox(config).seal(JSON.stringify({ user: simulator.user, apiKey: simulator.apiKey }))
+          const credentials = sealCredentials(secretBox(config), { user: simulator.user, apiKey: simulator.apiKey, url: simulator.url })
           await store.db.transaction().execute(async (trx) => {
             const tenantId = await ensureTenant(trx, 'demo')
             // Someone to send the results to, so the demo shows the e-mail too (in the outbox folder on the defaults).

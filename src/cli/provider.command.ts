@@ -1,12 +1,16 @@
 /**
  * `simopt provider add|set|list`: a tenant's carrier accounts. API keys are sealed before they are stored
- * (`SIMOPT_SECRET_KEY`) and never printed; `list` says only whether credentials are set.
+ * (`SIMOPT_SECRET_KEY`), bound to the URL they were given for, and never printed; `list` says only whether
+ * credentials are set, and shows URLs redacted.
  */
 import { Command } from 'commander'
 import { z } from 'zod'
-import { isTimeZone, SimoptError } from '../domain/index.js'
+import { carrierUrlProblem } from '../carriers/carrier-address.js'
+import type { Config } from '../config.js'
+import { isTimeZone, redactUrl, SimoptError } from '../domain/index.js'
 import { ensureProvider, ensureTenant, findProvider, type ProviderRow } from '../store/accounts.js'
 import { parseProviderSettings, type ProviderSettings } from '../store/provider-settings.js'
+import { credentialsAfter, sealCredentials } from '../store/provider-credentials.js'
 import { secretBox } from '../store/secret-box.js'
 import { parseOption, wholeNumberOption } from './options.js'
 import { withService } from './service.js'
@@ -30,7 +34,7 @@ interface ProviderOptions {
   scheduleStartHour?: string
 }
 
-const urlOption = z.url({ protocol: /^https?$/, error: (issue) => `must be an http(s) URL, got ${JSON.stringify(issue.input)}` })
+const urlOption = z.url({ protocol: /^https?$/, error: (issue) => `must be an http(s) URL, got ${JSON.stringify(redactUrl(String(issue.input)).slice(0, 80))}` })
 
 function withAccountOptions(command: Command): Command {
   return command
@@ -64,7 +68,8 @@ export function providerCommand(): Command {
         const credentials = integration === 'jasper' ? { user: required('--user', options.user), apiKey: required('--api-key', options.apiKey) } : undefined
         const cycle = cycleOptions(options)
         await withService(async ({ store, config }) => {
-          const sealed = credentials === undefined ? undefined : secretBox(config).seal(JSON.stringify(credentials))
+          if (baseUrl !== undefined) checkUrl(baseUrl, config)
+          const sealed = credentials === undefined || baseUrl === undefined ? undefined : sealCredentials(secretBox(config), { ...credentials, url: baseUrl })
           await store.db.transaction().execute(async (trx) => {
             const tenantId = await ensureTenant(trx, options.tenant)
             const exists = await trx.selectFrom('service_providers').select('id').where('tenant_id', '=', tenantId).where('name', '=', name).executeTakeFirst()
@@ -91,15 +96,9 @@ export function providerCommand(): Command {
         const baseUrl = options.url === undefined ? undefined : parseOption('--url', options.url, urlOption)
         const cycle = cycleOptions(options)
         await withService(async ({ store, config }) => {
+          if (baseUrl !== undefined) checkUrl(baseUrl, config)
           const row = await findProvider(store.db, options.tenant, name)
-          const box = secretBox(config)
-          let credentials = row.credentials
-          if (options.user !== undefined || options.apiKey !== undefined) {
-            const current = row.credentials === null ? {} : (JSON.parse(box.open(row.credentials)) as { user?: string; apiKey?: string })
-            const next = { user: options.user ?? current.user, apiKey: options.apiKey ?? current.apiKey }
-            if (next.user === undefined || next.apiKey === undefined) throw new SimoptError('INPUT_INVALID', 'give both --user and --api-key: this provider has no credentials yet')
-            credentials = box.seal(JSON.stringify(next))
-          }
+          const credentials = credentialsAfter(secretBox(config), row, { url: baseUrl, user: options.user, apiKey: options.apiKey }, { url: 'option --url', user: '--user', apiKey: '--api-key' })
           const settings = { ...parseProviderSettings(row.settings, row.name), ...settingsOptions(options) }
           await store.db
             .updateTable('service_providers')
@@ -138,6 +137,12 @@ export function providerCommand(): Command {
   return provider
 }
 
+/** @throws SimoptError `INPUT_INVALID` naming `--url` when it cannot be a carrier API's address. */
+function checkUrl(url: string, config: Config): void {
+  const problem = carrierUrlProblem(url, config.allowPrivateCarrierUrls)
+  if (problem !== undefined) throw new SimoptError('INPUT_INVALID', `option --url: ${problem}`)
+}
+
 function required(option: string, value: string | undefined): string {
   if (value === undefined || value === '') throw new SimoptError('INPUT_INVALID', `option ${option} is required`)
   return value
@@ -173,7 +178,7 @@ function describe(row: ProviderRow): string {
   return [
     row.name,
     row.integration,
-    row.base_url ?? '-',
+    row.base_url === null ? '-' : redactUrl(row.base_url),
     `${row.time_zone}, cycle ends ${cycleEnd} ${String(row.cycle_end_hour).padStart(2, '0')}:00`,
     settings.prorate ? 'prorates' : 'no proration',
     settings.writeEnabled ? 'writes enabled' : 'read only',

@@ -4,9 +4,11 @@
  */
 import type { Config } from '../config.js'
 import { CallLimiter, JasperClient, type Carrier } from '../carriers/index.js'
-import { SimoptError } from '../domain/index.js'
+import { carrierUrlProblem } from '../carriers/carrier-address.js'
+import { redactUrl, SimoptError } from '../domain/index.js'
 import type { ProviderRow } from '../store/accounts.js'
 import { parseProviderSettings } from '../store/provider-settings.js'
+import { openCredentials } from '../store/provider-credentials.js'
 import { secretBox } from '../store/secret-box.js'
 
 const limiters = new Map<string, CallLimiter>()
@@ -17,11 +19,17 @@ export function carrierFor(provider: ProviderRow, config: Config): Carrier {
   if (provider.base_url === null || provider.credentials === null) {
     throw new SimoptError('INPUT_INVALID', `provider ${provider.name} has no API address or credentials (set them with simopt provider set --url --user --api-key)`)
   }
-  const { user, apiKey } = JSON.parse(secretBox(config).open(provider.credentials)) as { user: string; apiKey: string }
+  // Stored before the checks existed, or allowed then: the address is checked again at each use.
+  const problem = carrierUrlProblem(provider.base_url, config.allowPrivateCarrierUrls)
+  if (problem !== undefined) throw new SimoptError('INPUT_INVALID', `provider ${provider.name}'s API address ${problem}; set it again with simopt provider set --url --user --api-key`)
+  const { user, apiKey, url } = openCredentials(secretBox(config), provider.credentials)
+  if (url !== undefined && url !== provider.base_url) {
+    throw new SimoptError('INPUT_INVALID', `provider ${provider.name}'s credentials were given for another API address than ${redactUrl(provider.base_url)}; give them again with it (simopt provider set --url --user --api-key)`)
+  }
   const { callsPerSecond, callsInFlight } = parseProviderSettings(provider.settings, provider.name)
   let limiter = limiters.get(provider.id)
   if (limiter === undefined) limiters.set(provider.id, (limiter = new CallLimiter({ name: `provider ${provider.name}`, callsPerSecond, maxInFlight: callsInFlight })))
-  return new JasperClient({ baseUrl: provider.base_url, user, apiKey, limiter, timeZone: provider.time_zone })
+  return new JasperClient({ baseUrl: provider.base_url, user, apiKey, limiter, timeZone: provider.time_zone, refusePrivateAddresses: !config.allowPrivateCarrierUrls })
 }
 
 /** The limiter's counters for a provider (calls made so far in this process), for the sync summary. */

@@ -130,7 +130,7 @@ function body(notice: Notice): { text: string; attachments: readonly Attachment[
       }
     case 'plan-discrepancies':
       return {
-        text: `${count(notice.discrepancies.length)} rate plan changes of ${notice.provider} (tenant ${notice.tenant}), ${notice.period}, were not found in place after retries (session ${notice.sessionId}):\n\n${notice.discrepancies
+        text: `${count(notice.discrepancies.length)} rate plan changes of ${notice.provider} (tenant ${notice.tenant}), ${notice.period}, are not in place (session ${notice.sessionId}):\n\n${notice.discrepancies
           .map((d) => `  ${d.iccid}  expected ${d.expected}, found ${d.found}`)
           .join('\n')}`,
         attachments: [],

@@ -1,14 +1,15 @@
 /**
  * Rate plan changes of an instance: the SIMs whose new plan differs from their current one, and the
  * statuses they go through while pushed to the carrier and verified
- * (`planned → approved → pushing → pushed → verified | discrepancy | failed`).
+ * (`planned → approved → pushing → pushed → verified | discrepancy | failed`; `approved → skipped` when the
+ * SIM is no longer on the plan the change was planned from, docs/decisions.md).
  */
 import { sql, type Selectable } from 'kysely'
 import type { Db } from './database.js'
 import type { ChangeTable } from './schema.js'
 
 export type ChangeRow = Selectable<ChangeTable>
-export const CHANGE_STATUSES = ['planned', 'approved', 'pushing', 'pushed', 'verified', 'discrepancy', 'failed'] as const
+export const CHANGE_STATUSES = ['planned', 'approved', 'pushing', 'pushed', 'verified', 'discrepancy', 'failed', 'skipped'] as const
 export type ChangeStatus = (typeof CHANGE_STATUSES)[number]
 
 /** Lists the instance's changes from its results, once (a second call adds nothing). */

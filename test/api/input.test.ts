@@ -1,6 +1,6 @@
 /**
  * Bad requests get a 4xx whose message names the field or thing that was wrong, and change nothing; a
- * body over the limit gets 413; provider credentials go in and never come out.
+ * body over the limit gets 413; provider credentials go in and never come out, bound to their URL.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
@@ -94,6 +94,30 @@ describe('provider credentials', () => {
     assert.ok(row.credentials !== null && row.credentials.startsWith('v1:') && !row.credentials.includes(secret))
     const duplicate = await call(server, 'POST', '/api/tenants/acme/providers', { key: keys.admin, body: { name: 'jasper', integration: 'files' } })
     assert.equal(duplicate.status, 409)
+  })
+
+  it('are bound to their URL, and refused in one (a PATCH of the URL alone kept them; a password in a URL was stored and listed)', async () => {
+    const route = '/api/tenants/acme/providers/jasper'
+    const inUrl = await call(server, 'POST', '/api/tenants/acme/providers', { key: keys.admin, body: { name: 'other', url: 'https://ops:s3cret-pw@restapi2.jasper.example', user: 'ops', apiKey: 'k' } })
+    assert.equal(inUrl.status, 400)
+    assert.match(inUrl.body.error, /body\/url: must not carry a user name or password \(https:\/\/ops:\*\*\*@restapi2\.jasper\.example\)/)
+    const patchedIn = await call(server, 'PATCH', route, { key: keys.admin, body: { url: 'https://ops:s3cret-pw@restapi2.jasper.example', user: 'ops', apiKey: 'k' } })
+    assert.equal(patchedIn.status, 400)
+    for (const body of [{ url: 'https://collector.example' }, { url: 'https://collector.example', apiKey: 'k' }, { url: 'https://collector.example', prorate: false }]) {
+      const moved = await call(server, 'PATCH', route, { key: keys.admin, body })
+      assert.equal(moved.status, 400, JSON.stringify(body))
+      assert.match(moved.body.error, /body\/url: a new address needs the credentials again: give body\/user and body\/apiKey with it/)
+    }
+    assert.equal((await call(server, 'GET', '/api/tenants/acme/providers', { key: keys.viewer })).body.providers[0].url, 'https://restapi1.jasper.example', 'nothing changed')
+    const rebound = await call(server, 'PATCH', route, { key: keys.admin, body: { url: 'https://restapi2.jasper.example', user: 'ops', apiKey: 'k2' } })
+    assert.equal(rebound.status, 200, JSON.stringify(rebound.body))
+    assert.equal(rebound.body.url, 'https://restapi2.jasper.example')
+    // As a version that took such URLs stored it: listed without its password.
+    await server.store.db.updateTable('service_providers').set({ base_url: 'https://ops:s3cret-pw@restapi2.jasper.example' }).where('name', '=', 'jasper').execute()
+    const listed = await call(server, 'GET', '/api/tenants/acme/providers', { key: keys.viewer })
+    assert.equal(listed.body.providers[0].url, 'https://ops:***@restapi2.jasper.example')
+    for (const answer of [inUrl, patchedIn, listed]) assert.ok(!JSON.stringify(answer.body).includes('s3cret'), JSON.stringify(answer.body))
+    await server.store.db.updateTable('service_providers').set({ base_url: 'https://restapi2.jasper.example' }).where('name', '=', 'jasper').execute()
   })
 })
 

@@ -24,7 +24,7 @@ describe('simopt provider', () => {
       const row = await store.db.selectFrom('service_providers').select('credentials').executeTakeFirstOrThrow()
       assert.doesNotMatch(row.credentials!, /rotated-key|demo/)
       const box = secretBox({ secretKey: env.SIMOPT_SECRET_KEY, secretKeyFile: '' })
-      assert.deepEqual(JSON.parse(box.open(row.credentials!)), { user: 'demo', apiKey: 'rotated-key' })
+      assert.deepEqual(JSON.parse(box.open(row.credentials!)), { user: 'demo', apiKey: 'rotated-key', url: 'http://127.0.0.1:9999' })
     } finally {
       await store.close()
     }

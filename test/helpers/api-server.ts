@@ -13,6 +13,7 @@ import { ensureTenant } from '../../src/store/accounts.js'
 import { createApiKey, type ApiRole } from '../../src/store/api-keys.js'
 import { openStore, type Store } from '../../src/store/database.js'
 import { migrate } from '../../src/store/migrate.js'
+import { LOOPBACK_CARRIERS } from './service-env.js'
 import { tempDir } from './temp-dir.js'
 
 export interface ApiServer {
@@ -36,6 +37,7 @@ export async function startApiServer(extraEnv: Record<string, string> = {}): Pro
     SIMOPT_OUTBOX_DIR: path.join(folder, 'outbox'),
     SIMOPT_LOG_LEVEL: 'silent',
     SIMOPT_JOB_LEASE_MS: '5000',
+    ...LOOPBACK_CARRIERS,
     ...extraEnv,
   }
   const config = loadConfig(env)

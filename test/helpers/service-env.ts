@@ -14,13 +14,17 @@ export type ServiceEnv = Record<string, string>
  */
 export const NO_SCHEDULER = { SIMOPT_SCHEDULE_CRON: 'off' } as const
 
+/** Test carriers (the Jasper simulator, fake servers) listen on 127.0.0.1, which the service refuses by default. */
+export const LOOPBACK_CARRIERS = { SIMOPT_ALLOW_PRIVATE_CARRIER_URLS: 'true' } as const
+
 export function sqliteLocal(folder: string, leaseMs = 30_000): ServiceEnv {
-  return { ...NO_SCHEDULER, SIMOPT_DATABASE_URL: `sqlite:${folder}/simopt.db`, SIMOPT_QUEUE: 'local', SIMOPT_JOB_LEASE_MS: String(leaseMs) }
+  return { ...NO_SCHEDULER, ...LOOPBACK_CARRIERS, SIMOPT_DATABASE_URL: `sqlite:${folder}/simopt.db`, SIMOPT_QUEUE: 'local', SIMOPT_JOB_LEASE_MS: String(leaseMs) }
 }
 
 export function postgresBullmq(databaseUrl: string, redis: { url: string; prefix: string }, leaseMs = 30_000): ServiceEnv {
   return {
     ...NO_SCHEDULER,
+    ...LOOPBACK_CARRIERS,
     SIMOPT_DATABASE_URL: databaseUrl,
     SIMOPT_QUEUE: 'bullmq',
     SIMOPT_REDIS_URL: redis.url,

@@ -2,11 +2,13 @@
  * Rate plan changes pushed to the carrier (the Jasper simulator, over real HTTP) by worker processes:
  * all pushed and verified; with a fifth of the carrier's answers failing, every change still ends
  * verified or reported and none is applied twice; a worker killed mid-push and the push resumed without
- * resending; no-go when the period ends too soon; nothing pushed until an operator approves.
+ * resending; no-go when the period ends too soon; nothing pushed until an operator approves; a SIM moved
+ * to another plan since the change was planned is skipped and reported, never overwritten.
  */
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import { after, describe, it } from 'node:test'
+import { simpleParser } from 'mailparser'
 import { startJasperSimulator, type JasperSimulator, type JasperSimulatorOptions } from '../../src/carriers/jasper/simulator/jasper-simulator.js'
 import { writeSimulatedPriceSheet } from '../../src/carriers/jasper/simulator/simulated-fleet.js'
 import { billingPeriodAt } from '../../src/domain/index.js'
@@ -15,7 +17,7 @@ import { eventually, sessionEnd, simoptOk, sqliteLocal, startWorkerProcess, stop
 import { tempDir } from '../helpers/temp-dir.js'
 
 const PERIOD = billingPeriodAt(Date.now(), { timeZone: 'UTC', cycleEndDay: 0, cycleEndHour: 0 }).name
-const ENDED = ['verified', 'discrepancy', 'failed']
+const ENDED = ['verified', 'discrepancy', 'failed', 'skipped']
 
 interface Setup {
   readonly env: ServiceEnv
@@ -203,6 +205,44 @@ describe('rate plan changes', () => {
       assert.equal(setup.simulator.stats.calls['PUT /devices/{iccid}'], 2)
       const audit = await simoptOk(setup.env, ['audit', '--session', sessionId])
       assert.match(audit.stdout, new RegExp(`cli:alice\\s+approve\\s+${chosen[0]}`))
+    } finally {
+      await stopWorkerProcess(worker)
+    }
+  })
+  it('skip a SIM moved to another plan after the change was planned, never overwriting it (a stale session undid another one)', async () => {
+    const setup = await setUp({ seed: 26 })
+    await simoptOk(setup.env, ['tenant', 'set', '--tenant', 'acme', '--require-approval'])
+    const worker = startWorkerProcess(setup.env)
+    try {
+      const { sessionId, instanceId } = await runSession(setup)
+      await eventually('the decision', async () => (await setup.store.db.selectFrom('instances').select('push_decision').where('id', '=', instanceId).executeTakeFirstOrThrow()).push_decision ?? undefined)
+      const [moved, kept] = await changes(setup.store, instanceId)
+      assert.ok(moved !== undefined && kept !== undefined, 'a session with two changes at least')
+      // Another session (or tool) puts the SIM on a third plan after this session planned its change.
+      const third = setup.simulator.fleet.plans.map((plan) => plan.name).find((name) => name !== moved.old_plan && name !== moved.new_plan)!
+      setup.simulator.fleet.changeRatePlan(moved.iccid, third, Date.now())
+
+      await simoptOk(setup.env, ['changes', 'approve', sessionId, '--iccid', `${moved.iccid},${kept.iccid}`, '--by', 'alice'])
+      const rows = await eventually('both approved changes to end', async () => {
+        const all = await changes(setup.store, instanceId)
+        const two = all.filter((row) => row.iccid === moved.iccid || row.iccid === kept.iccid)
+        return two.every((row) => ENDED.includes(row.status)) ? two : undefined
+      })
+      assert.equal(setup.simulator.fleet.device(moved.iccid)!.ratePlan, third, 'the other session’s plan is still at the carrier')
+      assert.equal(setup.simulator.fleet.ratePlanChanges.get(moved.iccid), 1, 'only the other session changed it')
+      const skipped = rows.find((row) => row.iccid === moved.iccid)!
+      assert.equal(skipped.status, 'skipped')
+      assert.equal(skipped.found_plan, third)
+      assert.equal(skipped.attempts, 0)
+      assert.equal(rows.find((row) => row.iccid === kept.iccid)!.status, 'verified', 'a SIM still on its planned-from plan is pushed')
+
+      const audit = await simoptOk(setup.env, ['audit', '--session', sessionId, '--iccid', moved.iccid])
+      assert.match(audit.stdout, new RegExp(`system\\s+push: skipped\\s+${moved.iccid}\\s+${moved.old_plan} -> ${moved.new_plan}: found ${third} at the carrier; not overwritten`))
+      const listed = await simoptOk(setup.env, ['changes', sessionId, '--status', 'skipped'])
+      assert.match(listed.stdout, /changes: .*1 skipped/)
+      assert.match(listed.stdout, new RegExp(`${moved.iccid}  ${moved.old_plan} -> ${moved.new_plan} .* skipped {2}\\(skipped: the SIM moved to ${third}`))
+      const mail = await eventually('the discrepancy e-mail', async () => setup.store.db.selectFrom('outbox').select('body').where('kind', '=', 'plan-discrepancies').executeTakeFirst())
+      assert.match((await simpleParser(Buffer.from(mail.body))).text ?? '', new RegExp(`${moved.iccid} {2}expected ${moved.new_plan}, found ${third}, set at the carrier by someone else`))
     } finally {
       await stopWorkerProcess(worker)
     }

@@ -1,12 +1,15 @@
 /**
  * A tenant's carrier accounts: listed by any of its keys, added and changed by its administrators.
- * Credentials are sealed (`SIMOPT_SECRET_KEY`) before they are stored and never returned: answers say only
- * `hasCredentials`.
+ * Credentials are sealed (`SIMOPT_SECRET_KEY`) with the URL they were given for, before they are stored, and
+ * never returned: answers say only `hasCredentials`, and show URLs redacted.
  */
 import type { FastifyInstance } from 'fastify'
-import { isTimeZone } from '../../domain/index.js'
+import { carrierUrlProblem } from '../../carriers/carrier-address.js'
+import type { Config } from '../../config.js'
+import { isTimeZone, redactUrl } from '../../domain/index.js'
 import { ensureProvider, type ProviderRow } from '../../store/accounts.js'
 import { parseProviderSettings } from '../../store/provider-settings.js'
+import { credentialsAfter, sealCredentials } from '../../store/provider-credentials.js'
 import { secretBox } from '../../store/secret-box.js'
 import { callerOf } from '../auth.js'
 import type { ApiDeps } from '../deps.js'
@@ -101,7 +104,8 @@ export function providerRoutes(app: FastifyInstance, { store, config }: ApiDeps)
       const body = request.body
       if (body.integration === 'jasper') for (const field of ['url', 'user', 'apiKey'] as const) if (body[field] === undefined) throw new HttpError(400, `body/${field} is required for a jasper provider`)
       checkTimeZone(body.timeZone)
-      const sealed = body.integration === 'jasper' ? secretBox(config).seal(JSON.stringify({ user: body.user, apiKey: body.apiKey })) : undefined
+      checkUrl(body.url, config)
+      const sealed = body.integration === 'jasper' ? sealCredentials(secretBox(config), { user: body.user!, apiKey: body.apiKey!, url: body.url! }) : undefined
       const row = await store.db.transaction().execute(async (trx) => {
         const exists = await trx.selectFrom('service_providers').select('id').where('tenant_id', '=', tenant.id).where('name', '=', body.name).executeTakeFirst()
         if (exists !== undefined) throw new HttpError(409, `tenant ${tenant.name} already has a provider ${JSON.stringify(body.name)}`)
@@ -137,14 +141,8 @@ export function providerRoutes(app: FastifyInstance, { store, config }: ApiDeps)
       if (row === undefined) throw notFound(`provider ${JSON.stringify(request.params.provider)} of tenant ${tenant.name}`)
       const body = request.body
       checkTimeZone(body.timeZone)
-      let credentials = row.credentials
-      if (body.user !== undefined || body.apiKey !== undefined) {
-        const box = secretBox(config)
-        const current = row.credentials === null ? {} : (JSON.parse(box.open(row.credentials)) as { user?: string; apiKey?: string })
-        const next = { user: body.user ?? current.user, apiKey: body.apiKey ?? current.apiKey }
-        if (next.user === undefined || next.apiKey === undefined) throw new HttpError(400, 'body/user and body/apiKey: give both, this provider has no credentials yet')
-        credentials = box.seal(JSON.stringify(next))
-      }
+      checkUrl(body.url, config)
+      const credentials = credentialsAfter(secretBox(config), row, body, { url: 'body/url', user: 'body/user', apiKey: 'body/apiKey' })
       const settings = { ...parseProviderSettings(row.settings, row.name), ...settingsOf(body) }
       const changed = {
         base_url: body.url ?? row.base_url,
@@ -158,6 +156,11 @@ export function providerRoutes(app: FastifyInstance, { store, config }: ApiDeps)
       return describe({ ...row, ...changed })
     },
   )
+}
+
+function checkUrl(url: string | undefined, config: Config): void {
+  const problem = url === undefined ? undefined : carrierUrlProblem(url, config.allowPrivateCarrierUrls)
+  if (problem !== undefined) throw new HttpError(400, `body/url: ${problem}`)
 }
 
 function checkTimeZone(timeZone: string | undefined): void {
@@ -178,7 +181,7 @@ function describe(row: ProviderRow) {
   return {
     name: row.name,
     integration: row.integration,
-    url: row.base_url,
+    url: row.base_url === null ? null : redactUrl(row.base_url),
     timeZone: row.time_zone,
     cycleEndDay: row.cycle_end_day,
     cycleEndHour: row.cycle_end_hour,

@@ -5,7 +5,8 @@
  * {@link CarrierError}s.
  */
 import type { ZodType } from 'zod'
-import { bytesToMb, DEVICE_STATUSES, type DeviceStatus } from '../../domain/index.js'
+import { bytesToMb, DEVICE_STATUSES, redactUrl, type DeviceStatus } from '../../domain/index.js'
+import { carrierUrlProblem, checkResolvedHost } from '../carrier-address.js'
 import { CallLimiter } from '../call-limiter.js'
 import {
   CarrierError,
@@ -39,6 +40,12 @@ export interface JasperClientOptions {
   readonly now?: () => number
   /** The account's billing time zone: cycles start on dates there. Default `UTC`. */
   readonly timeZone?: string
+  /**
+   * Refuse to call when the host resolves to a loopback, private or link-local address (checked before
+   * each call, so a name that changes its answer is caught too). Default false: the service sets it
+   * unless `SIMOPT_ALLOW_PRIVATE_CARRIER_URLS` is true.
+   */
+  readonly refusePrivateAddresses?: boolean
 }
 
 type Query = Readonly<Record<string, string | number>>
@@ -57,11 +64,13 @@ export class JasperClient implements Carrier {
   readonly #timeoutMs: number
   readonly #now: () => number
   readonly #timeZone: string
+  readonly #refusePrivate: boolean
 
   constructor(options: JasperClientOptions) {
     this.#origin = options.baseUrl.replace(/\/+$/, '')
-    const protocol = new URL(this.#origin).protocol
-    if (protocol !== 'https:' && protocol !== 'http:') throw new RangeError(`Jasper baseUrl must be http(s), got ${options.baseUrl}`)
+    const problem = carrierUrlProblem(this.#origin, true)
+    if (problem !== undefined) throw new RangeError(`Jasper baseUrl ${problem}`)
+    this.#refusePrivate = options.refusePrivateAddresses ?? false
     this.#authorization = `Basic ${Buffer.from(`${options.user}:${options.apiKey}`).toString('base64')}`
     this.#limiter = options.limiter
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
@@ -166,6 +175,10 @@ export class JasperClient implements Carrier {
     if (request.body !== undefined) headers['Content-Type'] = 'application/json'
     let response: Response
     let text: string
+    if (this.#refusePrivate) {
+      const refused = await checkResolvedHost(this.#origin)
+      if (refused !== undefined) throw new CarrierError('bad-request', `${request.method} ${fullPath(request)}: not called: ${refused}`, { path: fullPath(request) })
+    }
     try {
       response = await fetch(`${this.#origin}${wire.API_BASE}${request.path}`, {
         method: request.method,
@@ -200,7 +213,8 @@ export class JasperClient implements Carrier {
     }
     // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, …) is in its cause.
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error
-    const reason = cause instanceof Error ? cause.message : String(cause)
+    // A message may quote the URL (an address that cannot be parsed or called): never its password.
+    const reason = redactUrl(cause instanceof Error ? cause.message : String(cause))
     return new CarrierError('network', `${request.method} ${path}: ${reason}`, { path, cause: error })
   }
 }

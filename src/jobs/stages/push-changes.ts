@@ -1,6 +1,8 @@
 /**
  * Pushes approved changes to the carrier, `SIMOPT_MAX_PAGES_PER_JOB` a job, through the account's call
- * limiter. A change is marked `pushing` (committed) before it is sent and `pushed` with the carrier's
+ * limiter. Before each change the carrier is asked for the SIM's plan: a SIM no longer on the plan the
+ * change was planned from (another session, tool or person moved it) is `skipped`, audited and reported,
+ * never overwritten. A change is marked `pushing` (committed) before it is sent and `pushed` with the carrier's
  * answer after, so a worker that dies mid-push leaves it `pushing`: the next job asks the carrier what the
  * SIM's plan is and sends it again only if it is not in place, never twice. Past the latest safe time
  * (10 minutes before the period ends) nothing more is sent. When none is left, verification is queued
@@ -80,8 +82,24 @@ interface PushContext {
 
 /** Sends one change; a carrier that refuses it for good fails it, one that keeps erring fails the job (retried). */
 async function pushOne({ db, carrier, instanceId, sessionId }: PushContext, change: ChangeRow): Promise<void> {
-  if (!(await moveChange(db, instanceId, change.iccid, 'approved', 'pushing', { countAttempt: true }))) return // taken by another delivery
   const step = { actor: 'system', sessionId, instanceId, iccid: change.iccid }
+  // The plan is read before anything is marked: a failed read leaves the change approved for the retry.
+  const found = (await carrier.deviceDetails(change.iccid)).ratePlan
+  if (found === change.new_plan) {
+    // Someone else already made this very change: nothing to send, the verification confirms it.
+    if (await moveChange(db, instanceId, change.iccid, 'approved', 'pushed', { answer: 'already on the new plan at the carrier; not sent', pushed_at: Date.now(), found_plan: found })) {
+      await audit(db, { ...step, action: 'push: already in place', detail: `${change.old_plan} -> ${change.new_plan}: the carrier had it already; not sent` })
+    }
+    return
+  }
+  if (found !== change.old_plan) {
+    const answer = `skipped: the SIM moved to ${found} at the carrier since the change was planned from ${change.old_plan}; not overwritten`
+    if (await moveChange(db, instanceId, change.iccid, 'approved', 'skipped', { answer, found_plan: found })) {
+      await audit(db, { ...step, action: 'push: skipped', detail: `${change.old_plan} -> ${change.new_plan}: found ${found} at the carrier; not overwritten` })
+    }
+    return
+  }
+  if (!(await moveChange(db, instanceId, change.iccid, 'approved', 'pushing', { countAttempt: true }))) return // taken by another delivery
   try {
     await carrier.changeRatePlan(change.iccid, change.new_plan)
   } catch (error) {

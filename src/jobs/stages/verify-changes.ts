@@ -1,7 +1,8 @@
 /**
  * Checks pushed changes at the carrier, `SIMOPT_MAX_PAGES_PER_JOB` a job: a SIM on its new plan is
  * `verified`; one that is not is pushed again, up to 3 times in all, then reported as a `discrepancy`.
- * When every change has ended, the discrepancies (and changes that could not be pushed) are e-mailed.
+ * When every change has ended, the discrepancies (and changes that could not be pushed or were skipped
+ * because the SIM had moved to another plan) are e-mailed.
  */
 import { audit } from '../../store/audit.js'
 import { changesIn, moveChange } from '../../store/changes.js'
@@ -53,7 +54,7 @@ export const verifyChanges: Stage = {
         .selectFrom('changes')
         .select(['iccid', 'new_plan', 'found_plan', 'status', 'answer'])
         .where('instance_id', '=', instanceId)
-        .where('status', 'in', ['discrepancy', 'failed'])
+        .where('status', 'in', ['discrepancy', 'failed', 'skipped'])
         .orderBy('iccid')
         .execute()
       await audit(trx, { actor: 'system', action: 'verify: done', sessionId: instance.session_id, instanceId, detail: `${unresolved.length} changes not in place` })
@@ -63,8 +64,14 @@ export const verifyChanges: Stage = {
         kind: 'plan-discrepancies',
         ...facts,
         sessionId: instance.session_id,
-        discrepancies: unresolved.map((row) => ({ iccid: row.iccid, expected: row.new_plan, found: row.status === 'failed' ? `not pushed (${row.answer ?? 'failed'})` : (row.found_plan ?? '?') })),
+        discrepancies: unresolved.map((row) => ({ iccid: row.iccid, expected: row.new_plan, found: foundText(row) })),
       })
     })
   },
+}
+
+function foundText(row: { status: string; found_plan: string | null; answer: string | null }): string {
+  if (row.status === 'failed') return `not pushed (${row.answer ?? 'failed'})`
+  if (row.status === 'skipped') return `${row.found_plan ?? '?'}, set at the carrier by someone else since the change was planned: skipped, not overwritten`
+  return row.found_plan ?? '?'
 }

@@ -5,7 +5,7 @@ import { figure, h, say, show, statusBadge } from '../dom.js'
 import { count, money } from '../format.js'
 
 const PAGE = 100
-const STATUSES = ['planned', 'approved', 'pushing', 'pushed', 'verified', 'discrepancy', 'failed']
+const STATUSES = ['planned', 'approved', 'pushing', 'pushed', 'verified', 'discrepancy', 'failed', 'skipped']
 
 export async function changesPage({ me, params: [id] }) {
   const detail = await api('GET', `/api/sessions/${id}`)

@@ -1,0 +1,56 @@
+/**
+ * A carrier account's credentials, sealed together with the API address they were given for: a new
+ * address needs them again, so changing only the URL can never send the stored key to another host.
+ */
+import { SimoptError } from '../domain/index.js'
+import type { ProviderRow } from './accounts.js'
+import type { SecretBox } from './secret-box.js'
+
+export interface Credentials {
+  readonly user: string
+  readonly apiKey: string
+  /** The address they were given for; absent in credentials stored before they were bound. */
+  readonly url?: string
+}
+
+/** What a `provider set` / `PATCH` gives: any of them, and how its interface names them in messages. */
+export interface AccountChange {
+  readonly url?: string | undefined
+  readonly user?: string | undefined
+  readonly apiKey?: string | undefined
+}
+
+export interface FieldNames {
+  readonly url: string
+  readonly user: string
+  readonly apiKey: string
+}
+
+export function sealCredentials(box: SecretBox, credentials: Required<Credentials>): string {
+  return box.seal(JSON.stringify(credentials))
+}
+
+export function openCredentials(box: SecretBox, sealed: string): Credentials {
+  return JSON.parse(box.open(sealed)) as Credentials
+}
+
+/**
+ * The sealed credentials `row` keeps after `change`: the same when neither its address nor its credentials
+ * change, sealed anew (bound to the new address) when they do.
+ * @throws SimoptError `INPUT_INVALID` when the address changes without both credentials, or only one
+ * credential is given to a provider without any.
+ */
+export function credentialsAfter(box: SecretBox, row: ProviderRow, change: AccountChange, names: FieldNames): string | null {
+  const url = change.url ?? row.base_url
+  const urlChanged = change.url !== undefined && change.url !== row.base_url
+  if (urlChanged && row.credentials !== null && (change.user === undefined || change.apiKey === undefined)) {
+    throw new SimoptError('INPUT_INVALID', `${names.url}: a new address needs the credentials again: give ${names.user} and ${names.apiKey} with it (stored credentials are never sent to an address they were not given for)`)
+  }
+  if (change.user === undefined && change.apiKey === undefined) return row.credentials
+  const current: Partial<Credentials> = row.credentials === null ? {} : openCredentials(box, row.credentials)
+  const user = change.user ?? current.user
+  const apiKey = change.apiKey ?? current.apiKey
+  if (user === undefined || apiKey === undefined) throw new SimoptError('INPUT_INVALID', `give both ${names.user} and ${names.apiKey}: this provider has no credentials yet`)
+  if (url === null) throw new SimoptError('INPUT_INVALID', `${names.url}: this provider has no API address to give the credentials for; give one with them`)
+  return sealCredentials(box, { user, apiKey, url })
+}
