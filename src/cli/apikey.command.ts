@@ -5,7 +5,7 @@
 import { Command } from 'commander'
 import { z } from 'zod'
 import { listApiKeys } from '../api/queries/api-key-list.js'
-import { SimoptError } from '../domain/index.js'
+import { SimoptError, quoteInput } from '../domain/index.js'
 import { API_ROLES, createApiKey, revokeApiKey } from '../store/api-keys.js'
 import type { Db } from '../store/database.js'
 import { parseOption } from './options.js'
@@ -60,6 +60,6 @@ export function apikeyCommand(): Command {
 
 async function tenantIdOf(db: Db, tenant: string): Promise<string> {
   const row = await db.selectFrom('tenants').select('id').where('name', '=', tenant).executeTakeFirst()
-  if (row === undefined) throw new SimoptError('INPUT_INVALID', `tenant ${JSON.stringify(tenant)} does not exist`)
+  if (row === undefined) throw new SimoptError('INPUT_INVALID', `tenant ${quoteInput(tenant)} does not exist`)
   return row.id
 }

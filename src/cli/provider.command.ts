@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander'
 import { z } from 'zod'
-import { isTimeZone, SimoptError } from '../domain/index.js'
+import { isTimeZone, quoteInput, SimoptError } from '../domain/index.js'
 import { ensureProvider, ensureTenant, findProvider, type ProviderRow } from '../store/accounts.js'
 import { parseProviderSettings, type ProviderSettings } from '../store/provider-settings.js'
 import { secretBox } from '../store/secret-box.js'
@@ -145,7 +145,7 @@ function required(option: string, value: string | undefined): string {
 
 function cycleOptions(options: ProviderOptions): { timeZone?: string; cycleEndDay?: number; cycleEndHour?: number } {
   if (options.timeZone !== undefined && !isTimeZone(options.timeZone)) {
-    throw new SimoptError('INPUT_INVALID', `option --time-zone: unknown time zone ${JSON.stringify(options.timeZone)}`)
+    throw new SimoptError('INPUT_INVALID', `option --time-zone: unknown time zone ${quoteInput(options.timeZone)}`)
   }
   return {
     timeZone: options.timeZone,

@@ -6,7 +6,7 @@
  */
 import { Command } from 'commander'
 import { z } from 'zod'
-import { SimoptError, type ScheduleDecision } from '../domain/index.js'
+import { SimoptError, quoteInput, type ScheduleDecision } from '../domain/index.js'
 import { scheduleTick, type TickOutcome } from '../jobs/schedule-tick.js'
 import type { Store } from '../store/database.js'
 import { scheduleHistory } from '../store/schedule-runs.js'
@@ -15,7 +15,7 @@ import { withService } from './service.js'
 
 const atOption = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, { error: (issue) => `must be an ISO time with its offset such as 2026-11-25T09:00:00Z, got ${JSON.stringify(issue.input)}` })
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, { error: (issue) => `must be an ISO time with its offset such as 2026-11-25T09:00:00Z, got ${quoteInput(issue.input)}` })
   .transform((text) => Date.parse(text))
   .pipe(z.number().refine((at) => Number.isFinite(at), { error: 'is not a valid time' }))
 

@@ -6,7 +6,7 @@
 import { Command } from 'commander'
 import { z } from 'zod'
 import { emailList } from '../config.js'
-import { SimoptError } from '../domain/index.js'
+import { SimoptError, quoteInput } from '../domain/index.js'
 import { EMAIL_KINDS, parseTenantSettings, tenantSettingsSchema, type EmailKind, type TenantSettings } from '../notify/tenant-settings.js'
 import { ensureTenant } from '../store/accounts.js'
 import { secretBox } from '../store/secret-box.js'
@@ -114,7 +114,7 @@ function kindValue(option: string, pair: string): [EmailKind, string] {
   const at = pair.indexOf('=')
   const kind = pair.slice(0, Math.max(0, at))
   if (at < 0 || !(EMAIL_KINDS as readonly string[]).includes(kind)) {
-    throw new SimoptError('INPUT_INVALID', `option ${option} must look like KIND=value with KIND one of ${EMAIL_KINDS.join(', ')}, got ${JSON.stringify(pair)}`)
+    throw new SimoptError('INPUT_INVALID', `option ${option} must look like KIND=value with KIND one of ${EMAIL_KINDS.join(', ')}, got ${quoteInput(pair)}`)
   }
   return [kind as EmailKind, pair.slice(at + 1)]
 }

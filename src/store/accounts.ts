@@ -1,7 +1,7 @@
 /** Tenants, their service providers and billing periods: found by name, created when missing. */
 import { randomUUID } from 'node:crypto'
 import type { Selectable } from 'kysely'
-import { SimoptError, billingPeriod, type BillingCycle, type BillingPeriod } from '../domain/index.js'
+import { SimoptError, billingPeriod, quoteInput, type BillingCycle, type BillingPeriod } from '../domain/index.js'
 import type { Db } from './database.js'
 import type { BillingPeriodTable, ServiceProviderTable } from './schema.js'
 import { providerSettingsSchema, type ProviderSettings } from './provider-settings.js'
@@ -55,9 +55,9 @@ export async function ensureProvider(db: Db, tenantId: string, name: string, def
  */
 export async function findProvider(db: Db, tenant: string, provider: string): Promise<ProviderRow> {
   const tenantRow = await db.selectFrom('tenants').select('id').where('name', '=', tenant).executeTakeFirst()
-  if (tenantRow === undefined) throw new SimoptError('INPUT_INVALID', `tenant ${JSON.stringify(tenant)} does not exist (simopt import creates it)`)
+  if (tenantRow === undefined) throw new SimoptError('INPUT_INVALID', `tenant ${quoteInput(tenant)} does not exist (simopt import creates it)`)
   const row = await db.selectFrom('service_providers').selectAll().where('tenant_id', '=', tenantRow.id).where('name', '=', provider).executeTakeFirst()
-  if (row === undefined) throw new SimoptError('INPUT_INVALID', `tenant ${tenant} has no service provider ${JSON.stringify(provider)}`)
+  if (row === undefined) throw new SimoptError('INPUT_INVALID', `tenant ${quoteInput(tenant, { bare: true })} has no service provider ${quoteInput(provider)}`)
   return row
 }
 

@@ -4,7 +4,7 @@
  * `hasCredentials`.
  */
 import type { FastifyInstance } from 'fastify'
-import { isTimeZone } from '../../domain/index.js'
+import { isTimeZone, quoteInput } from '../../domain/index.js'
 import { ensureProvider, type ProviderRow } from '../../store/accounts.js'
 import { parseProviderSettings } from '../../store/provider-settings.js'
 import { secretBox } from '../../store/secret-box.js'
@@ -161,7 +161,7 @@ export function providerRoutes(app: FastifyInstance, { store, config }: ApiDeps)
 }
 
 function checkTimeZone(timeZone: string | undefined): void {
-  if (timeZone !== undefined && !isTimeZone(timeZone)) throw new HttpError(400, `body/timeZone: unknown time zone ${JSON.stringify(timeZone)}`)
+  if (timeZone !== undefined && !isTimeZone(timeZone)) throw new HttpError(400, `body/timeZone: unknown time zone ${quoteInput(timeZone)}`)
 }
 
 function settingsOf(body: AccountFields) {
