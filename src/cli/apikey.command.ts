@@ -8,7 +8,7 @@ import { listApiKeys } from '../api/queries/api-key-list.js'
 import { SimoptError, quoteInput } from '../domain/index.js'
 import { API_ROLES, createApiKey, revokeApiKey } from '../store/api-keys.js'
 import type { Db } from '../store/database.js'
-import { parseOption } from './options.js'
+import { nameArgument, parseOption } from './options.js'
 import { withService } from './service.js'
 
 export function apikeyCommand(): Command {
@@ -16,7 +16,7 @@ export function apikeyCommand(): Command {
   apikey.addCommand(
     new Command('create')
       .description('make a key and print it (the only time it is shown)')
-      .option('--tenant <name>', 'the tenant the key sees; omitted with --role admin: every tenant')
+      .option('--tenant <name>', 'the tenant the key sees; omitted with --role admin: every tenant', nameArgument('--tenant'))
       .requiredOption('--role <role>', `${API_ROLES.join(', ')}`)
       .requiredOption('--name <name>', 'what the key is for (shown in lists and the audit log)')
       .action(async (options: { tenant?: string; role: string; name: string }) => {
@@ -33,7 +33,7 @@ export function apikeyCommand(): Command {
   apikey.addCommand(
     new Command('list')
       .description('the keys (never the keys themselves): id, name, role, tenant, last use')
-      .option('--tenant <name>', "only this tenant's keys")
+      .option('--tenant <name>', "only this tenant's keys", nameArgument('--tenant'))
       .action(async (options: { tenant?: string }) => {
         await withService(async ({ store }) => {
           const keys = await listApiKeys(store.db, options.tenant === undefined ? undefined : await tenantIdOf(store.db, options.tenant))

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { SimoptError, quoteInput } from '../domain/index.js'
+import { entityName } from '../store/names.js'
 import { inProjectWords } from '../validation-words.js'
 
 /** Parses a command-line option value with `schema`, or stops with an error naming the option. */
@@ -26,3 +27,8 @@ export const moneyOption = z
   .string()
   .regex(/^\d+(\.\d+)?$/, { error: (issue) => `must be an amount of money such as 0.50, got ${quoteInput(issue.input)}` })
   .transform(Number)
+
+/** Commander's parser for a tenant or provider name (`--tenant`, `--provider`, `--name`): the store's one name rule. */
+export function nameArgument(option: string): (value: string) => string {
+  return (value) => parseOption(option, value, entityName)
+}

@@ -8,7 +8,7 @@ import { isTimeZone, quoteInput, SimoptError } from '../domain/index.js'
 import { ensureProvider, ensureTenant, findProvider, type ProviderRow } from '../store/accounts.js'
 import { parseProviderSettings, type ProviderSettings } from '../store/provider-settings.js'
 import { secretBox } from '../store/secret-box.js'
-import { parseOption, wholeNumberOption } from './options.js'
+import { nameArgument, parseOption, wholeNumberOption } from './options.js'
 import { withService } from './service.js'
 
 const INTEGRATIONS = ['jasper', 'files'] as const
@@ -34,8 +34,8 @@ const urlOption = z.url({ protocol: /^https?$/, error: (issue) => `must be an ht
 
 function withAccountOptions(command: Command): Command {
   return command
-    .requiredOption('--tenant <name>', 'tenant')
-    .option('--name <name>', 'the provider (carrier account) name')
+    .requiredOption('--tenant <name>', 'tenant', nameArgument('--tenant'))
+    .option('--name <name>', 'the provider (carrier account) name', nameArgument('--name'))
     .option('--url <url>', "the carrier API's address, e.g. https://restapi1.jasper.com")
     .option('--user <name>', 'API user name')
     .option('--api-key <key>', 'API key (stored encrypted, never shown)')
@@ -120,7 +120,7 @@ export function providerCommand(): Command {
   provider.addCommand(
     new Command('list')
       .description("list a tenant's carrier accounts (credentials are never shown)")
-      .requiredOption('--tenant <name>', 'tenant')
+      .requiredOption('--tenant <name>', 'tenant', nameArgument('--tenant'))
       .action(async (options: { tenant: string }) => {
         await withService(async ({ store }) => {
           const rows = await store.db

@@ -10,7 +10,7 @@ import { SimoptError, quoteInput, type ScheduleDecision } from '../domain/index.
 import { scheduleTick, type TickOutcome } from '../jobs/schedule-tick.js'
 import type { Store } from '../store/database.js'
 import { scheduleHistory } from '../store/schedule-runs.js'
-import { parseOption, wholeNumberOption } from './options.js'
+import { nameArgument, parseOption, wholeNumberOption } from './options.js'
 import { withService } from './service.js'
 
 const atOption = z
@@ -24,7 +24,7 @@ export function scheduleCommand(): Command {
     .description('start the scheduled sessions due now (as the built-in scheduler does on SIMOPT_SCHEDULE_CRON); --dry-run only says what would start and what would be skipped, and why')
     .option('--dry-run', 'start nothing')
     .option('--at <time>', 'the tick’s time, ISO 8601 with offset (with --dry-run; default now)')
-    .option('--tenant <name>', 'only this tenant’s providers')
+    .option('--tenant <name>', 'only this tenant’s providers', nameArgument('--tenant'))
     .option('--history', 'instead: what the schedule did lately, per provider and day (started, or skipped and why)')
     .option('--limit <n>', 'how many runs --history lists', '50')
     .action(async (options: { dryRun?: boolean; at?: string; tenant?: string; history?: boolean; limit: string }) => {

@@ -10,6 +10,7 @@ import { SimoptError, quoteInput } from '../domain/index.js'
 import { EMAIL_KINDS, parseTenantSettings, tenantSettingsSchema, type EmailKind, type TenantSettings } from '../notify/tenant-settings.js'
 import { ensureTenant } from '../store/accounts.js'
 import { secretBox } from '../store/secret-box.js'
+import { nameArgument } from './options.js'
 import { withService } from './service.js'
 
 interface TenantSetOptions {
@@ -31,7 +32,7 @@ export function tenantCommand(): Command {
   tenant.addCommand(
     new Command('set')
       .description('change notification settings (the tenant is created when missing); only the options given change')
-      .requiredOption('--tenant <name>', 'tenant')
+      .requiredOption('--tenant <name>', 'tenant', nameArgument('--tenant'))
       .option('--email-to <addresses>', 'default recipients of every e-mail, separated by commas ("" clears them)')
       .option('--email <kind=addresses>', `recipients of one kind of e-mail (${EMAIL_KINDS.join(', ')}); repeatable`, collect, [])
       .option('--subject <kind=text>', 'subject of one kind of e-mail; {tenant}, {provider} and {period} are filled in; repeatable', collect, [])
@@ -62,7 +63,7 @@ export function tenantCommand(): Command {
   tenant.addCommand(
     new Command('show')
       .description("a tenant's notification settings (the webhook secret only as set or not)")
-      .requiredOption('--tenant <name>', 'tenant')
+      .requiredOption('--tenant <name>', 'tenant', nameArgument('--tenant'))
       .action(async (options: { tenant: string }) => {
         await withService(async ({ store }) => {
           const row = await store.db.selectFrom('tenants').select(['settings', 'webhook_secret']).where('name', '=', options.tenant).executeTakeFirst()

@@ -1,6 +1,7 @@
 /** Tenants, their service providers and billing periods: found by name, created when missing. */
 import { randomUUID } from 'node:crypto'
 import type { Selectable } from 'kysely'
+import { checkName } from './names.js'
 import { SimoptError, billingPeriod, quoteInput, type BillingCycle, type BillingPeriod } from '../domain/index.js'
 import type { Db } from './database.js'
 import type { BillingPeriodTable, ServiceProviderTable } from './schema.js'
@@ -19,6 +20,7 @@ export interface NewProvider extends BillingCycle {
 }
 
 export async function ensureTenant(db: Db, name: string): Promise<string> {
+  checkName('tenant', name)
   const found = await db.selectFrom('tenants').select('id').where('name', '=', name).executeTakeFirst()
   if (found !== undefined) return found.id
   const id = randomUUID()
@@ -30,6 +32,7 @@ export async function ensureTenant(db: Db, name: string): Promise<string> {
 export async function ensureProvider(db: Db, tenantId: string, name: string, defaults: NewProvider): Promise<ProviderRow> {
   const found = await db.selectFrom('service_providers').selectAll().where('tenant_id', '=', tenantId).where('name', '=', name).executeTakeFirst()
   if (found !== undefined) return found
+  checkName('provider', name)
   billingPeriod('2000-01', defaults) // checks the cycle's settings before anything is stored
   const row: ProviderRow = {
     id: randomUUID(),
