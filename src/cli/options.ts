@@ -27,6 +27,8 @@ export const moneyOption = z
   .string()
   .regex(/^\d+(\.\d+)?$/, { error: (issue) => `must be an amount of money such as 0.50, got ${quoteInput(issue.input)}` })
   .transform(Number)
+  // A digit string past a double's range is Infinity: refused ("must be a number") rather than taken as no limit.
+  .pipe(z.number())
 
 /** Commander's parser for a tenant or provider name (`--tenant`, `--provider`, `--name`): the store's one name rule. */
 export function nameArgument(option: string): (value: string) => string {

@@ -52,6 +52,12 @@ describe('error messages quote bad values cut and escaped, in the project\'s wor
     assert.equal(run.stderr, `simopt: option --period-days: must be a whole number of days, got "\\u001b[2J${'3'.repeat(56)}…" (cut; 104 characters in all)\n`)
   })
 
+  it('an amount past a double\'s range is refused, not taken as Infinity', async () => {
+    const run = await optimizeWith({}, ['--min-saving-per-change', `1${'0'.repeat(400)}`])
+    assert.equal(run.code, 2)
+    assert.equal(run.stderr, `simopt: option --min-saving-per-change: must be a number, got "1${'0'.repeat(59)}…" (cut; 401 characters in all)\n`)
+  })
+
   it('a setting that is not a number says so with the text given, not "expected number, received NaN"', async () => {
     const run = await runSimopt(['config'], { env: { SIMOPT_PORT: 'abc' } })
     assert.equal(run.code, 2)
