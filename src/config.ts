@@ -13,12 +13,12 @@ const settings = z
   .object({
     SIMOPT_DATABASE_URL: z
       .string()
-      .regex(DATABASE_URL, { error: (issue) => `must be sqlite:PATH or postgres://…, got ${quoteInput(issue.input)}` })
+      .regex(DATABASE_URL, { error: (issue) => `must be sqlite:PATH or postgres://…, got ${quoteInput(redactUrl(String(issue.input)))}` })
       .default('sqlite:./data/simopt.db'),
     SIMOPT_QUEUE: z.enum(['local', 'bullmq'], { error: (issue) => `must be local or bullmq, got ${quoteInput(issue.input)}` }).default('local'),
     SIMOPT_REDIS_URL: z
       .string()
-      .regex(/^rediss?:\/\/.+/, { error: (issue) => `must be redis://host:port, got ${quoteInput(issue.input)}` })
+      .regex(/^rediss?:\/\/.+/, { error: (issue) => `must be redis://host:port, got ${quoteInput(redactUrl(String(issue.input)))}` })
       .optional(),
     /** How long a worker holds a job before others may take it over (a crashed worker's jobs come back after this). */
     SIMOPT_JOB_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),

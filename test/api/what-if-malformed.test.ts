@@ -45,11 +45,6 @@ describe('what-if with a malformed upload', () => {
     assert.match(answer.body.error, /^body: not a well-formed multipart upload: /)
   })
 
-  it('answers 400, not 500, to a part whose header is broken', async () => {
-    const answer = await post(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition form-data\r\n${'x'.repeat(100)}\r\n\r\nabc\r\n--${BOUNDARY}--\r\n`))
-    assert.equal(answer.status, 400, JSON.stringify(answer.body))
-  })
-
   it('quotes an unknown field name cut and escaped', async () => {
     const name = `\u0007${'f'.repeat(5000)}`
     const answer = await post(Buffer.concat([part(name, 'a,b\n'), Buffer.from(`--${BOUNDARY}--\r\n`)]))
