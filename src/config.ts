@@ -4,7 +4,8 @@
  */
 import { Cron } from 'croner'
 import { z } from 'zod'
-import { redactUrl, SimoptError } from './domain/index.js'
+import { quoteInput, redactUrl, SimoptError } from './domain/index.js'
+import { inProjectWords } from './validation-words.js'
 
 const DATABASE_URL = /^(sqlite:.+|postgres(ql)?:\/\/.+)$/
 
@@ -12,12 +13,12 @@ const settings = z
   .object({
     SIMOPT_DATABASE_URL: z
       .string()
-      .regex(DATABASE_URL, { error: (issue) => `must be sqlite:PATH or postgres://…, got ${JSON.stringify(issue.input)}` })
+      .regex(DATABASE_URL, { error: (issue) => `must be sqlite:PATH or postgres://…, got ${quoteInput(redactUrl(String(issue.input)))}` })
       .default('sqlite:./data/simopt.db'),
-    SIMOPT_QUEUE: z.enum(['local', 'bullmq'], { error: (issue) => `must be local or bullmq, got ${JSON.stringify(issue.input)}` }).default('local'),
+    SIMOPT_QUEUE: z.enum(['local', 'bullmq'], { error: (issue) => `must be local or bullmq, got ${quoteInput(issue.input)}` }).default('local'),
     SIMOPT_REDIS_URL: z
       .string()
-      .regex(/^rediss?:\/\/.+/, { error: (issue) => `must be redis://host:port, got ${JSON.stringify(issue.input)}` })
+      .regex(/^rediss?:\/\/.+/, { error: (issue) => `must be redis://host:port, got ${quoteInput(redactUrl(String(issue.input)))}` })
       .optional(),
     /** How long a worker holds a job before others may take it over (a crashed worker's jobs come back after this). */
     SIMOPT_JOB_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
@@ -31,7 +32,7 @@ const settings = z
     /** E-mail goes out through this SMTP server (SES's SMTP interface too); unset: `.eml` files in `SIMOPT_OUTBOX_DIR`. */
     SIMOPT_SMTP_URL: z
       .string()
-      .regex(/^smtps?:\/\/.+/, { error: (issue) => `must be smtp://… or smtps://…, got ${JSON.stringify(redactUrl(String(issue.input)))}` })
+      .regex(/^smtps?:\/\/.+/, { error: (issue) => `must be smtp://… or smtps://…, got ${quoteInput(redactUrl(String(issue.input)))}` })
       .optional(),
     SIMOPT_OUTBOX_DIR: z.string().default('./data/outbox'),
     SIMOPT_MAIL_FROM: z.email({ error: 'must be an e-mail address' }).default('simopt@localhost'),
@@ -46,7 +47,7 @@ const settings = z
     /** Port of `simopt serve` (the API and the dashboard), on 127.0.0.1 unless `SIMOPT_HOST` says otherwise. */
     SIMOPT_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
     SIMOPT_HOST: z.string().min(1).default('127.0.0.1'),
-    SIMOPT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: (issue) => `must be fatal, error, warn, info, debug, trace or silent, got ${JSON.stringify(issue.input)}` }).default('info'),
+    SIMOPT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: (issue) => `must be fatal, error, warn, info, debug, trace or silent, got ${quoteInput(issue.input)}` }).default('info'),
     /** Largest request body the API takes (the what-if upload is the big one). */
     SIMOPT_BODY_LIMIT_MB: z.coerce.number().min(0.01).max(1024).default(50),
     /** How long after pushing rate plan changes they are checked at the carrier (the carrier applies them with a delay). */
@@ -59,12 +60,12 @@ const settings = z
     /** Scheduled sessions run on each of the last this many days of a billing period. */
     SIMOPT_SCHEDULE_DAYS: z.coerce.number().int().min(1).max(31).default(8),
     /** When `serve` and `worker` tick the schedule (cron, UTC; 6 fields for seconds); `off`: never (use `simopt schedule`). */
-    /** Carrier API addresses on loopback, private or link-local networks are refused unless this is `true` (simulators, tests, the demo). */
-    SIMOPT_ALLOW_PRIVATE_CARRIER_URLS: z.enum(['true', 'false'], { error: (issue) => `must be true or false, got ${JSON.stringify(issue.input)}` }).default('false'),
     SIMOPT_SCHEDULE_CRON: z
       .string()
-      .refine((text) => text === 'off' || isCronPattern(text), { error: (issue) => `must be a cron pattern such as "*/5 * * * *" or off, got ${JSON.stringify(issue.input)}` })
+      .refine((text) => text === 'off' || isCronPattern(text), { error: (issue) => `must be a cron pattern such as "*/5 * * * *" or off, got ${quoteInput(issue.input)}` })
       .default('*/5 * * * *'),
+    /** Carrier API addresses on loopback, private or link-local networks are refused unless this is `true` (simulators, tests, the demo). */
+    SIMOPT_ALLOW_PRIVATE_CARRIER_URLS: z.enum(['true', 'false'], { error: (issue) => `must be true or false, got ${quoteInput(issue.input)}` }).default('false'),
   })
   .superRefine((value, context) => {
     if (value.SIMOPT_QUEUE === 'bullmq' && value.SIMOPT_REDIS_URL === undefined) {
@@ -76,7 +77,7 @@ const settings = z
     }
     if (value.SIMOPT_ERROR_EMAIL !== undefined) {
       const bad = emailList(value.SIMOPT_ERROR_EMAIL).find((address) => !z.email().safeParse(address).success)
-      if (bad !== undefined) context.addIssue({ code: 'custom', path: ['SIMOPT_ERROR_EMAIL'], message: `${JSON.stringify(bad)} is not an e-mail address` })
+      if (bad !== undefined) context.addIssue({ code: 'custom', path: ['SIMOPT_ERROR_EMAIL'], message: `${quoteInput(bad)} is not an e-mail address` })
     }
   })
 
@@ -129,7 +130,13 @@ const OLD_NAMES: Readonly<Record<string, string>> = {
 
 /** @throws SimoptError `INPUT_INVALID` naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = settings.safeParse(presentSettings(env))
+  const present = presentSettings(env)
+  const parsed = settings.safeParse(present, {
+    error: (issue) => {
+      const name = String(issue.path?.[0])
+      return inProjectWords(issue, SECRET_SETTINGS.has(name) ? '***' : present[name])
+    },
+  })
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
     throw new SimoptError('INPUT_INVALID', `setting ${String(issue.path[0])}: ${issue.message}`)

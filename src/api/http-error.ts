@@ -27,6 +27,7 @@ const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
   INPUT_INVALID: 400,
   PROBLEM_INVALID: 500,
   INTERNAL: 500,
+  UNAVAILABLE: 503,
 }
 
 /**
@@ -53,6 +54,8 @@ export function installErrorHandlers(app: FastifyInstance): void {
 
 function describe(error: FastifyError | Error): { status: number; message: string } {
   if (error instanceof HttpError) return { status: error.statusCode, message: error.message }
+  // The operator sees which service is down in the log; a caller learns only that trying later may work.
+  if (isSimoptError(error) && error.code === 'UNAVAILABLE') return { status: 503, message: 'a service simopt needs is unavailable; nothing was done, try again later' }
   if (isSimoptError(error)) return { status: STATUS_OF_CODE[error.code], message: STATUS_OF_CODE[error.code] >= 500 ? 'internal error' : error.message }
   const fastifyError = error as FastifyError
   // Validation: fastify's message names the part and the field ("body/period must match pattern …").

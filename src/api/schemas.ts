@@ -1,3 +1,5 @@
+import { entityNameJsonSchema } from '../store/names.js'
+
 /**
  * JSON schema pieces the routes share. Fastify validates requests and serializes responses with them
  * (a response property not in its schema is never sent), and the OpenAPI document at `/docs` is made of them.
@@ -17,7 +19,8 @@ export const PERIOD_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])$'
 /** ICCIDs are digits (some carriers end them with a letter); also what a prefix search may contain. */
 export const ICCID_PATTERN = '^[0-9A-Za-z]{1,32}$'
 
-export const nameSchema = { type: 'string', minLength: 1, maxLength: 100, pattern: '^\\S(.*\\S)?$' } as const
+/** Tenant and provider names: the store's one rule (`store/names.ts`). */
+export const nameSchema = entityNameJsonSchema
 export const roleSchema = { type: 'string', enum: ['viewer', 'operator', 'admin'] } as const
 export const epochMs = { type: 'integer', description: 'epoch milliseconds' } as const
 export const nullableEpochMs = { type: ['integer', 'null'], description: 'epoch milliseconds' } as const

@@ -3,6 +3,7 @@
  * Anything of another tenant answers 404, exactly as if it did not exist.
  */
 import type { Selectable } from 'kysely'
+import { quoteInput } from '../domain/index.js'
 import type { Store } from '../store/database.js'
 import type { InstanceTable } from '../store/schema.js'
 import type { Caller } from './auth.js'
@@ -16,7 +17,7 @@ export interface TenantRef {
 /** The tenant named in the request, if the caller may see it. */
 export async function visibleTenant(store: Store, caller: Caller, name: string): Promise<TenantRef> {
   const row = await store.db.selectFrom('tenants').select(['id', 'name']).where('name', '=', name).executeTakeFirst()
-  if (row === undefined || (caller.tenantId !== null && caller.tenantId !== row.id)) throw notFound(`tenant ${JSON.stringify(name)}`)
+  if (row === undefined || (caller.tenantId !== null && caller.tenantId !== row.id)) throw notFound(`tenant ${quoteInput(name)}`)
   return row
 }
 

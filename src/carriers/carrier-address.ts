@@ -7,7 +7,7 @@
  */
 import { lookup } from 'node:dns/promises'
 import { isIP } from 'node:net'
-import { redactUrl } from '../domain/index.js'
+import { quoteInput, redactUrl } from '../domain/index.js'
 
 /** IPv4 blocks that are no public host's: [first address as a number, prefix length]. */
 const NON_PUBLIC_V4: readonly (readonly [string, number])[] = [
@@ -36,9 +36,9 @@ export function carrierUrlProblem(url: string, allowPrivate: boolean): string | 
   try {
     parsed = new URL(url)
   } catch {
-    return `must be an http(s) URL, got ${JSON.stringify(redactUrl(url).slice(0, 80))}`
+    return `must be an http(s) URL, got ${quoteInput(redactUrl(url))}`
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `must be an http(s) URL, got ${JSON.stringify(redactUrl(url).slice(0, 80))}`
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `must be an http(s) URL, got ${quoteInput(redactUrl(url))}`
   if (parsed.username !== '' || parsed.password !== '') return `must not carry a user name or password (${redactUrl(url).slice(0, 80)}): give them as the user and API key, which are stored encrypted`
   if (allowPrivate) return undefined
   const host = hostOf(parsed)

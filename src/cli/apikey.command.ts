@@ -5,10 +5,10 @@
 import { Command } from 'commander'
 import { z } from 'zod'
 import { listApiKeys } from '../api/queries/api-key-list.js'
-import { SimoptError } from '../domain/index.js'
+import { SimoptError, quoteInput } from '../domain/index.js'
 import { API_ROLES, createApiKey, revokeApiKey } from '../store/api-keys.js'
 import type { Db } from '../store/database.js'
-import { parseOption } from './options.js'
+import { nameArgument, parseOption } from './options.js'
 import { withService } from './service.js'
 
 export function apikeyCommand(): Command {
@@ -16,7 +16,7 @@ export function apikeyCommand(): Command {
   apikey.addCommand(
     new Command('create')
       .description('make a key and print it (the only time it is shown)')
-      .option('--tenant <name>', 'the tenant the key sees; omitted with --role admin: every tenant')
+      .option('--tenant <name>', 'the tenant the key sees; omitted with --role admin: every tenant', nameArgument('--tenant'))
       .requiredOption('--role <role>', `${API_ROLES.join(', ')}`)
       .requiredOption('--name <name>', 'what the key is for (shown in lists and the audit log)')
       .action(async (options: { tenant?: string; role: string; name: string }) => {
@@ -33,7 +33,7 @@ export function apikeyCommand(): Command {
   apikey.addCommand(
     new Command('list')
       .description('the keys (never the keys themselves): id, name, role, tenant, last use')
-      .option('--tenant <name>', "only this tenant's keys")
+      .option('--tenant <name>', "only this tenant's keys", nameArgument('--tenant'))
       .action(async (options: { tenant?: string }) => {
         await withService(async ({ store }) => {
           const keys = await listApiKeys(store.db, options.tenant === undefined ? undefined : await tenantIdOf(store.db, options.tenant))
@@ -60,6 +60,6 @@ export function apikeyCommand(): Command {
 
 async function tenantIdOf(db: Db, tenant: string): Promise<string> {
   const row = await db.selectFrom('tenants').select('id').where('name', '=', tenant).executeTakeFirst()
-  if (row === undefined) throw new SimoptError('INPUT_INVALID', `tenant ${JSON.stringify(tenant)} does not exist`)
+  if (row === undefined) throw new SimoptError('INPUT_INVALID', `tenant ${quoteInput(tenant)} does not exist`)
   return row.id
 }

@@ -7,6 +7,7 @@
  */
 import { Command } from 'commander'
 import { z } from 'zod'
+import { quoteInput } from '../domain/index.js'
 import { ensureDailyCleanup } from '../jobs/stages/cleanup.js'
 import { DEFAULT_BATCH_ROWS, RETENTION_TABLES, removeOldRecords, retentionDaysMs } from '../store/retention.js'
 import { formatCount, formatTable } from './format.js'
@@ -18,7 +19,7 @@ const HOUR_MS = 3_600_000
 /** An age such as `90d` or `12h`, in milliseconds; at least an hour, so a slip cannot wipe today's work. */
 export const ageOption = z
   .string()
-  .regex(/^\d+[hd]$/, { error: (issue) => `must be a number of hours or days such as 12h or 90d, got ${JSON.stringify(issue.input)}` })
+  .regex(/^\d+[hd]$/, { error: (issue) => `must be a number of hours or days such as 12h or 90d, got ${quoteInput(issue.input)}` })
   .transform((text) => Number(text.slice(0, -1)) * (text.endsWith('d') ? 24 : 1) * HOUR_MS)
   .pipe(z.number().min(HOUR_MS, { error: 'must be at least 1h' }).max(retentionDaysMs(36_500), { error: 'must be at most 36500d' }))
 

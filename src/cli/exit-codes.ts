@@ -6,6 +6,8 @@ export const EXIT_CODES: Record<ErrorCode | 'OK' | 'USAGE', number> = {
   INTERNAL: 1,
   PROBLEM_INVALID: 1,
   INPUT_INVALID: 2,
+  /** Nothing was done; the same command may work once the service (Redis) is back. */
+  UNAVAILABLE: 3,
   /** Unknown command or option, missing option value. */
   USAGE: 2,
 }

@@ -6,7 +6,7 @@ import { cycleOf, ensurePeriod, ensureProvider, ensureTenant } from '../store/ac
 import { importFleet } from '../store/fleet-import.js'
 import { parseProviderSettings } from '../store/provider-settings.js'
 import { formatCount } from './format.js'
-import { parseOption, wholeNumberOption } from './options.js'
+import { nameArgument, parseOption, wholeNumberOption } from './options.js'
 import { withService } from './service.js'
 
 interface ImportOptions {
@@ -26,8 +26,8 @@ interface ImportOptions {
 export function importCommand(): Command {
   return new Command('import')
     .description('load a price sheet and a fleet from CSV files into the database (creates tenant, provider and period when missing)')
-    .requiredOption('--tenant <name>', 'tenant')
-    .requiredOption('--provider <name>', 'service provider (carrier account) of the tenant')
+    .requiredOption('--tenant <name>', 'tenant', nameArgument('--tenant'))
+    .requiredOption('--provider <name>', 'service provider (carrier account) of the tenant', nameArgument('--provider'))
     .requiredOption('--period <YYYY-MM>', 'billing period the usage belongs to')
     .requiredOption('--plans <file>', 'rate plans (plans.csv)')
     .requiredOption('--comm-plans <file>', 'communication plans and the rate plans each allows (comm_plans.csv)')

@@ -2,11 +2,14 @@
 import { Command, Option } from 'commander'
 import { z } from 'zod'
 import {
+  checkOutputs,
   readProblemFiles,
   summarize,
   writeAssignmentFile,
   writeOutputs,
   writeSummaryFile,
+  type InputSource,
+  type OutputTarget,
   type PendingOutput,
   type RunSummary,
 } from '../io/index.js'
@@ -50,6 +53,8 @@ export function optimizeCommand(): Command {
       const strategy = parseOption('--strategy', options.strategy, z.enum(STRATEGIES))
       const minSavingPerChange =
         options.minSavingPerChange === undefined ? undefined : parseOption('--min-saving-per-change', options.minSavingPerChange, moneyOption)
+      // An output that would overwrite an input or land on a folder is refused before anything is read.
+      await checkOutputs(outputTargets(options), inputSources(options))
       const startedAt = Date.now()
       const problem = await readProblemFiles(
         { plans: options.plans, commPlans: options.commPlans, sims: options.sims, pools: options.pools },
@@ -60,8 +65,8 @@ export function optimizeCommand(): Command {
       const finishedAt = Date.now()
       const summary = summarize(problem, result)
       const outputs: PendingOutput[] = [
-        { path: options.out, write: (file) => writeAssignmentFile(file, problem, result.assignment, result.before, result.priced) },
-        { path: options.summary, write: (file) => writeSummaryFile(file, summary) },
+        { path: options.out, option: '--out', write: (file) => writeAssignmentFile(file, problem, result.assignment, result.before, result.priced) },
+        { path: options.summary, option: '--summary', write: (file) => writeSummaryFile(file, summary) },
       ]
       if (options.xlsx !== undefined || options.reportCsv !== undefined) {
         const report = reportFromOptimization(problem, result, {
@@ -91,13 +96,34 @@ function reportOutputs(report: ReportSource, options: OptimizeCommandOptions): P
   if (options.xlsx !== undefined) {
     outputs.push({
       path: options.xlsx,
+      option: '--xlsx',
       write: async (file) => {
         await writeReportWorkbook(file, report)
       },
     })
   }
-  if (options.reportCsv !== undefined) outputs.push({ path: options.reportCsv, write: (file) => writeReportCsv(file, report) })
+  if (options.reportCsv !== undefined) outputs.push({ path: options.reportCsv, option: '--report-csv', write: (file) => writeReportCsv(file, report) })
   return outputs
+}
+
+function outputTargets(options: OptimizeCommandOptions): OutputTarget[] {
+  const targets: OutputTarget[] = [
+    { path: options.out, option: '--out' },
+    { path: options.summary, option: '--summary' },
+  ]
+  if (options.xlsx !== undefined) targets.push({ path: options.xlsx, option: '--xlsx' })
+  if (options.reportCsv !== undefined) targets.push({ path: options.reportCsv, option: '--report-csv' })
+  return targets
+}
+
+function inputSources(options: OptimizeCommandOptions): InputSource[] {
+  const sources: InputSource[] = [
+    { path: options.plans, option: '--plans' },
+    { path: options.commPlans, option: '--comm-plans' },
+    { path: options.sims, option: '--sims' },
+  ]
+  if (options.pools !== undefined) sources.push({ path: options.pools, option: '--pools' })
+  return sources
 }
 
 /** `a`, `a and b`, `a, b and c`. */

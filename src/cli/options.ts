@@ -1,9 +1,11 @@
 import { z } from 'zod'
-import { SimoptError } from '../domain/index.js'
+import { SimoptError, quoteInput } from '../domain/index.js'
+import { entityName } from '../store/names.js'
+import { inProjectWords } from '../validation-words.js'
 
 /** Parses a command-line option value with `schema`, or stops with an error naming the option. */
 export function parseOption<T>(option: string, value: unknown, schema: z.ZodType<T>): T {
-  const result = schema.safeParse(value)
+  const result = schema.safeParse(value, { error: (issue) => inProjectWords(issue, value === undefined ? undefined : String(value)) })
   if (result.success) return result.data
   throw new SimoptError('INPUT_INVALID', `option ${option}: ${result.error.issues[0]?.message ?? 'is not valid'}`)
 }
@@ -13,7 +15,7 @@ export function wholeNumberOption(min: number, max: number, unit = '') {
   const units = unit === '' ? '' : ` ${unit}`
   return z
     .string()
-    .regex(/^\d+$/, { error: (issue) => `must be a whole number${unit === '' ? '' : ` of${units}`}, got ${JSON.stringify(issue.input)}` })
+    .regex(/^\d+$/, { error: (issue) => `must be a whole number${unit === '' ? '' : ` of${units}`}, got ${quoteInput(issue.input)}` })
     .transform(Number)
     .pipe(z.number().min(min, { error: `must be at least ${min}${units}` }).max(max, { error: `must be at most ${max}${units}` }))
 }
@@ -23,5 +25,12 @@ export const periodDaysOption = wholeNumberOption(1, 366, 'days')
 /** An amount of money, 0 or more. */
 export const moneyOption = z
   .string()
-  .regex(/^\d+(\.\d+)?$/, { error: (issue) => `must be an amount of money such as 0.50, got ${JSON.stringify(issue.input)}` })
+  .regex(/^\d+(\.\d+)?$/, { error: (issue) => `must be an amount of money such as 0.50, got ${quoteInput(issue.input)}` })
   .transform(Number)
+  // A digit string past a double's range is Infinity: refused ("must be a number") rather than taken as no limit.
+  .pipe(z.number())
+
+/** Commander's parser for a tenant or provider name (`--tenant`, `--provider`, `--name`): the store's one name rule. */
+export function nameArgument(option: string): (value: string) => string {
+  return (value) => parseOption(option, value, entityName)
+}

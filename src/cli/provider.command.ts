@@ -7,12 +7,12 @@ import { Command } from 'commander'
 import { z } from 'zod'
 import { carrierUrlProblem } from '../carriers/carrier-address.js'
 import type { Config } from '../config.js'
-import { isTimeZone, redactUrl, SimoptError } from '../domain/index.js'
+import { isTimeZone, quoteInput, redactUrl, SimoptError } from '../domain/index.js'
 import { ensureProvider, ensureTenant, findProvider, type ProviderRow } from '../store/accounts.js'
 import { parseProviderSettings, type ProviderSettings } from '../store/provider-settings.js'
 import { credentialsAfter, sealCredentials } from '../store/provider-credentials.js'
 import { secretBox } from '../store/secret-box.js'
-import { parseOption, wholeNumberOption } from './options.js'
+import { nameArgument, parseOption, wholeNumberOption } from './options.js'
 import { withService } from './service.js'
 
 const INTEGRATIONS = ['jasper', 'files'] as const
@@ -34,12 +34,12 @@ interface ProviderOptions {
   scheduleStartHour?: string
 }
 
-const urlOption = z.url({ protocol: /^https?$/, error: (issue) => `must be an http(s) URL, got ${JSON.stringify(redactUrl(String(issue.input)).slice(0, 80))}` })
+const urlOption = z.url({ protocol: /^https?$/, error: (issue) => `must be an http(s) URL, got ${quoteInput(redactUrl(String(issue.input)))}` })
 
 function withAccountOptions(command: Command): Command {
   return command
-    .requiredOption('--tenant <name>', 'tenant')
-    .option('--name <name>', 'the provider (carrier account) name')
+    .requiredOption('--tenant <name>', 'tenant', nameArgument('--tenant'))
+    .option('--name <name>', 'the provider (carrier account) name', nameArgument('--name'))
     .option('--url <url>', "the carrier API's address, e.g. https://restapi1.jasper.com")
     .option('--user <name>', 'API user name')
     .option('--api-key <key>', 'API key (stored encrypted, never shown)')
@@ -119,7 +119,7 @@ export function providerCommand(): Command {
   provider.addCommand(
     new Command('list')
       .description("list a tenant's carrier accounts (credentials are never shown)")
-      .requiredOption('--tenant <name>', 'tenant')
+      .requiredOption('--tenant <name>', 'tenant', nameArgument('--tenant'))
       .action(async (options: { tenant: string }) => {
         await withService(async ({ store }) => {
           const rows = await store.db
@@ -151,7 +151,7 @@ function required(option: string, value: string | undefined): string {
 /** The billing cycle options `provider` and `simulate` share, each checked when given. */
 export function cycleOptions(options: Pick<ProviderOptions, 'timeZone' | 'cycleEndDay' | 'cycleEndHour'>): { timeZone?: string; cycleEndDay?: number; cycleEndHour?: number } {
   if (options.timeZone !== undefined && !isTimeZone(options.timeZone)) {
-    throw new SimoptError('INPUT_INVALID', `option --time-zone: unknown time zone ${JSON.stringify(options.timeZone)}`)
+    throw new SimoptError('INPUT_INVALID', `option --time-zone: unknown time zone ${quoteInput(options.timeZone)}`)
   }
   return {
     timeZone: options.timeZone,

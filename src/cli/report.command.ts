@@ -1,7 +1,7 @@
 /** `simopt report SESSION --xlsx FILE [--csv FILE]`: the workbook and the CSV of a finished session, made from what is stored. */
 import { Command } from 'commander'
 import { SimoptError } from '../domain/index.js'
-import { writeOutputs, type PendingOutput } from '../io/index.js'
+import { checkOutputs, writeOutputs, type OutputTarget, type PendingOutput } from '../io/index.js'
 import { writeReportCsv, writeReportWorkbook } from '../io/report/index.js'
 import { instanceReport } from '../store/session-report.js'
 import { findSession } from '../store/session-views.js'
@@ -16,6 +16,10 @@ export function reportCommand(): Command {
     .option('--csv <file>', 'CSV of the assignments to write')
     .action(async (sessionId: string, options: { xlsx?: string; csv?: string }) => {
       if (options.xlsx === undefined && options.csv === undefined) throw new SimoptError('INPUT_INVALID', 'give --xlsx FILE, --csv FILE or both')
+      const targets: OutputTarget[] = []
+      if (options.xlsx !== undefined) targets.push({ path: options.xlsx, option: '--xlsx' })
+      if (options.csv !== undefined) targets.push({ path: options.csv, option: '--csv' })
+      await checkOutputs(targets)
       await withService(async ({ store }) => {
         const view = await findSession(store.db, sessionId)
         if (view === undefined) throw new SimoptError('INPUT_INVALID', `session ${sessionId} does not exist`)
@@ -23,8 +27,8 @@ export function reportCommand(): Command {
         // A session has one instance per provider and period (DESIGN.md §1).
         const source = await instanceReport(store, view.instances[0]!.id)
         const outputs: PendingOutput[] = []
-        if (options.xlsx !== undefined) outputs.push({ path: options.xlsx, write: (file) => writeReportWorkbook(file, source).then(() => undefined) })
-        if (options.csv !== undefined) outputs.push({ path: options.csv, write: (file) => writeReportCsv(file, source).then(() => undefined) })
+        if (options.xlsx !== undefined) outputs.push({ path: options.xlsx, option: '--xlsx', write: (file) => writeReportWorkbook(file, source).then(() => undefined) })
+        if (options.csv !== undefined) outputs.push({ path: options.csv, option: '--csv', write: (file) => writeReportCsv(file, source).then(() => undefined) })
         await writeOutputs(outputs)
         process.stdout.write(`wrote the report of ${formatCount(source.summary.sims)} SIMs to ${outputs.map((output) => output.path).join(' and ')}\n`)
       })

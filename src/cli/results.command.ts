@@ -1,7 +1,7 @@
 /** `simopt results SESSION --out FILE.csv`: the winning assignment of a finished session, as `assignment.csv`. */
 import { Command } from 'commander'
 import { SimoptError } from '../domain/index.js'
-import { ASSIGNMENT_COLUMNS, assignmentLine, csvField, writeCsvLines, writeOutputs } from '../io/index.js'
+import { ASSIGNMENT_COLUMNS, assignmentLine, checkOutputs, csvField, writeCsvLines, writeOutputs } from '../io/index.js'
 import { resultCosts, resultRows } from '../store/results.js'
 import { findSession } from '../store/session-views.js'
 import { formatCount } from './format.js'
@@ -13,6 +13,7 @@ export function resultsCommand(): Command {
     .argument('<session>', 'session id')
     .requiredOption('--out <file>', 'CSV file to write')
     .action(async (sessionId: string, options: { out: string }) => {
+      await checkOutputs([{ path: options.out, option: '--out' }])
       await withService(async ({ store }) => {
         const view = await findSession(store.db, sessionId)
         if (view === undefined) throw new SimoptError('INPUT_INVALID', `session ${sessionId} does not exist`)
@@ -21,6 +22,7 @@ export function resultsCommand(): Command {
         await writeOutputs([
           {
             path: options.out,
+            option: '--out',
             write: (file) =>
               writeCsvLines(
                 file,

@@ -3,6 +3,7 @@ import { Command } from 'commander'
 import { restartSession, startSession } from '../jobs/sessions.js'
 import type { SessionView } from '../store/session-views.js'
 import { sessionSummary } from './session-summary.js'
+import { nameArgument } from './options.js'
 import { withService } from './service.js'
 import { waitForSession } from './session-wait.js'
 
@@ -17,8 +18,8 @@ interface RunOptions {
 export function runCommand(): Command {
   return new Command('run')
     .description('start an optimization session; prints its id on the first line')
-    .requiredOption('--tenant <name>', 'tenant')
-    .requiredOption('--provider <name>', 'service provider (carrier account)')
+    .requiredOption('--tenant <name>', 'tenant', nameArgument('--tenant'))
+    .requiredOption('--provider <name>', 'service provider (carrier account)', nameArgument('--provider'))
     .requiredOption('--period <YYYY-MM>', 'billing period')
     .option('--no-sync', 'optimize the devices and usage already stored, without syncing from the carrier first')
     .option('--wait', 'show progress and wait for the session to end; exit 0 when done, 1 when it failed')

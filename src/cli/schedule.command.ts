@@ -6,16 +6,16 @@
  */
 import { Command } from 'commander'
 import { z } from 'zod'
-import { SimoptError, type ScheduleDecision } from '../domain/index.js'
+import { SimoptError, quoteInput, type ScheduleDecision } from '../domain/index.js'
 import { scheduleTick, type TickOutcome } from '../jobs/schedule-tick.js'
 import type { Store } from '../store/database.js'
 import { scheduleHistory } from '../store/schedule-runs.js'
-import { parseOption, wholeNumberOption } from './options.js'
+import { nameArgument, parseOption, wholeNumberOption } from './options.js'
 import { withService } from './service.js'
 
 const atOption = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, { error: (issue) => `must be an ISO time with its offset such as 2026-11-25T09:00:00Z, got ${JSON.stringify(issue.input)}` })
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, { error: (issue) => `must be an ISO time with its offset such as 2026-11-25T09:00:00Z, got ${quoteInput(issue.input)}` })
   .transform((text) => Date.parse(text))
   .pipe(z.number().refine((at) => Number.isFinite(at), { error: 'is not a valid time' }))
 
@@ -24,7 +24,7 @@ export function scheduleCommand(): Command {
     .description('start the scheduled sessions due now (as the built-in scheduler does on SIMOPT_SCHEDULE_CRON); --dry-run only says what would start and what would be skipped, and why')
     .option('--dry-run', 'start nothing')
     .option('--at <time>', 'the tick’s time, ISO 8601 with offset (with --dry-run; default now)')
-    .option('--tenant <name>', 'only this tenant’s providers')
+    .option('--tenant <name>', 'only this tenant’s providers', nameArgument('--tenant'))
     .option('--history', 'instead: what the schedule did lately, per provider and day (started, or skipped and why)')
     .option('--limit <n>', 'how many runs --history lists', '50')
     .action(async (options: { dryRun?: boolean; at?: string; tenant?: string; history?: boolean; limit: string }) => {

@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { startJasperSimulator } from '../carriers/jasper/simulator/jasper-simulator.js'
 import { writeSimulatedPriceSheet } from '../carriers/jasper/simulator/simulated-fleet.js'
 import { API_BASE } from '../carriers/jasper/jasper-wire.js'
-import { SimoptError, localMinute } from '../domain/index.js'
+import { SimoptError, localMinute, quoteInput } from '../domain/index.js'
 import { formatCount } from './format.js'
 import { parseOption, wholeNumberOption } from './options.js'
 import { cycleOptions } from './provider.command.js'
@@ -31,7 +31,7 @@ interface SimulateCommandOptions {
 /** A share from 0 to 1, given as text. */
 const shareOption = z
   .string()
-  .regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, { error: (issue) => `must be a share from 0 to 1 such as 0.05, got ${JSON.stringify(issue.input)}` })
+  .regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, { error: (issue) => `must be a share from 0 to 1 such as 0.05, got ${quoteInput(issue.input)}` })
   .transform(Number)
 
 export function simulateCommand(): Command {

@@ -6,10 +6,11 @@
 import { Command } from 'commander'
 import { z } from 'zod'
 import { emailList } from '../config.js'
-import { SimoptError } from '../domain/index.js'
+import { SimoptError, quoteInput } from '../domain/index.js'
 import { EMAIL_KINDS, parseTenantSettings, tenantSettingsSchema, type EmailKind, type TenantSettings } from '../notify/tenant-settings.js'
 import { ensureTenant } from '../store/accounts.js'
 import { secretBox } from '../store/secret-box.js'
+import { nameArgument } from './options.js'
 import { withService } from './service.js'
 
 interface TenantSetOptions {
@@ -31,7 +32,7 @@ export function tenantCommand(): Command {
   tenant.addCommand(
     new Command('set')
       .description('change notification settings (the tenant is created when missing); only the options given change')
-      .requiredOption('--tenant <name>', 'tenant')
+      .requiredOption('--tenant <name>', 'tenant', nameArgument('--tenant'))
       .option('--email-to <addresses>', 'default recipients of every e-mail, separated by commas ("" clears them)')
       .option('--email <kind=addresses>', `recipients of one kind of e-mail (${EMAIL_KINDS.join(', ')}); repeatable`, collect, [])
       .option('--subject <kind=text>', 'subject of one kind of e-mail; {tenant}, {provider} and {period} are filled in; repeatable', collect, [])
@@ -62,7 +63,7 @@ export function tenantCommand(): Command {
   tenant.addCommand(
     new Command('show')
       .description("a tenant's notification settings (the webhook secret only as set or not)")
-      .requiredOption('--tenant <name>', 'tenant')
+      .requiredOption('--tenant <name>', 'tenant', nameArgument('--tenant'))
       .action(async (options: { tenant: string }) => {
         await withService(async ({ store }) => {
           const row = await store.db.selectFrom('tenants').select(['settings', 'webhook_secret']).where('name', '=', options.tenant).executeTakeFirst()
@@ -114,7 +115,7 @@ function kindValue(option: string, pair: string): [EmailKind, string] {
   const at = pair.indexOf('=')
   const kind = pair.slice(0, Math.max(0, at))
   if (at < 0 || !(EMAIL_KINDS as readonly string[]).includes(kind)) {
-    throw new SimoptError('INPUT_INVALID', `option ${option} must look like KIND=value with KIND one of ${EMAIL_KINDS.join(', ')}, got ${JSON.stringify(pair)}`)
+    throw new SimoptError('INPUT_INVALID', `option ${option} must look like KIND=value with KIND one of ${EMAIL_KINDS.join(', ')}, got ${quoteInput(pair)}`)
   }
   return [kind as EmailKind, pair.slice(at + 1)]
 }

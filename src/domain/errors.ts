@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'PROBLEM_INVALID',
   /** Something failed that the user cannot fix by changing the input. */
   'INTERNAL',
+  /** A service simopt needs (the job queue's Redis) cannot be reached now; nothing was done, trying again later may work. */
+  'UNAVAILABLE',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -42,3 +42,4 @@ export { DEFAULT_PUSH_PER_MINUTE, PUSH_MARGIN_MS, decidePush, type PushDecision,
 export { isTimeZone, localDate, localMinute } from './zoned-time.js'
 export { scheduleAt, type ScheduleDecision, type ScheduledProvider, type ScheduleQuestion, type SessionSeen } from './schedule.js'
 export { redactUrl } from './redact-url.js'
+export { QUOTED_LENGTH, quoteInput } from './quote-input.js'

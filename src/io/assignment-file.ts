@@ -2,7 +2,7 @@
  * `assignment.csv`: the chosen plan of every SIM with its cost before and after,
  * `iccid,comm_plan,current_plan,new_plan,usage_mb,monthly,overage,sms_charge,cost_before,cost_after`.
  */
-import type { PricedAssignment, Problem } from '../domain/index.js'
+import { quoteInput, type PricedAssignment, type Problem } from '../domain/index.js'
 import { name } from './csv-fields.js'
 import { readCsv, type CsvRow } from './csv-reader.js'
 import { inputError } from './input-error.js'
@@ -85,9 +85,9 @@ export async function readAssignmentFile(file: string, problem: Problem): Promis
   await readCsv(file, { required: ['iccid', 'new_plan'] }, (row: CsvRow) => {
     const iccid = row.parse('iccid', name)
     const sim = rowOf.get(iccid)
-    if (sim === undefined) row.fail('iccid', `unknown ICCID ${iccid}`)
+    if (sim === undefined) row.fail('iccid', `unknown ICCID ${quoteInput(iccid, { bare: true })}`)
     const plan = planOf.get(row.text('new_plan'))
-    if (plan === undefined) row.fail('new_plan', `unknown rate plan ${row.text('new_plan')}`)
+    if (plan === undefined) row.fail('new_plan', `unknown rate plan ${quoteInput(row.text('new_plan'), { bare: true })}`)
     assignment[sim] = plan
   })
   const missing = assignment.indexOf(-1)

@@ -3,13 +3,20 @@
  * checked value or a message that says what is wrong with it, in words a user can act on.
  */
 import { z } from 'zod'
+import { quoteInput as quote } from '../domain/index.js'
 
 const NUMBER_PATTERN = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
 
-const numberText = z
-  .string()
-  .regex(NUMBER_PATTERN, { error: (issue) => `must be a number, got ${quote(issue.input)}` })
-  .transform(Number)
+/** Text in decimal or exponent notation; one past what a double holds (`1e400`, a 50 MB digit string) is refused, not Infinity. */
+const numberText = z.string().transform((text, context) => {
+  const value = NUMBER_PATTERN.test(text) ? Number(text) : Number.NaN
+  if (Number.isFinite(value)) return value
+  context.addIssue({
+    code: 'custom',
+    message: Number.isNaN(value) ? `must be a number, got ${quote(text)}` : `must be a number below 1e308, got ${quote(text)}`,
+  })
+  return z.NEVER
+})
 
 export const nonNegativeNumber = numberText.pipe(
   z.number().finite().nonnegative({ error: (issue) => `must be 0 or more, got ${issue.input}` }),
@@ -58,7 +65,3 @@ export const iccid = z.string().transform((text, context) => {
   })
   return z.NEVER
 })
-
-function quote(value: unknown): string {
-  return JSON.stringify(String(value))
-}

@@ -5,6 +5,7 @@
  */
 import { createReadStream } from 'node:fs'
 import type { z } from 'zod'
+import { quoteInput } from '../domain/index.js'
 import { CsvSyntaxError, CsvTokenizer } from './csv-tokenizer.js'
 import { inputError } from './input-error.js'
 
@@ -110,7 +111,7 @@ function readHeader(file: string, record: readonly string[], columns: CsvColumns
   if (missing.length > 0) {
     throw inputError(
       { file, line: 1 },
-      `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (the header has ${record.join(',') || 'nothing'})`,
+      `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (the header has ${record.length === 0 ? 'nothing' : quoteInput(record.join(','), { bare: true })})`,
     )
   }
   return header

@@ -1,5 +1,5 @@
 export { ASSIGNMENT_COLUMNS, assignmentLine, readAssignmentFile, writeAssignmentFile } from './assignment-file.js'
-export { writeOutputs, type PendingOutput } from './atomic-output.js'
+export { checkOutputs, writeOutputs, type InputSource, type OutputTarget, type PendingOutput } from './atomic-output.js'
 export { csvField, writeCsv, writeCsvLines, type CsvValue } from './csv-writer.js'
 export { readCsv, CsvRow, type CsvColumns } from './csv-reader.js'
 export { describeLocation, inputError, type FileLocation } from './input-error.js'

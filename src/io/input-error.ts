@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { SimoptError } from '../domain/index.js'
+import { SimoptError, quoteInput } from '../domain/index.js'
 
 /** Where in a user's file something is wrong. Lines and columns count from 1, the header being line 1. */
 export interface FileLocation {
@@ -17,7 +17,9 @@ export function inputError(location: FileLocation, message: string): SimoptError
 export function describeLocation({ file, line, column, columnName }: FileLocation): string {
   const parts = [path.basename(file)]
   if (line !== undefined) parts.push(`line ${line}`)
-  if (column !== undefined) parts.push(`column ${column}${columnName ? ` (${columnName})` : ''}`)
-  else if (columnName) parts.push(`column ${columnName}`)
+  // A column name can come from the user's header (a duplicated one).
+  const named = columnName ? quoteInput(columnName, { bare: true }) : undefined
+  if (column !== undefined) parts.push(`column ${column}${named ? ` (${named})` : ''}`)
+  else if (named) parts.push(`column ${named}`)
   return parts.join(', ')
 }

@@ -1,5 +1,5 @@
 /** `plans.csv`: `plan_code,monthly_rate,included_mb,overage_block_mb,overage_block_price,sms_rate,pooled[,pool]`. */
-import type { RatePlan } from '../domain/index.js'
+import { quoteInput, type RatePlan } from '../domain/index.js'
 import { booleanText, name, nonNegativeNumber, positiveNumber } from './csv-fields.js'
 import { readCsv, type CsvRow } from './csv-reader.js'
 import { inputError } from './input-error.js'
@@ -22,11 +22,11 @@ export async function readPlansFile(file: string): Promise<PlansFile> {
   await readCsv(file, PLAN_COLUMNS, (row: CsvRow) => {
     const code = row.parse('plan_code', name)
     const earlier = seen.get(code)
-    if (earlier !== undefined) row.fail('plan_code', `plan ${code} is already defined on line ${earlier}`)
+    if (earlier !== undefined) row.fail('plan_code', `plan ${quoteInput(code, { bare: true })} is already defined on line ${earlier}`)
     seen.set(code, row.line)
     const pooled = row.parse('pooled', booleanText)
     const pool = row.text('pool')
-    if (pool !== '' && !pooled) row.fail('pool', `plan ${code} names pool ${pool} but is not pooled`)
+    if (pool !== '' && !pooled) row.fail('pool', `plan ${quoteInput(code, { bare: true })} names pool ${quoteInput(pool, { bare: true })} but is not pooled`)
     plans.push({
       code,
       monthlyRate: row.parse('monthly_rate', nonNegativeNumber),

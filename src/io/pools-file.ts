@@ -1,5 +1,5 @@
 /** `pools.csv` (optional): `pool,overage_block_mb,overage_block_price`, the terms of named pools. */
-import type { PoolDefinition } from '../domain/index.js'
+import { quoteInput, type PoolDefinition } from '../domain/index.js'
 import { name, positiveNumber } from './csv-fields.js'
 import { readCsv, type CsvRow } from './csv-reader.js'
 
@@ -11,7 +11,7 @@ export async function readPoolsFile(file: string): Promise<PoolDefinition[]> {
   await readCsv(file, POOL_COLUMNS, (row: CsvRow) => {
     const pool = row.parse('pool', name)
     const earlier = seen.get(pool)
-    if (earlier !== undefined) row.fail('pool', `pool ${pool} is already defined on line ${earlier}`)
+    if (earlier !== undefined) row.fail('pool', `pool ${quoteInput(pool, { bare: true })} is already defined on line ${earlier}`)
     seen.set(pool, row.line)
     pools.push({
       name: pool,

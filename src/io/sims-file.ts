@@ -1,5 +1,5 @@
 /** `sims.csv`: `iccid,usage_mb,sms,comm_plan,current_plan[,days_active][,auto_change]`, streamed. */
-import { SimTableBuilder, allowedPlanMatrix, type CommPlan, type RatePlan, type SimTable } from '../domain/index.js'
+import { SimTableBuilder, quoteInput, allowedPlanMatrix, type CommPlan, type RatePlan, type SimTable } from '../domain/index.js'
 import { booleanText, iccid, nonNegativeNumber, wholeCount } from './csv-fields.js'
 import { readCsv, type CsvRow } from './csv-reader.js'
 import { inputError } from './input-error.js'
@@ -28,17 +28,17 @@ export async function readSimsFile(file: string, context: SimsFileContext): Prom
     const commPlanName = row.text('comm_plan')
     if (commPlanName === '') row.fail('comm_plan', 'is empty')
     const commPlan = commPlanIndexByName.get(commPlanName)
-    if (commPlan === undefined) row.fail('comm_plan', `unknown communication plan ${commPlanName}; it is not in the communication plans file`)
+    if (commPlan === undefined) row.fail('comm_plan', `unknown communication plan ${quoteInput(commPlanName, { bare: true })}; it is not in the communication plans file`)
     if (commPlans[commPlan]!.allowedPlans.length === 0) {
-      row.fail('comm_plan', `communication plan ${commPlanName} allows no rate plan, so this SIM cannot be priced`)
+      row.fail('comm_plan', `communication plan ${quoteInput(commPlanName, { bare: true })} allows no rate plan, so this SIM cannot be priced`)
     }
 
     const planCode = row.text('current_plan')
     if (planCode === '') row.fail('current_plan', 'is empty')
     const currentPlan = planIndexByCode.get(planCode)
-    if (currentPlan === undefined) row.fail('current_plan', `unknown rate plan ${planCode}; it is not in the plans file`)
+    if (currentPlan === undefined) row.fail('current_plan', `unknown rate plan ${quoteInput(planCode, { bare: true })}; it is not in the plans file`)
     if (!allowed[commPlan * plans.length + currentPlan]) {
-      row.fail('current_plan', `rate plan ${planCode} is not allowed by communication plan ${commPlanName}`)
+      row.fail('current_plan', `rate plan ${quoteInput(planCode, { bare: true })} is not allowed by communication plan ${quoteInput(commPlanName, { bare: true })}`)
     }
 
     const daysActive = row.parseOptional('days_active', wholeCount, periodDays)

@@ -47,6 +47,10 @@ export class BullmqQueue implements JobQueue {
     this.#options = options
   }
 
+  async ready(): Promise<void> {
+    await this.#ready()
+  }
+
   async publish(jobs: readonly Job[]): Promise<void> {
     if (jobs.length === 0) return
     const { queue } = await this.#ready()
@@ -113,7 +117,10 @@ export class BullmqQueue implements JobQueue {
     this.#connected ??= (async () => {
       const [{ Queue, Worker }, { Redis }] = await Promise.all([import('bullmq'), import('ioredis')])
       const connection = new Redis(this.#options.redisUrl, { maxRetriesPerRequest: null })
+      // ioredis retries on its own; without a listener each failed attempt is printed as an unhandled error with its stack.
+      connection.on('error', () => {})
       const queue = new Queue(QUEUE_NAME, { connection, prefix: this.#options.prefix ?? 'simopt' })
+      queue.on('error', () => {})
       return { Worker, connection, queue }
     })()
     return this.#connected
@@ -124,7 +131,7 @@ export class BullmqQueue implements JobQueue {
     const connected = await this.#connect()
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new SimoptError('INTERNAL', `cannot reach Redis at SIMOPT_REDIS_URL=${redactUrl(this.#options.redisUrl)}`)), READY_TIMEOUT_MS)
+      timer = setTimeout(() => reject(new SimoptError('UNAVAILABLE', `cannot reach Redis at SIMOPT_REDIS_URL=${redactUrl(this.#options.redisUrl)}; nothing was done`)), READY_TIMEOUT_MS)
     })
     try {
       await Promise.race([connected.queue.waitUntilReady(), deadline])

@@ -43,6 +43,11 @@ export type JobOutcome =
 /** Delivers jobs to a processor; the processor has already recorded the outcome in the database. */
 export interface JobQueue {
   readonly name: 'local' | 'bullmq'
+  /**
+   * Resolves once the queue can take jobs; rejects with `UNAVAILABLE` naming the setting when it cannot
+   * (Redis down), so a caller can refuse before it records anything.
+   */
+  ready(): Promise<void>
   /** Makes jobs recorded by a committed transaction available to workers. */
   publish(jobs: readonly Job[]): Promise<void>
   /** Starts handing jobs to `process`, at most `concurrency` at a time, until `stop`. */

@@ -30,6 +30,9 @@ export class LocalQueue implements JobQueue {
     this.#leaseMs = leaseMs
   }
 
+  /** The jobs table is the queue: the database, already open, is all it needs. */
+  async ready(): Promise<void> {}
+
   async publish(_jobs: readonly Job[]): Promise<void> {
     // Already in the table; only idle loops need telling.
     this.#wakeAll()

@@ -6,10 +6,11 @@
 import { randomUUID } from 'node:crypto'
 import type { Transaction } from 'kysely'
 import type { Config } from '../config.js'
-import { SimoptError } from '../domain/index.js'
+import { SimoptError, isSimoptError } from '../domain/index.js'
 import { ensurePeriod, findProvider } from '../store/accounts.js'
 import type { Store } from '../store/database.js'
 import type { Database } from '../store/schema.js'
+import { takeBackUnstartedSession } from '../store/unstarted-session.js'
 import { FINISHED_STATUSES, setInstanceStatus, type SessionStatus } from '../store/transitions.js'
 import { recordJobs } from './job-log.js'
 import { job } from './job.js'
@@ -35,6 +36,8 @@ export interface SessionRequest {
  *   of the same tenant and period that is still running (the tenant is told by e-mail too).
  */
 export async function startSession(store: Store, queue: JobQueue, config: Config, request: SessionRequest): Promise<string> {
+  // A queue that cannot be reached refuses the start before anything (even the period) is written.
+  await queue.ready()
   const provider = await findProvider(store.db, request.tenant, request.provider)
   const period = await ensurePeriod(store.db, provider, request.period)
   const id = randomUUID()
@@ -65,7 +68,13 @@ export async function startSession(store: Store, queue: JobQueue, config: Config
     await trx.insertInto('state_transitions').values({ entity: 'session', entity_id: id, from_status: null, to_status: 'pending', message: null, at: now }).execute()
     await recordJobs(trx, [first])
   })
-  await queue.publish([first])
+  try {
+    await queue.publish([first])
+  } catch (error) {
+    // The queue went away since `ready`: undo rather than leave a pending session for some worker to find later.
+    if (isSimoptError(error) && error.code === 'UNAVAILABLE') await takeBackUnstartedSession(store, id, first.id)
+    throw error
+  }
   return id
 }
 
@@ -74,6 +83,7 @@ export async function startSession(store: Store, queue: JobQueue, config: Config
  * new attempt is queued.
  */
 export async function restartSession(store: Store, queue: JobQueue, config: Config, sessionId: string): Promise<void> {
+  await queue.ready()
   const session = await store.db
     .selectFrom('sessions')
     .innerJoin('tenants', 'tenants.id', 'sessions.tenant_id')

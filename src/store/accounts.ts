@@ -1,7 +1,8 @@
 /** Tenants, their service providers and billing periods: found by name, created when missing. */
 import { randomUUID } from 'node:crypto'
 import type { Selectable } from 'kysely'
-import { SimoptError, billingPeriod, type BillingCycle, type BillingPeriod } from '../domain/index.js'
+import { checkName } from './names.js'
+import { SimoptError, billingPeriod, quoteInput, type BillingCycle, type BillingPeriod } from '../domain/index.js'
 import type { Db } from './database.js'
 import type { BillingPeriodTable, ServiceProviderTable } from './schema.js'
 import { providerSettingsSchema, type ProviderSettings } from './provider-settings.js'
@@ -19,6 +20,7 @@ export interface NewProvider extends BillingCycle {
 }
 
 export async function ensureTenant(db: Db, name: string): Promise<string> {
+  checkName('tenant', name)
   const found = await db.selectFrom('tenants').select('id').where('name', '=', name).executeTakeFirst()
   if (found !== undefined) return found.id
   const id = randomUUID()
@@ -30,6 +32,7 @@ export async function ensureTenant(db: Db, name: string): Promise<string> {
 export async function ensureProvider(db: Db, tenantId: string, name: string, defaults: NewProvider): Promise<ProviderRow> {
   const found = await db.selectFrom('service_providers').selectAll().where('tenant_id', '=', tenantId).where('name', '=', name).executeTakeFirst()
   if (found !== undefined) return found
+  checkName('provider', name)
   billingPeriod('2000-01', defaults) // checks the cycle's settings before anything is stored
   const row: ProviderRow = {
     id: randomUUID(),
@@ -55,9 +58,9 @@ export async function ensureProvider(db: Db, tenantId: string, name: string, def
  */
 export async function findProvider(db: Db, tenant: string, provider: string): Promise<ProviderRow> {
   const tenantRow = await db.selectFrom('tenants').select('id').where('name', '=', tenant).executeTakeFirst()
-  if (tenantRow === undefined) throw new SimoptError('INPUT_INVALID', `tenant ${JSON.stringify(tenant)} does not exist (simopt import creates it)`)
+  if (tenantRow === undefined) throw new SimoptError('INPUT_INVALID', `tenant ${quoteInput(tenant)} does not exist (simopt import creates it)`)
   const row = await db.selectFrom('service_providers').selectAll().where('tenant_id', '=', tenantRow.id).where('name', '=', provider).executeTakeFirst()
-  if (row === undefined) throw new SimoptError('INPUT_INVALID', `tenant ${tenant} has no service provider ${JSON.stringify(provider)}`)
+  if (row === undefined) throw new SimoptError('INPUT_INVALID', `tenant ${quoteInput(tenant, { bare: true })} has no service provider ${quoteInput(provider)}`)
   return row
 }
 

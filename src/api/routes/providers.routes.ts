@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify'
 import { carrierUrlProblem } from '../../carriers/carrier-address.js'
 import type { Config } from '../../config.js'
-import { isTimeZone, redactUrl } from '../../domain/index.js'
+import { isTimeZone, quoteInput, redactUrl } from '../../domain/index.js'
 import { ensureProvider, type ProviderRow } from '../../store/accounts.js'
 import { parseProviderSettings } from '../../store/provider-settings.js'
 import { credentialsAfter, sealCredentials } from '../../store/provider-credentials.js'
@@ -164,7 +164,7 @@ function checkUrl(url: string | undefined, config: Config): void {
 }
 
 function checkTimeZone(timeZone: string | undefined): void {
-  if (timeZone !== undefined && !isTimeZone(timeZone)) throw new HttpError(400, `body/timeZone: unknown time zone ${JSON.stringify(timeZone)}`)
+  if (timeZone !== undefined && !isTimeZone(timeZone)) throw new HttpError(400, `body/timeZone: unknown time zone ${quoteInput(timeZone)}`)
 }
 
 function settingsOf(body: AccountFields) {

@@ -10,6 +10,7 @@ import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import multipart, { type MultipartFile } from '@fastify/multipart'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { isSimoptError, quoteInput } from '../../domain/index.js'
 import { readProblemFiles, summarize } from '../../io/index.js'
 import { optimize } from '../../optimizer/index.js'
 import type { ApiDeps } from '../deps.js'
@@ -63,7 +64,7 @@ export async function whatIfRoutes(app: FastifyInstance, { config }: ApiDeps): P
   async function onFile(this: FastifyRequest, part: MultipartFile): Promise<void> {
     if (!(part.fieldname in FILES)) {
       part.file.resume()
-      throw new HttpError(400, `body/${part.fieldname} is not an upload field (plans, commPlans, sims, pools)`)
+      throw new HttpError(400, `body/${quoteInput(part.fieldname, { bare: true })} is not an upload field (plans, commPlans, sims, pools)`)
     }
     const target = path.join(await folderOf(this), FILES[part.fieldname as FileField])
     await pipeline(part.file, createWriteStream(target))
@@ -76,6 +77,14 @@ export async function whatIfRoutes(app: FastifyInstance, { config }: ApiDeps): P
     const folder = folders.get(request)
     if (folder !== undefined) await rm(folder, { recursive: true, force: true })
   }
+  // The multipart parser (busboy) throws plain errors ("Unexpected end of form", "Multipart: Boundary not
+  // found") for a body that is not well formed: the caller's fault, so 400, not the 500 of an unknown error.
+  // Only while the body is parsed: once the handler runs, an unknown error is ours again.
+  const handled = new WeakSet<FastifyRequest>()
+  app.setErrorHandler((error, request) => {
+    if (!handled.has(request) && isMalformedUpload(error)) throw new HttpError(400, `body: not a well-formed multipart upload: ${quoteInput(error.message)}`)
+    throw error
+  })
   app.addHook('onResponse', removeFolder)
   app.addHook('onRequestAbort', removeFolder)
 
@@ -130,6 +139,7 @@ export async function whatIfRoutes(app: FastifyInstance, { config }: ApiDeps): P
       },
     },
     async (request) => {
+      handled.add(request)
       const body = request.body
       const problem = await readProblemFiles(
         { plans: body.plans.file, commPlans: body.commPlans.file, sims: body.sims.file, pools: body.pools?.file },
@@ -149,4 +159,11 @@ export async function whatIfRoutes(app: FastifyInstance, { config }: ApiDeps): P
       return { summary: summarize(problem, result), rows }
     },
   )
+}
+
+/** An error of the body's parsing that is not one of ours, of fastify's (they carry a status) or of the system (they carry a code). */
+function isMalformedUpload(error: unknown): error is Error {
+  if (!(error instanceof Error) || error instanceof HttpError || isSimoptError(error)) return false
+  const { statusCode, code } = error as { statusCode?: unknown; code?: unknown }
+  return statusCode === undefined && code === undefined
 }
