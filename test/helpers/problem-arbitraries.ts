@@ -141,3 +141,19 @@ export function problemArbitrary(shape: ProblemShape): fc.Arbitrary<Problem> {
         })
     })
 }
+
+/** Any assignment of `problem`'s SIMs to plans their communication plan allows (locked SIMs too: pricing ignores locks). */
+export function assignmentArbitrary(problem: Problem): fc.Arbitrary<Int32Array> {
+  const { sims, commPlans } = problem
+  return fc.array(fc.nat(), { minLength: sims.count, maxLength: sims.count }).map((picks) =>
+    Int32Array.from(picks, (pick, i) => {
+      const allowed = commPlans[sims.commPlan[i]!]!.allowedPlans
+      return allowed[pick % allowed.length]!
+    }),
+  )
+}
+
+/** A problem with an assignment of it. */
+export function pricedCaseArbitrary(shape: ProblemShape): fc.Arbitrary<{ problem: Problem; assignment: Int32Array }> {
+  return problemArbitrary(shape).chain((problem) => fc.record({ problem: fc.constant(problem), assignment: assignmentArbitrary(problem) }))
+}

@@ -9,7 +9,7 @@ import { CsvTokenizer } from '../../src/io/csv-tokenizer.js'
 import { csvField } from '../../src/io/csv-writer.js'
 import { readProblemFiles, writeProblemFiles } from '../../src/io/problem-files.js'
 import { withBom, withCrlf } from '../helpers/csv-variants.js'
-import { EXTREME, problemArbitrary } from '../helpers/problem-arbitraries.js'
+import { EXTREME, pricedCaseArbitrary, problemArbitrary } from '../helpers/problem-arbitraries.js'
 import { propertyRuns } from '../helpers/property.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
@@ -84,19 +84,8 @@ describe('CSV files read back what the writer wrote (property)', () => {
   it('reads back the plan of every SIM from any assignment file written', async () => {
     const folder = await tempDir()
     let run = 0
-    const withAssignment = problemArbitrary(EXTREME).chain((problem) =>
-      fc.tuple(
-        fc.constant(problem),
-        fc.array(fc.nat(), { minLength: problem.sims.count, maxLength: problem.sims.count }).map((picks) =>
-          Int32Array.from(picks, (pick, i) => {
-            const allowed = problem.commPlans[problem.sims.commPlan[i]!]!.allowedPlans
-            return allowed[pick % allowed.length]!
-          }),
-        ),
-      ),
-    )
     await fc.assert(
-      fc.asyncProperty(withAssignment, FORMATS, async ([problem, assignment], format) => {
+      fc.asyncProperty(pricedCaseArbitrary(EXTREME), FORMATS, async ({ problem, assignment }, format) => {
         const file = path.join(folder, `assignment-${run++}.csv`)
         await writeAssignmentFile(file, problem, assignment, priceAssignment(problem, currentAssignment(problem)), priceAssignment(problem, assignment))
         await writeFile(file, formatted(await readFile(file, 'utf8'), format))
