@@ -4,6 +4,7 @@ import path from 'node:path'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { isSimoptError } from '../../src/domain/index.js'
+import { CsvSyntaxError, CsvTokenizer } from '../../src/io/csv-tokenizer.js'
 import { readProblemFiles, writeProblemFiles, type ProblemFiles } from '../../src/io/problem-files.js'
 import { CORRUPTION, corrupt, type Corruption } from '../helpers/byte-corruption.js'
 import { runSimopt } from '../helpers/cli.js'
@@ -127,5 +128,40 @@ describe('damaged CSV files are read or refused with a position, never a crash o
   it('keeps the fixture valid, so each damage is what the reader sees', async () => {
     const outcome = await readOutcome(await fixtureFiles(await tempDir()))
     assert.deepEqual(outcome, { sims: VALID_FILES.sims.split('\n').length - 1 })
+  })
+})
+
+describe('the tokenizer on any text (property)', () => {
+  /** Records and the error of `text` fed in pieces cut at `cuts`. */
+  function outcome(text: string, cuts: readonly number[]): { records: [string[], number][]; error?: number } {
+    const records: [string[], number][] = []
+    const tokenizer = new CsvTokenizer((fields, line) => records.push([fields, line]))
+    try {
+      let from = 0
+      for (const cut of [...cuts].sort((a, b) => a - b)) {
+        tokenizer.push(text.slice(from, Math.max(from, cut)))
+        from = Math.max(from, cut)
+      }
+      tokenizer.push(text.slice(from))
+      tokenizer.end()
+      return { records }
+    } catch (error) {
+      assert.ok(error instanceof CsvSyntaxError, `not a syntax error: ${String(error)}`)
+      return { records, error: error.line }
+    }
+  }
+
+  it('gives the same records, or the same syntax error on a line of the text, however the text is cut', () => {
+    const char = fc.constantFrom('a', ' ', ',', '"', '"', '\n', '\r', '\t', '\ufeff', '\u0000', '\ufffd')
+    fc.assert(
+      fc.property(fc.string({ unit: char, maxLength: 40 }), fc.array(fc.nat({ max: 45 }), { maxLength: 5 }), (text, cuts) => {
+        const whole = outcome(text, [])
+        assert.deepEqual(outcome(text, cuts), whole)
+        const lineCount = text.split('\n').length
+        for (const [, line] of whole.records) assert.ok(line >= 1 && line <= lineCount, `record on line ${line} of ${lineCount}`)
+        if (whole.error !== undefined) assert.ok(whole.error >= 1 && whole.error <= lineCount, `error on line ${whole.error} of ${lineCount}`)
+      }),
+      propertyRuns(3000),
+    )
   })
 })

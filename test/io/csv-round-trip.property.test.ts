@@ -13,10 +13,10 @@ import { EXTREME, pricedCaseArbitrary, problemArbitrary } from '../helpers/probl
 import { propertyRuns } from '../helpers/property.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
-/** Records of `text` fed to the tokenizer in pieces cut at `cuts`. */
-function tokenize(text: string, cuts: readonly number[]): string[][] {
-  const records: string[][] = []
-  const tokenizer = new CsvTokenizer((fields) => records.push(fields))
+/** Records of `text`, each with the line it starts on, fed to the tokenizer in pieces cut at `cuts`. */
+function tokenize(text: string, cuts: readonly number[]): [string[], number][] {
+  const records: [string[], number][] = []
+  const tokenizer = new CsvTokenizer((fields, line) => records.push([fields, line]))
   let from = 0
   for (const cut of [...cuts].sort((a, b) => a - b)) {
     tokenizer.push(text.slice(from, Math.max(from, cut)))
@@ -60,8 +60,16 @@ describe('CSV files read back what the writer wrote (property)', () => {
     const table = fc.integer({ min: 2, max: 5 }).chain((columns) => fc.array(fc.array(cell, { minLength: columns, maxLength: columns }), { minLength: 1, maxLength: 8 }))
     fc.assert(
       fc.property(table, FORMATS, fc.array(fc.nat({ max: 400 }), { maxLength: 4 }), (rows, format, cuts) => {
-        const text = formatted(rows.map((row) => row.map(csvField).join(',')).join('\n') + '\n', format)
-        assert.deepEqual(tokenize(text, cuts), rows)
+        const lines = rows.map((row) => row.map(csvField).join(','))
+        const text = formatted(lines.join('\n') + '\n', format)
+        // A record starts after the line breaks of the records before it, quoted ones included.
+        let line = 1
+        const expected = rows.map((row, r): [string[], number] => {
+          const start = line
+          line += lines[r]!.split('\n').length
+          return [row, start]
+        })
+        assert.deepEqual(tokenize(text, cuts), expected)
       }),
       propertyRuns(2000),
     )
