@@ -76,7 +76,7 @@ describe('damaged CSV files are read or refused with a position, never a crash o
         const outcome = await readOutcome(files)
         if ('error' in outcome) await assertLocated(outcome.error, files)
       }),
-      propertyRuns(150),
+      propertyRuns(120),
     )
   })
 
@@ -91,13 +91,14 @@ describe('damaged CSV files are read or refused with a position, never a crash o
         const outcome = await readOutcome(files)
         if ('error' in outcome) await assertLocated(outcome.error, files)
       }),
-      propertyRuns(80),
+      propertyRuns(60),
     )
   })
 
   it('through simopt optimize: exit 2, one line naming the position, no file written; or a normal run', async () => {
     const folder = await tempDir()
     let run = 0
+    let refused = 0
     await fc.assert(
       fc.asyncProperty(CORRUPTIONS, async ({ file, damage: corruptions }) => {
         const base = path.join(folder, String(run++))
@@ -115,6 +116,7 @@ describe('damaged CSV files are read or refused with a position, never a crash o
           return
         }
         assert.equal(cli.code, 2, cli.stderr)
+        refused++
         assert.equal(cli.stdout, '')
         const lines = cli.stderr.trimEnd().split('\n')
         assert.equal(lines.length, 1, `one line of error, got:\n${cli.stderr}`)
@@ -123,6 +125,7 @@ describe('damaged CSV files are read or refused with a position, never a crash o
       }),
       propertyRuns(4),
     )
+    assert.ok(refused > 0, 'no damage was refused: the runs showed nothing about exit 2')
   })
 
   it('keeps the fixture valid, so each damage is what the reader sees', async () => {
