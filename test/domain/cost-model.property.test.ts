@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
-import { MB_TOLERANCE, MONEY_QUANTUM, allowanceMb, planTotalCost, planTotals, priceAssignment, prorationFactor, type Problem } from '../../src/domain/index.js'
-import { REALISTIC, pricedCaseArbitrary } from '../helpers/problem-arbitraries.js'
+import { MB_TOLERANCE, MONEY_QUANTUM, allowanceMb, planLines, planTotalCost, planTotals, priceAssignment, prorationFactor, type Problem } from '../../src/domain/index.js'
+import { REALISTIC, assignmentArbitrary, pricedCaseArbitrary } from '../helpers/problem-arbitraries.js'
 import { propertyRuns } from '../helpers/property.js'
 
 const CASES = pricedCaseArbitrary({ ...REALISTIC, maxSims: 16 })
@@ -115,6 +115,31 @@ describe('the cost model (property)', () => {
         }
       }),
       propertyRuns(2000),
+    )
+  })
+
+  it('draws plan lines that add up to the bill, and pool lines that carry their pool’s charge, shared out to their plans', () => {
+    fc.assert(
+      fc.property(CASES.chain(({ problem, assignment }) => fc.record({ problem: fc.constant(problem), after: fc.constant(assignment), before: assignmentArbitrary(problem) })), ({ problem, before, after }) => {
+        const priced = { before: priceAssignment(problem, before), after: priceAssignment(problem, after) }
+        const lines = planLines(problem, { assignment: before, priced: priced.before }, { assignment: after, priced: priced.after })
+        const slack = problem.pools.length * MONEY_QUANTUM
+        for (const side of ['before', 'after'] as const) {
+          const planLinesCost = lines.filter((line) => line.kind === 'plan').reduce((sum, line) => sum + planTotalCost(line[side]), 0)
+          assertClose(planLinesCost, priced[side].total, slack, `${side}: the plan lines`)
+          assert.equal(
+            lines.filter((line) => line.kind === 'plan').reduce((sum, line) => sum + line[side].sims, 0),
+            problem.sims.count,
+          )
+          for (const line of lines.filter((line) => line.kind === 'pool')) {
+            const k = problem.pools.findIndex((pool) => pool.name === line.name)
+            assert.equal(line[side].overage, priced[side].pools[k]!.charge)
+            const members = lines.filter((plan) => plan.kind === 'plan' && plan.pool === line.name)
+            assertClose(members.reduce((sum, plan) => sum + plan[side].overage, 0), line[side].overage, MONEY_QUANTUM, `${side}: pool ${line.name}`)
+          }
+        }
+      }),
+      propertyRuns(1000),
     )
   })
 

@@ -84,6 +84,8 @@ export function problemArbitrary(shape: ProblemShape): fc.Arbitrary<Problem> {
       periodDays: fc.integer({ min: 1, max: 366 }),
       prorate: fc.boolean(),
     })
+    // A shared pool may not have the code of a plan pooling alone (its pool bears its code).
+    .filter(({ codes, poolNames }) => !poolNames.some((pool) => codes.includes(pool)))
     .chain(({ drafts, codes, poolNames, definitions, commPlanNames, periodDays, prorate }) => {
       const poolDefinitions: PoolDefinition[] = []
       const plans: RatePlan[] = drafts.map((plan, p) => {
