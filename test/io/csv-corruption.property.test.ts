@@ -17,8 +17,10 @@ import { tempDir } from '../helpers/temp-dir.js'
 type FileKey = keyof Required<ProblemFiles>
 const FILE_KEYS: readonly FileKey[] = ['plans', 'pools', 'commPlans', 'sims']
 const BILLING = { periodDays: 30, prorate: true }
-/** Far longer than reading these small files takes: reaching it means the reader hangs. */
+/** Far longer than reading these small files takes: reaching it means the reader hangs waiting. */
 const HANG_MS = 5000
+/** A `simopt optimize` that never exits fails its test at this limit instead of stalling the run. */
+const LIMIT = { timeout: 120_000 }
 
 /** The fixture's files, as `simopt optimize` and `readProblemFiles` take them. */
 async function fixtureFiles(folder: string): Promise<Required<ProblemFiles>> {
@@ -95,7 +97,7 @@ describe('damaged CSV files are read or refused with a position, never a crash o
     )
   })
 
-  it('through simopt optimize: exit 2, one line naming the position, no file written; or a normal run', async () => {
+  it('through simopt optimize: exit 2, one line naming the position, no file written; or a normal run', LIMIT, async () => {
     const folder = await tempDir()
     let run = 0
     let refused = 0
