@@ -10,7 +10,7 @@ import { CORRUPTION, corrupt, type Corruption } from '../helpers/byte-corruption
 import { runSimopt } from '../helpers/cli.js'
 import { VALID_FILES, writeFixture } from '../helpers/fixture-files.js'
 import { errorPosition } from '../helpers/input-errors.js'
-import { REALISTIC, problemArbitrary } from '../helpers/problem-arbitraries.js'
+import { EXTREME, REALISTIC, problemArbitrary } from '../helpers/problem-arbitraries.js'
 import { propertyRuns } from '../helpers/property.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
@@ -85,7 +85,8 @@ describe('damaged CSV files are read or refused with a position, never a crash o
   it('any written problem, damaged the same ways', async () => {
     const folder = await tempDir()
     let run = 0
-    const written = problemArbitrary({ ...REALISTIC, minSims: 1 })
+    // Realistic sheets, and sheets whose names need quotes, hold line breaks and any Unicode.
+    const written = fc.oneof(problemArbitrary({ ...REALISTIC, minSims: 1 }), problemArbitrary(EXTREME))
     await fc.assert(
       fc.asyncProperty(written, CORRUPTIONS, async (problem, { file, damage: corruptions }) => {
         const files = await writeProblemFiles(path.join(folder, String(run++)), problem)
