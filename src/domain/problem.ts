@@ -44,6 +44,14 @@ export function resolvePools(plans: readonly RatePlan[], definitions: readonly P
   const poolOfPlan = new Int32Array(plans.length).fill(-1)
   const pools: { name: string; overageBlockMb: number; overageBlockPrice: number; plans: number[] }[] = []
   const namedPoolIndex = new Map<string, number>()
+  // A plan pooling alone gives its pool its own code; a shared pool of that name would be a second pool
+  // reports could not tell apart, and likely meant to be the same one.
+  const lonePoolCodes = new Set(plans.filter((plan) => plan.pooled && plan.pool === undefined).map((plan) => plan.code))
+  const clash = (planIndex: number, name: string): PoolResolution => ({
+    ok: false,
+    planIndex,
+    message: `pooled plan ${name} pools alone, under its own code, and a pool shared by other plans is named ${name} too; give plan ${name} the pool ${name} to share it, or rename one of them`,
+  })
 
   for (const [planIndex, plan] of plans.entries()) {
     if (!plan.pooled) {
@@ -53,12 +61,14 @@ export function resolvePools(plans: readonly RatePlan[], definitions: readonly P
       continue
     }
     if (plan.pool === undefined) {
+      if (namedPoolIndex.has(plan.code)) return clash(planIndex, plan.code)
       poolOfPlan[planIndex] = pools.length
       pools.push({ name: plan.code, overageBlockMb: plan.overageBlockMb, overageBlockPrice: plan.overageBlockPrice, plans: [planIndex] })
       continue
     }
     const existing = namedPoolIndex.get(plan.pool)
     if (existing === undefined) {
+      if (lonePoolCodes.has(plan.pool) && plans.findIndex((other) => other.code === plan.pool) < planIndex) return clash(planIndex, plan.pool)
       const definition = definitionByName.get(plan.pool)
       namedPoolIndex.set(plan.pool, pools.length)
       poolOfPlan[planIndex] = pools.length

@@ -21,6 +21,9 @@ export async function readPlansFile(file: string): Promise<PlansFile> {
   const seen = new Map<string, number>()
   await readCsv(file, PLAN_COLUMNS, (row: CsvRow) => {
     const code = row.parse('plan_code', name)
+    // comm_plans.csv lists plan codes split on ';' and trimmed: a code it cannot name is refused here, on its own line.
+    if (code.includes(';')) row.fail('plan_code', 'must not contain ";", which separates plan codes in the communication plans file')
+    if (code.trim() !== code) row.fail('plan_code', 'must not begin or end with white space')
     const earlier = seen.get(code)
     if (earlier !== undefined) row.fail('plan_code', `plan ${quoteInput(code, { bare: true })} is already defined on line ${earlier}`)
     seen.set(code, row.line)
