@@ -154,6 +154,17 @@ export class SimulatedFleet {
     return device
   }
 
+  /** Gives a device another MSISDN at `at`, which becomes its `dateUpdated` (a number port, a SIM swap). */
+  changeMsisdn(iccid: string, msisdn: string, at: number): SimulatedDevice {
+    const device = this.#byIccid.get(iccid)
+    if (device === undefined) throw new Error(`no simulated device ${iccid}`)
+    this.#order.update(device, () => {
+      device.msisdn = msisdn
+      device.dateUpdated = at
+    })
+    return device
+  }
+
   /** Another plan the device's communication plan allows (its own when it allows no other). */
   otherAllowedPlan(device: SimulatedDevice): string {
     const allowed = this.#allowedPlans.get(device.communicationPlan) ?? []
