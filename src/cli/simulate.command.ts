@@ -21,6 +21,7 @@ interface SimulateCommandOptions {
   latencyMs: string
   essential: boolean
   shiftDuringCrawl: boolean
+  shiftDuringUsage: string
   writePriceSheet?: string
 }
 
@@ -45,6 +46,7 @@ export function simulateCommand(): Command {
     .option('--latency-ms <ms>', 'delay added to every answer', '0')
     .option('--essential', 'an Essential account: usage by rate plan (GET /usages) is refused with 10000030', false)
     .option('--shift-during-crawl', 'change a device on an already served page while a client pages through GET /devices', false)
+    .option('--shift-during-usage <count>', 'move this many devices, one at a time, from a rate plan not read yet onto one whose GET /usages pages were all served', '0')
     .option('--write-price-sheet <folder>', 'write the account\'s price sheet, communication plans and SIMs as simopt CSV files to this folder')
     .action(async (_carrier: 'jasper', options: SimulateCommandOptions) => {
       const port = parseOption('--port', options.port, wholeNumberOption(0, 65_535))
@@ -60,6 +62,7 @@ export function simulateCommand(): Command {
         latencyMs: parseOption('--latency-ms', options.latencyMs, wholeNumberOption(0, 600_000, 'ms')),
         advantage: !options.essential,
         shiftDuringCrawl: options.shiftDuringCrawl,
+        shiftDuringUsage: parseOption('--shift-during-usage', options.shiftDuringUsage, wholeNumberOption(0, 1_000_000, 'devices')),
       }).catch((error: unknown) => {
         if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new SimoptError('INPUT_INVALID', `option --port: port ${port} is in use`)
         throw error

@@ -14,6 +14,7 @@ import { ratePlanChanges } from './migrations/0005-rate-plan-changes.js'
 import { apiKeys } from './migrations/0006-api-keys.js'
 import { scheduleRuns } from './migrations/0007-schedule-runs.js'
 import { scheduleSlots } from './migrations/0008-schedule-slots.js'
+import { unpricedSims } from './migrations/0009-unpriced-sims.js'
 
 function migrations(store: Store): Record<string, Migration> {
   return {
@@ -23,6 +24,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0006-api-keys': apiKeys(),
     '0007-schedule-runs': scheduleRuns(),
     '0008-schedule-slots': scheduleSlots(),
+    '0009-unpriced-sims': unpricedSims(),
   }
 }
 

@@ -165,6 +165,11 @@ export class SimulatedFleet {
     return device
   }
 
+  /** Whether the device's communication plan allows `ratePlan`. */
+  allows(device: SimulatedDevice, ratePlan: string): boolean {
+    return (this.#allowedPlans.get(device.communicationPlan) ?? []).includes(ratePlan)
+  }
+
   /** Another plan the device's communication plan allows (its own when it allows no other). */
   otherAllowedPlan(device: SimulatedDevice): string {
     const allowed = this.#allowedPlans.get(device.communicationPlan) ?? []
