@@ -46,7 +46,7 @@ export function simulateCommand(): Command {
     .option('--latency-ms <ms>', 'delay added to every answer', '0')
     .option('--essential', 'an Essential account: usage by rate plan (GET /usages) is refused with 10000030', false)
     .option('--shift-during-crawl', 'change a device on an already served page while a client pages through GET /devices', false)
-    .option('--shift-during-usage <count>', 'move this many devices, one at a time, from a rate plan not read yet onto one whose GET /usages pages were all served', '0')
+    .option('--shift-during-usage <count>', 'move this many devices, one at a time, between a rate plan whose GET /usages pages were all served and one not asked for yet', '0')
     .option('--write-price-sheet <folder>', 'write the account\'s price sheet, communication plans and SIMs as simopt CSV files to this folder')
     .action(async (_carrier: 'jasper', options: SimulateCommandOptions) => {
       const port = parseOption('--port', options.port, wholeNumberOption(0, 65_535))

@@ -2,6 +2,7 @@
  * Regression: SIMs whose rate plan changed while usage was read plan by plan were dropped. A SIM moved from a
  * plan not read yet onto one read already is on neither plan's pages; it had no reading, so it was left out
  * of pricing and changes without a word, while the summary counted the rows returned as "usage readings".
+ * A SIM moved the other way was priced on the plan it had left.
  * Now every billed SIM without a reading is read on its own (which also gives its plan now), and a session
  * that still cannot price a SIM says so in its summary, `simopt status` and the results e-mail.
  */
@@ -12,10 +13,11 @@ import { simpleParser } from 'mailparser'
 import { startJasperSimulator, type JasperSimulator } from '../../src/carriers/jasper/simulator/jasper-simulator.js'
 import { writeSimulatedPriceSheet } from '../../src/carriers/jasper/simulator/simulated-fleet.js'
 import { billingPeriodAt } from '../../src/domain/index.js'
-import { simopt, simoptOk, sqliteLocal, storeFor, type ServiceEnv } from '../helpers/service-env.js'
+import { eventually, sessionEnd, simopt, simoptOk, sqliteLocal, startWorkerProcess, stopWorkerProcess, storeFor, type ServiceEnv } from '../helpers/service-env.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
-const MOVES = 3
+/** Half onto plans already read (on no plan's pages), half onto plans not read yet (on two plans' pages). */
+const MOVES = 4
 // Made here, not in a hook or test, so that it lasts until the file's tests are all done.
 const folder = await tempDir()
 
@@ -78,6 +80,31 @@ describe('plan changes during the usage sync', () => {
       const text = (await simpleParser(Buffer.from(mail.body))).text ?? ''
       assert.ok(text.replace(/\s+/g, ' ').includes(`Not every SIM is in these figures: ${expected}.`), text)
     } finally {
+      await store.close()
+    }
+  })
+
+  it('says so when a SIM synced is gone from the carrier account by the time its usage is read', async () => {
+    const store = storeFor(env)
+    const worker = startWorkerProcess(env)
+    try {
+      // The last SIM of a shared plan: read on its own, last of all, so there is time to take it away.
+      const gone = simulator.fleet.devices().findLast((device) => simulator.fleet.plan(device.ratePlan)?.shared === true)!.iccid
+      const total = simulator.fleet.size
+      const session = (await simoptOk(env, ['run', '--tenant', 'acme', '--provider', 'main', '--period', period])).stdout.trim()
+      await eventually('the usage sync to begin', async () => {
+        const sync = await store.db.selectFrom('syncs').innerJoin('instances', 'instances.id', 'syncs.instance_id').select('syncs.stage').where('instances.session_id', '=', session).executeTakeFirst()
+        return sync?.stage === 'usage' ? sync : undefined
+      })
+      simulator.fleet.remove(gone)
+      const done = await sessionEnd(store, session)
+      assert.equal(done.status, 'done', done.message ?? '')
+      const status = await simoptOk(env, ['status', session])
+      const expected = `priced ${total - 1} of ${total} SIMs: 1 without usage (1 not found at the carrier when their usage was read: ${gone})`
+      assert.ok(status.stdout.includes(expected), status.stdout)
+      assert.match(status.stdout, new RegExp(`usage readings\\s+${total - 1}\\n`))
+    } finally {
+      await stopWorkerProcess(worker)
       await store.close()
     }
   })

@@ -67,6 +67,8 @@ export const syncUsage: Stage = {
     const readings = new Map<string, SyncedUsage>()
     const reread: SyncedDevice[] = []
     const movedNow: string[] = []
+    // Gone from the account: a reading of an earlier session of the period must not price them either.
+    const goneNow: string[] = []
     let calls = 0
     let done = false
     if (cursor.plan < cursor.plans.length) {
@@ -110,6 +112,7 @@ export const syncUsage: Stage = {
           // Gone from the account since the device sync: left unpriced, and the session says so.
           if (!(isCarrierError(error) && error.kind === 'not-found')) throw error
           notFound.push(iccid)
+          goneNow.push(iccid)
         }
       }
       cursor = { ...cursor, after: unread.at(-1) ?? cursor.after, notFound }
@@ -120,7 +123,7 @@ export const syncUsage: Stage = {
     await commit(async (trx) => {
       const { commPlansAdded } = await upsertDevices(trx, provider.id, reread, Date.now())
       await upsertUsage(trx, period.id, [...readings.values()])
-      await dropUsage(trx, period.id, movedNow)
+      await dropUsage(trx, period.id, [...movedNow, ...goneNow])
       // Devices read, not rows returned: a device on two plans' pages, or read again on its own, counts once.
       const usageRows = done ? await countDevicesRead(trx, provider.id, period.id, sync.started_at) : undefined
       await trx

@@ -31,9 +31,10 @@ export interface SimulatorFaults {
    */
   readonly shiftDuringCrawl: boolean | number
   /**
-   * "A plan change during the usage sync": each time the last `GET /usages` page of a rate plan is served,
-   * a device of an unshared plan not asked for yet moves onto that plan, so it is on neither plan's pages;
-   * at most this many devices in the simulator's life. 0: off.
+   * "Plan changes during the usage sync": each time the last `GET /usages` page of a rate plan is served, a
+   * device of an unshared plan not asked for yet moves onto that plan (so it is on neither plan's pages), and
+   * a device of that plan moves onto an unshared plan not asked for yet (so it is on both); at most this many
+   * devices in the simulator's life. 0: off.
    */
   readonly shiftDuringUsage: number
 }
@@ -144,8 +145,7 @@ export async function startJasperSimulator(options: JasperSimulatorOptions = {})
           if (shifted !== undefined) stats.shiftedIccids.push(shifted.iccid)
         },
         onUsagePage: (page) => {
-          const moved = usageShifter.afterPage(fleet, page, faults.shiftDuringUsage, now)
-          if (moved !== undefined) stats.usageShiftedIccids.push(moved.iccid)
+          for (const moved of usageShifter.afterPage(fleet, page, faults.shiftDuringUsage, now)) stats.usageShiftedIccids.push(moved.iccid)
         },
       },
       match.id,
