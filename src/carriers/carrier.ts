@@ -43,9 +43,10 @@ export interface DeviceDetails {
   readonly updatedAt: number
 }
 
-/** A SIM's usage since its billing cycle started, as the carrier counts it before invoicing. */
+/** A SIM's usage since its billing cycle started, as the carrier counts it before invoicing, and its record now. */
 export interface CycleUsage {
   readonly iccid: string
+  readonly msisdn: string | undefined
   /** MB of 1,048,576 bytes. */
   readonly dataMb: number
   /** Messages sent and received. */

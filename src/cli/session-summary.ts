@@ -22,7 +22,7 @@ export function sessionSummary(view: SessionView): string {
     )
   }
   for (const instance of view.instances) {
-    if (instance.sims !== null) rows.push(['SIMs', formatCount(instance.sims)])
+    if (instance.sims !== null) rows.push(instance.unpriced_note === null ? ['SIMs', formatCount(instance.sims)] : ['SIMs', formatCount(instance.sims), instance.unpriced_note])
     if (instance.component_count !== null) rows.push(['components', `${instance.components_done} of ${instance.component_count} done`])
     if (instance.changes !== null) rows.push(['changes', formatCount(instance.changes)])
     if (instance.cost_before !== null) rows.push(['cost before', formatMoney(instance.cost_before)])

@@ -22,6 +22,7 @@ interface SimulateCommandOptions {
   latencyMs: string
   essential: boolean
   shiftDuringCrawl: boolean
+  shiftDuringUsage: string
   writePriceSheet?: string
   timeZone: string
   cycleEndDay: string
@@ -52,6 +53,7 @@ export function simulateCommand(): Command {
     .option('--time-zone <zone>', 'the account\'s billing time zone', 'UTC')
     .option('--cycle-end-day <day>', 'day of the month its billing cycles end on, at the cycle end hour (1 with hour 0: calendar months; 0 means 1)', '1')
     .option('--cycle-end-hour <hour>', 'hour of that day, in the billing time zone', '0')
+    .option('--shift-during-usage <count>', 'move this many devices, one at a time, between a rate plan whose GET /usages pages were all served and one not asked for yet', '0')
     .option('--write-price-sheet <folder>', 'write the account\'s price sheet, communication plans and SIMs as simopt CSV files to this folder')
     .action(async (_carrier: 'jasper', options: SimulateCommandOptions) => {
       const port = parseOption('--port', options.port, wholeNumberOption(0, 65_535))
@@ -69,6 +71,7 @@ export function simulateCommand(): Command {
         advantage: !options.essential,
         shiftDuringCrawl: options.shiftDuringCrawl,
         cycle: { timeZone, cycleEndDay, cycleEndHour },
+        shiftDuringUsage: parseOption('--shift-during-usage', options.shiftDuringUsage, wholeNumberOption(0, 1_000_000, 'devices')),
       }).catch((error: unknown) => {
         if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new SimoptError('INPUT_INVALID', `option --port: port ${port} is in use`)
         throw error

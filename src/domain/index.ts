@@ -26,7 +26,7 @@ export {
   type PoolBill,
   type PricedAssignment,
 } from './cost-model.js'
-export { BYTES_PER_MB, DEVICE_STATUSES, INACTIVE_STATUSES, bytesToMb, type DeviceStatus } from './device.js'
+export { BYTES_PER_MB, DEVICE_STATUSES, INACTIVE_STATUSES, UNBILLED_STATUSES, bytesToMb, type DeviceStatus } from './device.js'
 export {
   DEFAULT_PROJECTION,
   projectUsage,

@@ -23,6 +23,8 @@ export type Notice =
   | (SessionFacts & {
       readonly kind: 'results'
       readonly sims: number
+      /** Says how many of the provider's SIMs are priced and why not all, when some are not. */
+      readonly unpricedNote?: string | null | undefined
       readonly changes: number
       readonly costBefore: number
       readonly costAfter: number
@@ -98,8 +100,9 @@ function body(notice: Notice): { text: string; attachments: readonly Attachment[
         notice.sheetsLeftOut.length === 0
           ? ''
           : `\nThe workbook attached leaves out the ${notice.sheetsLeftOut.join(' and ')} sheet${notice.sheetsLeftOut.length > 1 ? 's' : ''}: with ${count(notice.sims)} SIMs the whole one is too big for e-mail. The whole workbook: simopt report ${notice.sessionId} --xlsx FILE\n`
+      const unpriced = notice.unpricedNote == null ? '' : `\nNot every SIM is in these figures: ${notice.unpricedNote}.\n`
       return {
-        text: `The session ${notice.sessionId} optimized ${notice.provider} (tenant ${notice.tenant}) for ${notice.period}.\n\n${lines(...rows)}\n${omitted}`,
+        text: `The session ${notice.sessionId} optimized ${notice.provider} (tenant ${notice.tenant}) for ${notice.period}.\n\n${lines(...rows)}\n${unpriced}${omitted}`,
         attachments: [notice.workbook],
       }
     }

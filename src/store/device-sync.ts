@@ -10,7 +10,7 @@ export interface SyncedDevice {
   readonly status: string
   readonly ratePlan: string
   readonly commPlan: string
-  /** From the device's details, read for new devices of a prorating provider; kept once known. */
+  /** From the device's details (or its usage answer); `undefined` when not read: the stored one is kept. */
   readonly msisdn?: string | undefined
   readonly activatedAt?: number | undefined
 }
@@ -47,6 +47,9 @@ export async function upsertDevices(db: Db, providerId: string, devices: readonl
         status: eb.ref('excluded.status'),
         comm_plan: eb.ref('excluded.comm_plan'),
         rate_plan: eb.ref('excluded.rate_plan'),
+        // The carrier may renumber a SIM; what it was not asked about stays as known.
+        msisdn: eb.fn.coalesce('excluded.msisdn', 'devices.msisdn'),
+        activated_at: eb.fn.coalesce('excluded.activated_at', 'devices.activated_at'),
         updated_at: eb.ref('excluded.updated_at'),
       })),
     )

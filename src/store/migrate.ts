@@ -15,6 +15,7 @@ import { apiKeys } from './migrations/0006-api-keys.js'
 import { scheduleRuns } from './migrations/0007-schedule-runs.js'
 import { scheduleSlots } from './migrations/0008-schedule-slots.js'
 import { cycleEndDay } from './migrations/0009-cycle-end-day.js'
+import { unpricedSims } from './migrations/0010-unpriced-sims.js'
 
 function migrations(store: Store): Record<string, Migration> {
   return {
@@ -25,6 +26,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0007-schedule-runs': scheduleRuns(),
     '0008-schedule-slots': scheduleSlots(),
     '0009-cycle-end-day': cycleEndDay(),
+    '0010-unpriced-sims': unpricedSims(),
   }
 }
 

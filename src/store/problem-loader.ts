@@ -7,6 +7,7 @@ import {
   DEVICE_STATUSES,
   SimTableBuilder,
   SimoptError,
+  UNBILLED_STATUSES,
   createProblem,
   daysActiveIn,
   projectUsage,
@@ -19,8 +20,6 @@ import type { Db, Store } from './database.js'
 import type { ProblemSnapshot } from './problem-snapshot.js'
 import { parseProviderSettings } from './provider-settings.js'
 
-/** Devices no longer billed: left out of the problem. */
-const UNBILLED_STATUSES = ['RETIRED', 'PURGED', 'REPLACED']
 const PAGE = 50_000
 const DAY_MS = 86_400_000
 

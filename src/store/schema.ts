@@ -143,6 +143,9 @@ export interface InstanceTable {
   push_decided_at: number | null
   push_started_at: number | null
   push_finished_at: number | null
+  /** Billed SIMs of the provider the problem left out for want of a usage reading, and a sentence saying which and why. */
+  unpriced_sims: number | null
+  unpriced_note: string | null
 }
 
 export interface ComponentTable {

@@ -185,6 +185,7 @@ describe('Jasper client', () => {
     server.script({ json: ctdUsage(1_048_576) }, { json: ctdUsage(5 * 1_048_576 + 524_288) })
     assert.deepEqual(await client().cycleUsage(ICCID), {
       iccid: ICCID,
+      msisdn: undefined,
       dataMb: 1,
       sms: 7,
       status: 'ACTIVATED',

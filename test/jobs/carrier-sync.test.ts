@@ -99,8 +99,8 @@ describe('carrier sync in a session', () => {
 
 describe('a carrier sync whose worker is killed', () => {
   it('resumes from the last page committed, and every device arrives exactly once', async () => {
-    // A slow carrier (100 ms a call) so that the worker dies mid-sync.
-    const simulator = await startJasperSimulator({ sims: 600, seed: 9, rateLimit: 100, latencyMs: 100 })
+    // A slow carrier (30 ms a call; a page of 50 devices is 51 calls with their details) so that the worker dies mid-sync.
+    const simulator = await startJasperSimulator({ sims: 600, seed: 9, rateLimit: 100, latencyMs: 30 })
     try {
       const folder = await tempDir()
       const env = { ...sqliteLocal(folder, 2000), SIMOPT_SECRET_KEY: 'sync test key, long enough', SIMOPT_MAX_PAGES_PER_JOB: '2' }

@@ -9,7 +9,7 @@ import { tempDir } from '../helpers/temp-dir.js'
 
 async function checkMigrations(store: Store): Promise<void> {
   try {
-    assert.deepEqual(await migrate(store), ['0001-initial', '0002-provider-credentials', '0003-sync', '0004-reports-and-outbox', '0005-rate-plan-changes', '0006-api-keys', '0007-schedule-runs', '0008-schedule-slots', '0009-cycle-end-day'])
+    assert.deepEqual(await migrate(store), ['0001-initial', '0002-provider-credentials', '0003-sync', '0004-reports-and-outbox', '0005-rate-plan-changes', '0006-api-keys', '0007-schedule-runs', '0008-schedule-slots', '0009-cycle-end-day', '0010-unpriced-sims'])
     assert.deepEqual(await migrate(store), [], 'a second run has nothing to do')
     // The schema takes what the service writes: a tenant, a provider, and a state transition with its sequence.
     await store.db.insertInto('tenants').values({ id: 't', name: 'acme', created_at: 1 }).execute()

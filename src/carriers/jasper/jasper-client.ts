@@ -120,6 +120,7 @@ export class JasperClient implements Carrier {
     const request = get(`/devices/${encodeURIComponent(iccid)}/ctdUsages`)
     return this.#call(request, wire.ctdUsage, (usage) => ({
       iccid: usage.iccid,
+      msisdn: usage.msisdn ?? undefined,
       dataMb: bytesToMb(usage.ctdDataUsage),
       sms: usage.ctdSMSUsage,
       status: statusOf(usage.status, request, 'status'),

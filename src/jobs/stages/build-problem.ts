@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto'
 import { currentAssignment, priceAssignment, subProblem } from '../../domain/index.js'
 import { componentRows } from '../../optimizer/index.js'
 import { loadProblem } from '../../store/problem-loader.js'
+import { countDevicesWithoutReading, devicesWithoutReading } from '../../store/usage-coverage.js'
+import { notFoundAtCarrier } from './sync-usage.js'
 import { encodeSnapshot } from '../../store/problem-snapshot.js'
 import { parseProviderSettings } from '../../store/provider-settings.js'
 import { parseTenantSettings } from '../../notify/tenant-settings.js'
@@ -40,6 +42,7 @@ export const buildProblem: Stage = {
     const provider = await db.selectFrom('service_providers').selectAll().where('id', '=', instance.provider_id).executeTakeFirstOrThrow()
     const period = await db.selectFrom('billing_periods').selectAll().where('id', '=', instance.period_id).executeTakeFirstOrThrow()
     const { problem, rawUsageMb } = await loadProblem(store, provider, period, Date.now())
+    const unpriced = await unpricedSims(db, instanceId, provider.id, period.id, problem.sims.count)
     const { minSavingPerChange } = parseProviderSettings(provider.settings, provider.name)
     const before = priceAssignment(problem, currentAssignment(problem))
     const components = componentRows(problem).map((rows, position) => ({
@@ -64,7 +67,7 @@ export const buildProblem: Stage = {
       for (const component of components) await trx.insertInto('components').values(component).execute()
       await trx
         .updateTable('instances')
-        .set({ sims: problem.sims.count, component_count: components.length, cost_before: before.total, updated_at: Date.now() })
+        .set({ sims: problem.sims.count, ...unpriced, component_count: components.length, cost_before: before.total, updated_at: Date.now() })
         .where('id', '=', instanceId)
         .execute()
       const notices = await simCountNotice(trx, config, instance.session_id, instance.provider_id, problem.sims.count)
@@ -73,6 +76,27 @@ export const buildProblem: Stage = {
     // For the workers that optimize them: read from memory, not the database (which keeps them too).
     for (const component of components) await cache.set(snapshotKey(component.id), component.snapshot, SNAPSHOT_TTL_SECONDS)
   },
+}
+
+/** How many ICCIDs a note names. */
+const NOTE_ICCIDS = 3
+const formatCount = (value: number) => value.toLocaleString('en-US')
+
+/**
+ * The provider's billed SIMs the problem leaves out for want of a usage reading for the period, and a
+ * sentence for every report: how many of how many are priced, which are not and why.
+ */
+async function unpricedSims(db: Db, instanceId: string, providerId: string, periodId: string, priced: number): Promise<{ unpriced_sims: number; unpriced_note: string | null }> {
+  const count = await countDevicesWithoutReading(db, providerId, periodId)
+  if (count === 0) return { unpriced_sims: 0, unpriced_note: null }
+  const sample = await devicesWithoutReading(db, providerId, periodId, 0, '', NOTE_ICCIDS)
+  const sync = await db.selectFrom('syncs').select('usage_cursor').where('instance_id', '=', instanceId).executeTakeFirst()
+  const gone = new Set(notFoundAtCarrier(sync?.usage_cursor ?? null))
+  const notFound = gone.size === 0 ? 0 : (await devicesWithoutReading(db, providerId, periodId, 0, '', count)).filter((iccid) => gone.has(iccid)).length
+  const reasons = [notFound > 0 ? `${formatCount(notFound)} not found at the carrier when their usage was read` : '', count > notFound ? `${formatCount(count - notFound)} without a usage reading for the period` : '']
+  const named = `${sample.join(', ')}${count > sample.length ? ', …' : ''}`
+  const note = `priced ${formatCount(priced)} of ${formatCount(priced + count)} SIMs: ${formatCount(count)} without usage (${reasons.filter(Boolean).join('; ')}: ${named})`
+  return { unpriced_sims: count, unpriced_note: note }
 }
 
 /**

@@ -22,7 +22,7 @@ export const reportInstance: Stage = {
   type: 'report-instance',
   sessionOf: sessionOfInstance,
   async run(instanceId, { store, config, commit }) {
-    const instance = await store.db.selectFrom('instances').select(['session_id', 'status']).where('id', '=', instanceId).executeTakeFirstOrThrow()
+    const instance = await store.db.selectFrom('instances').select(['session_id', 'status', 'unpriced_note']).where('id', '=', instanceId).executeTakeFirstOrThrow()
     if (instance.status === 'done') return
     const source = await instanceReport(store, instanceId)
     const workbook = await workbookWithin(source, config.maxAttachmentBytes)
@@ -40,6 +40,7 @@ export const reportInstance: Stage = {
           period: summary.period ?? '',
           sessionId: instance.session_id,
           sims: summary.sims,
+          unpricedNote: instance.unpriced_note,
           changes: summary.changes,
           costBefore: summary.costBefore,
           costAfter: summary.costAfter,

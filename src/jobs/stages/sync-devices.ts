@@ -3,14 +3,13 @@
  * database. The window's end is pinned when the crawl begins, and the pages are read from the last one
  * down: a device changed while the crawl runs leaves the window, which shifts only the pages after it,
  * already read, so no device is skipped (one may be read twice, which changes nothing); the device that
- * changed is read by a last crawl of the time the crawl took, whose end the next sync starts from. Each job reads
- * at most `SIMOPT_MAX_PAGES_PER_JOB` pages and commits them with where it stopped, so a killed worker costs
- * at most those pages.
+ * changed is read by a last crawl of the time the crawl took, whose end the next sync starts from. The list
+ * names four fields only; each device it lists (new, or changed in a way the list may not show, such as its
+ * MSISDN) is read in full from its details. Each job makes at most `SIMOPT_MAX_PAGES_PER_JOB` calls (at least
+ * one page) and commits them with where it stopped, so a killed worker costs at most those calls.
  */
-import type { Carrier, ChangeWindow } from '../../carriers/index.js'
-import type { Db } from '../../store/database.js'
+import { isCarrierError, type Carrier, type ChangeWindow, type ListedDevice } from '../../carriers/index.js'
 import { upsertDevices, type SyncedDevice } from '../../store/device-sync.js'
-import { parseProviderSettings } from '../../store/provider-settings.js'
 import { carrierCalls, carrierFor } from '../carrier-for.js'
 import { job } from '../job.js'
 import type { Stage } from '../stage.js'
@@ -33,24 +32,22 @@ export const syncDevices: Stage = {
     const window: ChangeWindow = existing === undefined ? { since: provider.devices_synced_till ?? now - FIRST_WINDOW_MS, till: now } : { since: existing.window_since, till: existing.window_till }
     const last = existing?.last_page ?? (await lastPage(carrier, window))
     let page = existing?.next_page ?? last
-    const stop = Math.max(0, page - config.maxPagesPerJob)
     const pages: (readonly SyncedDevice[])[] = []
-    for (; page > stop; page--) pages.push((await carrier.listDevicesChanged(window, page)).devices)
+    for (let calls = 0; page > 0 && calls < config.maxPagesPerJob; page--) {
+      const listed = (await carrier.listDevicesChanged(window, page)).devices
+      pages.push(await withDetails(carrier, listed))
+      calls += 1 + listed.length
+    }
     // Devices changed while the crawl ran left its window: a last, short crawl of the time since catches them.
     let till = window.till
     if (page === 0) {
       const catchUp = { since: window.till, till: Date.now() }
       for (let next = 1; ; next++) {
         const answer = await carrier.listDevicesChanged(catchUp, next)
-        pages.push(answer.devices)
+        pages.push(await withDetails(carrier, answer.devices))
         if (answer.lastPage || answer.devices.length === 0) break
       }
       till = catchUp.till
-    }
-    // Proration needs each device's activation date, which only its details give: read once, for devices
-    // new to simopt, and only for a provider that prorates (a call per device).
-    if (parseProviderSettings(provider.settings, provider.name).prorate) {
-      for (const [index, devices] of pages.entries()) pages[index] = await withActivation(db, carrier, provider.id, devices)
     }
     const callsAfter = carrierCalls(provider.id)
 
@@ -111,15 +108,20 @@ export const syncDevices: Stage = {
   },
 }
 
-async function withActivation(db: Db, carrier: Carrier, providerId: string, devices: readonly SyncedDevice[]): Promise<SyncedDevice[]> {
-  if (devices.length === 0) return []
-  const known = new Set((await db.selectFrom('devices').select('iccid').where('provider_id', '=', providerId).where('iccid', 'in', devices.map((device) => device.iccid)).execute()).map((row) => row.iccid))
+/**
+ * The listed devices as their details have them: MSISDN and activation date, which the list does not carry,
+ * and status and plans as of now. A device gone from the account since the list was served is kept as
+ * listed (its usage read will say so).
+ */
+async function withDetails(carrier: Carrier, devices: readonly ListedDevice[]): Promise<SyncedDevice[]> {
   const detailed: SyncedDevice[] = []
   for (const device of devices) {
-    if (known.has(device.iccid)) detailed.push(device)
-    else {
+    try {
       const details = await carrier.deviceDetails(device.iccid)
-      detailed.push({ ...device, msisdn: details.msisdn, activatedAt: details.activatedAt })
+      detailed.push({ iccid: device.iccid, status: details.status, ratePlan: details.ratePlan, commPlan: details.commPlan, msisdn: details.msisdn, activatedAt: details.activatedAt })
+    } catch (error) {
+      if (!(isCarrierError(error) && error.kind === 'not-found')) throw error
+      detailed.push(device)
     }
   }
   return detailed

@@ -1,12 +1,19 @@
 /**
- * Usage sync: the cycle-to-date usage of every device of the provider, by rate plan. A plan the carrier
- * reports in bulk (`GET /usages`, 50 devices a call) is read that way; one it does not (a shared plan, an
- * Essential account) is read device by device. At most `SIMOPT_MAX_PAGES_PER_JOB` calls a job, each job
- * committing its readings with where it stopped. The last job records how far the provider is synced and
- * hands over to building the problem.
+ * Usage sync: the cycle-to-date usage of every billed device of the provider. First in bulk, rate plan by
+ * rate plan (`GET /usages`, 50 devices a call), for the plans the carrier reports that way. Then device by
+ * device (`cycleUsage`, which also says the SIM's plans and status now) for every billed device that has
+ * no reading from this sync yet: the devices of plans not reported in bulk (a shared plan, an Essential
+ * account), and devices whose plan changed while the plans were read. Such a device can be on neither
+ * plan's pages (moved from a plan not read yet onto one read already), or on a plan's pages while simopt
+ * has it on another: its bulk reading is dropped and it is read on its own, so it is priced on the plan it
+ * is really on. At most `SIMOPT_MAX_PAGES_PER_JOB` calls a job, each job committing its readings with
+ * where it stopped. The last job records how far the provider is synced and hands over to building the
+ * problem.
  */
+import { isCarrierError } from '../../carriers/index.js'
 import { SimoptError } from '../../domain/index.js'
-import { upsertUsage, type SyncedUsage } from '../../store/device-sync.js'
+import { upsertDevices, upsertUsage, type SyncedDevice, type SyncedUsage } from '../../store/device-sync.js'
+import { countDevicesRead, devicesWithoutReading, dropUsage, storedRatePlans } from '../../store/usage-coverage.js'
 import { carrierCalls, carrierFor } from '../carrier-for.js'
 import type { Transaction } from 'kysely'
 import type { Config } from '../../config.js'
@@ -18,12 +25,18 @@ import type { Stage } from '../stage.js'
 import { sessionOfInstance } from './session-of.js'
 
 interface UsageCursor {
-  /** Rate plans that have devices, in the order they are read. */
+  /** Rate plans that had devices when the sync began, in the order they are read in bulk. */
   readonly plans: readonly string[]
+  /** The plan being read in bulk; `plans.length` once the bulk pass is over. */
   readonly plan: number
-  readonly mode: 'bulk' | 'devices'
-  /** The next page (bulk) or the number of the plan's devices already read (devices). */
-  readonly at: number
+  /** Its next page. */
+  readonly page: number
+  /** Devices a plan's pages listed while simopt had them on another plan: read one by one, never in bulk. */
+  readonly moved: readonly string[]
+  /** The device-by-device pass: the last ICCID it asked for. */
+  readonly after: string
+  /** Devices the carrier no longer knew when their usage was asked for. */
+  readonly notFound: readonly string[]
 }
 
 export const syncUsage: Stage = {
@@ -44,66 +57,105 @@ export const syncUsage: Stage = {
         ? {
             plans: (await db.selectFrom('devices').select('rate_plan').distinct().where('provider_id', '=', provider.id).orderBy('rate_plan').execute()).map((row) => row.rate_plan),
             plan: 0,
-            mode: 'bulk',
-            at: 1,
+            page: 1,
+            moved: [],
+            after: '',
+            notFound: [],
           }
-        : (JSON.parse(sync.usage_cursor) as UsageCursor)
-    const readings: SyncedUsage[] = []
-    for (let calls = 0; calls < config.maxPagesPerJob && cursor.plan < cursor.plans.length; ) {
-      const plan = cursor.plans[cursor.plan]!
-      if (cursor.mode === 'bulk') {
-        const answer = await carrier.usageByRatePlan(plan, period.starts_at, cursor.at)
+        : parseCursor(sync.usage_cursor)
+    // By ICCID: a device listed twice in one job is written once.
+    const readings = new Map<string, SyncedUsage>()
+    const reread: SyncedDevice[] = []
+    const movedNow: string[] = []
+    // Gone from the account: a reading of an earlier session of the period must not price them either.
+    const goneNow: string[] = []
+    let calls = 0
+    let done = false
+    if (cursor.plan < cursor.plans.length) {
+      const moved = new Set(cursor.moved)
+      while (calls < config.maxPagesPerJob && cursor.plan < cursor.plans.length) {
+        const plan = cursor.plans[cursor.plan]!
+        const answer = await carrier.usageByRatePlan(plan, period.starts_at, cursor.page)
         calls++
         if (answer.kind === 'not-available') {
-          cursor = { ...cursor, mode: 'devices', at: 0 }
+          cursor = { ...cursor, plan: cursor.plan + 1, page: 1 }
           continue
         }
         const measuredAt = Date.now()
-        for (const device of answer.devices) readings.push({ iccid: device.iccid, usageMb: device.dataMb, sms: device.sms, measuredAt })
-        cursor = answer.lastPage ? { ...cursor, plan: cursor.plan + 1, at: 1 } : { ...cursor, at: cursor.at + 1 }
-        continue
+        const stored = await storedRatePlans(db, provider.id, answer.devices.map((device) => device.iccid))
+        for (const device of answer.devices) {
+          const storedPlan = stored.get(device.iccid)
+          // A device added since the device sync: the next sync lists it.
+          if (storedPlan === undefined) continue
+          if (storedPlan !== plan || moved.has(device.iccid)) {
+            if (!moved.has(device.iccid)) movedNow.push(device.iccid)
+            moved.add(device.iccid)
+            readings.delete(device.iccid)
+            continue
+          }
+          readings.set(device.iccid, { iccid: device.iccid, usageMb: device.dataMb, sms: device.sms, measuredAt })
+        }
+        cursor = { ...cursor, moved: [...moved], ...(answer.lastPage ? { plan: cursor.plan + 1, page: 1 } : { page: cursor.page + 1 }) }
       }
-      const requested = config.maxPagesPerJob - calls
-      const devices = await db
-        .selectFrom('devices')
-        .select('iccid')
-        .where('provider_id', '=', provider.id)
-        .where('rate_plan', '=', plan)
-        .orderBy('iccid')
-        .offset(cursor.at)
-        .limit(requested)
-        .execute()
-      for (const device of devices) {
-        const usage = await carrier.cycleUsage(device.iccid)
+      // The device-by-device pass starts with the next job, once this one's moved devices have lost their readings.
+    } else {
+      const requested = config.maxPagesPerJob
+      const unread = await devicesWithoutReading(db, provider.id, period.id, sync.started_at, cursor.after, requested)
+      const notFound = [...cursor.notFound]
+      for (const iccid of unread) {
         calls++
-        readings.push({ iccid: usage.iccid, usageMb: usage.dataMb, sms: usage.sms, measuredAt: usage.measuredAt })
+        try {
+          const usage = await carrier.cycleUsage(iccid)
+          readings.set(iccid, { iccid, usageMb: usage.dataMb, sms: usage.sms, measuredAt: usage.measuredAt })
+          reread.push({ iccid, status: usage.status, ratePlan: usage.ratePlan, commPlan: usage.commPlan, msisdn: usage.msisdn })
+        } catch (error) {
+          // Gone from the account since the device sync: left unpriced, and the session says so.
+          if (!(isCarrierError(error) && error.kind === 'not-found')) throw error
+          notFound.push(iccid)
+          goneNow.push(iccid)
+        }
       }
-      // Fewer than asked for: the plan's devices are all read.
-      cursor = devices.length < requested ? { ...cursor, plan: cursor.plan + 1, mode: 'bulk', at: 1 } : { ...cursor, at: cursor.at + devices.length }
+      cursor = { ...cursor, after: unread.at(-1) ?? cursor.after, notFound }
+      done = unread.length < requested
     }
-    const done = cursor.plan >= cursor.plans.length
     const callsAfter = carrierCalls(provider.id)
 
     await commit(async (trx) => {
-      await upsertUsage(trx, period.id, readings)
+      const { commPlansAdded } = await upsertDevices(trx, provider.id, reread, Date.now())
+      await upsertUsage(trx, period.id, [...readings.values()])
+      await dropUsage(trx, period.id, [...movedNow, ...goneNow])
+      // Devices read, not rows returned: a device on two plans' pages, or read again on its own, counts once.
+      const usageRows = done ? await countDevicesRead(trx, provider.id, period.id, sync.started_at) : undefined
       await trx
         .updateTable('syncs')
         .set((eb) => ({
           stage: done ? 'done' : 'usage',
           usage_cursor: JSON.stringify(cursor),
-          usage_rows: eb('usage_rows', '+', readings.length),
+          usage_rows: usageRows ?? eb('usage_rows', '+', readings.size),
+          comm_plans_added: eb('comm_plans_added', '+', commPlansAdded),
           calls: eb('calls', '+', callsAfter.calls - callsBefore.calls),
           errors: eb('errors', '+', callsAfter.errors - callsBefore.errors),
           ...(done ? { finished_at: Date.now() } : {}),
         }))
         .where('instance_id', '=', instanceId)
         .execute()
-      if (!done) return [job('sync-usage', instanceId, `${cursor.plan}-${cursor.mode}-${cursor.at}`)]
+      if (!done) return [job('sync-usage', instanceId, cursor.plan < cursor.plans.length ? `${cursor.plan}-${cursor.page}` : `${cursor.plans.length}-${cursor.after}`)]
       await trx.updateTable('service_providers').set({ devices_synced_till: sync.window_till }).where('id', '=', provider.id).execute()
       const notices = await newCommPlansNotice(trx, config, instanceId, instance.session_id, provider.id)
       return [job('build-problem', instanceId), ...notices, ...(await moveInstance(trx, config, instanceId, instance.session_id, 'optimizing'))]
     })
   },
+}
+
+function parseCursor(text: string): UsageCursor {
+  // A cursor written before the device-by-device pass existed has no page (`at` was it): that plan is read again.
+  const parsed = JSON.parse(text) as Partial<UsageCursor> & Pick<UsageCursor, 'plans' | 'plan'>
+  return { plans: parsed.plans, plan: parsed.plan, page: parsed.page ?? 1, moved: parsed.moved ?? [], after: parsed.after ?? '', notFound: parsed.notFound ?? [] }
+}
+
+/** The ICCIDs the usage sync of an instance found gone from the carrier account (none before it ran). */
+export function notFoundAtCarrier(usageCursor: string | null): readonly string[] {
+  return usageCursor === null ? [] : ((JSON.parse(usageCursor) as Partial<UsageCursor>).notFound ?? [])
 }
 
 /**

@@ -20,6 +20,8 @@ export interface CallContext {
   readonly advantage: boolean
   /** Told of every `GET /devices` page served; `crawl` names the query apart from its paging. */
   readonly onDevicePage: (page: { readonly crawl: string; readonly pageNumber: number; readonly lastPage: boolean; readonly served: readonly SimulatedDevice[] }) => void
+  /** Told of every `GET /usages` page served. */
+  readonly onUsagePage: (page: { readonly plan: string; readonly lastPage: boolean }) => void
 }
 
 /** Answers a call; `id` is the path's variable part (ICCID, echo value), if the route has one. @throws JasperRejection */

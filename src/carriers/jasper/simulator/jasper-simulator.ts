@@ -12,6 +12,7 @@ import { JASPER_ERRORS } from '../jasper-wire.js'
 import { JasperRejection, type Answer } from './answers.js'
 import { CrawlShifter } from './crawl-shifter.js'
 import { RateWindow } from './rate-window.js'
+import { UsageShifter } from './usage-shifter.js'
 import { findRoute } from './routes.js'
 import { SimulatedFleet } from './simulated-fleet.js'
 
@@ -29,6 +30,13 @@ export interface SimulatorFaults {
    * later page starts one device further on. `true` is N = 1; `false` or 0: off. Once per crawl.
    */
   readonly shiftDuringCrawl: boolean | number
+  /**
+   * "Plan changes during the usage sync": each time the last `GET /usages` page of a rate plan is served, a
+   * device of an unshared plan not asked for yet moves onto that plan (so it is on neither plan's pages), and
+   * a device of that plan moves onto an unshared plan not asked for yet (so it is on both); at most this many
+   * devices in the simulator's life. 0: off.
+   */
+  readonly shiftDuringUsage: number
 }
 
 export interface JasperSimulatorOptions extends Partial<SimulatorFaults> {
@@ -64,6 +72,8 @@ export interface SimulatorStats {
   readonly maxInFlight: number
   /** ICCIDs the `shiftDuringCrawl` fault changed, in order. */
   readonly shiftedIccids: readonly string[]
+  /** ICCIDs the `shiftDuringUsage` fault moved, in order. */
+  readonly usageShiftedIccids: readonly string[]
 }
 
 export interface JasperSimulator {
@@ -85,6 +95,7 @@ interface LiveStats extends SimulatorStats {
   inFlight: number
   maxInFlight: number
   shiftedIccids: string[]
+  usageShiftedIccids: string[]
 }
 
 /** Starts a simulator. @throws SimoptError `INPUT_INVALID` for options out of range. */
@@ -99,6 +110,7 @@ export async function startJasperSimulator(options: JasperSimulatorOptions = {})
     errorRate: options.errorRate ?? 0,
     latencyMs: options.latencyMs ?? 0,
     shiftDuringCrawl: options.shiftDuringCrawl ?? false,
+    shiftDuringUsage: options.shiftDuringUsage ?? 0,
   })
   const fleet = new SimulatedFleet({ sims: options.sims ?? 3000, plans: options.plans, seed, now: clock(), ...(options.cycle === undefined ? {} : { cycle: options.cycle }) })
   const stats: LiveStats = {
@@ -107,9 +119,11 @@ export async function startJasperSimulator(options: JasperSimulatorOptions = {})
     inFlight: 0,
     maxInFlight: 0,
     shiftedIccids: [],
+    usageShiftedIccids: [],
   }
   const window = new RateWindow()
   const shifter = new CrawlShifter()
+  const usageShifter = new UsageShifter()
   const errors = new Random(seed ^ 0x0e77_0e77)
   const credentials = Buffer.from(`${user}:${apiKey}`).toString('base64')
 
@@ -131,6 +145,9 @@ export async function startJasperSimulator(options: JasperSimulatorOptions = {})
         onDevicePage: (page) => {
           const shifted = afterPage > 0 ? shifter.afterPage(fleet, page, afterPage, now) : undefined
           if (shifted !== undefined) stats.shiftedIccids.push(shifted.iccid)
+        },
+        onUsagePage: (page) => {
+          for (const moved of usageShifter.afterPage(fleet, page, faults.shiftDuringUsage, now)) stats.usageShiftedIccids.push(moved.iccid)
         },
       },
       match.id,
@@ -214,6 +231,7 @@ function checkFaults(faults: SimulatorFaults): SimulatorFaults {
   if (typeof faults.shiftDuringCrawl === 'number' && !(Number.isInteger(faults.shiftDuringCrawl) && faults.shiftDuringCrawl >= 0)) {
     fail(`shiftDuringCrawl must be a page number, got ${faults.shiftDuringCrawl}`)
   }
+  if (!(Number.isInteger(faults.shiftDuringUsage) && faults.shiftDuringUsage >= 0)) fail(`shiftDuringUsage must be a number of devices, got ${faults.shiftDuringUsage}`)
   return faults
 }
 

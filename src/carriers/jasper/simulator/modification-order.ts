@@ -32,6 +32,13 @@ export class ModificationOrder<T extends Modified> {
     this.#items.splice(this.#firstAtOrAfter(item.dateUpdated, item.iccid), 0, item)
   }
 
+  /** Takes `item` out of the order. `item` must be in the order. */
+  remove(item: T): void {
+    const at = this.#firstAtOrAfter(item.dateUpdated, item.iccid)
+    if (this.#items[at] !== item) throw new Error(`device ${item.iccid} is not where its dateUpdated puts it`)
+    this.#items.splice(at, 1)
+  }
+
   #firstAtOrAfter(dateUpdated: number, iccid: string): number {
     let low = 0
     let high = this.#items.length

@@ -41,6 +41,7 @@ export function ratePlanUsage(call: CallContext): Answer {
     pageNumber,
     lastPage: skip + pageSize >= onPlan.length,
   }
+  call.onUsagePage({ plan: plan.name, lastPage: page.lastPage })
   return ok(page)
 }
 

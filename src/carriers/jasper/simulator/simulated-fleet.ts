@@ -78,7 +78,7 @@ export class SimulatedFleet {
   readonly plans: readonly SimulatedPlan[]
   readonly #byIccid: Map<string, DeviceState>
   /** In ICCID order (the generator numbers its SIMs). */
-  readonly #devices: readonly DeviceState[]
+  readonly #devices: DeviceState[]
   readonly #order: ModificationOrder<DeviceState>
   readonly #allowedPlans: Map<string, readonly string[]>
   /** Rate plan changes applied per ICCID: tests check a change was made once, not twice. */
@@ -157,6 +157,31 @@ export class SimulatedFleet {
     })
     this.ratePlanChanges.set(iccid, (this.ratePlanChanges.get(iccid) ?? 0) + 1)
     return device
+  }
+
+  /** Takes a device out of the account (moved to another account, purged): every call then answers it is unknown. */
+  remove(iccid: string): void {
+    const device = this.#byIccid.get(iccid)
+    if (device === undefined) throw new Error(`no simulated device ${iccid}`)
+    this.#order.remove(device)
+    this.#byIccid.delete(iccid)
+    this.#devices.splice(this.#devices.indexOf(device), 1)
+  }
+
+  /** Gives a device another MSISDN at `at`, which becomes its `dateUpdated` (a number port, a SIM swap). */
+  changeMsisdn(iccid: string, msisdn: string, at: number): SimulatedDevice {
+    const device = this.#byIccid.get(iccid)
+    if (device === undefined) throw new Error(`no simulated device ${iccid}`)
+    this.#order.update(device, () => {
+      device.msisdn = msisdn
+      device.dateUpdated = at
+    })
+    return device
+  }
+
+  /** Whether the device's communication plan allows `ratePlan`. */
+  allows(device: SimulatedDevice, ratePlan: string): boolean {
+    return (this.#allowedPlans.get(device.communicationPlan) ?? []).includes(ratePlan)
   }
 
   /** Another plan the device's communication plan allows (its own when it allows no other). */
