@@ -59,7 +59,7 @@ describe('database migrations', () => {
         .insertInto('service_providers')
         .values(cases.map(([day]) => ({ id: `p${day}`, tenant_id: 't', name: `p${day}`, integration: 'files', time_zone: 'UTC', cycle_end_day: day, cycle_end_hour: 0, settings: '{}', created_at: 1 })))
         .execute()
-      assert.deepEqual(await migrate(store), ['0009-cycle-end-day'])
+      assert.deepEqual(await migrate(store), ['0009-cycle-end-day', '0010-unpriced-sims'])
       for (const [before, after, bounds] of cases) {
         const row = await store.db.selectFrom('service_providers').select('cycle_end_day').where('id', '=', `p${before}`).executeTakeFirstOrThrow()
         assert.equal(row.cycle_end_day, after, `stored day ${before}`)
