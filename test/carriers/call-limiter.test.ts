@@ -138,6 +138,51 @@ describe('call limiter', () => {
     }
   })
 
+  it('keeps a caller reading one call after another near the budget when one call in five fails (a failure does not stall it a second)', async () => {
+    const clock = new FakeClock()
+    const limiter = limiterOn(clock, { callsPerSecond: 40 })
+    let attempts = 0
+    const starts: number[] = []
+    const call = async (): Promise<string> => {
+      attempts++
+      starts.push(clock.now())
+      await clock.sleep(10)
+      if (attempts % 5 === 0) throw failure('server')
+      return 'done'
+    }
+    for (let read = 0; read < 400; read++) await limiter.run(call)
+    const perSecond = attempts / (clock.now() / 1000)
+    assert.equal(limiter.stats.retries, 99)
+    // 40 calls of 10 ms and 8 retries after 18.75 ms each fit in a second: the budget is what binds. A second's
+    // back-off before each retry ran this at 6 calls a second.
+    assert.ok(perSecond >= 38, `${perSecond.toFixed(1)} calls a second of 40`)
+    assertWithinBudget(starts, 40)
+  })
+
+  it('grows the back-off with failed answers in a row across calls, as for a carrier that fails every call', async () => {
+    const clock = new FakeClock()
+    const limiter = limiterOn(clock, { random: () => 0, retryBaseMs: 100, maxRetries: 2, failureThreshold: 10 })
+    const { call, starts } = scriptedCall(clock, ['server', 'server', 'server', 'server', 'server', 'server', 'ok'], 0)
+    await assert.rejects(limiter.run(call), { kind: 'server' })
+    await assert.rejects(limiter.run(call), { kind: 'server' })
+    assert.equal(await limiter.run(call), 'done')
+    const waits = starts.slice(1).map((at, i) => at - starts[i]!)
+    // Half of 100·2^k (random 0): the first call's retries k = 0, 1; the second call's answers are the 4th and
+    // 5th failure in a row (k = 3, 4), the next call's first attempt goes at once, and its success ends the row.
+    assert.deepEqual(waits, [50, 100, 0, 400, 800, 0])
+  })
+
+  it("does not hold the account's other calls back while a failed call backs off", async () => {
+    const clock = new FakeClock()
+    const limiter = limiterOn(clock, { retryBaseMs: 1000 })
+    const failing = scriptedCall(clock, ['server'])
+    const other = scriptedCall(clock, [])
+    await Promise.all([limiter.run(failing.call), limiter.run(other.call), limiter.run(other.call)])
+    // The failed call's retry waits 750 ms (1000, jitter 0.5); the other two go meanwhile, one after another.
+    assert.deepEqual(other.starts, [10, 20])
+    assert.deepEqual(failing.starts, [0, 760])
+  })
+
   for (const kind of ['timeout', 'network', 'server', 'rate-limited'] as const) {
     it(`retries ${kind} up to maxRetries`, async () => {
       const clock = new FakeClock()
