@@ -74,10 +74,11 @@ type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: fals
  */
 export class CallLimiter {
   readonly #name: string
-  readonly #maxInFlight: number
-  readonly #callsPerSecond: number
+  #maxInFlight: number
+  #callsPerSecond: number
   readonly #maxRetries: number
-  readonly #retryBaseMs: number
+  /** As given; absent, it follows `callsPerSecond`. */
+  readonly #retryBaseOption: number | undefined
   readonly #retryMaxMs: number
   readonly #slowdownStepMs: number
   readonly #slowdownMaxMs: number
@@ -120,10 +121,7 @@ export class CallLimiter {
     this.#maxInFlight = wholeAtLeast('maxInFlight', options.maxInFlight ?? 1, 1)
     this.#callsPerSecond = wholeAtLeast('callsPerSecond', options.callsPerSecond ?? 5, 1)
     this.#maxRetries = wholeAtLeast('maxRetries', options.maxRetries ?? 5, 0)
-    // A second before every first retry made each failure a second's stall of a caller that reads one call
-    // after another: a sync at 40 calls a second with 20% of calls failing ran at 4.4. A failure among
-    // successes says little about the carrier; failures in a row grow the back-off (#backoffMs).
-    this.#retryBaseMs = options.retryBaseMs ?? WINDOW_MS / this.#callsPerSecond
+    this.#retryBaseOption = options.retryBaseMs
     this.#retryMaxMs = options.retryMaxMs ?? 30_000
     this.#slowdownStepMs = options.slowdownStepMs ?? 250
     this.#slowdownMaxMs = options.slowdownMaxMs ?? 5000
@@ -177,6 +175,21 @@ export class CallLimiter {
     }
   }
 
+  /**
+   * The account's limits changed (its provider's settings): the same limiter, and so the same record of
+   * recent calls, circuit and slowdown, keeps the account within the new ones from the next call on.
+   */
+  setLimits(limits: { readonly callsPerSecond: number; readonly maxInFlight: number }): void {
+    this.#callsPerSecond = wholeAtLeast('callsPerSecond', limits.callsPerSecond, 1)
+    this.#maxInFlight = wholeAtLeast('maxInFlight', limits.maxInFlight, 1)
+    // The newest calls are the ones that can still fill the window.
+    while (this.#recent.length > this.#callsPerSecond) this.#recent.shift()
+    while (this.#inFlight < this.#maxInFlight && this.#slotWaiters.length > 0) {
+      this.#inFlight++
+      this.#slotWaiters.shift()!()
+    }
+  }
+
   get stats(): CallLimiterStats {
     return {
       calls: this.#calls,
@@ -215,6 +228,11 @@ export class CallLimiter {
   }
 
   #releaseSlot(): void {
+    // Over a lowered maxInFlight: the slot goes, nobody is woken.
+    if (this.#inFlight > this.#maxInFlight) {
+      this.#inFlight--
+      return
+    }
     const next = this.#slotWaiters.shift()
     if (next === undefined) this.#inFlight--
     else next()
@@ -290,7 +308,11 @@ export class CallLimiter {
    * up to half at random so that clients that failed together do not retry together.
    */
   #backoffMs(retry: number): number {
-    const full = Math.min(this.#retryMaxMs, this.#retryBaseMs * 2 ** Math.max(retry, this.#failedInARow - 1))
+    // A second before every first retry made each failure a second's stall of a caller that reads one call
+    // after another: a sync at 40 calls a second with 20% of calls failing ran at 4.4. One call of the
+    // budget is enough to spread the retries of a failure among successes.
+    const base = this.#retryBaseOption ?? WINDOW_MS / this.#callsPerSecond
+    const full = Math.min(this.#retryMaxMs, base * 2 ** Math.max(retry, this.#failedInARow - 1))
     return full / 2 + (full / 2) * this.#random()
   }
 }

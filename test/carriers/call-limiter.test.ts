@@ -183,6 +183,43 @@ describe('call limiter', () => {
     assert.deepEqual(failing.starts, [0, 760])
   })
 
+  it('takes new limits without forgetting the calls already made (a provider whose calls per second changed)', async () => {
+    const clock = new FakeClock()
+    const limiter = limiterOn(clock, { callsPerSecond: 5 })
+    const { call, starts } = scriptedCall(clock, [], 0)
+    for (let i = 0; i < 5; i++) await limiter.run(call)
+    limiter.setLimits({ callsPerSecond: 8, maxInFlight: 1 })
+    for (let i = 0; i < 4; i++) await limiter.run(call)
+    // Three more fit in the first second under 8 a second; the fourth waits for it to pass.
+    assert.deepEqual(starts, [0, 0, 0, 0, 0, 0, 0, 0, 1000])
+    limiter.setLimits({ callsPerSecond: 2, maxInFlight: 1 })
+    await limiter.run(call)
+    await limiter.run(call)
+    assert.deepEqual(starts.slice(8), [1000, 1000, 2000])
+  })
+
+  it('lets more calls run at once when maxInFlight is raised, and fewer when it is lowered', async () => {
+    const clock = new FakeClock()
+    const limiter = limiterOn(clock, { callsPerSecond: 100 })
+    let running = 0
+    const peaks: number[] = []
+    const call = async (): Promise<void> => {
+      peaks.push(++running)
+      await clock.sleep(100)
+      running--
+    }
+    const first = Array.from({ length: 3 }, () => limiter.run(call))
+    limiter.setLimits({ callsPerSecond: 100, maxInFlight: 3 })
+    await Promise.all(first)
+    assert.equal(Math.max(...peaks), 3)
+    peaks.length = 0
+    const second = Array.from({ length: 4 }, () => limiter.run(call))
+    limiter.setLimits({ callsPerSecond: 100, maxInFlight: 1 })
+    await Promise.all(second)
+    // The three running finish; the fourth, queued, runs alone.
+    assert.deepEqual(peaks, [1, 2, 3, 1])
+  })
+
   for (const kind of ['timeout', 'network', 'server', 'rate-limited'] as const) {
     it(`retries ${kind} up to maxRetries`, async () => {
       const clock = new FakeClock()
