@@ -75,6 +75,16 @@ describe('call limiter', () => {
     assert.equal(starts.at(-1), 4060)
   })
 
+  it('keeps the budget when a timer wakes a few ms early (a busy event loop), rather than starting a call too soon', async () => {
+    const clock = new FakeClock()
+    // Node's timers run on the loop's cached time: a long wait can end a few ms before its time by the clock.
+    const sleep = (ms: number) => clock.sleep(ms > 3 ? ms - 3 : ms)
+    const limiter = new CallLimiter({ now: clock.now, sleep, random: () => 0.5, callsPerSecond: 2 })
+    const { call, starts } = scriptedCall(clock, [], 0)
+    for (let i = 0; i < 6; i++) await limiter.run(call)
+    assert.deepEqual(starts, [0, 0, 1000, 1000, 2000, 2000])
+  })
+
   it('keeps the per-second budget with several calls in flight', async () => {
     const clock = new FakeClock()
     const limiter = limiterOn(clock, { maxInFlight: 3, callsPerSecond: 4 })
