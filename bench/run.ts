@@ -10,8 +10,10 @@
  * Push (issue 7): 10k rate plan changes pushed to the simulator at 5 calls/s.
  * API (issue 8): requests per second and p50/p99 latency of the results endpoint on a 1M-SIM session.
  * Seeds: the optimizer's gap on other generated fleets (seeds 1-4) at 10k SIMs.
+ * Sync under faults (issue 16): 20k SIMs at 40 calls/s with 20% of calls failing, Essential and Advantage
+ * (`--faults-sims N` for a smaller fleet).
  *
- * `npm run bench -- --sections service` runs some sections only (optimizer, seeds, e2e, service, sync, push, api), and
+ * `npm run bench -- --sections service` runs some sections only (optimizer, seeds, e2e, service, sync, sync-faults, push, api), and
  * `--sims 1000000` limits the optimizer table to those fleet sizes.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -27,6 +29,7 @@ import { SYNC_CASES, printSyncRuns, syncRun, type SyncFigures } from './sync-run
 import { printPushRun, pushRun, type PushFigures } from './push-run.js'
 import { apiRun, printApiRun, type ApiLoadFigures } from './api-run.js'
 import { printSeedRuns, seedRuns, type SeedFigures } from './seeds-run.js'
+import { printSyncFaultsRuns, syncFaultsRun, type SyncFaultsFigures } from './sync-faults-run.js'
 
 const CLI = path.join(import.meta.dirname, '../src/cli/main.js')
 const HIGHS_CHILD = path.join(import.meta.dirname, 'highs-child.js')
@@ -79,10 +82,10 @@ function highsCell(figures: HighsFigures | string): [string, string] {
   return [seconds(figures.seconds), `${money(figures.value)}${note}`]
 }
 
-const SECTIONS = ['optimizer', 'seeds', 'e2e', 'service', 'sync', 'push', 'api'] as const
+const SECTIONS = ['optimizer', 'seeds', 'e2e', 'service', 'sync', 'sync-faults', 'push', 'api'] as const
 type Section = (typeof SECTIONS)[number]
 
-function parseArguments(argv: readonly string[]): { sections: readonly Section[]; sims: readonly number[] } {
+function parseArguments(argv: readonly string[]): { sections: readonly Section[]; sims: readonly number[]; faultsSims: number } {
   const value = (flag: string) => {
     const at = argv.indexOf(flag)
     return at < 0 ? undefined : argv[at + 1]
@@ -91,7 +94,8 @@ function parseArguments(argv: readonly string[]): { sections: readonly Section[]
   const unknown = sections.filter((section) => !SECTIONS.includes(section))
   if (unknown.length > 0) throw new Error(`unknown bench section ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`)
   const sims = value('--sims')?.split(',').map(Number) ?? [...SIM_COUNTS]
-  return { sections, sims }
+  const faultsSims = Number(value('--faults-sims') ?? 20_000)
+  return { sections, sims, faultsSims }
 }
 
 async function optimizerTable(simCounts: readonly number[]): Promise<Row[]> {
@@ -203,6 +207,11 @@ try {
     for (const { sims, limit } of SYNC_CASES) sync.push(await syncRun(folder, sims, limit))
     printSyncRuns(sync)
   }
+  const syncFaults: SyncFaultsFigures[] = []
+  if (options.sections.includes('sync-faults')) {
+    for (const advantage of [false, true]) syncFaults.push(await syncFaultsRun(folder, options.faultsSims, advantage))
+    printSyncFaultsRuns(syncFaults)
+  }
   let push: PushFigures | undefined
   if (options.sections.includes('push')) {
     push = await pushRun(folder)
@@ -215,7 +224,7 @@ try {
   }
   targets(rows, e2e, service)
   await mkdir('data/bench', { recursive: true })
-  await writeFile('data/bench/last-run.json', `${JSON.stringify({ options, rows, seeds, e2e, service, sync, push, api }, null, 2)}\n`)
+  await writeFile('data/bench/last-run.json', `${JSON.stringify({ options, rows, seeds, e2e, service, sync, syncFaults, push, api }, null, 2)}\n`)
 } finally {
   await rm(folder, { recursive: true, force: true })
 }

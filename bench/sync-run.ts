@@ -28,7 +28,8 @@ export const SYNC_CASES = [
   { sims: 100_000, limit: 200 },
 ] as const
 
-async function simopt(env: Record<string, string>, args: readonly string[]) {
+/** Runs the CLI as a user would; shared with the other sync sections. */
+export async function simopt(env: Record<string, string>, args: readonly string[]) {
   const run = await measureNodeProcess(CLI, args, Infinity, env)
   if (run.code !== 0) throw new Error(`simopt ${args[0]} failed (exit ${run.code}): ${run.stderr}`)
   return run

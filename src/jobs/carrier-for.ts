@@ -29,6 +29,8 @@ export function carrierFor(provider: ProviderRow, config: Config): Carrier {
   const { callsPerSecond, callsInFlight } = parseProviderSettings(provider.settings, provider.name)
   let limiter = limiters.get(provider.id)
   if (limiter === undefined) limiters.set(provider.id, (limiter = new CallLimiter({ name: `provider ${provider.name}`, callsPerSecond, maxInFlight: callsInFlight })))
+  // A worker or server outlives settings changes: `provider set --calls-per-second` applies from the next job.
+  else limiter.setLimits({ callsPerSecond, maxInFlight: callsInFlight })
   return new JasperClient({ baseUrl: provider.base_url, user, apiKey, limiter, timeZone: provider.time_zone, refusePrivateAddresses: !config.allowPrivateCarrierUrls })
 }
 

@@ -75,6 +75,16 @@ describe('call limiter', () => {
     assert.equal(starts.at(-1), 4060)
   })
 
+  it('keeps the budget when a timer wakes a few ms early (a busy event loop), rather than starting a call too soon', async () => {
+    const clock = new FakeClock()
+    // Node's timers run on the loop's cached time: a long wait can end a few ms before its time by the clock.
+    const sleep = (ms: number) => clock.sleep(ms > 3 ? ms - 3 : ms)
+    const limiter = new CallLimiter({ now: clock.now, sleep, random: () => 0.5, callsPerSecond: 2 })
+    const { call, starts } = scriptedCall(clock, [], 0)
+    for (let i = 0; i < 6; i++) await limiter.run(call)
+    assert.deepEqual(starts, [0, 0, 1000, 1000, 2000, 2000])
+  })
+
   it('keeps the per-second budget with several calls in flight', async () => {
     const clock = new FakeClock()
     const limiter = limiterOn(clock, { maxInFlight: 3, callsPerSecond: 4 })
@@ -136,6 +146,88 @@ describe('call limiter', () => {
         expected,
       )
     }
+  })
+
+  it('keeps a caller reading one call after another near the budget when one call in five fails (a failure does not stall it a second)', async () => {
+    const clock = new FakeClock()
+    const limiter = limiterOn(clock, { callsPerSecond: 40 })
+    let attempts = 0
+    const starts: number[] = []
+    const call = async (): Promise<string> => {
+      attempts++
+      starts.push(clock.now())
+      await clock.sleep(10)
+      if (attempts % 5 === 0) throw failure('server')
+      return 'done'
+    }
+    for (let read = 0; read < 400; read++) await limiter.run(call)
+    const perSecond = attempts / (clock.now() / 1000)
+    assert.equal(limiter.stats.retries, 99)
+    // 40 calls of 10 ms and 8 retries after 18.75 ms each fit in a second: the budget is what binds. A second's
+    // back-off before each retry ran this at 6 calls a second.
+    assert.ok(perSecond >= 38, `${perSecond.toFixed(1)} calls a second of 40`)
+    assertWithinBudget(starts, 40)
+  })
+
+  it('grows the back-off with failed answers in a row across calls, as for a carrier that fails every call', async () => {
+    const clock = new FakeClock()
+    const limiter = limiterOn(clock, { random: () => 0, retryBaseMs: 100, maxRetries: 2, failureThreshold: 10 })
+    const { call, starts } = scriptedCall(clock, ['server', 'server', 'server', 'server', 'server', 'server', 'ok'], 0)
+    await assert.rejects(limiter.run(call), { kind: 'server' })
+    await assert.rejects(limiter.run(call), { kind: 'server' })
+    assert.equal(await limiter.run(call), 'done')
+    const waits = starts.slice(1).map((at, i) => at - starts[i]!)
+    // Half of 100·2^k (random 0): the first call's retries k = 0, 1; the second call's answers are the 4th and
+    // 5th failure in a row (k = 3, 4), the next call's first attempt goes at once, and its success ends the row.
+    assert.deepEqual(waits, [50, 100, 0, 400, 800, 0])
+  })
+
+  it("does not hold the account's other calls back while a failed call backs off", async () => {
+    const clock = new FakeClock()
+    const limiter = limiterOn(clock, { retryBaseMs: 1000 })
+    const failing = scriptedCall(clock, ['server'])
+    const other = scriptedCall(clock, [])
+    await Promise.all([limiter.run(failing.call), limiter.run(other.call), limiter.run(other.call)])
+    // The failed call's retry waits 750 ms (1000, jitter 0.5); the other two go meanwhile, one after another.
+    assert.deepEqual(other.starts, [10, 20])
+    assert.deepEqual(failing.starts, [0, 760])
+  })
+
+  it('takes new limits without forgetting the calls already made (a provider whose calls per second changed)', async () => {
+    const clock = new FakeClock()
+    const limiter = limiterOn(clock, { callsPerSecond: 5 })
+    const { call, starts } = scriptedCall(clock, [], 0)
+    for (let i = 0; i < 5; i++) await limiter.run(call)
+    limiter.setLimits({ callsPerSecond: 8, maxInFlight: 1 })
+    for (let i = 0; i < 4; i++) await limiter.run(call)
+    // Three more fit in the first second under 8 a second; the fourth waits for it to pass.
+    assert.deepEqual(starts, [0, 0, 0, 0, 0, 0, 0, 0, 1000])
+    limiter.setLimits({ callsPerSecond: 2, maxInFlight: 1 })
+    await limiter.run(call)
+    await limiter.run(call)
+    assert.deepEqual(starts.slice(8), [1000, 1000, 2000])
+  })
+
+  it('lets more calls run at once when maxInFlight is raised, and fewer when it is lowered', async () => {
+    const clock = new FakeClock()
+    const limiter = limiterOn(clock, { callsPerSecond: 100 })
+    let running = 0
+    const peaks: number[] = []
+    const call = async (): Promise<void> => {
+      peaks.push(++running)
+      await clock.sleep(100)
+      running--
+    }
+    const first = Array.from({ length: 3 }, () => limiter.run(call))
+    limiter.setLimits({ callsPerSecond: 100, maxInFlight: 3 })
+    await Promise.all(first)
+    assert.equal(Math.max(...peaks), 3)
+    peaks.length = 0
+    const second = Array.from({ length: 4 }, () => limiter.run(call))
+    limiter.setLimits({ callsPerSecond: 100, maxInFlight: 1 })
+    await Promise.all(second)
+    // The three running finish; the fourth, queued, runs alone.
+    assert.deepEqual(peaks, [1, 2, 3, 1])
   })
 
   for (const kind of ['timeout', 'network', 'server', 'rate-limited'] as const) {
