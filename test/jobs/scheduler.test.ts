@@ -121,6 +121,7 @@ describe('the built-in scheduler', () => {
       // The queue refuses the session's first job: the session is stored, then its start fails.
       const failingQueue = {
         ...queue,
+        ready: () => queue.ready(),
         publish: async (jobs: Parameters<typeof queue.publish>[0]) => (jobs.some((job) => job.type === 'start-session') ? Promise.reject(new Error('queue unreachable')) : queue.publish(jobs)),
       } as typeof queue
       const outcomes = await scheduleTick({ store, queue: failingQueue, config })
