@@ -49,12 +49,25 @@ export function swapAcrossPools(search: LocalSearch, maxSims = SWAP_SIMS): numbe
   return swapped
 }
 
-/** The movable SIMs on pooled plans, biggest users first, at most `maxSims` (ties in SIM order). */
+/**
+ * The movable SIMs on pooled plans, biggest users first, at most `maxSims` (ties in SIM order). Kept in a
+ * sorted list of `maxSims` that most SIMs fail to enter at a glance: sorting a million SIMs would take
+ * longer than the swaps.
+ */
 function swapCandidates(component: Component, choice: Int32Array, maxSims: number): Int32Array {
-  const sims: number[] = []
-  for (let s = 0; s < choice.length; s++) if (!component.locked[s] && component.poolOfPlan[choice[s]!]! >= 0) sims.push(s)
-  sims.sort((x, y) => component.usageMb[y]! - component.usageMb[x]! || x - y)
-  return Int32Array.from(sims.slice(0, maxSims))
+  const top: number[] = []
+  const before = (x: number, y: number) => component.usageMb[x]! > component.usageMb[y]! || (component.usageMb[x] === component.usageMb[y] && x < y)
+  for (let s = 0; s < choice.length; s++) {
+    if (component.locked[s] || component.poolOfPlan[choice[s]!]! < 0) continue
+    if (top.length === maxSims && !before(s, top[maxSims - 1]!)) continue
+    let at = top.length === maxSims ? maxSims - 1 : top.length
+    while (at > 0 && before(s, top[at - 1]!)) {
+      top[at] = top[at - 1]!
+      at--
+    }
+    top[at] = s
+  }
+  return Int32Array.from(top)
 }
 
 /** `allowed[set * plans + p]` is 1 when option set `set` holds local plan `p`. */
