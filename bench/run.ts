@@ -12,8 +12,9 @@
  * Seeds: the optimizer's gap on other generated fleets (seeds 1-4) at 10k SIMs.
  * Sync under faults (issue 16): 20k SIMs at 40 calls/s with 20% of calls failing, Essential and Advantage
  * (`--faults-sims N` for a smaller fleet).
+ * Hard: the optimizer on hard catalogs (100 pooled-heavy plans, 240 plans in clusters, realistic 36/40), issue 18.
  *
- * `npm run bench -- --sections service` runs some sections only (optimizer, seeds, e2e, service, sync, sync-faults, push, api), and
+ * `npm run bench -- --sections service` runs some sections only (optimizer, seeds, hard, e2e, service, sync, sync-faults, push, api), and
  * `--sims 1000000` limits the optimizer table to those fleet sizes.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -30,6 +31,7 @@ import { printPushRun, pushRun, type PushFigures } from './push-run.js'
 import { apiRun, printApiRun, type ApiLoadFigures } from './api-run.js'
 import { printSeedRuns, seedRuns, type SeedFigures } from './seeds-run.js'
 import { printSyncFaultsRuns, syncFaultsRun, type SyncFaultsFigures } from './sync-faults-run.js'
+import { hardRuns, printHardRuns, type HardFigures } from './hard-run.js'
 
 const CLI = path.join(import.meta.dirname, '../src/cli/main.js')
 const HIGHS_CHILD = path.join(import.meta.dirname, 'highs-child.js')
@@ -82,7 +84,7 @@ function highsCell(figures: HighsFigures | string): [string, string] {
   return [seconds(figures.seconds), `${money(figures.value)}${note}`]
 }
 
-const SECTIONS = ['optimizer', 'seeds', 'e2e', 'service', 'sync', 'sync-faults', 'push', 'api'] as const
+const SECTIONS = ['optimizer', 'seeds', 'hard', 'e2e', 'service', 'sync', 'sync-faults', 'push', 'api'] as const
 type Section = (typeof SECTIONS)[number]
 
 function parseArguments(argv: readonly string[]): { sections: readonly Section[]; sims: readonly number[]; faultsSims: number } {
@@ -197,6 +199,8 @@ try {
   const rows = options.sections.includes('optimizer') ? await optimizerTable(options.sims) : []
   const seeds: SeedFigures[] = options.sections.includes('seeds') ? await seedRuns() : []
   if (seeds.length > 0) printSeedRuns(seeds)
+  const hard: HardFigures[] = options.sections.includes('hard') ? await hardRuns() : []
+  if (hard.length > 0) printHardRuns(hard)
   const needsMillion = options.sections.includes('e2e') || options.sections.includes('service') || options.sections.includes('api')
   const files = needsMillion ? await writeProblemFiles(path.join(folder, 'fleet'), instance(MILLION)) : undefined
   const e2e = options.sections.includes('e2e') ? await endToEnd(folder, files!) : undefined
@@ -224,7 +228,7 @@ try {
   }
   targets(rows, e2e, service)
   await mkdir('data/bench', { recursive: true })
-  await writeFile('data/bench/last-run.json', `${JSON.stringify({ options, rows, seeds, e2e, service, sync, syncFaults, push, api }, null, 2)}\n`)
+  await writeFile('data/bench/last-run.json', `${JSON.stringify({ options, rows, seeds, hard, e2e, service, sync, syncFaults, push, api }, null, 2)}\n`)
 } finally {
   await rm(folder, { recursive: true, force: true })
 }

@@ -12,6 +12,7 @@ import { LagrangianEvaluator } from './lagrangian.js'
 import { LocalSearch } from './local-search.js'
 import { roundCombination } from './round-combination.js'
 import { strengthenBound } from './strengthen-bound.js'
+import { swapAcrossPools } from './pool-swap.js'
 
 export interface ComponentOptions {
   /** A SIM changes plan only if the change saves at least this much on the bill (0: any saving). */
@@ -29,6 +30,8 @@ export interface ComponentSolution {
   readonly dualEvaluations: number
 }
 
+/** Rounds of swaps across pools (`pool-swap.ts`), each followed by the search. */
+const SWAP_ROUNDS = 5
 /** Relative size below which two Lagrangian costs are a tie, settled in favour of the current plan. */
 const TIE = 1e-12
 /**
@@ -108,6 +111,8 @@ function searchFrom(component: Component, evaluator: LagrangianEvaluator, lambda
   preferCurrentOnTies(component, evaluator, lambda, start)
   const search = new LocalSearch(component, start, { changePenalty: penalty, prices: lambda })
   search.run()
+  // A swap across pools opens moves the search could not make; each round's swaps are searched from.
+  for (let round = 0; round < SWAP_ROUNDS && swapAcrossPools(search) > 0; round++) search.run()
   if (penalty > 0) search.keepChangesSaving(penalty)
   return search
 }
