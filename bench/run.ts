@@ -10,9 +10,12 @@
  * Push (issue 7): 10k rate plan changes pushed to the simulator at 5 calls/s.
  * API (issue 8): requests per second and p50/p99 latency of the results endpoint on a 1M-SIM session.
  * Seeds: the optimizer's gap on other generated fleets (seeds 1-4) at 10k SIMs.
+ * Chaos (issue 16): a 50k-SIM session on PostgreSQL + BullMQ with workers killed 10 times (chaos-run.ts);
+ * a failed check makes the bench exit 1.
  *
- * `npm run bench -- --sections service` runs some sections only (optimizer, seeds, e2e, service, sync, push, api), and
- * `--sims 1000000` limits the optimizer table to those fleet sizes.
+ * `npm run bench -- --sections service` runs some sections only (optimizer, seeds, e2e, service, sync, push, api, chaos), and
+ * `--sims 1000000` limits the optimizer table to those fleet sizes (chaos: its first value is the fleet,
+ * `--kills N` the kills).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -27,6 +30,7 @@ import { SYNC_CASES, printSyncRuns, syncRun, type SyncFigures } from './sync-run
 import { printPushRun, pushRun, type PushFigures } from './push-run.js'
 import { apiRun, printApiRun, type ApiLoadFigures } from './api-run.js'
 import { printSeedRuns, seedRuns, type SeedFigures } from './seeds-run.js'
+import { chaosRun, printChaosRun, type ChaosFigures } from './chaos-run.js'
 
 const CLI = path.join(import.meta.dirname, '../src/cli/main.js')
 const HIGHS_CHILD = path.join(import.meta.dirname, 'highs-child.js')
@@ -79,10 +83,13 @@ function highsCell(figures: HighsFigures | string): [string, string] {
   return [seconds(figures.seconds), `${money(figures.value)}${note}`]
 }
 
-const SECTIONS = ['optimizer', 'seeds', 'e2e', 'service', 'sync', 'push', 'api'] as const
+const SECTIONS = ['optimizer', 'seeds', 'e2e', 'service', 'sync', 'push', 'api', 'chaos'] as const
 type Section = (typeof SECTIONS)[number]
 
-function parseArguments(argv: readonly string[]): { sections: readonly Section[]; sims: readonly number[] } {
+const CHAOS_SIMS = 50_000
+const CHAOS_KILLS = 10
+
+function parseArguments(argv: readonly string[]): { sections: readonly Section[]; sims: readonly number[]; chaos: { sims: number; kills: number } } {
   const value = (flag: string) => {
     const at = argv.indexOf(flag)
     return at < 0 ? undefined : argv[at + 1]
@@ -91,7 +98,11 @@ function parseArguments(argv: readonly string[]): { sections: readonly Section[]
   const unknown = sections.filter((section) => !SECTIONS.includes(section))
   if (unknown.length > 0) throw new Error(`unknown bench section ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`)
   const sims = value('--sims')?.split(',').map(Number) ?? [...SIM_COUNTS]
-  return { sections, sims }
+  const chaos = { sims: value('--sims') === undefined ? CHAOS_SIMS : sims[0]!, kills: Number(value('--kills') ?? CHAOS_KILLS) }
+  for (const [flag, count] of [['--sims', chaos.sims], ['--kills', chaos.kills]] as const) {
+    if (!(Number.isInteger(count) && count >= 0)) throw new Error(`bench ${flag} must be a whole number, got ${String(count)}`)
+  }
+  return { sections, sims, chaos }
 }
 
 async function optimizerTable(simCounts: readonly number[]): Promise<Row[]> {
@@ -213,9 +224,15 @@ try {
     api = await apiRun(files!, folder, MILLION.sims)
     printApiRun(api)
   }
+  let chaos: ChaosFigures | undefined
+  if (options.sections.includes('chaos')) {
+    chaos = await chaosRun(folder, { ...options.chaos, seed: 16, timeoutSeconds: 3600 })
+    printChaosRun(chaos)
+    if (!chaos.passed) process.exitCode = 1
+  }
   targets(rows, e2e, service)
   await mkdir('data/bench', { recursive: true })
-  await writeFile('data/bench/last-run.json', `${JSON.stringify({ options, rows, seeds, e2e, service, sync, push, api }, null, 2)}\n`)
+  await writeFile('data/bench/last-run.json', `${JSON.stringify({ options, rows, seeds, e2e, service, sync, push, api, chaos }, null, 2)}\n`)
 } finally {
   await rm(folder, { recursive: true, force: true })
 }
