@@ -1,8 +1,10 @@
 /**
  * Where a chaos session is in its life, read from the database as an operator would see it, and the plan
  * of SIGKILLs spread over that life: the kills are shared out over sync, optimize, report, push and
- * verify; each lands on a random worker after a random wait, and kills a stage ended too soon for are
- * carried into the next stage. Each kill records the jobs the killed worker held at that moment.
+ * verify, each on a random worker; in a long stage at random points of its progress (the devices and
+ * readings stored, the changes pushed or verified), in a short one after random waits of a second or so.
+ * Kills a stage ended too soon for are carried into the next stage. Each kill records the jobs the killed
+ * worker held at that moment.
  */
 import type { Random } from '../src/demo/index.js'
 import type { Db } from '../src/store/database.js'
@@ -22,11 +24,19 @@ export interface Kill {
   readonly jobs: readonly string[]
 }
 
-export async function sessionPhase(db: Db, sessionId: string): Promise<SessionPhase> {
+/** The session's phase, and how far a long one (sync, push, verify) has got, 0 to 1. */
+export interface SessionState {
+  readonly phase: SessionPhase
+  readonly progress?: number
+}
+
+/** `fleetSize`: the SIMs at the carrier, which a sync stores a device and a reading for. */
+export async function sessionState(db: Db, sessionId: string, fleetSize: number): Promise<SessionState> {
   const session = await db.selectFrom('sessions').select('status').where('id', '=', sessionId).executeTakeFirstOrThrow()
-  if (session.status === 'pending' || session.status === 'syncing') return 'sync'
-  if (session.status === 'optimizing') return 'optimize'
-  if (session.status === 'finalizing') return 'report'
+  const rows = async (table: 'devices' | 'usage_readings') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+  if (session.status === 'pending' || session.status === 'syncing') return { phase: 'sync', progress: ((await rows('devices')) + (await rows('usage_readings'))) / (2 * fleetSize) }
+  if (session.status === 'optimizing') return { phase: 'optimize' }
+  if (session.status === 'finalizing') return { phase: 'report' }
   const changes = await db
     .selectFrom('changes')
     .innerJoin('instances', 'instances.id', 'changes.instance_id')
@@ -35,23 +45,26 @@ export async function sessionPhase(db: Db, sessionId: string): Promise<SessionPh
     .groupBy('changes.status')
     .execute()
   const count = (...statuses: string[]) => changes.filter((row) => statuses.includes(row.status)).reduce((sum, row) => sum + Number(row.n), 0)
-  if (session.status === 'done' && count('planned', 'approved', 'pushing') > 0) return 'push'
-  if (session.status === 'done' && count('pushed') > 0) return 'verify'
+  const total = count('planned', 'approved', 'pushing', 'pushed', 'verified', 'discrepancy', 'failed')
+  const ended = count('verified', 'discrepancy', 'failed')
+  if (session.status === 'done' && count('planned', 'approved', 'pushing') > 0) return { phase: 'push', progress: (count('pushed') + ended) / total }
+  if (session.status === 'done' && count('pushed') > 0) return { phase: 'verify', progress: ended / total }
   const waiting = await db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('status', 'in', ['queued', 'active']).executeTakeFirstOrThrow()
   const pending = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow()
-  return Number(waiting.n) + Number(pending.n) > 0 ? 'deliver' : 'settled'
+  return { phase: Number(waiting.n) + Number(pending.n) > 0 ? 'deliver' : 'settled' }
 }
 
 export interface KillPlanOptions {
   readonly kills: number
   readonly random: Random
-  /** The longest random wait before a kill in a long stage (sync, push, verify), ms. */
-  readonly maxWaitMs: number
 }
 
-/** Short stages (optimize, report) last seconds: the waits there are short too, or no kill would land. */
+/** Short stages (optimize, report) last seconds: their kills come after random waits up to this, ms. */
 const SHORT_STAGE_WAIT_MS = 1500
 const MIN_WAIT_MS = 200
+/** A long stage's kills land between these shares of its progress. */
+const EARLIEST = 0.05
+const LATEST = 0.95
 
 export class KillPlan {
   readonly kills: Kill[] = []
@@ -59,7 +72,9 @@ export class KillPlan {
   readonly #options: KillPlanOptions
   #carried = 0
   #phase: SessionPhase | undefined
-  #nextAt = Infinity
+  /** The current stage's kill moments, ascending: shares of its progress, or epoch ms in a short stage. */
+  #due: number[] = []
+  #byProgress = false
 
   constructor(options: KillPlanOptions) {
     this.#options = options
@@ -75,41 +90,44 @@ export class KillPlan {
     return this.#options.kills - this.kills.length
   }
 
-  /** Called every poll with the session's phase; kills a worker when one is due. */
-  async tick(phase: SessionPhase, seconds: number, pool: WorkerPool, db: Db): Promise<Kill | undefined> {
-    const now = Date.now()
-    if (phase !== this.#phase) {
-      this.#phase = phase
-      // A stage that ended (or went by between two polls) hands its kills on.
-      const reached = CHAOS_PHASES.indexOf(phase as ChaosPhase)
-      for (const earlier of CHAOS_PHASES.slice(0, reached < 0 ? CHAOS_PHASES.length : reached)) {
-        this.#carried += this.#quota.get(earlier)!
-        this.#quota.set(earlier, 0)
-      }
-      this.#nextAt = now + this.#wait(phase)
-    }
-    if (!(CHAOS_PHASES as readonly string[]).includes(phase)) return undefined
-    const stage = phase as ChaosPhase
-    if (this.#quota.get(stage)! + this.#carried === 0 || now < this.#nextAt) return undefined
-    if (this.#quota.get(stage)! > 0) this.#quota.set(stage, this.#quota.get(stage)! - 1)
-    else this.#carried--
+  /** Called every poll with the session's state; kills a worker when one is due. */
+  async tick(state: SessionState, seconds: number, pool: WorkerPool, db: Db): Promise<Kill | undefined> {
+    const { phase } = state
+    if (phase !== this.#phase) this.#enter(state)
+    if (this.#due.length === 0) return undefined
+    const reached = this.#byProgress ? (state.progress ?? 0) >= this.#due[0]! : Date.now() >= this.#due[0]!
+    if (!reached) return undefined
+    this.#due.shift()
     const pids = pool.pids
     const pid = pids[Math.floor(this.#options.random.next() * pids.length)]!
-    const held = await db
-      .selectFrom('jobs')
-      .select('type')
-      .where('status', '=', 'active')
-      .where('locked_by', 'like', `%/${pid}/%`)
-      .execute()
+    const held = await db.selectFrom('jobs').select('type').where('status', '=', 'active').where('locked_by', 'like', `%/${pid}/%`).execute()
     await pool.kill(pid)
-    const kill: Kill = { phase: stage, seconds, pid, jobs: held.map((row) => row.type).sort() }
+    const kill: Kill = { phase: phase as ChaosPhase, seconds, pid, jobs: held.map((row) => row.type).sort() }
     this.kills.push(kill)
-    this.#nextAt = Date.now() + this.#wait(stage)
     return kill
   }
 
-  #wait(phase: SessionPhase): number {
-    const longest = phase === 'optimize' || phase === 'report' ? SHORT_STAGE_WAIT_MS : this.#options.maxWaitMs
-    return MIN_WAIT_MS + this.#options.random.next() * Math.max(0, longest - MIN_WAIT_MS)
+  #enter({ phase, progress }: SessionState): void {
+    // Kills a stage had no time for (it ended, or went by between two polls) go to the next one.
+    this.#carried += this.#due.length
+    this.#due = []
+    this.#phase = phase
+    const reached = CHAOS_PHASES.indexOf(phase as ChaosPhase)
+    for (const earlier of CHAOS_PHASES.slice(0, reached < 0 ? CHAOS_PHASES.length : reached + 1)) {
+      this.#carried += this.#quota.get(earlier)!
+      this.#quota.set(earlier, 0)
+    }
+    if (reached < 0) return
+    const kills = this.#carried
+    this.#carried = 0
+    const random = () => this.#options.random.next()
+    this.#byProgress = progress !== undefined
+    if (this.#byProgress) {
+      const from = Math.max(EARLIEST, progress!)
+      this.#due = Array.from({ length: kills }, () => from + random() * (LATEST - from)).sort((a, b) => a - b)
+    } else {
+      let at = Date.now()
+      this.#due = Array.from({ length: kills }, () => (at += MIN_WAIT_MS + random() * (SHORT_STAGE_WAIT_MS - MIN_WAIT_MS)))
+    }
   }
 }

@@ -17,7 +17,7 @@ import { billingPeriodAt } from '../src/domain/index.js'
 import { openStore } from '../src/store/database.js'
 import { SmtpReceiver } from '../test/helpers/mail-receivers.js'
 import { checkChaosSession, type Check, type ChaosOutcome } from './chaos-checks.js'
-import { KillPlan, sessionPhase, type Kill, type SessionPhase } from './chaos-kills.js'
+import { KillPlan, sessionState, type Kill, type SessionPhase } from './chaos-kills.js'
 import { chaosServices } from './chaos-services.js'
 import { WorkerPool } from './chaos-workers.js'
 import { measureNodeProcess } from './measure.js'
@@ -98,13 +98,14 @@ export async function chaosRun(folder: string, options: ChaosOptions): Promise<C
     store = openStore(services.databaseUrl)
     const started = performance.now()
     const session = (await simopt(env, ['run', '--tenant', 'chaos', '--provider', 'sim', '--period', period])).stdout.split('\n')[0]!.trim()
-    const plan = new KillPlan({ kills: options.kills, random, maxWaitMs: Math.max(2000, options.sims / 2.5) })
+    const plan = new KillPlan({ kills: options.kills, random })
     const phases: Partial<Record<SessionPhase, number>> = {}
     const seconds = () => (performance.now() - started) / 1000
     let last: SessionPhase | undefined
     let settledAt: number | undefined
     for (;;) {
-      const phase = await sessionPhase(store.db, session)
+      const state = await sessionState(store.db, session, simulator.fleet.size)
+      const { phase } = state
       if (phase !== last) {
         phases[phase] ??= seconds()
         process.stderr.write(`chaos: ${seconds().toFixed(1)} s ${phase}\n`)
@@ -115,7 +116,7 @@ export async function chaosRun(folder: string, options: ChaosOptions): Promise<C
         break
       }
       if (seconds() > options.timeoutSeconds) break
-      const kill = await plan.tick(phase, seconds(), pool, store.db)
+      const kill = await plan.tick(state, seconds(), pool, store.db)
       if (kill !== undefined) process.stderr.write(`chaos: ${kill.seconds.toFixed(1)} s killed worker ${kill.pid} in ${kill.phase} holding ${kill.jobs.join(', ') || 'no job'}\n`)
       await sleep(POLL_MS)
     }
