@@ -62,6 +62,8 @@ export interface KillPlanOptions {
 /** Short stages (optimize, report) last seconds: their kills come after random waits up to this, ms. */
 const SHORT_STAGE_WAIT_MS = 1500
 const MIN_WAIT_MS = 200
+/** Between two kills at least this long: a replacement is given a moment to start and take work. */
+const MIN_GAP_MS = 1000
 /** A long stage's kills land between these shares of its progress. */
 const EARLIEST = 0.05
 const LATEST = 0.95
@@ -72,9 +74,10 @@ export class KillPlan {
   readonly #options: KillPlanOptions
   #carried = 0
   #phase: SessionPhase | undefined
-  /** The current stage's kill moments, ascending: shares of its progress, or epoch ms in a short stage. */
+  /** The current stage's kill moments, ascending: shares of its progress; in a short stage, epoch ms. */
   #due: number[] = []
   #byProgress = false
+  #quietUntil = 0
 
   constructor(options: KillPlanOptions) {
     this.#options = options
@@ -94,7 +97,7 @@ export class KillPlan {
   async tick(state: SessionState, seconds: number, pool: WorkerPool, db: Db): Promise<Kill | undefined> {
     const { phase } = state
     if (phase !== this.#phase) this.#enter(state)
-    if (this.#due.length === 0) return undefined
+    if (this.#due.length === 0 || Date.now() < this.#quietUntil) return undefined
     const reached = this.#byProgress ? (state.progress ?? 0) >= this.#due[0]! : Date.now() >= this.#due[0]!
     if (!reached) return undefined
     this.#due.shift()
@@ -104,6 +107,13 @@ export class KillPlan {
     await pool.kill(pid)
     const kill: Kill = { phase: phase as ChaosPhase, seconds, pid, jobs: held.map((row) => row.type).sort() }
     this.kills.push(kill)
+    this.#quietUntil = Date.now() + MIN_GAP_MS
+    // In a short stage each wait runs from the previous kill's end: a kill takes a moment (the process must
+    // be gone and its replacement started), and the next one must not follow it at once.
+    if (!this.#byProgress) {
+      let at = Date.now()
+      this.#due = this.#due.map(() => (at += this.#shortWait()))
+    }
     return kill
   }
 
@@ -127,7 +137,11 @@ export class KillPlan {
       this.#due = Array.from({ length: kills }, () => from + random() * (LATEST - from)).sort((a, b) => a - b)
     } else {
       let at = Date.now()
-      this.#due = Array.from({ length: kills }, () => (at += MIN_WAIT_MS + random() * (SHORT_STAGE_WAIT_MS - MIN_WAIT_MS)))
+      this.#due = Array.from({ length: kills }, () => (at += this.#shortWait()))
     }
+  }
+
+  #shortWait(): number {
+    return MIN_WAIT_MS + this.#options.random.next() * (SHORT_STAGE_WAIT_MS - MIN_WAIT_MS)
   }
 }
