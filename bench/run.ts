@@ -15,7 +15,7 @@
  *
  * `npm run bench -- --sections service` runs some sections only (optimizer, seeds, e2e, service, sync, push, api, chaos), and
  * `--sims 1000000` limits the optimizer table to those fleet sizes (chaos: its first value is the fleet,
- * `--kills N` the kills).
+ * `--kills N` the kills, `--chaos-timeout S` the seconds after which an unsettled session fails the run).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -88,8 +88,9 @@ type Section = (typeof SECTIONS)[number]
 
 const CHAOS_SIMS = 50_000
 const CHAOS_KILLS = 10
+const CHAOS_TIMEOUT_SECONDS = 3 * 3600
 
-function parseArguments(argv: readonly string[]): { sections: readonly Section[]; sims: readonly number[]; chaos: { sims: number; kills: number } } {
+function parseArguments(argv: readonly string[]): { sections: readonly Section[]; sims: readonly number[]; chaos: { sims: number; kills: number; timeoutSeconds: number } } {
   const value = (flag: string) => {
     const at = argv.indexOf(flag)
     return at < 0 ? undefined : argv[at + 1]
@@ -98,8 +99,12 @@ function parseArguments(argv: readonly string[]): { sections: readonly Section[]
   const unknown = sections.filter((section) => !SECTIONS.includes(section))
   if (unknown.length > 0) throw new Error(`unknown bench section ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`)
   const sims = value('--sims')?.split(',').map(Number) ?? [...SIM_COUNTS]
-  const chaos = { sims: value('--sims') === undefined ? CHAOS_SIMS : sims[0]!, kills: Number(value('--kills') ?? CHAOS_KILLS) }
-  for (const [flag, count] of [['--sims', chaos.sims], ['--kills', chaos.kills]] as const) {
+  const chaos = {
+    sims: value('--sims') === undefined ? CHAOS_SIMS : sims[0]!,
+    kills: Number(value('--kills') ?? CHAOS_KILLS),
+    timeoutSeconds: Number(value('--chaos-timeout') ?? CHAOS_TIMEOUT_SECONDS),
+  }
+  for (const [flag, count] of [['--sims', chaos.sims], ['--kills', chaos.kills], ['--chaos-timeout', chaos.timeoutSeconds]] as const) {
     if (!(Number.isInteger(count) && count >= 0)) throw new Error(`bench ${flag} must be a whole number, got ${String(count)}`)
   }
   return { sections, sims, chaos }
@@ -226,7 +231,7 @@ try {
   }
   let chaos: ChaosFigures | undefined
   if (options.sections.includes('chaos')) {
-    chaos = await chaosRun(folder, { ...options.chaos, seed: 16, timeoutSeconds: 3600 })
+    chaos = await chaosRun(folder, { ...options.chaos, seed: 16 })
     printChaosRun(chaos)
     if (!chaos.passed) process.exitCode = 1
   }
