@@ -13,9 +13,12 @@
  * Sync under faults (issue 16): 20k SIMs at 40 calls/s with 20% of calls failing, Essential and Advantage
  * (`--faults-sims N` for a smaller fleet).
  * Hard: the optimizer on hard catalogs (100 pooled-heavy plans, 240 plans in clusters, realistic 36/40), issue 18.
+ * Chaos (issue 16): a 50k-SIM session on PostgreSQL + BullMQ with workers killed 10 times (chaos-run.ts);
+ * a failed check makes the bench exit 1.
  *
- * `npm run bench -- --sections service` runs some sections only (optimizer, seeds, hard, e2e, service, sync, sync-faults, push, api), and
- * `--sims 1000000` limits the optimizer table to those fleet sizes.
+ * `npm run bench -- --sections service` runs some sections only (optimizer, seeds, hard, e2e, service, sync, sync-faults, push, api, chaos), and
+ * `--sims 1000000` limits the optimizer table to those fleet sizes (chaos: its first value is the fleet,
+ * `--kills N` the kills, `--chaos-timeout S` the seconds after which an unsettled session fails the run).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -32,6 +35,7 @@ import { apiRun, printApiRun, type ApiLoadFigures } from './api-run.js'
 import { printSeedRuns, seedRuns, type SeedFigures } from './seeds-run.js'
 import { printSyncFaultsRuns, syncFaultsRun, type SyncFaultsFigures } from './sync-faults-run.js'
 import { hardRuns, printHardRuns, type HardFigures } from './hard-run.js'
+import { chaosRun, printChaosRun, type ChaosFigures } from './chaos-run.js'
 
 const CLI = path.join(import.meta.dirname, '../src/cli/main.js')
 const HIGHS_CHILD = path.join(import.meta.dirname, 'highs-child.js')
@@ -84,10 +88,14 @@ function highsCell(figures: HighsFigures | string): [string, string] {
   return [seconds(figures.seconds), `${money(figures.value)}${note}`]
 }
 
-const SECTIONS = ['optimizer', 'seeds', 'hard', 'e2e', 'service', 'sync', 'sync-faults', 'push', 'api'] as const
+const SECTIONS = ['optimizer', 'seeds', 'hard', 'e2e', 'service', 'sync', 'sync-faults', 'push', 'api', 'chaos'] as const
 type Section = (typeof SECTIONS)[number]
 
-function parseArguments(argv: readonly string[]): { sections: readonly Section[]; sims: readonly number[]; faultsSims: number } {
+const CHAOS_SIMS = 50_000
+const CHAOS_KILLS = 10
+const CHAOS_TIMEOUT_SECONDS = 3 * 3600
+
+function parseArguments(argv: readonly string[]): { sections: readonly Section[]; sims: readonly number[]; faultsSims: number; chaos: { sims: number; kills: number; timeoutSeconds: number } } {
   const value = (flag: string) => {
     const at = argv.indexOf(flag)
     return at < 0 ? undefined : argv[at + 1]
@@ -97,7 +105,15 @@ function parseArguments(argv: readonly string[]): { sections: readonly Section[]
   if (unknown.length > 0) throw new Error(`unknown bench section ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`)
   const sims = value('--sims')?.split(',').map(Number) ?? [...SIM_COUNTS]
   const faultsSims = Number(value('--faults-sims') ?? 20_000)
-  return { sections, sims, faultsSims }
+  const chaos = {
+    sims: value('--sims') === undefined ? CHAOS_SIMS : sims[0]!,
+    kills: Number(value('--kills') ?? CHAOS_KILLS),
+    timeoutSeconds: Number(value('--chaos-timeout') ?? CHAOS_TIMEOUT_SECONDS),
+  }
+  for (const [flag, count] of [['--sims', chaos.sims], ['--kills', chaos.kills], ['--chaos-timeout', chaos.timeoutSeconds]] as const) {
+    if (!(Number.isInteger(count) && count >= 0)) throw new Error(`bench ${flag} must be a whole number, got ${String(count)}`)
+  }
+  return { sections, sims, faultsSims, chaos }
 }
 
 async function optimizerTable(simCounts: readonly number[]): Promise<Row[]> {
@@ -226,9 +242,15 @@ try {
     api = await apiRun(files!, folder, MILLION.sims)
     printApiRun(api)
   }
+  let chaos: ChaosFigures | undefined
+  if (options.sections.includes('chaos')) {
+    chaos = await chaosRun(folder, { ...options.chaos, seed: 16 })
+    printChaosRun(chaos)
+    if (!chaos.passed) process.exitCode = 1
+  }
   targets(rows, e2e, service)
   await mkdir('data/bench', { recursive: true })
-  await writeFile('data/bench/last-run.json', `${JSON.stringify({ options, rows, seeds, hard, e2e, service, sync, syncFaults, push, api }, null, 2)}\n`)
+  await writeFile('data/bench/last-run.json', `${JSON.stringify({ options, rows, seeds, hard, e2e, service, sync, syncFaults, push, api, chaos }, null, 2)}\n`)
 } finally {
   await rm(folder, { recursive: true, force: true })
 }
