@@ -34,7 +34,8 @@ export function snapshotCache(config: Pick<Config, 'redisUrl' | 'queuePrefix'>, 
       // A command while Redis is away fails at once (a miss) instead of waiting for it to come back.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      connectTimeout: 1000,
+      // A refused connection fails at once whatever this is; 1 s made a busy machine's slow first connect an outage alert.
+      connectTimeout: 5000,
       retryStrategy: (times) => Math.min(200 * times, 2000),
     })
     redis.on('error', down)
