@@ -3,10 +3,10 @@
  * Every `/api` route names the least role it needs in its `config.role`; a route that names none is refused,
  * so a new route cannot be public by omission. Roles rank viewer < operator < admin.
  */
+import { SimoptError } from '../domain/index.js'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { API_ROLES, findApiKey, type ApiRole } from '../store/api-keys.js'
 import type { Store } from '../store/database.js'
-import { HttpError } from './http-error.js'
 
 export interface Caller {
   readonly keyId: string
@@ -39,9 +39,9 @@ export function installAuth(app: FastifyInstance, store: Store): void {
     const needed = request.routeOptions.config.role
     // Unknown /api URLs fall through to the 404 handler, which has no role.
     if (request.routeOptions.url === undefined) return
-    if (needed === undefined) throw new HttpError(403, `route ${request.routeOptions.url} is not open to API keys`)
+    if (needed === undefined) throw new SimoptError('FORBIDDEN', `route ${request.routeOptions.url} is not open to API keys`)
     const caller = await authenticate(store, request)
-    if (rank(caller.role) < rank(needed)) throw new HttpError(403, `this needs the ${needed} role; the key ${JSON.stringify(caller.actor.slice(4))} is ${caller.role}`)
+    if (rank(caller.role) < rank(needed)) throw new SimoptError('FORBIDDEN', `this needs the ${needed} role; the key ${JSON.stringify(caller.actor.slice(4))} is ${caller.role}`)
     request.caller = caller
     const now = Date.now()
     if (now - (lastUsedWritten.get(caller.keyId) ?? 0) > LAST_USED_EVERY_MS) {
@@ -59,11 +59,11 @@ export function callerOf(request: FastifyRequest): Caller {
 
 async function authenticate(store: Store, request: FastifyRequest): Promise<Caller> {
   const header = request.headers.authorization
-  if (header === undefined) throw new HttpError(401, 'header Authorization is missing: send Authorization: Bearer <API key>')
+  if (header === undefined) throw new SimoptError('AUTH_REQUIRED', 'header Authorization is missing: send Authorization: Bearer <API key>')
   const match = /^Bearer\s+(\S+)$/i.exec(header)
-  if (match === null) throw new HttpError(401, 'header Authorization must be Bearer <API key>')
+  if (match === null) throw new SimoptError('AUTH_REQUIRED', 'header Authorization must be Bearer <API key>')
   const row = await findApiKey(store.db, match[1]!)
-  if (row === undefined) throw new HttpError(401, 'the API key is unknown or revoked')
+  if (row === undefined) throw new SimoptError('AUTH_REQUIRED', 'the API key is unknown or revoked')
   const tenant = row.tenant_id === null ? undefined : await store.db.selectFrom('tenants').select('name').where('id', '=', row.tenant_id).executeTakeFirst()
   return { keyId: row.id, role: row.role, tenantId: row.tenant_id, tenantName: tenant?.name ?? null, actor: `api:${row.name}` }
 }

@@ -1,66 +1,62 @@
 /**
- * Errors as the API answers them: `{ "error": "<what was wrong, naming the field or thing>" }` with a status.
- * Routes throw `HttpError` for what only HTTP knows (not found, forbidden, conflict); the domain's
- * `SimoptError` codes map to statuses in one table; fastify's own errors (validation, body too large, bad
- * JSON) keep their status with a message that names the field.
+ * Errors as the API answers them: `{ "code": "SESSION_NOT_FOUND", "message": "…", "field"?: "body/period" }`
+ * with the status the error table (`domain/errors.ts`) gives the code. Fastify's own errors (validation, body
+ * too large, bad JSON) are answered in the same shape under the matching code.
  */
 import type { FastifyError, FastifyInstance } from 'fastify'
-import { isSimoptError, type ErrorCode } from '../domain/index.js'
-
-export class HttpError extends Error {
-  override readonly name = 'HttpError'
-
-  constructor(
-    readonly statusCode: 400 | 401 | 403 | 404 | 409 | 413 | 503,
-    message: string,
-  ) {
-    super(message)
-  }
-}
+import { ERROR_CODES, SimoptError, errorSpec, isSimoptError, type ErrorCode } from '../domain/index.js'
 
 /** A thing that does not exist, or that the caller's tenant may not see: the two answer alike, so existence does not leak. */
-export function notFound(what: string): HttpError {
-  return new HttpError(404, `${what} not found`)
+export function notFound(code: ErrorCode, what: string): SimoptError {
+  return new SimoptError(code, `${what} not found`)
 }
 
-const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
-  INPUT_INVALID: 400,
-  PROBLEM_INVALID: 500,
-  INTERNAL: 500,
-  UNAVAILABLE: 503,
+/** The body of every 4xx and 5xx answer. */
+export interface ErrorBody {
+  readonly code: ErrorCode
+  readonly message: string
+  readonly field?: string
 }
 
-/**
- * Runs a service call whose input the route has already checked: an `INPUT_INVALID` it still raises is
- * about the state of things (a session already running, nothing left to approve), so it is a conflict.
- */
-export async function conflictOnInvalid<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work()
-  } catch (error) {
-    if (isSimoptError(error) && error.code === 'INPUT_INVALID') throw new HttpError(409, error.message)
-    throw error
-  }
-}
+export const errorBodySchema = {
+  type: 'object',
+  required: ['code', 'message'],
+  properties: {
+    code: { type: 'string', enum: [...ERROR_CODES], description: 'stable error code; see docs/architecture.md' },
+    message: { type: 'string', description: 'what was wrong, naming the field or thing' },
+    field: { type: 'string', description: 'where in the request it was wrong (body/period, querystring/limit)' },
+  },
+} as const
 
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
-    const { status, message } = describe(error)
-    if (status >= 500) request.log.error({ err: error }, 'request failed')
-    return reply.status(status).send({ error: message })
+    const body = describe(error)
+    const status = errorSpec(body.code).httpStatus
+    if (status >= 500 && body.code !== 'UNAVAILABLE') request.log.error({ err: error }, 'request failed')
+    return reply.status(status).send(body)
   })
-  app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }))
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ code: 'ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } satisfies ErrorBody),
+  )
 }
 
-function describe(error: FastifyError | Error): { status: number; message: string } {
-  if (error instanceof HttpError) return { status: error.statusCode, message: error.message }
-  // The operator sees which service is down in the log; a caller learns only that trying later may work.
-  if (isSimoptError(error) && error.code === 'UNAVAILABLE') return { status: 503, message: 'a service simopt needs is unavailable; nothing was done, try again later' }
-  if (isSimoptError(error)) return { status: STATUS_OF_CODE[error.code], message: STATUS_OF_CODE[error.code] >= 500 ? 'internal error' : error.message }
+function describe(error: FastifyError | Error): ErrorBody {
+  if (isSimoptError(error)) {
+    const { code } = error
+    // The operator sees which service is down in the log; a caller learns only that trying later may work.
+    if (code === 'UNAVAILABLE') return { code, message: 'a service simopt needs is unavailable; nothing was done, try again later' }
+    if (errorSpec(code).httpStatus === 500) return { code, message: 'internal error' }
+    return error.field === undefined ? { code, message: error.message } : { code, message: error.message, field: error.field }
+  }
   const fastifyError = error as FastifyError
   // Validation: fastify's message names the part and the field ("body/period must match pattern …").
-  if (fastifyError.validation !== undefined) return { status: 400, message: fastifyError.message }
+  if (fastifyError.validation !== undefined) {
+    const first = fastifyError.validation[0]
+    const field = first === undefined ? undefined : `${fastifyError.validationContext ?? 'body'}${first.instancePath || ''}`
+    return field === undefined ? { code: 'INPUT_INVALID', message: fastifyError.message } : { code: 'INPUT_INVALID', message: fastifyError.message, field }
+  }
   const status = fastifyError.statusCode
-  if (status !== undefined && status >= 400 && status < 500) return { status, message: fastifyError.message }
-  return { status: 500, message: 'internal error' }
+  if (status === 413) return { code: 'PAYLOAD_TOO_LARGE', message: fastifyError.message }
+  if (status !== undefined && status >= 400 && status < 500) return { code: 'INPUT_INVALID', message: fastifyError.message }
+  return { code: 'INTERNAL', message: 'internal error' }
 }

@@ -1,18 +1,13 @@
 import { entityNameJsonSchema } from '../store/names.js'
+import { errorBodySchema } from './http-error.js'
 
 /**
  * JSON schema pieces the routes share. Fastify validates requests and serializes responses with them
  * (a response property not in its schema is never sent), and the OpenAPI document at `/docs` is made of them.
  */
-export const errorSchema = {
-  type: 'object',
-  required: ['error'],
-  properties: { error: { type: 'string', description: 'what was wrong, naming the field or thing' } },
-} as const
-
 /** A route's answers: its own, plus the error shape for every 4xx and 5xx. */
 export function responses<T extends Record<number, object>>(ok: T) {
-  return { ...ok, '4xx': errorSchema, '5xx': errorSchema }
+  return { ...ok, '4xx': errorBodySchema, '5xx': errorBodySchema }
 }
 
 export const PERIOD_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])$'

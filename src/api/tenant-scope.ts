@@ -3,11 +3,11 @@
  * Anything of another tenant answers 404, exactly as if it did not exist.
  */
 import type { Selectable } from 'kysely'
-import { quoteInput } from '../domain/index.js'
+import { SimoptError, quoteInput } from '../domain/index.js'
 import type { Store } from '../store/database.js'
 import type { InstanceTable } from '../store/schema.js'
 import type { Caller } from './auth.js'
-import { HttpError, notFound } from './http-error.js'
+import { notFound } from './http-error.js'
 
 export interface TenantRef {
   readonly id: string
@@ -17,17 +17,17 @@ export interface TenantRef {
 /** The tenant named in the request, if the caller may see it. */
 export async function visibleTenant(store: Store, caller: Caller, name: string): Promise<TenantRef> {
   const row = await store.db.selectFrom('tenants').select(['id', 'name']).where('name', '=', name).executeTakeFirst()
-  if (row === undefined || (caller.tenantId !== null && caller.tenantId !== row.id)) throw notFound(`tenant ${quoteInput(name)}`)
+  if (row === undefined || (caller.tenantId !== null && caller.tenantId !== row.id)) throw notFound('TENANT_NOT_FOUND', `tenant ${quoteInput(name)}`)
   return row
 }
 
 /**
  * The tenant a request is about: the one named, else the caller's own.
- * @throws HttpError 400 when a service-wide key names none.
+ * @throws SimoptError `INPUT_INVALID` when a service-wide key names none.
  */
 export async function requestTenant(store: Store, caller: Caller, name: string | undefined, field: string): Promise<TenantRef> {
   if (name !== undefined) return visibleTenant(store, caller, name)
-  if (caller.tenantId === null || caller.tenantName === null) throw new HttpError(400, `${field} is required with a service-wide key`)
+  if (caller.tenantId === null || caller.tenantName === null) throw new SimoptError('INPUT_INVALID', `${field} is required with a service-wide key`)
   return { id: caller.tenantId, name: caller.tenantName }
 }
 
@@ -48,19 +48,19 @@ export interface VisibleSession {
 
 export async function visibleSession(store: Store, caller: Caller, sessionId: string): Promise<VisibleSession> {
   const row = await store.db.selectFrom('sessions').select(['id', 'tenant_id', 'status']).where('id', '=', sessionId).executeTakeFirst()
-  if (row === undefined || (caller.tenantId !== null && caller.tenantId !== row.tenant_id)) throw notFound(`session ${sessionId}`)
+  if (row === undefined || (caller.tenantId !== null && caller.tenantId !== row.tenant_id)) throw notFound('SESSION_NOT_FOUND', `session ${sessionId}`)
   return { id: row.id, tenantId: row.tenant_id, status: row.status }
 }
 
 /**
  * The session's instance (one per provider; sessions have one provider today), once it has a result.
- * @throws HttpError 404 for a session the caller may not see, 409 while it has no result.
+ * @throws SimoptError `SESSION_NOT_FOUND` for a session the caller may not see, `STATE_CONFLICT` while it has no result.
  */
 export async function finishedInstance(store: Store, caller: Caller, sessionId: string): Promise<Selectable<InstanceTable>> {
   const session = await visibleSession(store, caller, sessionId)
   const instance = await store.db.selectFrom('instances').selectAll().where('session_id', '=', session.id).orderBy('created_at').executeTakeFirst()
   if (instance === undefined || instance.cost_after === null || session.status !== 'done') {
-    throw new HttpError(409, `session ${sessionId} is ${session.status}; its results exist once it is done`)
+    throw new SimoptError('STATE_CONFLICT', `session ${sessionId} is ${session.status}; its results exist once it is done`)
   }
   return instance
 }

@@ -3,7 +3,7 @@
  * name, and one write, changing a SIM's rate plan. The sync and push stages use this interface only; a
  * carrier's client (Jasper today) translates its wire format to and from it.
  */
-import type { DeviceStatus } from '../domain/index.js'
+import { SimoptError, type DeviceStatus, type ErrorCode } from '../domain/index.js'
 
 /**
  * A span of modification times, epoch ms. Carriers may count to the second only (Jasper does, and both ends
@@ -144,25 +144,47 @@ export interface CarrierErrorDetails {
   readonly cause?: unknown
 }
 
-/** A carrier call that failed. `kind` is stable and meant for code; the message is for people. */
-export class CarrierError extends Error {
+/** The stable error code each kind is reported under (API, exit code, the job runner's retry). */
+const CODE_OF_KIND: Readonly<Record<CarrierErrorKind, ErrorCode>> = {
+  auth: 'CARRIER_AUTH_FAILED',
+  'rate-limited': 'CARRIER_RATE_LIMITED',
+  'not-found': 'CARRIER_REFUSED',
+  'bad-request': 'CARRIER_REFUSED',
+  server: 'CARRIER_UNREACHABLE',
+  timeout: 'CARRIER_UNREACHABLE',
+  network: 'CARRIER_UNREACHABLE',
+  // The circuit closes again: later work may pass, though the same call made now will not.
+  'circuit-open': 'CARRIER_UNREACHABLE',
+  'bad-answer': 'CARRIER_BAD_ANSWER',
+}
+
+/**
+ * A carrier call that failed. `kind` says what the carrier did, for the call limiter; `code` (from the kind)
+ * is what the rest of simopt acts on.
+ */
+export class CarrierError extends SimoptError {
   override readonly name = 'CarrierError'
   readonly errorCode: string | undefined
   readonly httpStatus: number | undefined
   readonly path: string | undefined
-  /** Whether making the same call again shortly may succeed (see {@link RETRYABLE_KINDS}). */
-  readonly retryable: boolean
 
   constructor(
     readonly kind: CarrierErrorKind,
     message: string,
     details: CarrierErrorDetails = {},
   ) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause })
+    super(CODE_OF_KIND[kind], message, { cause: details.cause })
     this.errorCode = details.errorCode
     this.httpStatus = details.httpStatus
     this.path = details.path
-    this.retryable = RETRYABLE_KINDS.includes(kind)
+  }
+
+  /**
+   * Whether making the same call again shortly may succeed (see {@link RETRYABLE_KINDS}): narrower than the
+   * code's `retryable`, which also counts work tried again later, after an open circuit has closed.
+   */
+  override get retryable(): boolean {
+    return RETRYABLE_KINDS.includes(this.kind)
   }
 }
 

@@ -1,13 +1,15 @@
-import type { ErrorCode } from '../domain/index.js'
+import { errorSpec, type ErrorCode } from '../domain/index.js'
 
-/** The one table from error codes to process exit codes. */
-export const EXIT_CODES: Record<ErrorCode | 'OK' | 'USAGE', number> = {
+/** Exit codes the command line uses beyond the error table's own (`domain/errors.ts`). */
+export const EXIT_CODES = {
   OK: 0,
+  /** An error that is not one of simopt's (a bug). */
   INTERNAL: 1,
-  PROBLEM_INVALID: 1,
-  INPUT_INVALID: 2,
-  /** Nothing was done; the same command may work once the service (Redis) is back. */
-  UNAVAILABLE: 3,
   /** Unknown command or option, missing option value. */
   USAGE: 2,
+} as const
+
+/** The exit code for an error code: the error table's, and nowhere else. */
+export function exitCodeOf(code: ErrorCode): number {
+  return errorSpec(code).exitCode
 }

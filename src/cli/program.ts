@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import { isSimoptError } from '../domain/index.js'
-import { EXIT_CODES } from './exit-codes.js'
+import { EXIT_CODES, exitCodeOf } from './exit-codes.js'
 import { apikeyCommand } from './apikey.command.js'
 import { auditCommand } from './audit.command.js'
 import { backupCommand, restoreCommand } from './backup.command.js'
@@ -70,7 +70,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     }
     if (isSimoptError(error)) {
       process.stderr.write(`simopt: ${error.message}\n`)
-      return EXIT_CODES[error.code]
+      return exitCodeOf(error.code)
     }
     process.stderr.write(`simopt: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
     return EXIT_CODES.INTERNAL

@@ -1,4 +1,4 @@
-export { ERROR_CODES, SimoptError, isSimoptError, type ErrorCode } from './errors.js'
+export { ERROR_CODES, ERROR_TABLE, SimoptError, errorCodeOf, errorSpec, isSimoptError, type ErrorCode, type ErrorCodeSpec, type SimoptErrorOptions } from './errors.js'
 export type { CommPlan, PoolDefinition, RatePlan, RatePool } from './rate-plan.js'
 export { SimTableBuilder, simTableFromRows, type SimRow, type SimTable } from './sim-table.js'
 export {

@@ -15,16 +15,16 @@ const limiters = new Map<string, CallLimiter>()
 
 /** @throws SimoptError `INPUT_INVALID` when the provider has no carrier API, address or credentials. */
 export function carrierFor(provider: ProviderRow, config: Config): Carrier {
-  if (provider.integration !== 'jasper') throw new SimoptError('INPUT_INVALID', `provider ${provider.name} has no carrier API to sync from (integration ${provider.integration})`)
+  if (provider.integration !== 'jasper') throw new SimoptError('SETTING_MISSING', `provider ${provider.name} has no carrier API to sync from (integration ${provider.integration})`)
   if (provider.base_url === null || provider.credentials === null) {
-    throw new SimoptError('INPUT_INVALID', `provider ${provider.name} has no API address or credentials (set them with simopt provider set --url --user --api-key)`)
+    throw new SimoptError('SETTING_MISSING', `provider ${provider.name} has no API address or credentials (set them with simopt provider set --url --user --api-key)`)
   }
   // Stored before the checks existed, or allowed then: the address is checked again at each use.
   const problem = carrierUrlProblem(provider.base_url, config.allowPrivateCarrierUrls)
-  if (problem !== undefined) throw new SimoptError('INPUT_INVALID', `provider ${provider.name}'s API address ${problem}; set it again with simopt provider set --url --user --api-key`)
+  if (problem !== undefined) throw new SimoptError('SETTING_MISSING', `provider ${provider.name}'s API address ${problem}; set it again with simopt provider set --url --user --api-key`)
   const { user, apiKey, url } = openCredentials(secretBox(config), provider.credentials)
   if (url !== undefined && url !== provider.base_url) {
-    throw new SimoptError('INPUT_INVALID', `provider ${provider.name}'s credentials were given for another API address than ${redactUrl(provider.base_url)}; give them again with it (simopt provider set --url --user --api-key)`)
+    throw new SimoptError('SETTING_MISSING', `provider ${provider.name}'s credentials were given for another API address than ${redactUrl(provider.base_url)}; give them again with it (simopt provider set --url --user --api-key)`)
   }
   const { callsPerSecond, callsInFlight } = parseProviderSettings(provider.settings, provider.name)
   let limiter = limiters.get(provider.id)

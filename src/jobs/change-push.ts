@@ -76,7 +76,7 @@ export async function decideInstancePush(db: Db, config: Config, instanceId: str
 export async function approveAndDecide(db: Db, config: Config, instanceId: string, actor: string, iccids?: readonly string[]): Promise<{ approved: readonly string[]; push: InstancePush }> {
   const instance = await db.selectFrom('instances').select('session_id').where('id', '=', instanceId).executeTakeFirstOrThrow()
   const approved = await approveChanges(db, instanceId, actor, iccids)
-  if (approved.length === 0) throw new SimoptError('INPUT_INVALID', `session ${instance.session_id} has no planned changes${iccids === undefined ? '' : ' with those ICCIDs'} to approve`)
+  if (approved.length === 0) throw new SimoptError('STATE_CONFLICT', `session ${instance.session_id} has no planned changes${iccids === undefined ? '' : ' with those ICCIDs'} to approve`)
   await audit(db, ...approved.map((iccid) => ({ actor, action: 'approve', sessionId: instance.session_id, instanceId, iccid, detail: 'approved' })))
   return { approved, push: await decideInstancePush(db, config, instanceId, actor, true) }
 }

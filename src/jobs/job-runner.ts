@@ -7,7 +7,7 @@
  */
 import type { Config } from '../config.js'
 import { isCarrierError } from '../carriers/index.js'
-import { SimoptError } from '../domain/index.js'
+import { errorCodeOf, errorSpec } from '../domain/index.js'
 import { snapshotCache, type SnapshotCache } from '../cache/snapshot-cache.js'
 import { createLogger, type Logger } from '../logger.js'
 import type { Store } from '../store/database.js'
@@ -126,7 +126,7 @@ export class JobRunner {
       }
       const refused = isCarrierRefusal(error)
       const message = refused ? await this.#refusalMessage(error.message, sessionId) : error instanceof Error ? error.message : String(error)
-      const badInput = refused || (error instanceof SimoptError && error.code !== 'INTERNAL')
+      const badInput = !errorSpec(errorCodeOf(error)).retryable
       if (!badInput && attempt < maxAttempts) {
         const delayMs = Math.min(MAX_RETRY_MS, (stage.detached?.firstRetryMs(this.#options.config) ?? BASE_RETRY_MS) * 2 ** (attempt - 1))
         await markRetry(db, job.id, this.#options.workerId, message, Date.now() + delayMs)
@@ -177,11 +177,10 @@ export class JobRunner {
 
 /**
  * A carrier's answer that the same call will get again: bad credentials, an unknown SIM, a refused
- * parameter, an answer that breaks the API's promise. The call limiter already retried what can pass
- * shortly; an open circuit closes again, so it is retried like the transient kinds.
+ * parameter, an answer that breaks the API's promise. (An open circuit closes again: its code is retryable.)
  */
 function isCarrierRefusal(error: unknown): error is Error {
-  return isCarrierError(error) && !error.retryable && error.kind !== 'circuit-open'
+  return isCarrierError(error) && !errorSpec(error.code).retryable
 }
 
 /** A delivery found, at commit, that its job is no longer its own. */

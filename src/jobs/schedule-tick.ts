@@ -118,7 +118,7 @@ async function scheduleQuestion(db: Db, at: number, days: number, tenant?: strin
     .orderBy('service_providers.name')
   if (tenant !== undefined) query = query.where('tenants.name', '=', tenant)
   const rows = await query.execute()
-  if (tenant !== undefined && rows.length === 0) throw new SimoptError('INPUT_INVALID', `tenant ${JSON.stringify(tenant)} does not exist or has no service providers`)
+  if (tenant !== undefined && rows.length === 0) throw new SimoptError('TENANT_NOT_FOUND', `tenant ${JSON.stringify(tenant)} does not exist or has no service providers`)
   const providers: ScheduledProvider[] = []
   const invalid: InvalidProvider[] = []
   for (const row of rows) {

@@ -92,9 +92,9 @@ export async function restartSession(store: Store, queue: JobQueue, config: Conf
     .select(['sessions.status', 'sessions.attempt', 'sessions.tenant_id', 'tenants.name as tenant', 'service_providers.name as provider', 'billing_periods.name as period'])
     .where('sessions.id', '=', sessionId)
     .executeTakeFirst()
-  if (session === undefined) throw new SimoptError('INPUT_INVALID', `session ${sessionId} does not exist`)
+  if (session === undefined) throw new SimoptError('SESSION_NOT_FOUND', `session ${sessionId} does not exist`)
   if (!['failed', 'cancelled'].includes(session.status)) {
-    throw new SimoptError('INPUT_INVALID', `session ${sessionId} is ${session.status}; only a failed or cancelled session can be restarted`)
+    throw new SimoptError('STATE_CONFLICT', `session ${sessionId} is ${session.status}; only a failed or cancelled session can be restarted`)
   }
   const attempt = session.attempt + 1
   const next = job('start-session', sessionId, attempt)
@@ -111,7 +111,7 @@ export async function restartSession(store: Store, queue: JobQueue, config: Conf
       .where('attempt', '=', session.attempt)
       .returning('id')
       .executeTakeFirst()
-    if (taken === undefined) throw new SimoptError('INPUT_INVALID', `session ${sessionId} was restarted by someone else meanwhile`)
+    if (taken === undefined) throw new SimoptError('STATE_CONFLICT', `session ${sessionId} was restarted by someone else meanwhile`)
     await trx.deleteFrom('instances').where('session_id', '=', sessionId).execute()
     events = await moveSession(trx, config, sessionId, 'pending', `restarted (attempt ${attempt})`)
     await recordJobs(trx, [next, ...events])
@@ -144,7 +144,7 @@ async function holdingRunningKey(
     store.db.selectFrom('sessions').select(['id', 'status']).where('running_key', '=', runningKey).executeTakeFirst()
   const refuse = async (holder: { id: string; status: string }): Promise<never> => {
     if (refusal.notify) await notifyRefusal(holder)
-    throw new SimoptError('INPUT_INVALID', `a session for tenant ${request.tenant} and period ${request.period} is already running: ${holder.id} (${holder.status})`)
+    throw new SimoptError('SESSION_ALREADY_RUNNING', `a session for tenant ${request.tenant} and period ${request.period} is already running: ${holder.id} (${holder.status})`)
   }
   const notifyRefusal = async (holder: { id: string; status: string }): Promise<void> => {
     const notice = { kind: 'already-running', tenant: request.tenant, provider: refusal.provider, period: request.period, runningSessionId: holder.id, status: holder.status } as const
@@ -174,8 +174,8 @@ async function holdingRunningKey(
 export async function cancelSession(store: Store, queue: JobQueue, config: Config, sessionId: string, by: string): Promise<void> {
   const jobs = await store.db.transaction().execute(async (trx) => {
     const session = await trx.selectFrom('sessions').select('status').where('id', '=', sessionId).executeTakeFirst()
-    if (session === undefined) throw new SimoptError('INPUT_INVALID', `session ${sessionId} does not exist`)
-    if (FINISHED_STATUSES.includes(session.status as SessionStatus)) throw new SimoptError('INPUT_INVALID', `session ${sessionId} is ${session.status}; only a session that has not ended can be cancelled`)
+    if (session === undefined) throw new SimoptError('SESSION_NOT_FOUND', `session ${sessionId} does not exist`)
+    if (FINISHED_STATUSES.includes(session.status as SessionStatus)) throw new SimoptError('STATE_CONFLICT', `session ${sessionId} is ${session.status}; only a session that has not ended can be cancelled`)
     const instances = await trx.selectFrom('instances').select('id').where('session_id', '=', sessionId).execute()
     for (const instance of instances) await setInstanceStatus(trx, instance.id, 'cancelled', `cancelled by ${by}`)
     const events = await moveSession(trx, config, sessionId, 'cancelled', `cancelled by ${by}`)

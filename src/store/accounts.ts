@@ -58,9 +58,9 @@ export async function ensureProvider(db: Db, tenantId: string, name: string, def
  */
 export async function findProvider(db: Db, tenant: string, provider: string): Promise<ProviderRow> {
   const tenantRow = await db.selectFrom('tenants').select('id').where('name', '=', tenant).executeTakeFirst()
-  if (tenantRow === undefined) throw new SimoptError('INPUT_INVALID', `tenant ${quoteInput(tenant)} does not exist (simopt import creates it)`)
+  if (tenantRow === undefined) throw new SimoptError('TENANT_NOT_FOUND', `tenant ${quoteInput(tenant)} does not exist (simopt import creates it)`)
   const row = await db.selectFrom('service_providers').selectAll().where('tenant_id', '=', tenantRow.id).where('name', '=', provider).executeTakeFirst()
-  if (row === undefined) throw new SimoptError('INPUT_INVALID', `tenant ${quoteInput(tenant, { bare: true })} has no service provider ${quoteInput(provider)}`)
+  if (row === undefined) throw new SimoptError('PROVIDER_NOT_FOUND', `tenant ${quoteInput(tenant, { bare: true })} has no service provider ${quoteInput(provider)}`)
   return row
 }
 

@@ -95,7 +95,7 @@ describe('health and metrics', () => {
     await broken.store.close()
     const answer = await call(broken, 'GET', '/readyz')
     assert.equal(answer.status, 503)
-    assert.match(answer.body.error, /database/)
+    assert.match(answer.body.message, /database/)
     assert.equal((await call(broken, 'GET', '/healthz')).status, 200)
   })
 })

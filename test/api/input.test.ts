@@ -37,7 +37,7 @@ describe('bad input', () => {
     it(`${test.method} ${test.route} ${JSON.stringify(test.body) ?? ''} → ${test.status}`, async () => {
       const answer = await call(server, test.method, test.route, { key: test.key(), body: test.body })
       assert.equal(answer.status, test.status, JSON.stringify(answer.body))
-      assert.match(answer.body.error, test.error)
+      assert.match(answer.body.message, test.error)
     })
   }
 
@@ -54,12 +54,12 @@ describe('bad input', () => {
     const big = { name: 'x'.repeat(30_000), role: 'viewer' }
     const json = await call(server, 'POST', '/api/api-keys', { key: keys.admin, body: big })
     assert.equal(json.status, 413)
-    assert.match(json.body.error, /body/i)
+    assert.match(json.body.message, /body/i)
     const form = new FormData()
     form.append('plans', new Blob(['plan_code\n'.repeat(4000)]), 'plans.csv')
     const upload = await call(server, 'POST', '/api/what-if', { key: keys.operator, body: form })
     assert.equal(upload.status, 413)
-    assert.match(upload.body.error, /larger than 20972 bytes/)
+    assert.match(upload.body.message, /larger than 20972 bytes/)
   })
 })
 
@@ -100,13 +100,13 @@ describe('provider credentials', () => {
     const route = '/api/tenants/acme/providers/jasper'
     const inUrl = await call(server, 'POST', '/api/tenants/acme/providers', { key: keys.admin, body: { name: 'other', url: 'https://ops:s3cret-pw@restapi2.jasper.example', user: 'ops', apiKey: 'k' } })
     assert.equal(inUrl.status, 400)
-    assert.match(inUrl.body.error, /body\/url: must not carry a user name or password \(https:\/\/ops:\*\*\*@restapi2\.jasper\.example\)/)
+    assert.match(inUrl.body.message, /body\/url: must not carry a user name or password \(https:\/\/ops:\*\*\*@restapi2\.jasper\.example\)/)
     const patchedIn = await call(server, 'PATCH', route, { key: keys.admin, body: { url: 'https://ops:s3cret-pw@restapi2.jasper.example', user: 'ops', apiKey: 'k' } })
     assert.equal(patchedIn.status, 400)
     for (const body of [{ url: 'https://collector.example' }, { url: 'https://collector.example', apiKey: 'k' }, { url: 'https://collector.example', prorate: false }]) {
       const moved = await call(server, 'PATCH', route, { key: keys.admin, body })
       assert.equal(moved.status, 400, JSON.stringify(body))
-      assert.match(moved.body.error, /body\/url: a new address needs the credentials again: give body\/user and body\/apiKey with it/)
+      assert.match(moved.body.message, /body\/url: a new address needs the credentials again: give body\/user and body\/apiKey with it/)
     }
     assert.equal((await call(server, 'GET', '/api/tenants/acme/providers', { key: keys.viewer })).body.providers[0].url, 'https://restapi1.jasper.example', 'nothing changed')
     const rebound = await call(server, 'PATCH', route, { key: keys.admin, body: { url: 'https://restapi2.jasper.example', user: 'ops', apiKey: 'k2' } })
@@ -136,6 +136,6 @@ describe('the schedule', () => {
     assert.equal((await server.store.db.selectFrom('sessions').select('id').execute()).length, 0, 'nothing started')
     const bad = await call(server, 'GET', '/api/tenants/acme/schedule?at=tomorrow', { key: keys.viewer })
     assert.equal(bad.status, 400)
-    assert.match(bad.body.error, /querystring\/at must match format "date-time"/)
+    assert.match(bad.body.message, /querystring\/at must match format "date-time"/)
   })
 })

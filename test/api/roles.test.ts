@@ -64,7 +64,7 @@ describe('API roles', () => {
     for (const route of routes) {
       const none = await call(server, route.method, route.path(), { body: route.body?.() })
       assert.equal(none.status, 401, `${route.method} ${route.path()} without a key`)
-      assert.match(none.body.error, /Authorization/)
+      assert.match(none.body.message, /Authorization/)
       const unknown = await call(server, route.method, route.path(), { key: 'sk_not-a-key', body: route.body?.() })
       assert.equal(unknown.status, 401, `${route.method} ${route.path()} with an unknown key`)
     }
@@ -80,7 +80,7 @@ describe('API roles', () => {
         else {
           assert.equal(answer.status, 403, what)
           const roleSuffices = API_ROLES.indexOf(role) >= API_ROLES.indexOf(route.role)
-          assert.match(answer.body.error, roleSuffices ? /service-wide/ : new RegExp(`needs the ${route.role} role`), what)
+          assert.match(answer.body.message, roleSuffices ? /service-wide/ : new RegExp(`needs the ${route.role} role`), what)
         }
       }
     })
@@ -126,7 +126,7 @@ describe('tenants apart', () => {
       const body = method === 'GET' ? undefined : method === 'POST' && route.endsWith('providers') ? { name: 'x', integration: 'files' } : {}
       const answer = await call(server, method, route, { key: globex.admin, body })
       assert.equal(answer.status, 404, `${method} ${route}: ${answer.status} ${JSON.stringify(answer.body)}`)
-      assert.match(answer.body.error, /not found/)
+      assert.match(answer.body.message, /not found/)
     }
     // The same 404 as for an id that does not exist: nothing tells the two apart.
     const missing = await call(server, 'GET', `/api/sessions/${crypto.randomUUID()}`, { key: globex.admin })
@@ -160,6 +160,6 @@ describe('tenants apart', () => {
     assert.equal(serviceWide.body.tenant, null)
     const viewerWithoutTenant = await call(server, 'POST', '/api/api-keys', { key: root, body: { name: 'ops', role: 'viewer' } })
     assert.equal(viewerWithoutTenant.status, 400)
-    assert.match(viewerWithoutTenant.body.error, /body\/tenant/)
+    assert.match(viewerWithoutTenant.body.message, /body\/tenant/)
   })
 })

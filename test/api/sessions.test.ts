@@ -101,7 +101,7 @@ describe('a finished session', () => {
     assert.match(first.body.reason, /write-enabled/)
     const again = await call(server, 'POST', `/api/sessions/${session}/changes/approve`, { key: keys.operator, body: { iccids: some } })
     assert.equal(again.status, 409)
-    assert.match(again.body.error, /no planned changes/)
+    assert.match(again.body.message, /no planned changes/)
     const rest = await call(server, 'POST', `/api/sessions/${session}/changes/approve`, { key: keys.operator })
     assert.equal(rest.body.approved, planned - 3)
     const counts = await call(server, 'GET', `/api/sessions/${session}/changes?status=approved&limit=1`, { key: keys.viewer })
@@ -121,7 +121,7 @@ describe('a running session', () => {
     assert.equal(started.status, 201)
     const second = await call(server, 'POST', '/api/sessions', { key: keys.operator, body: { provider: 'main', period: '2026-12', sync: false } })
     assert.equal(second.status, 409)
-    assert.match(second.body.error, /already running/)
+    assert.match(second.body.message, /already running/)
     const cancelled = await call(server, 'POST', `/api/sessions/${started.body.id}/cancel`, { key: keys.operator })
     assert.equal(cancelled.status, 200)
     assert.equal(cancelled.body.status, 'cancelled')
@@ -130,7 +130,7 @@ describe('a running session', () => {
     assert.equal(twice.status, 409)
     const results = await call(server, 'GET', `/api/sessions/${started.body.id}/results`, { key: keys.viewer })
     assert.equal(results.status, 409)
-    assert.match(results.body.error, /cancelled/)
+    assert.match(results.body.message, /cancelled/)
   })
 
   it('lists sessions newest first, a page at a time', async () => {

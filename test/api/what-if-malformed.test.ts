@@ -20,7 +20,7 @@ function part(name: string, content: string | Buffer, filename = `${name}.csv`):
 
 async function post(payload: Buffer, contentType = `multipart/form-data; boundary=${BOUNDARY}`) {
   const answer = await server.app.inject({ method: 'POST', url: '/api/what-if', headers: { authorization: `Bearer ${keys.operator}`, 'content-type': contentType }, payload })
-  return { status: answer.statusCode, body: answer.json() as { error: string } }
+  return { status: answer.statusCode, body: answer.json() as { code: string; message: string } }
 }
 
 const complete = async () =>
@@ -35,21 +35,21 @@ describe('what-if with a malformed upload', () => {
   it('answers 400, not 500, to a multipart body without a boundary', async () => {
     const answer = await post(await complete(), 'multipart/form-data')
     assert.equal(answer.status, 400, JSON.stringify(answer.body))
-    assert.match(answer.body.error, /^body: not a well-formed multipart upload: /)
+    assert.match(answer.body.message, /^body: not a well-formed multipart upload: /)
   })
 
   it('answers 400, not 500, to a body cut short in the middle of a file', async () => {
     const whole = await complete()
     const answer = await post(whole.subarray(0, Math.floor(whole.length / 2)))
     assert.equal(answer.status, 400, JSON.stringify(answer.body))
-    assert.match(answer.body.error, /^body: not a well-formed multipart upload: /)
+    assert.match(answer.body.message, /^body: not a well-formed multipart upload: /)
   })
 
   it('quotes an unknown field name cut and escaped', async () => {
     const name = `\u0007${'f'.repeat(5000)}`
     const answer = await post(Buffer.concat([part(name, 'a,b\n'), Buffer.from(`--${BOUNDARY}--\r\n`)]))
     assert.equal(answer.status, 400, JSON.stringify(answer.body))
-    assert.equal(answer.body.error, `body/"\\u0007${'f'.repeat(59)}…" (cut; 5001 characters in all) is not an upload field (plans, commPlans, sims, pools)`)
+    assert.equal(answer.body.message, `body/"\\u0007${'f'.repeat(59)}…" (cut; 5001 characters in all) is not an upload field (plans, commPlans, sims, pools)`)
   })
 
   it('answers a CSV field of a megabyte with a message of a line, not the megabyte', async () => {
@@ -60,7 +60,7 @@ describe('what-if with a malformed upload', () => {
     const payload = Buffer.concat([part('plans', await readFile(files.plans)), part('commPlans', await readFile(files.commPlans)), part('sims', sims.join('\n')), Buffer.from(`--${BOUNDARY}--\r\n`)])
     const answer = await post(payload)
     assert.equal(answer.status, 400, JSON.stringify(answer.body).slice(0, 300))
-    assert.ok(answer.body.error.length < 200, `an error of ${answer.body.error.length} characters`)
-    assert.match(answer.body.error, /^sims\.csv, line 2, column \d+ \(usage_mb\): must be a number below 1e308, got "5{60}…" \(cut; 1000000 characters in all\)$/)
+    assert.ok(answer.body.message.length < 200, `an error of ${answer.body.message.length} characters`)
+    assert.match(answer.body.message, /^sims\.csv, line 2, column \d+ \(usage_mb\): must be a number below 1e308, got "5{60}…" \(cut; 1000000 characters in all\)$/)
   })
 })

@@ -62,7 +62,7 @@ describe('tenant and provider names are checked by one rule: the command line, t
     for (const bad of BAD_NAMES) {
       const tenant = await call(server, 'POST', '/api/tenants', { key: root, body: { name: bad.name } })
       assert.equal(tenant.status, 400, `${bad.what}: ${JSON.stringify(tenant.body)}`)
-      assert.match(tenant.body.error, /^body\/name /)
+      assert.match(tenant.body.message, /^body\/name /)
       const provider = await call(server, 'POST', '/api/tenants/acme/providers', { key: keys.admin, body: { name: bad.name, integration: 'files' } })
       assert.equal(provider.status, 400, `${bad.what}: ${JSON.stringify(provider.body)}`)
     }

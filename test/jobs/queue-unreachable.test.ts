@@ -83,7 +83,7 @@ describe('a session start with the queue unreachable', () => {
       const before = await counts(env)
       const answer = await app.inject({ method: 'POST', url: '/api/sessions', headers: { authorization: `Bearer ${keys.operator}` }, payload: { provider: 'main', period: '2026-11', sync: false } })
       assert.equal(answer.statusCode, 503, answer.body)
-      assert.match(answer.json().error, /unavailable; nothing was done, try again later/)
+      assert.match(answer.json().message, /unavailable; nothing was done, try again later/)
       assert.deepEqual(await counts(env), before)
     } finally {
       await app.close()

@@ -3,11 +3,12 @@
  * A tenant's administrator manages its tenant's keys; a service-wide one any tenant's, and service-wide keys.
  * Also `/api/me`: who the key in hand is, for the dashboard's login.
  */
+import { SimoptError } from '../../domain/index.js'
 import type { FastifyInstance } from 'fastify'
 import { createApiKey, revokeApiKey, type ApiRole } from '../../store/api-keys.js'
 import { callerOf } from '../auth.js'
 import type { ApiDeps } from '../deps.js'
-import { HttpError, notFound } from '../http-error.js'
+import { notFound } from '../http-error.js'
 import { listApiKeys } from '../queries/api-key-list.js'
 import { epochMs, nameSchema, nullableEpochMs, nullableString, responses, roleSchema, tenantQuery } from '../schemas.js'
 import { listingTenant, requestTenant } from '../tenant-scope.js'
@@ -61,7 +62,7 @@ export function apiKeyRoutes(app: FastifyInstance, { store }: ApiDeps): void {
       const caller = callerOf(request)
       const { name, role, tenant: tenantName } = request.body
       const serviceWide = tenantName === undefined && caller.tenantId === null
-      if (serviceWide && role !== 'admin') throw new HttpError(400, 'body/tenant is required for a viewer or operator key (only administrators can be service-wide)')
+      if (serviceWide && role !== 'admin') throw new SimoptError('INPUT_INVALID', 'body/tenant is required for a viewer or operator key (only administrators can be service-wide)')
       const tenant = serviceWide ? undefined : await requestTenant(store, caller, tenantName, 'body/tenant')
       const { key, row } = await createApiKey(store.db, { tenantId: tenant?.id ?? null, name, role })
       return reply.status(201).send({ id: row.id, name, role, tenant: tenant?.name ?? null, createdAt: row.created_at, lastUsedAt: null, revokedAt: null, key })
@@ -82,8 +83,8 @@ export function apiKeyRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     async (request) => {
       const caller = callerOf(request)
       const row = await store.db.selectFrom('api_keys').select(['id', 'tenant_id', 'revoked_at']).where('id', '=', request.params.id).executeTakeFirst()
-      if (row === undefined || (caller.tenantId !== null && row.tenant_id !== caller.tenantId)) throw notFound(`API key ${request.params.id}`)
-      if (row.revoked_at !== null || !(await revokeApiKey(store.db, row.id))) throw new HttpError(409, `API key ${request.params.id} is already revoked`)
+      if (row === undefined || (caller.tenantId !== null && row.tenant_id !== caller.tenantId)) throw notFound('API_KEY_NOT_FOUND', `API key ${request.params.id}`)
+      if (row.revoked_at !== null || !(await revokeApiKey(store.db, row.id))) throw new SimoptError('STATE_CONFLICT', `API key ${request.params.id} is already revoked`)
       return { id: row.id, revoked: true }
     },
   )

@@ -10,7 +10,6 @@ import type { Job } from '../../jobs/job.js'
 import { changeCounts, CHANGE_STATUSES, type ChangeStatus } from '../../store/changes.js'
 import { callerOf } from '../auth.js'
 import type { ApiDeps } from '../deps.js'
-import { conflictOnInvalid } from '../http-error.js'
 import { changePage } from '../queries/change-page.js'
 import { ICCID_PATTERN, limitQuery, nullableNumber, nullableString, responses, sessionIdParams, type SessionIdParams } from '../schemas.js'
 import { finishedInstance } from '../tenant-scope.js'
@@ -35,14 +34,12 @@ export function changeRoutes(app: FastifyInstance, { store, config, queue }: Api
   /** Records the decision's jobs in the transaction that made it and publishes them once it commits. */
   const decided = async (work: (trx: Parameters<typeof decideInstancePush>[0]) => Promise<{ approved: number; push: InstancePush }>) => {
     let jobs: Job[] = []
-    const outcome = await conflictOnInvalid(() =>
-      store.db.transaction().execute(async (trx) => {
-        const result = await work(trx)
-        jobs = [...result.push.jobs]
-        await recordJobs(trx, jobs)
-        return result
-      }),
-    )
+    const outcome = await store.db.transaction().execute(async (trx) => {
+      const result = await work(trx)
+      jobs = [...result.push.jobs]
+      await recordJobs(trx, jobs)
+      return result
+    })
     await queue.publish(jobs)
     return { approved: outcome.approved, verdict: outcome.push.verdict, reason: outcome.push.decision.reason, estimatedSeconds: outcome.push.decision.estimatedSeconds }
   }

@@ -3,6 +3,7 @@
  * Credentials are sealed (`SIMOPT_SECRET_KEY`) with the URL they were given for, before they are stored, and
  * never returned: answers say only `hasCredentials`, and show URLs redacted.
  */
+import { SimoptError } from '../../domain/index.js'
 import type { FastifyInstance } from 'fastify'
 import { carrierUrlProblem } from '../../carriers/carrier-address.js'
 import type { Config } from '../../config.js'
@@ -13,7 +14,7 @@ import { credentialsAfter, sealCredentials } from '../../store/provider-credenti
 import { secretBox } from '../../store/secret-box.js'
 import { callerOf } from '../auth.js'
 import type { ApiDeps } from '../deps.js'
-import { HttpError, notFound } from '../http-error.js'
+import { notFound } from '../http-error.js'
 import { epochMs, nameSchema, nullableString, responses } from '../schemas.js'
 import { visibleTenant } from '../tenant-scope.js'
 
@@ -102,13 +103,13 @@ export function providerRoutes(app: FastifyInstance, { store, config }: ApiDeps)
     async (request, reply) => {
       const tenant = await visibleTenant(store, callerOf(request), request.params.tenant)
       const body = request.body
-      if (body.integration === 'jasper') for (const field of ['url', 'user', 'apiKey'] as const) if (body[field] === undefined) throw new HttpError(400, `body/${field} is required for a jasper provider`)
+      if (body.integration === 'jasper') for (const field of ['url', 'user', 'apiKey'] as const) if (body[field] === undefined) throw new SimoptError('INPUT_INVALID', `body/${field} is required for a jasper provider`)
       checkTimeZone(body.timeZone)
       checkUrl(body.url, config)
       const sealed = body.integration === 'jasper' ? sealCredentials(secretBox(config), { user: body.user!, apiKey: body.apiKey!, url: body.url! }) : undefined
       const row = await store.db.transaction().execute(async (trx) => {
         const exists = await trx.selectFrom('service_providers').select('id').where('tenant_id', '=', tenant.id).where('name', '=', body.name).executeTakeFirst()
-        if (exists !== undefined) throw new HttpError(409, `tenant ${tenant.name} already has a provider ${JSON.stringify(body.name)}`)
+        if (exists !== undefined) throw new SimoptError('ALREADY_EXISTS', `tenant ${tenant.name} already has a provider ${JSON.stringify(body.name)}`)
         return ensureProvider(trx, tenant.id, body.name, {
           integration: body.integration,
           timeZone: body.timeZone ?? 'UTC',
@@ -138,7 +139,7 @@ export function providerRoutes(app: FastifyInstance, { store, config }: ApiDeps)
     async (request) => {
       const tenant = await visibleTenant(store, callerOf(request), request.params.tenant)
       const row = await store.db.selectFrom('service_providers').selectAll().where('tenant_id', '=', tenant.id).where('name', '=', request.params.provider).executeTakeFirst()
-      if (row === undefined) throw notFound(`provider ${JSON.stringify(request.params.provider)} of tenant ${tenant.name}`)
+      if (row === undefined) throw notFound('PROVIDER_NOT_FOUND', `provider ${JSON.stringify(request.params.provider)} of tenant ${tenant.name}`)
       const body = request.body
       checkTimeZone(body.timeZone)
       checkUrl(body.url, config)
@@ -160,11 +161,11 @@ export function providerRoutes(app: FastifyInstance, { store, config }: ApiDeps)
 
 function checkUrl(url: string | undefined, config: Config): void {
   const problem = url === undefined ? undefined : carrierUrlProblem(url, config.allowPrivateCarrierUrls)
-  if (problem !== undefined) throw new HttpError(400, `body/url: ${problem}`)
+  if (problem !== undefined) throw new SimoptError('INPUT_INVALID', `body/url: ${problem}`)
 }
 
 function checkTimeZone(timeZone: string | undefined): void {
-  if (timeZone !== undefined && !isTimeZone(timeZone)) throw new HttpError(400, `body/timeZone: unknown time zone ${quoteInput(timeZone)}`)
+  if (timeZone !== undefined && !isTimeZone(timeZone)) throw new SimoptError('INPUT_INVALID', `body/timeZone: unknown time zone ${quoteInput(timeZone)}`)
 }
 
 function settingsOf(body: AccountFields) {

@@ -5,7 +5,7 @@ import { findSession, listSessions, type SessionView } from '../../store/session
 import { savingsFigures } from '../../domain/index.js'
 import { callerOf } from '../auth.js'
 import type { ApiDeps } from '../deps.js'
-import { conflictOnInvalid, notFound } from '../http-error.js'
+import { notFound } from '../http-error.js'
 import {
   epochMs,
   limitQuery,
@@ -134,10 +134,8 @@ export function sessionRoutes(app: FastifyInstance, { store, queue, config }: Ap
       const caller = callerOf(request)
       const tenant = await requestTenant(store, caller, request.body.tenant, 'body/tenant')
       const provider = await store.db.selectFrom('service_providers').select('id').where('tenant_id', '=', tenant.id).where('name', '=', request.body.provider).executeTakeFirst()
-      if (provider === undefined) throw notFound(`provider ${JSON.stringify(request.body.provider)} of tenant ${tenant.name}`)
-      const id = await conflictOnInvalid(() =>
-        startSession(store, queue, config, { tenant: tenant.name, provider: request.body.provider, period: request.body.period, trigger: 'api', sync: request.body.sync }),
-      )
+      if (provider === undefined) throw notFound('PROVIDER_NOT_FOUND', `provider ${JSON.stringify(request.body.provider)} of tenant ${tenant.name}`)
+      const id = await startSession(store, queue, config, { tenant: tenant.name, provider: request.body.provider, period: request.body.period, trigger: 'api', sync: request.body.sync })
       return reply.status(201).send({ id })
     },
   )
@@ -172,7 +170,7 @@ export function sessionRoutes(app: FastifyInstance, { store, queue, config }: Ap
     async (request) => {
       await visibleSession(store, callerOf(request), request.params.id)
       const view = await findSession(store.db, request.params.id)
-      if (view === undefined) throw notFound(`session ${request.params.id}`)
+      if (view === undefined) throw notFound('SESSION_NOT_FOUND', `session ${request.params.id}`)
       return detail(view)
     },
   )
@@ -186,7 +184,7 @@ export function sessionRoutes(app: FastifyInstance, { store, queue, config }: Ap
     async (request) => {
       const caller = callerOf(request)
       await visibleSession(store, caller, request.params.id)
-      await conflictOnInvalid(() => cancelSession(store, queue, config, request.params.id, caller.actor))
+      await cancelSession(store, queue, config, request.params.id, caller.actor)
       return detail((await findSession(store.db, request.params.id))!)
     },
   )

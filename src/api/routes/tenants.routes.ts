@@ -1,9 +1,9 @@
 /** Tenants: an administrator lists them (a tenant's administrator sees its own); a service-wide one creates them. */
+import { SimoptError } from '../../domain/index.js'
 import type { FastifyInstance } from 'fastify'
 import { ensureTenant } from '../../store/accounts.js'
 import { callerOf } from '../auth.js'
 import type { ApiDeps } from '../deps.js'
-import { HttpError } from '../http-error.js'
 import { epochMs, nameSchema, responses } from '../schemas.js'
 
 const tenantSchema = { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, createdAt: epochMs } } as const
@@ -37,11 +37,11 @@ export function tenantRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     },
     async (request, reply) => {
       const caller = callerOf(request)
-      if (caller.tenantId !== null) throw new HttpError(403, "creating tenants needs a service-wide administrator's key")
+      if (caller.tenantId !== null) throw new SimoptError('FORBIDDEN', "creating tenants needs a service-wide administrator's key")
       const { name } = request.body
       const created = await store.db.transaction().execute(async (trx) => {
         const exists = await trx.selectFrom('tenants').select('id').where('name', '=', name).executeTakeFirst()
-        if (exists !== undefined) throw new HttpError(409, `tenant ${JSON.stringify(name)} already exists`)
+        if (exists !== undefined) throw new SimoptError('ALREADY_EXISTS', `tenant ${JSON.stringify(name)} already exists`)
         return trx.selectFrom('tenants').select(['id', 'name', 'created_at']).where('id', '=', await ensureTenant(trx, name)).executeTakeFirstOrThrow()
       })
       return reply.status(201).send({ id: created.id, name: created.name, createdAt: created.created_at })

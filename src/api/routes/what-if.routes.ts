@@ -10,11 +10,10 @@ import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import multipart, { type MultipartFile } from '@fastify/multipart'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { isSimoptError, quoteInput } from '../../domain/index.js'
+import { SimoptError, isSimoptError, quoteInput } from '../../domain/index.js'
 import { readProblemFiles, summarize } from '../../io/index.js'
 import { optimize } from '../../optimizer/index.js'
 import type { ApiDeps } from '../deps.js'
-import { HttpError } from '../http-error.js'
 import { nullableNumber, responses } from '../schemas.js'
 
 /** Upload fields and the file names they are saved as (error messages name the file by these). */
@@ -64,11 +63,11 @@ export async function whatIfRoutes(app: FastifyInstance, { config }: ApiDeps): P
   async function onFile(this: FastifyRequest, part: MultipartFile): Promise<void> {
     if (!(part.fieldname in FILES)) {
       part.file.resume()
-      throw new HttpError(400, `body/${quoteInput(part.fieldname, { bare: true })} is not an upload field (plans, commPlans, sims, pools)`)
+      throw new SimoptError('INPUT_INVALID', `body/${quoteInput(part.fieldname, { bare: true })} is not an upload field (plans, commPlans, sims, pools)`)
     }
     const target = path.join(await folderOf(this), FILES[part.fieldname as FileField])
     await pipeline(part.file, createWriteStream(target))
-    if (part.file.truncated) throw new HttpError(413, `body/${part.fieldname} is larger than ${config.bodyLimitBytes} bytes`)
+    if (part.file.truncated) throw new SimoptError('PAYLOAD_TOO_LARGE', `body/${part.fieldname} is larger than ${config.bodyLimitBytes} bytes`)
     // The body's value for this field: where the file is (`file` also satisfies the schema's `isFile`).
     part.value = { file: target } satisfies Uploaded
   }
@@ -82,7 +81,7 @@ export async function whatIfRoutes(app: FastifyInstance, { config }: ApiDeps): P
   // Only while the body is parsed: once the handler runs, an unknown error is ours again.
   const handled = new WeakSet<FastifyRequest>()
   app.setErrorHandler((error, request) => {
-    if (!handled.has(request) && isMalformedUpload(error)) throw new HttpError(400, `body: not a well-formed multipart upload: ${quoteInput(error.message)}`)
+    if (!handled.has(request) && isMalformedUpload(error)) throw new SimoptError('INPUT_INVALID', `body: not a well-formed multipart upload: ${quoteInput(error.message)}`)
     throw error
   })
   app.addHook('onResponse', removeFolder)
@@ -94,7 +93,7 @@ export async function whatIfRoutes(app: FastifyInstance, { config }: ApiDeps): P
       config: { role: 'operator' },
       // Multipart bodies bypass fastify's body limit; the declared length is checked before any is read.
       onRequest: async (request) => {
-        if (Number(request.headers['content-length'] ?? 0) > config.bodyLimitBytes) throw new HttpError(413, `request body is larger than ${config.bodyLimitBytes} bytes`)
+        if (Number(request.headers['content-length'] ?? 0) > config.bodyLimitBytes) throw new SimoptError('PAYLOAD_TOO_LARGE', `request body is larger than ${config.bodyLimitBytes} bytes`)
       },
       schema: {
         tags: ['what-if'],
@@ -163,7 +162,7 @@ export async function whatIfRoutes(app: FastifyInstance, { config }: ApiDeps): P
 
 /** An error of the body's parsing that is not one of ours, of fastify's (they carry a status) or of the system (they carry a code). */
 function isMalformedUpload(error: unknown): error is Error {
-  if (!(error instanceof Error) || error instanceof HttpError || isSimoptError(error)) return false
+  if (!(error instanceof Error) || isSimoptError(error)) return false
   const { statusCode, code } = error as { statusCode?: unknown; code?: unknown }
   return statusCode === undefined && code === undefined
 }

@@ -58,6 +58,6 @@ async function sendWebhook(store: Store, config: Config, message: OutboxRow): Pr
   if (earlier !== undefined) throw new Error(`waiting for the session's webhook #${earlier.seq} to be delivered first`)
   const tenant = message.tenant_id === null ? undefined : await store.db.selectFrom('tenants').select(['name', 'webhook_secret']).where('id', '=', message.tenant_id).executeTakeFirst()
   const secret = tenant?.webhook_secret == null ? config.webhookSecret : secretBox(config).open(tenant.webhook_secret)
-  if (secret === undefined) throw new SimoptError('INPUT_INVALID', `webhook of tenant ${tenant?.name ?? '?'} has no signing secret`)
+  if (secret === undefined) throw new SimoptError('SETTING_MISSING', `webhook of tenant ${tenant?.name ?? '?'} has no signing secret`)
   await postWebhook(message.recipient, message.body, secret)
 }

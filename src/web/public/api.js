@@ -29,14 +29,14 @@ export async function api(method, path, body) {
     session.clear()
     window.dispatchEvent(new Event('simopt:logout'))
   }
-  if (!response.ok) throw new ApiError(response.status, answer?.error ?? `${response.status} ${response.statusText}`)
+  if (!response.ok) throw new ApiError(response.status, answer?.message ?? `${response.status} ${response.statusText}`)
   return answer
 }
 
 /** A file answer (CSV, workbook) saved by the browser: fetched with the key, then handed over as a download. */
 export async function download(path, name) {
   const response = await fetch(path, { headers: { authorization: `Bearer ${session.key()}` } })
-  if (!response.ok) throw new ApiError(response.status, (await response.json()).error)
+  if (!response.ok) throw new ApiError(response.status, (await response.json()).message)
   const url = URL.createObjectURL(await response.blob())
   const link = Object.assign(document.createElement('a'), { href: url, download: name })
   document.body.append(link)

@@ -1,0 +1,33 @@
+/**
+ * What the rest of simopt may use of the store: repositories (plain functions taking the database or a
+ * transaction first), the row and domain types they return, and opening and migrating the database. Code
+ * outside `src/store` imports this file only, and writes no SQL (test/architecture/layers.test.ts).
+ */
+export * from './accounts.js'
+export * from './api-keys.js'
+export * from './audit.js'
+export * from './backup.js'
+export * from './bulk-insert.js'
+export * from './health.js'
+export * from './changes.js'
+export * from './database.js'
+export * from './device-sync.js'
+export * from './fleet-import.js'
+export * from './migrate.js'
+export * from './names.js'
+export * from './outbox.js'
+export * from './plan-total-rows.js'
+export * from './problem-loader.js'
+export * from './problem-snapshot.js'
+export * from './provider-credentials.js'
+export * from './provider-settings.js'
+export * from './results.js'
+export * from './retention.js'
+export * from './schedule-runs.js'
+export * from './schema.js'
+export * from './secret-box.js'
+export * from './session-report.js'
+export * from './session-views.js'
+export * from './transitions.js'
+export * from './unstarted-session.js'
+export * from './usage-coverage.js'
