@@ -5,6 +5,7 @@ import type { JobQueue } from '../jobs/job.js'
 import { openStore, type Store } from '../store/database.js'
 import { migrate } from '../store/migrate.js'
 
+/** Also the service layer's context (`services/context.ts`): commands pass it to the services as it is. */
 export interface Service {
   readonly config: Config
   readonly store: Store
