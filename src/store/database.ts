@@ -51,3 +51,8 @@ async function postgresPool(url: string) {
   pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
   return new pg.Pool({ connectionString: url, max: 10 })
 }
+
+/** Runs `work` in one transaction: all its writes land, or none. The way code outside the store opens one. */
+export function inTransaction<T>(store: Store, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return store.db.transaction().execute(work)
+}
