@@ -77,7 +77,7 @@ export class JobRunner {
     })
     if (stage.detached === undefined) {
       const session = sessionId === undefined ? undefined : await db.selectFrom('sessions').select('status').where('id', '=', sessionId).executeTakeFirst()
-      if (session === undefined || FINISHED_STATUSES.includes(session.status as SessionStatus)) {
+      if (session === undefined || FINISHED_STATUSES.includes(session.status)) {
         await markDone(db, job.id)
         log.debug({ sessionStatus: session?.status ?? null }, 'job skipped: its session has ended')
         return { kind: 'done' }

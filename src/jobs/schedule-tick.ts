@@ -139,6 +139,6 @@ async function scheduleQuestion(db: Db, at: number, days: number, tenant?: strin
     .where('created_at', '<=', at)
     .where((eb) => eb.or([eb('created_at', '>', at - LOOKBACK_MS), eb('status', 'not in', FINISHED_STATUSES)]))
     .execute()
-  const seen = sessions.map((s) => ({ id: s.id, tenantId: s.tenant_id, providerId: s.provider_id, createdAt: s.created_at, running: !FINISHED_STATUSES.includes(s.status as SessionStatus) }))
+  const seen = sessions.map((s) => ({ id: s.id, tenantId: s.tenant_id, providerId: s.provider_id, createdAt: s.created_at, running: !FINISHED_STATUSES.includes(s.status) }))
   return { question: { at, days, providers, sessions: seen }, invalid }
 }

@@ -156,7 +156,7 @@ async function holdingRunningKey(
     await refusal.queue.publish(jobs)
   }
   const holder = await running()
-  if (holder !== undefined && !FINISHED_STATUSES.includes(holder.status as SessionStatus)) await refuse(holder)
+  if (holder !== undefined && !FINISHED_STATUSES.includes(holder.status)) await refuse(holder)
   try {
     await store.db.transaction().execute(work)
   } catch (error) {
@@ -175,7 +175,7 @@ export async function cancelSession(store: Store, queue: JobQueue, config: Confi
   const jobs = await store.db.transaction().execute(async (trx) => {
     const session = await trx.selectFrom('sessions').select('status').where('id', '=', sessionId).executeTakeFirst()
     if (session === undefined) throw new SimoptError('SESSION_NOT_FOUND', `session ${sessionId} does not exist`)
-    if (FINISHED_STATUSES.includes(session.status as SessionStatus)) throw new SimoptError('STATE_CONFLICT', `session ${sessionId} is ${session.status}; only a session that has not ended can be cancelled`)
+    if (FINISHED_STATUSES.includes(session.status)) throw new SimoptError('STATE_CONFLICT', `session ${sessionId} is ${session.status}; only a session that has not ended can be cancelled`)
     const instances = await trx.selectFrom('instances').select('id').where('session_id', '=', sessionId).execute()
     for (const instance of instances) await setInstanceStatus(trx, instance.id, 'cancelled', `cancelled by ${by}`)
     const events = await moveSession(trx, config, sessionId, 'cancelled', `cancelled by ${by}`)

@@ -1,13 +1,14 @@
 /** What `simopt status` and the API show of sessions: rows (with their instance's figures), stages and progress. */
 import type { Kysely, Selectable } from 'kysely'
 import type { Database, InstanceTable, SyncTable } from './schema.js'
+import type { SessionStatus, TransitionEntity } from './statuses.js'
 
 export interface SessionView {
   readonly id: string
   readonly tenant: string
   readonly provider: string
   readonly period: string
-  readonly status: string
+  readonly status: SessionStatus
   readonly message: string | null
   readonly trigger: string
   readonly attempt: number
@@ -16,7 +17,7 @@ export interface SessionView {
   readonly instances: readonly Selectable<InstanceTable>[]
   /** The carrier sync of each instance that synced. */
   readonly syncs: readonly Selectable<SyncTable>[]
-  readonly transitions: readonly { readonly entity: string; readonly from: string | null; readonly to: string; readonly message: string | null; readonly at: number }[]
+  readonly transitions: readonly { readonly entity: TransitionEntity; readonly from: SessionStatus | null; readonly to: SessionStatus; readonly message: string | null; readonly at: number }[]
   /** 0-100. */
   readonly percent: number
 }
@@ -93,7 +94,7 @@ export async function findSession(db: Kysely<Database>, id: string): Promise<Ses
  * Progress of a session: building the problem is 5-10%, the components (counted as they finish) take it
  * to 95%, finalizing does the rest.
  */
-export function progressPercent(status: string, instances: readonly Selectable<InstanceTable>[]): number {
+export function progressPercent(status: SessionStatus, instances: readonly Selectable<InstanceTable>[]): number {
   if (status === 'done') return 100
   if (status === 'pending' || instances.length === 0) return 0
   let sum = 0
@@ -111,7 +112,7 @@ function toView(row: {
   tenant: string
   provider: string
   period: string
-  status: string
+  status: SessionStatus
   message: string | null
   trigger: string
   attempt: number
