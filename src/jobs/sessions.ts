@@ -61,8 +61,7 @@ export async function startSession(store: Store, queue: JobQueue, config: Config
   const first = job('start-session', id, 1)
   const refused = { queue, config, tenantId: provider.tenant_id, provider: provider.name, notify: request.notifyRefusal !== false }
   await holdingRunningKey(store, runningKey, request, refused, async (trx) => {
-    const session = { id, tenantId: provider.tenant_id, providerId: provider.id, periodId: period.id, type: request.type ?? 'carrier', trigger: request.trigger, runningKey, sync: request.sync !== false } as const
-    await insertSession(trx, session)
+    await insertSession(trx, { id, tenantId: provider.tenant_id, providerId: provider.id, periodId: period.id, type: request.type ?? 'carrier', trigger: request.trigger, runningKey, sync: request.sync !== false })
     await recordJobs(trx, [first])
   })
   try {

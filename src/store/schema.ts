@@ -4,6 +4,7 @@
  */
 import type { ColumnType, Generated, Transaction } from 'kysely'
 import type { ChangeStatus } from './changes.js'
+import type { SessionTrigger, SessionType } from './sessions.js'
 import type { ComponentStatus, InstanceStatus, MessageStatus, PushVerdict, SessionStatus, TransitionEntity } from './statuses.js'
 
 /**
@@ -111,8 +112,8 @@ export interface SessionTable {
   tenant_id: string
   provider_id: string
   period_id: string
-  type: string
-  trigger: string
+  type: SessionType
+  trigger: SessionTrigger
   status: Status<SessionStatus>
   message: string | null
   /** 1 for the first run; a restart of a failed session counts up, and job ids carry it. */

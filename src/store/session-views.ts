@@ -1,6 +1,8 @@
 /** What `simopt status` and the API show of sessions: rows (with their instance's figures), stages and progress. */
-import type { Kysely, Selectable } from 'kysely'
-import type { Database, InstanceTable, SyncTable } from './schema.js'
+import type { Selectable } from 'kysely'
+import type { Db } from './database.js'
+import type { InstanceTable, SyncTable } from './schema.js'
+import type { SessionTrigger } from './sessions.js'
 import type { SessionStatus, TransitionEntity } from './statuses.js'
 
 export interface SessionView {
@@ -10,7 +12,7 @@ export interface SessionView {
   readonly period: string
   readonly status: SessionStatus
   readonly message: string | null
-  readonly trigger: string
+  readonly trigger: SessionTrigger
   readonly attempt: number
   readonly createdAt: number
   readonly finishedAt: number | null
@@ -35,7 +37,7 @@ const sessionColumns = [
   'sessions.finished_at',
 ] as const
 
-function baseQuery(db: Kysely<Database>) {
+function baseQuery(db: Db) {
   return db
     .selectFrom('sessions')
     .innerJoin('tenants', 'tenants.id', 'sessions.tenant_id')
@@ -60,7 +62,7 @@ export interface SessionListFilter {
 }
 
 /** Sessions, newest first, with their instance's figures. */
-export async function listSessions(db: Kysely<Database>, filter: SessionListFilter = {}): Promise<SessionListItem[]> {
+export async function listSessions(db: Db, filter: SessionListFilter = {}): Promise<SessionListItem[]> {
   let query = baseQuery(db)
     .leftJoin('instances', 'instances.session_id', 'sessions.id')
     .select(['instances.sims', 'instances.cost_before', 'instances.cost_after', 'instances.changes'])
@@ -70,7 +72,7 @@ export async function listSessions(db: Kysely<Database>, filter: SessionListFilt
   return rows.map((row) => ({ ...toView(row), sims: row.sims, costBefore: row.cost_before, costAfter: row.cost_after, changes: row.changes }))
 }
 
-export async function findSession(db: Kysely<Database>, id: string): Promise<SessionView | undefined> {
+export async function findSession(db: Db, id: string): Promise<SessionView | undefined> {
   const row = await baseQuery(db).where('sessions.id', '=', id).executeTakeFirst()
   if (row === undefined) return undefined
   const instances = await db.selectFrom('instances').selectAll().where('session_id', '=', id).orderBy('created_at').execute()
@@ -114,7 +116,7 @@ function toView(row: {
   period: string
   status: SessionStatus
   message: string | null
-  trigger: string
+  trigger: SessionTrigger
   attempt: number
   created_at: number
   finished_at: number | null
