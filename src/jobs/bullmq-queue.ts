@@ -8,7 +8,7 @@ import type { Job as BullJob, Queue, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { redactUrl } from '../config.js'
 import { SimoptError } from '../domain/index.js'
-import type { Store } from '../store/database.js'
+import type { Store } from '../store/index.js'
 import { strandedJobs } from './job-log.js'
 import type { Job, JobOutcome, JobQueue } from './job.js'
 

@@ -6,14 +6,11 @@ import type { Config } from '../config.js'
 import { CallLimiter, JasperClient, type Carrier } from '../carriers/index.js'
 import { carrierUrlProblem } from '../carriers/carrier-address.js'
 import { redactUrl, SimoptError } from '../domain/index.js'
-import type { ProviderRow } from '../store/accounts.js'
-import { parseProviderSettings } from '../store/provider-settings.js'
-import { openCredentials } from '../store/provider-credentials.js'
-import { secretBox } from '../store/secret-box.js'
+import { openCredentials, parseProviderSettings, secretBox, type ProviderRow } from '../store/index.js'
 
 const limiters = new Map<string, CallLimiter>()
 
-/** @throws SimoptError `INPUT_INVALID` when the provider has no carrier API, address or credentials. */
+/** @throws SimoptError `SETTING_MISSING` when the provider has no carrier API, address or credentials (or they do not fit). */
 export function carrierFor(provider: ProviderRow, config: Config): Carrier {
   if (provider.integration !== 'jasper') throw new SimoptError('SETTING_MISSING', `provider ${provider.name} has no carrier API to sync from (integration ${provider.integration})`)
   if (provider.base_url === null || provider.credentials === null) {

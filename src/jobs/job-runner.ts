@@ -10,11 +10,10 @@ import { isCarrierError } from '../carriers/index.js'
 import { errorCodeOf, errorSpec } from '../domain/index.js'
 import { snapshotCache, type SnapshotCache } from '../cache/snapshot-cache.js'
 import { createLogger, type Logger } from '../logger.js'
-import type { Store } from '../store/database.js'
-import { FINISHED_STATUSES, type SessionStatus } from '../store/transitions.js'
-import { findJob, markActive, markDone, markDoneIfHeld, markFailed, markRetry, recordJobs } from './job-log.js'
+import { inTransaction, isFinished, markJobActive, markJobDone, markJobDoneIfHeld, markJobFailed, markJobRetry, sessionFacts, sessionStatus, type Store } from '../store/index.js'
+import { findJob, recordJobs } from './job-log.js'
 import type { Job, JobOutcome, JobQueue, JobType } from './job.js'
-import { failSessionNotifying, sessionFacts } from './session-progress.js'
+import { failSessionNotifying } from './session-progress.js'
 import type { Stage, StageContext } from './stage.js'
 
 export const MAX_ATTEMPTS = 3
@@ -76,10 +75,10 @@ export class JobRunner {
       [ENTITY_KEYS[job.type] ?? (INSTANCE_STAGES.includes(job.type) ? 'instanceId' : 'entityId')]: job.entityId,
     })
     if (stage.detached === undefined) {
-      const session = sessionId === undefined ? undefined : await db.selectFrom('sessions').select('status').where('id', '=', sessionId).executeTakeFirst()
-      if (session === undefined || FINISHED_STATUSES.includes(session.status as SessionStatus)) {
-        await markDone(db, job.id)
-        log.debug({ sessionStatus: session?.status ?? null }, 'job skipped: its session has ended')
+      const status = sessionId === undefined ? undefined : await sessionStatus(db, sessionId)
+      if (status === undefined || isFinished(status)) {
+        await markJobDone(db, job.id)
+        log.debug({ sessionStatus: status ?? null }, 'job skipped: its session has ended')
         return { kind: 'done' }
       }
     }
@@ -88,7 +87,7 @@ export class JobRunner {
     // its worker down every time must end, not block its tenant's period for good.
     if (record.attempts >= maxAttempts) return this.#fail(job, stage, `${job.type} abandoned after ${record.attempts} attempts: the worker running it stopped each time`, record.attempts, log)
 
-    const attempt = await markActive(db, job.id, this.#options.workerId, this.#options.config.jobLeaseMs)
+    const attempt = await markJobActive(db, job.id, this.#options.workerId, this.#options.config.jobLeaseMs)
     const started = performance.now()
     log.debug({ attempt }, 'job started')
     let committed = false
@@ -99,11 +98,11 @@ export class JobRunner {
       commit: async (effects) => {
         if (committed) throw new Error(`job ${job.id} committed twice`)
         committed = true
-        const next = await db.transaction().execute(async (trx) => {
+        const next = await inTransaction(this.#store, async (trx) => {
           // First, and as a write: on SQLite this takes the write lock before anything is read (a read
           // first would fail when another process commits in between), and it stops a delivery whose
           // lease another worker took over from committing a second time.
-          if (!(await markDoneIfHeld(trx, job.id, this.#options.workerId))) throw new LeaseLost(job.id)
+          if (!(await markJobDoneIfHeld(trx, job.id, this.#options.workerId))) throw new LeaseLost(job.id)
           const jobs = await effects(trx)
           await recordJobs(trx, jobs)
           return jobs
@@ -129,7 +128,7 @@ export class JobRunner {
       const badInput = !errorSpec(errorCodeOf(error)).retryable
       if (!badInput && attempt < maxAttempts) {
         const delayMs = Math.min(MAX_RETRY_MS, (stage.detached?.firstRetryMs(this.#options.config) ?? BASE_RETRY_MS) * 2 ** (attempt - 1))
-        await markRetry(db, job.id, this.#options.workerId, message, Date.now() + delayMs)
+        await markJobRetry(db, job.id, this.#options.workerId, message, Date.now() + delayMs)
         log.warn({ attempt, delayMs, error: message }, 'job failed; retrying')
         return { kind: 'retry', delayMs, error: message }
       }
@@ -148,8 +147,8 @@ export class JobRunner {
   async #fail(job: Job, stage: Stage, message: string, attempts: number, log: Logger): Promise<JobOutcome> {
     log.error({ attempts, error: message }, stage.detached === undefined ? 'job failed; the session fails' : 'job failed for good')
     const { config } = this.#options
-    const next = await this.#store.db.transaction().execute(async (trx) => {
-      await markFailed(trx, job.id, message)
+    const next = await inTransaction(this.#store, async (trx) => {
+      await markJobFailed(trx, job.id, message)
       if (stage.detached !== undefined) {
         await stage.detached.failed(trx, job.entityId, message)
         return []

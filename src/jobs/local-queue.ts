@@ -5,8 +5,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createLogger, type Logger } from '../logger.js'
-import type { Store } from '../store/database.js'
-import { claimNext, extendLease, jobOfRow, markFailed } from './job-log.js'
+import { extendJobLease, markJobFailed, type Store } from '../store/index.js'
+import { claimNext, jobOfRow } from './job-log.js'
 import type { Job, JobOutcome, JobQueue } from './job.js'
 
 const IDLE_POLL_MS = 200
@@ -74,10 +74,10 @@ export class LocalQueue implements JobQueue {
     try {
       job = jobOfRow(row)
     } catch (error) {
-      await markFailed(this.#store.db, row.id, `cannot be read: ${error instanceof Error ? error.message : String(error)}`)
+      await markJobFailed(this.#store.db, row.id, `cannot be read: ${error instanceof Error ? error.message : String(error)}`)
       return true
     }
-    const heartbeat = setInterval(() => void extendLease(this.#store.db, job.id, this.#workerId, this.#leaseMs).catch(() => {}), this.#leaseMs / 3)
+    const heartbeat = setInterval(() => void extendJobLease(this.#store.db, job.id, this.#workerId, this.#leaseMs).catch(() => {}), this.#leaseMs / 3)
     try {
       await handle(job)
     } finally {

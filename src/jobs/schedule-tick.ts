@@ -11,10 +11,20 @@
 import type { Config } from '../config.js'
 import { billingPeriodAt, scheduleAt, SimoptError, type ScheduleDecision, type ScheduledProvider, type ScheduleQuestion } from '../domain/index.js'
 import { parseTenantSettings } from '../notify/tenant-settings.js'
-import type { Db, Store } from '../store/database.js'
-import { parseProviderSettings } from '../store/provider-settings.js'
-import { claimRun, recordSkip, recordStarted, releaseClaim, type RunSlot } from '../store/schedule-runs.js'
-import { FINISHED_STATUSES, type SessionStatus } from '../store/transitions.js'
+import {
+  claimRun,
+  isFinished,
+  parseProviderSettings,
+  recordSkip,
+  recordStarted,
+  releaseClaim,
+  scheduledProviders,
+  sessionStartedSince,
+  sessionsForSchedule,
+  type Db,
+  type RunSlot,
+  type Store,
+} from '../store/index.js'
 import type { JobQueue } from './job.js'
 import { startSession } from './sessions.js'
 import { ensureDailyCleanup } from './stages/cleanup.js'
@@ -89,14 +99,14 @@ async function start(deps: TickDeps, decision: ScheduleDecision): Promise<TickOu
     sessionId = await startSession(store, queue, config, request)
   } catch (error) {
     // The session may exist even so (committed, then its first job not published): then the run is started.
-    const created = await store.db.selectFrom('sessions').select('id').where('provider_id', '=', decision.provider.id).where('trigger', '=', 'schedule').where('created_at', '>=', claimedAt).executeTakeFirst()
+    const created = await sessionStartedSince(store.db, decision.provider.id, 'schedule', claimedAt)
     if (created === undefined) {
       // Refused (a session started meanwhile by hand, say) or failed: tried again at the next tick.
       const reason = error instanceof SimoptError ? error.message : `could not start: ${error instanceof Error ? error.message : String(error)}`
       await releaseClaim(store.db, run, reason)
       return { kind: 'skipped', decision, reason }
     }
-    sessionId = created.id
+    sessionId = created
   }
   await recordStarted(store.db, run, sessionId)
   return { kind: 'started', decision, sessionId }
@@ -109,36 +119,23 @@ const slotOf = (decision: ScheduleDecision): RunSlot => ({ providerId: decision.
  * matter; providers whose settings cannot be read are set apart, so one bad row does not stop the others.
  */
 async function scheduleQuestion(db: Db, at: number, days: number, tenant?: string): Promise<{ question: ScheduleQuestion; invalid: InvalidProvider[] }> {
-  let query = db
-    .selectFrom('service_providers')
-    .innerJoin('tenants', 'tenants.id', 'service_providers.tenant_id')
-    .select(['service_providers.id', 'service_providers.name', 'service_providers.tenant_id', 'tenants.name as tenant', 'tenants.settings as tenant_settings'])
-    .select(['service_providers.time_zone', 'service_providers.cycle_end_day', 'service_providers.cycle_end_hour', 'service_providers.settings'])
-    .orderBy('tenants.name')
-    .orderBy('service_providers.name')
-  if (tenant !== undefined) query = query.where('tenants.name', '=', tenant)
-  const rows = await query.execute()
+  const rows = await scheduledProviders(db, tenant)
   if (tenant !== undefined && rows.length === 0) throw new SimoptError('TENANT_NOT_FOUND', `tenant ${JSON.stringify(tenant)} does not exist or has no service providers`)
   const providers: ScheduledProvider[] = []
   const invalid: InvalidProvider[] = []
   for (const row of rows) {
     try {
       const { scheduleStartHour } = parseProviderSettings(row.settings, row.name)
-      const { continuousLastDay } = parseTenantSettings(row.tenant_settings, row.tenant)
-      const cycle = { timeZone: row.time_zone, cycleEndDay: row.cycle_end_day, cycleEndHour: row.cycle_end_hour }
+      const { continuousLastDay } = parseTenantSettings(row.tenantSettings, row.tenant)
+      const cycle = { timeZone: row.timeZone, cycleEndDay: row.cycleEndDay, cycleEndHour: row.cycleEndHour }
       billingPeriodAt(at, cycle) // checks the cycle
-      providers.push({ id: row.id, name: row.name, tenantId: row.tenant_id, tenant: row.tenant, cycle, continuousLastDay, ...(scheduleStartHour === undefined ? {} : { startHour: scheduleStartHour }) })
+      providers.push({ id: row.id, name: row.name, tenantId: row.tenantId, tenant: row.tenant, cycle, continuousLastDay, ...(scheduleStartHour === undefined ? {} : { startHour: scheduleStartHour }) })
     } catch (error) {
       if (!(error instanceof SimoptError)) throw error
       invalid.push({ tenant: row.tenant, name: row.name, reason: error.message })
     }
   }
-  const sessions = await db
-    .selectFrom('sessions')
-    .select(['id', 'tenant_id', 'provider_id', 'created_at', 'status'])
-    .where('created_at', '<=', at)
-    .where((eb) => eb.or([eb('created_at', '>', at - LOOKBACK_MS), eb('status', 'not in', FINISHED_STATUSES)]))
-    .execute()
-  const seen = sessions.map((s) => ({ id: s.id, tenantId: s.tenant_id, providerId: s.provider_id, createdAt: s.created_at, running: !FINISHED_STATUSES.includes(s.status as SessionStatus) }))
+  const sessions = await sessionsForSchedule(db, at, LOOKBACK_MS)
+  const seen = sessions.map((s) => ({ id: s.id, tenantId: s.tenantId, providerId: s.providerId, createdAt: s.createdAt, running: !isFinished(s.status) }))
   return { question: { at, days, providers, sessions: seen }, invalid }
 }

@@ -4,15 +4,12 @@
  * carrier sync, an e-mail). Stages move sessions only through here.
  */
 import type { Config } from '../config.js'
-import type { Db } from '../store/database.js'
-import { progressPercent } from '../store/session-views.js'
-import { setInstanceStatus, setSessionStatus, type SessionStatus } from '../store/transitions.js'
+import { instanceIdsOf, instancesOf, progressPercent, sessionFacts, setInstanceStatus, setSessionStatus, type Db, type SessionStatus, type Trx } from '../store/index.js'
 import type { Job, JobType } from './job.js'
 import { queueEmail, queueWebhook } from './notices.js'
-import type { Transaction } from 'kysely'
-import type { Database } from '../store/schema.js'
 
-type Trx = Transaction<Database>
+// Where stages and messages have found it; it lives in the store.
+export { sessionFacts } from '../store/index.js'
 
 /** Moves the session to `to` and queues its webhook event; nothing when it is there already. */
 export async function moveSession(trx: Trx, config: Config, sessionId: string, to: SessionStatus, message: string | null = null): Promise<Job[]> {
@@ -33,8 +30,7 @@ export async function moveInstance(trx: Trx, config: Config, instanceId: string,
 
 /** Ends the session and its instances as failed; `stage` is the job type that failed. */
 export async function failSessionNotifying(trx: Trx, config: Config, sessionId: string, message: string, stage: JobType): Promise<Job[]> {
-  const instances = await trx.selectFrom('instances').select('id').where('session_id', '=', sessionId).execute()
-  for (const instance of instances) await setInstanceStatus(trx, instance.id, 'failed', message)
+  for (const instanceId of await instanceIdsOf(trx, sessionId)) await setInstanceStatus(trx, instanceId, 'failed', message)
   const jobs = await moveSession(trx, config, sessionId, 'failed', message)
   if (stage === 'sync-devices' || stage === 'sync-usage') {
     const facts = await sessionFacts(trx, sessionId)
@@ -45,7 +41,7 @@ export async function failSessionNotifying(trx: Trx, config: Config, sessionId: 
 
 async function sessionEvent(db: Db, config: Config, sessionId: string, event: 'progress' | 'error'): Promise<Job[]> {
   const facts = await sessionFacts(db, sessionId)
-  const instances = await db.selectFrom('instances').selectAll().where('session_id', '=', sessionId).execute()
+  const instances = await instancesOf(db, sessionId)
   return queueWebhook(db, config, facts.tenantId, {
     event,
     sessionId,
@@ -57,16 +53,4 @@ async function sessionEvent(db: Db, config: Config, sessionId: string, event: 'p
     message: facts.message,
     at: Date.now(),
   })
-}
-
-/** Who and what a session is, as messages name it. */
-export async function sessionFacts(db: Db, sessionId: string) {
-  return db
-    .selectFrom('sessions')
-    .innerJoin('tenants', 'tenants.id', 'sessions.tenant_id')
-    .innerJoin('service_providers', 'service_providers.id', 'sessions.provider_id')
-    .innerJoin('billing_periods', 'billing_periods.id', 'sessions.period_id')
-    .select(['sessions.tenant_id as tenantId', 'tenants.name as tenant', 'service_providers.name as provider', 'billing_periods.name as period', 'sessions.status', 'sessions.message'])
-    .where('sessions.id', '=', sessionId)
-    .executeTakeFirstOrThrow()
 }

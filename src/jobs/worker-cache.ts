@@ -5,7 +5,7 @@
 import type { Config } from '../config.js'
 import { snapshotCache, type CacheState, type SnapshotCache } from '../cache/snapshot-cache.js'
 import type { Logger } from '../logger.js'
-import type { Store } from '../store/database.js'
+import { inTransaction, type Store } from '../store/index.js'
 import { recordJobs } from './job-log.js'
 import type { JobQueue } from './job.js'
 import { queueEmail } from './notices.js'
@@ -26,7 +26,7 @@ export function workerCache(config: Config, store: Store, queue: JobQueue, log: 
 }
 
 async function alert(config: Config, store: Store, queue: JobQueue, error: Error): Promise<void> {
-  const jobs = await store.db.transaction().execute(async (trx) => {
+  const jobs = await inTransaction(store, async (trx) => {
     const queued = await queueEmail(trx, config, { tenantId: null, sessionId: null }, { kind: 'cache-unreachable', error: error.message, at: Date.now() })
     await recordJobs(trx, queued)
     return queued

@@ -2,7 +2,16 @@
  * The database's tables as kysely sees them. Times are epoch milliseconds, flags are 0/1 and ids are
  * UUIDs made by the application, so the same queries run on SQLite and PostgreSQL unchanged.
  */
-import type { Generated } from 'kysely'
+import type { ColumnType, Generated, Transaction } from 'kysely'
+import type { ChangeStatus } from './changes.js'
+import type { SessionTrigger, SessionType } from './sessions.js'
+import type { ComponentStatus, InstanceStatus, MessageStatus, PushVerdict, SessionStatus, TransitionEntity } from './statuses.js'
+
+/**
+ * A status column (`statuses.ts`): read as its union, updated only with it. An insert takes any text: the tests'
+ * fixtures seed rows from statuses held in plain strings; the repositories insert the union's values.
+ */
+type Status<S extends string> = ColumnType<S, string, S>
 
 export interface TenantTable {
   id: string
@@ -103,9 +112,9 @@ export interface SessionTable {
   tenant_id: string
   provider_id: string
   period_id: string
-  type: string
-  trigger: string
-  status: string
+  type: SessionType
+  trigger: SessionTrigger
+  status: Status<SessionStatus>
   message: string | null
   /** 1 for the first run; a restart of a failed session counts up, and job ids carry it. */
   attempt: number
@@ -123,7 +132,7 @@ export interface InstanceTable {
   session_id: string
   provider_id: string
   period_id: string
-  status: string
+  status: Status<InstanceStatus>
   message: string | null
   sims: number | null
   component_count: number | null
@@ -137,7 +146,7 @@ export interface InstanceTable {
   updated_at: number
   finished_at: number | null
   /** Go / no-go for pushing the changes (`go`, `no-go`, `awaiting-approval`), why, and on what estimate. */
-  push_decision: string | null
+  push_decision: PushVerdict | null
   push_reason: string | null
   push_estimated_seconds: number | null
   push_decided_at: number | null
@@ -153,7 +162,7 @@ export interface ComponentTable {
   instance_id: string
   position: number
   sims: number
-  status: string
+  status: Status<ComponentStatus>
   /** The component's problem (`problem-snapshot.ts`). */
   snapshot: Uint8Array
   cost_before: number | null
@@ -191,7 +200,7 @@ export interface ChangeTable {
   /** What the change alone saves on the bill. */
   saving: number
   /** `planned → approved → pushing → pushed → verified | discrepancy | failed`. */
-  status: string
+  status: ChangeStatus
   updated_at: number
   /** Times the change was sent to the carrier. */
   attempts: Generated<number>
@@ -272,7 +281,7 @@ export interface OutboxTable {
   subject: string | null
   body: Uint8Array
   seq: number
-  status: 'pending' | 'sent' | 'failed' | 'unaddressed'
+  status: MessageStatus
   attempts: number
   error: string | null
   created_at: number
@@ -285,6 +294,7 @@ export interface JobTable {
   type: string
   /** JSON: ids only. */
   payload: string
+  /** A `JobStatus` (`statuses.ts`), as the jobs repository reads it back; text here while `api/metrics.ts` filters it by plain strings. */
   status: string
   attempts: number
   run_after: number
@@ -297,10 +307,10 @@ export interface JobTable {
 
 export interface StateTransitionTable {
   seq: Generated<number>
-  entity: string
+  entity: TransitionEntity
   entity_id: string
-  from_status: string | null
-  to_status: string
+  from_status: SessionStatus | null
+  to_status: Status<SessionStatus>
   message: string | null
   at: number
 }
@@ -359,3 +369,6 @@ export interface Database {
   api_keys: ApiKeyTable
   schedule_runs: ScheduleRunTable
 }
+
+/** A transaction on the database: what store functions that must run inside one take. */
+export type Trx = Transaction<Database>

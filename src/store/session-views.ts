@@ -1,22 +1,25 @@
 /** What `simopt status` and the API show of sessions: rows (with their instance's figures), stages and progress. */
-import type { Kysely, Selectable } from 'kysely'
-import type { Database, InstanceTable, SyncTable } from './schema.js'
+import type { Selectable } from 'kysely'
+import type { Db } from './database.js'
+import type { InstanceTable, SyncTable } from './schema.js'
+import type { SessionTrigger } from './sessions.js'
+import type { SessionStatus, TransitionEntity } from './statuses.js'
 
 export interface SessionView {
   readonly id: string
   readonly tenant: string
   readonly provider: string
   readonly period: string
-  readonly status: string
+  readonly status: SessionStatus
   readonly message: string | null
-  readonly trigger: string
+  readonly trigger: SessionTrigger
   readonly attempt: number
   readonly createdAt: number
   readonly finishedAt: number | null
   readonly instances: readonly Selectable<InstanceTable>[]
   /** The carrier sync of each instance that synced. */
   readonly syncs: readonly Selectable<SyncTable>[]
-  readonly transitions: readonly { readonly entity: string; readonly from: string | null; readonly to: string; readonly message: string | null; readonly at: number }[]
+  readonly transitions: readonly { readonly entity: TransitionEntity; readonly from: SessionStatus | null; readonly to: SessionStatus; readonly message: string | null; readonly at: number }[]
   /** 0-100. */
   readonly percent: number
 }
@@ -34,7 +37,7 @@ const sessionColumns = [
   'sessions.finished_at',
 ] as const
 
-function baseQuery(db: Kysely<Database>) {
+function baseQuery(db: Db) {
   return db
     .selectFrom('sessions')
     .innerJoin('tenants', 'tenants.id', 'sessions.tenant_id')
@@ -59,7 +62,7 @@ export interface SessionListFilter {
 }
 
 /** Sessions, newest first, with their instance's figures. */
-export async function listSessions(db: Kysely<Database>, filter: SessionListFilter = {}): Promise<SessionListItem[]> {
+export async function listSessions(db: Db, filter: SessionListFilter = {}): Promise<SessionListItem[]> {
   let query = baseQuery(db)
     .leftJoin('instances', 'instances.session_id', 'sessions.id')
     .select(['instances.sims', 'instances.cost_before', 'instances.cost_after', 'instances.changes'])
@@ -69,7 +72,7 @@ export async function listSessions(db: Kysely<Database>, filter: SessionListFilt
   return rows.map((row) => ({ ...toView(row), sims: row.sims, costBefore: row.cost_before, costAfter: row.cost_after, changes: row.changes }))
 }
 
-export async function findSession(db: Kysely<Database>, id: string): Promise<SessionView | undefined> {
+export async function findSession(db: Db, id: string): Promise<SessionView | undefined> {
   const row = await baseQuery(db).where('sessions.id', '=', id).executeTakeFirst()
   if (row === undefined) return undefined
   const instances = await db.selectFrom('instances').selectAll().where('session_id', '=', id).orderBy('created_at').execute()
@@ -93,7 +96,7 @@ export async function findSession(db: Kysely<Database>, id: string): Promise<Ses
  * Progress of a session: building the problem is 5-10%, the components (counted as they finish) take it
  * to 95%, finalizing does the rest.
  */
-export function progressPercent(status: string, instances: readonly Selectable<InstanceTable>[]): number {
+export function progressPercent(status: SessionStatus, instances: readonly Selectable<InstanceTable>[]): number {
   if (status === 'done') return 100
   if (status === 'pending' || instances.length === 0) return 0
   let sum = 0
@@ -111,9 +114,9 @@ function toView(row: {
   tenant: string
   provider: string
   period: string
-  status: string
+  status: SessionStatus
   message: string | null
-  trigger: string
+  trigger: SessionTrigger
   attempt: number
   created_at: number
   finished_at: number | null

@@ -3,15 +3,14 @@
  * and `simopt status` can show how a session went. Always called inside the transaction that makes the
  * change, so the history never disagrees with the row.
  */
-import type { Transaction } from 'kysely'
-import type { Database } from './schema.js'
+import type { Trx } from './schema.js'
+import { FINISHED_STATUSES, type SessionStatus } from './statuses.js'
 
-export const SESSION_STATUSES = ['pending', 'syncing', 'optimizing', 'finalizing', 'done', 'failed', 'cancelled'] as const
-export type SessionStatus = (typeof SESSION_STATUSES)[number]
-export const FINISHED_STATUSES: readonly SessionStatus[] = ['done', 'failed', 'cancelled']
+// Where they were first defined; `statuses.ts` is their one source now.
+export { FINISHED_STATUSES, SESSION_STATUSES, type SessionStatus } from './statuses.js'
 
 /** @returns false when the session had that status already (nothing is recorded). */
-export async function setSessionStatus(trx: Transaction<Database>, sessionId: string, to: SessionStatus, message: string | null = null): Promise<boolean> {
+export async function setSessionStatus(trx: Trx, sessionId: string, to: SessionStatus, message: string | null = null): Promise<boolean> {
   const row = await trx.selectFrom('sessions').select('status').where('id', '=', sessionId).executeTakeFirstOrThrow()
   if (row.status === to) return false
   const now = Date.now()
@@ -25,7 +24,7 @@ export async function setSessionStatus(trx: Transaction<Database>, sessionId: st
   return true
 }
 
-export async function setInstanceStatus(trx: Transaction<Database>, instanceId: string, to: SessionStatus, message: string | null = null): Promise<void> {
+export async function setInstanceStatus(trx: Trx, instanceId: string, to: SessionStatus, message: string | null = null): Promise<void> {
   const row = await trx.selectFrom('instances').select('status').where('id', '=', instanceId).executeTakeFirstOrThrow()
   if (row.status === to) return
   const now = Date.now()

@@ -4,8 +4,7 @@
  * however often it is queued. It belongs to no session (`detached`); when its attempts are spent it still
  * queues the next day's, so one bad day never ends the chain.
  */
-import type { Db } from '../../store/database.js'
-import { removeOldRecords, retentionDaysMs, RETENTION_TABLES } from '../../store/retention.js'
+import { hasUnfinishedJob, jobExists, removeOldRecords, retentionDaysMs, RETENTION_TABLES, type Db } from '../../store/index.js'
 import { recordJobs } from '../job-log.js'
 import { job, type Job } from '../job.js'
 import type { Stage } from '../stage.js'
@@ -53,11 +52,10 @@ export function nextCleanupJob(day: string, now: number): Job {
  * every start of a worker.
  */
 export async function ensureDailyCleanup(db: Db, now = Date.now()): Promise<Job[]> {
-  const waiting = await db.selectFrom('jobs').select('id').where('type', '=', 'cleanup').where('status', 'in', ['queued', 'active']).executeTakeFirst()
-  if (waiting !== undefined) return []
+  if (await hasUnfinishedJob(db, 'cleanup')) return []
   const today = utcDay(now)
-  const ranToday = await db.selectFrom('jobs').select('id').where('id', '=', cleanupJobFor(today, now).id).executeTakeFirst()
-  const first = ranToday === undefined ? cleanupJobFor(today, now) : nextCleanupJob(today, now)
+  const ranToday = await jobExists(db, cleanupJobFor(today, now).id)
+  const first = ranToday ? nextCleanupJob(today, now) : cleanupJobFor(today, now)
   await recordJobs(db, [first])
   return [first]
 }

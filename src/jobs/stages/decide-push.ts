@@ -2,8 +2,7 @@
  * After the report: go / no-go for the instance's changes. Without required approval a go approves every
  * planned change (by `system`) and starts the push; with it, the changes wait for an operator.
  */
-import { approveChanges } from '../../store/changes.js'
-import { audit } from '../../store/audit.js'
+import { approveChanges, audit, instanceState } from '../../store/index.js'
 import { decideInstancePush } from '../change-push.js'
 import { MAX_ATTEMPTS } from '../job-runner.js'
 import type { Stage } from '../stage.js'
@@ -18,13 +17,13 @@ export const decidePushStage: Stage = {
     failed: async (trx, instanceId, message) => audit(trx, { actor: 'system', action: 'decide: failed', instanceId, detail: message }),
   },
   async run(instanceId, { store, config, commit }) {
-    const instance = await store.db.selectFrom('instances').select(['session_id', 'push_decided_at']).where('id', '=', instanceId).executeTakeFirstOrThrow()
-    if (instance.push_decided_at !== null) return
+    const instance = await instanceState(store.db, instanceId)
+    if (instance.pushDecidedAt !== null) return
     await commit(async (trx) => {
       const push = await decideInstancePush(trx, config, instanceId, 'system', false)
       if (push.verdict === 'go') {
         const approved = await approveChanges(trx, instanceId, 'system')
-        await audit(trx, { actor: 'system', action: 'approve', sessionId: instance.session_id, instanceId, detail: `${approved.length} changes approved (no approval required)` })
+        await audit(trx, { actor: 'system', action: 'approve', sessionId: instance.sessionId, instanceId, detail: `${approved.length} changes approved (no approval required)` })
       }
       return [...push.jobs]
     })

@@ -8,8 +8,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { writeReportWorkbook, type ReportSource, type ReportWorkbookOptions } from '../../io/report/index.js'
-import { instanceReport } from '../../store/session-report.js'
-import { setInstanceStatus } from '../../store/transitions.js'
+import { hasUnfinishedInstance, instanceReport, instanceState, sessionTenantId, setInstanceStatus } from '../../store/index.js'
 import { job, type Job } from '../job.js'
 import { queueEmail } from '../notices.js'
 import { moveSession } from '../session-progress.js'
@@ -22,25 +21,24 @@ export const reportInstance: Stage = {
   type: 'report-instance',
   sessionOf: sessionOfInstance,
   async run(instanceId, { store, config, commit }) {
-    const instance = await store.db.selectFrom('instances').select(['session_id', 'status', 'unpriced_note']).where('id', '=', instanceId).executeTakeFirstOrThrow()
+    const instance = await instanceState(store.db, instanceId)
     if (instance.status === 'done') return
     const source = await instanceReport(store, instanceId)
     const workbook = await workbookWithin(source, config.maxAttachmentBytes)
     const { summary } = source
     await commit(async (trx): Promise<Job[]> => {
-      const session = await trx.selectFrom('sessions').select('tenant_id').where('id', '=', instance.session_id).executeTakeFirstOrThrow()
       const jobs = await queueEmail(
         trx,
         config,
-        { tenantId: session.tenant_id, sessionId: instance.session_id },
+        { tenantId: await sessionTenantId(trx, instance.sessionId), sessionId: instance.sessionId },
         {
           kind: 'results',
           tenant: summary.tenant ?? '',
           provider: summary.provider,
           period: summary.period ?? '',
-          sessionId: instance.session_id,
+          sessionId: instance.sessionId,
           sims: summary.sims,
-          unpricedNote: instance.unpriced_note,
+          unpricedNote: instance.unpricedNote,
           changes: summary.changes,
           costBefore: summary.costBefore,
           costAfter: summary.costAfter,
@@ -53,8 +51,7 @@ export const reportInstance: Stage = {
       await setInstanceStatus(trx, instanceId, 'done')
       // Go / no-go for its changes, once the result is out.
       jobs.push(job('decide-push', instanceId))
-      const open = await trx.selectFrom('instances').select('id').where('session_id', '=', instance.session_id).where('status', '<>', 'done').executeTakeFirst()
-      if (open === undefined) jobs.push(...(await moveSession(trx, config, instance.session_id, 'done')))
+      if (!(await hasUnfinishedInstance(trx, instance.sessionId))) jobs.push(...(await moveSession(trx, config, instance.sessionId, 'done')))
       return jobs
     })
   },
