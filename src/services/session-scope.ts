@@ -18,11 +18,14 @@ export interface TenantScope {
  */
 export async function reachableSession(ctx: ServiceContext, sessionId: string, scope?: TenantScope): Promise<SessionAccess> {
   const session = await sessionAccess(ctx.store.db, sessionId)
-  if (session === undefined || (scope?.tenantId != null && scope.tenantId !== session.tenantId)) {
-    // The API says "not found" for every thing it does not show (http-error.ts); the command line, which sees all, says why.
-    throw new SimoptError('SESSION_NOT_FOUND', scope === undefined ? `session ${sessionId} does not exist` : `session ${sessionId} not found`)
-  }
+  const outOfReach = scope !== undefined && scope.tenantId !== null && scope.tenantId !== session?.tenantId
+  if (session === undefined || outOfReach) throw sessionNotFound(sessionId, scope)
   return session
+}
+
+/** The API says "not found" of everything it does not show (`api/http-error.ts`); the command line, which sees all, says it does not exist. */
+export function sessionNotFound(sessionId: string, scope: TenantScope | undefined): SimoptError {
+  return new SimoptError('SESSION_NOT_FOUND', scope === undefined ? `session ${sessionId} does not exist` : `session ${sessionId} not found`)
 }
 
 /** What the caller wanted of the session, for the message when it has no result yet: "its results exist". */

@@ -3,7 +3,6 @@
  * and following one until it ends. The pipeline itself (what a start writes and queues) is `jobs/sessions.ts`.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import { SimoptError } from '../domain/index.js'
 import { job } from '../jobs/job.js'
 import { cancelSession as cancelInPipeline, restartSession as restartInPipeline, startSession as startInPipeline } from '../jobs/sessions.js'
 import {
@@ -18,7 +17,7 @@ import {
   type SessionView,
 } from '../store/index.js'
 import type { ServiceContext } from './context.js'
-import { reachableSession, type TenantScope } from './session-scope.js'
+import { reachableSession, sessionNotFound, type TenantScope } from './session-scope.js'
 
 /** Outbox messages as listings show them (without their bodies). */
 type MessageLine = Awaited<ReturnType<typeof listOutbox>>[number]
@@ -63,7 +62,8 @@ export async function listSessions(ctx: ServiceContext, filter: SessionListFilte
 export async function getSession(ctx: ServiceContext, sessionId: string, scope?: TenantScope): Promise<SessionView> {
   await reachableSession(ctx, sessionId, scope)
   const view = await findSession(ctx.store.db, sessionId)
-  if (view === undefined) throw new SimoptError('SESSION_NOT_FOUND', scope === undefined ? `session ${sessionId} does not exist` : `session ${sessionId} not found`)
+  // Gone between the two reads (the retention clean-up): as if it never was.
+  if (view === undefined) throw sessionNotFound(sessionId, scope)
   return view
 }
 

@@ -45,9 +45,7 @@ const changeListing = z.object({
   next: z.string().nullable().describe('pass as after= for the next page; null on the last'),
 })
 
-const approveBody = z
-  .object({ iccids: z.array(iccidText).min(1).max(100_000).optional().describe('only these; absent: all planned changes') })
-  .strict()
+const approveBody = z.object({ iccids: z.array(iccidText).min(1).max(100_000).optional().describe('only these; absent: all planned changes') })
 
 export function changeRoutes(app: ZodApp, deps: ApiDeps): void {
   const ctx = serviceContext(deps)

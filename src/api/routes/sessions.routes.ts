@@ -71,14 +71,13 @@ const sessionDetail = sessionRow.extend({
   syncs: z.array(sync),
 })
 
-const startBody = z
-  .object({
-    tenant: tenantParam.optional(),
-    provider: entityName.describe('service provider name'),
-    period: periodText,
-    sync: z.boolean().default(true).describe('sync devices and usage from the carrier first (providers with a carrier API)'),
-  })
-  .strict()
+// A property not in the schema is dropped, not refused, as fastify's JSON schema validation did.
+const startBody = z.object({
+  tenant: tenantParam.optional(),
+  provider: entityName.describe('service provider name'),
+  period: periodText,
+  sync: z.boolean().default(true).describe('sync devices and usage from the carrier first (providers with a carrier API)'),
+})
 
 const listQuery = z.object({
   tenant: tenantParam.optional(),
