@@ -48,14 +48,14 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => {
     const zodApp = useZodContracts(scope)
     healthRoutes(zodApp, deps)
+    sessionRoutes(zodApp, deps)
+    savingsRoutes(zodApp, deps)
+    resultRoutes(zodApp, deps)
+    changeRoutes(zodApp, deps)
   })
   tenantRoutes(app, deps)
   providerRoutes(app, deps)
-  sessionRoutes(app, deps)
-  savingsRoutes(app, deps)
   scheduleRoutes(app, deps)
-  resultRoutes(app, deps)
-  changeRoutes(app, deps)
   apiKeyRoutes(app, deps)
   // Its own scope: the multipart parser and the temp-folder clean-up belong to this route alone.
   await app.register(async (scope) => whatIfRoutes(scope, deps))

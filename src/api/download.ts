@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { FastifyReply } from 'fastify'
+import { z } from 'zod'
 
 export async function sendTempFile(reply: FastifyReply, file: { name: string; type: string }, write: (target: string) => Promise<unknown>): Promise<FastifyReply> {
   const folder = await mkdtemp(path.join(tmpdir(), 'simopt-download-'))
@@ -24,7 +25,10 @@ export async function sendTempFile(reply: FastifyReply, file: { name: string; ty
   }
 }
 
-/** Response schema of a download, for the OpenAPI document. */
-export function fileResponse(type: string, description: string) {
-  return { description, content: { [type]: { schema: { type: 'string', format: 'binary' } } } } as const
+/**
+ * A download's answer, for the OpenAPI document (binary; its media type is the route's `produces`). A
+ * stream is sent as it is: this schema never checks the bytes.
+ */
+export function fileAnswer(description: string) {
+  return z.string().meta({ format: 'binary' }).describe(description)
 }

@@ -1,20 +1,10 @@
 /** `simopt optimize`: price sheet and fleet files in, the cheapest assignment found and its summary out. */
 import { Command, Option } from 'commander'
 import { z } from 'zod'
-import {
-  checkOutputs,
-  readProblemFiles,
-  summarize,
-  writeAssignmentFile,
-  writeOutputs,
-  writeSummaryFile,
-  type InputSource,
-  type OutputTarget,
-  type PendingOutput,
-  type RunSummary,
-} from '../io/index.js'
+import { checkOutputs, writeAssignmentFile, writeOutputs, writeSummaryFile, type InputSource, type OutputTarget, type PendingOutput, type RunSummary } from '../io/index.js'
 import { reportFromOptimization, writeReportCsv, writeReportWorkbook, type ReportSource } from '../io/report/index.js'
-import { STRATEGIES, optimize, type StrategyName } from '../optimizer/index.js'
+import { STRATEGIES, type StrategyName } from '../optimizer/index.js'
+import { optimizeFiles } from '../services/reports.service.js'
 import { formatCount, formatMoney, formatPercent, formatTable } from './format.js'
 import { moneyOption, parseOption, periodDaysOption } from './options.js'
 
@@ -55,15 +45,11 @@ export function optimizeCommand(): Command {
         options.minSavingPerChange === undefined ? undefined : parseOption('--min-saving-per-change', options.minSavingPerChange, moneyOption)
       // An output that would overwrite an input or land on a folder is refused before anything is read.
       await checkOutputs(outputTargets(options), inputSources(options))
-      const startedAt = Date.now()
-      const problem = await readProblemFiles(
+      const { problem, result, summary, startedAt, readAt, finishedAt } = await optimizeFiles(
         { plans: options.plans, commPlans: options.commPlans, sims: options.sims, pools: options.pools },
         { periodDays, prorate: options.prorate },
+        { strategy, minSavingPerChange },
       )
-      const readAt = Date.now()
-      const result = await optimize(problem, { strategy, minSavingPerChange })
-      const finishedAt = Date.now()
-      const summary = summarize(problem, result)
       const outputs: PendingOutput[] = [
         { path: options.out, option: '--out', write: (file) => writeAssignmentFile(file, problem, result.assignment, result.before, result.priced) },
         { path: options.summary, option: '--summary', write: (file) => writeSummaryFile(file, summary) },

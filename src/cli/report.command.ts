@@ -3,8 +3,7 @@ import { Command } from 'commander'
 import { SimoptError } from '../domain/index.js'
 import { checkOutputs, writeOutputs, type OutputTarget, type PendingOutput } from '../io/index.js'
 import { writeReportCsv, writeReportWorkbook } from '../io/report/index.js'
-import { instanceReport } from '../store/session-report.js'
-import { findSession } from '../store/session-views.js'
+import { sessionReport } from '../services/reports.service.js'
 import { formatCount } from './format.js'
 import { withService } from './service.js'
 
@@ -20,12 +19,8 @@ export function reportCommand(): Command {
       if (options.xlsx !== undefined) targets.push({ path: options.xlsx, option: '--xlsx' })
       if (options.csv !== undefined) targets.push({ path: options.csv, option: '--csv' })
       await checkOutputs(targets)
-      await withService(async ({ store }) => {
-        const view = await findSession(store.db, sessionId)
-        if (view === undefined) throw new SimoptError('INPUT_INVALID', `session ${sessionId} does not exist`)
-        if (view.status !== 'done') throw new SimoptError('INPUT_INVALID', `session ${sessionId} is ${view.status}; its report exists once it is done`)
-        // A session has one instance per provider and period (DESIGN.md §1).
-        const source = await instanceReport(store, view.instances[0]!.id)
+      await withService(async (service) => {
+        const source = await sessionReport(service, sessionId)
         const outputs: PendingOutput[] = []
         if (options.xlsx !== undefined) outputs.push({ path: options.xlsx, option: '--xlsx', write: (file) => writeReportWorkbook(file, source).then(() => undefined) })
         if (options.csv !== undefined) outputs.push({ path: options.csv, option: '--csv', write: (file) => writeReportCsv(file, source).then(() => undefined) })

@@ -1,9 +1,8 @@
 /** `simopt results SESSION --out FILE.csv`: the winning assignment of a finished session, as `assignment.csv`. */
 import { Command } from 'commander'
-import { SimoptError } from '../domain/index.js'
 import { ASSIGNMENT_COLUMNS, assignmentLine, checkOutputs, csvField, writeCsvLines, writeOutputs } from '../io/index.js'
-import { resultCosts, resultRows } from '../store/results.js'
-import { findSession } from '../store/session-views.js'
+import { sessionAssignment } from '../services/reports.service.js'
+import { resultCosts } from '../store/index.js'
 import { formatCount } from './format.js'
 import { withService } from './service.js'
 
@@ -14,10 +13,8 @@ export function resultsCommand(): Command {
     .requiredOption('--out <file>', 'CSV file to write')
     .action(async (sessionId: string, options: { out: string }) => {
       await checkOutputs([{ path: options.out, option: '--out' }])
-      await withService(async ({ store }) => {
-        const view = await findSession(store.db, sessionId)
-        if (view === undefined) throw new SimoptError('INPUT_INVALID', `session ${sessionId} does not exist`)
-        if (view.status !== 'done') throw new SimoptError('INPUT_INVALID', `session ${sessionId} is ${view.status}; results exist once it is done`)
+      await withService(async (service) => {
+        const assignment = await sessionAssignment(service, sessionId)
         let rows = 0
         await writeOutputs([
           {
@@ -28,19 +25,17 @@ export function resultsCommand(): Command {
                 file,
                 ASSIGNMENT_COLUMNS,
                 (async function* () {
-                  for (const instance of view.instances) {
-                    for await (const row of resultRows(store, instance.id)) {
-                      rows++
-                      yield assignmentLine(
-                        csvField(row.iccid),
-                        csvField(row.comm_plan),
-                        csvField(row.current_plan),
-                        csvField(row.new_plan),
-                        row.usage_mb,
-                        { monthly: row.monthly_after, overage: row.overage_after, sms: row.sms_after },
-                        resultCosts(row).before,
-                      )
-                    }
+                  for await (const row of assignment) {
+                    rows++
+                    yield assignmentLine(
+                      csvField(row.iccid),
+                      csvField(row.comm_plan),
+                      csvField(row.current_plan),
+                      csvField(row.new_plan),
+                      row.usage_mb,
+                      { monthly: row.monthly_after, overage: row.overage_after, sms: row.sms_after },
+                      resultCosts(row).before,
+                    )
                   }
                 })(),
               ),

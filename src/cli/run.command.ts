@@ -1,7 +1,7 @@
 /** `simopt run` and `simopt restart`: start (or start again) an optimization session. */
 import { Command } from 'commander'
-import { restartSession, startSession } from '../jobs/sessions.js'
-import type { SessionView } from '../store/session-views.js'
+import { restartSession, startSession } from '../services/sessions.service.js'
+import type { SessionView } from '../store/index.js'
 import { sessionSummary } from './session-summary.js'
 import { nameArgument } from './options.js'
 import { withService } from './service.js'
@@ -25,13 +25,7 @@ export function runCommand(): Command {
     .option('--wait', 'show progress and wait for the session to end; exit 0 when done, 1 when it failed')
     .action(async (options: RunOptions) => {
       await withService(async (service) => {
-        const id = await startSession(service.store, service.queue(), service.config, {
-          tenant: options.tenant,
-          provider: options.provider,
-          period: options.period,
-          trigger: 'manual',
-          sync: options.sync,
-        })
+        const { id } = await startSession(service, { tenant: options.tenant, provider: options.provider, period: options.period, trigger: 'manual', sync: options.sync })
         process.stdout.write(`${id}\n`)
         if (options.wait === true) process.exitCode = report(await waitForSession(service, id))
       })
@@ -45,7 +39,7 @@ export function restartCommand(): Command {
     .option('--wait', 'show progress and wait for the session to end; exit 0 when done, 1 when it failed')
     .action(async (sessionId: string, options: { wait?: boolean }) => {
       await withService(async (service) => {
-        await restartSession(service.store, service.queue(), service.config, sessionId)
+        await restartSession(service, sessionId)
         process.stdout.write(`${sessionId}\n`)
         if (options.wait === true) process.exitCode = report(await waitForSession(service, sessionId))
       })

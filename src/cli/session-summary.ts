@@ -1,6 +1,6 @@
 /** How a session reads on the terminal: `status SESSION`, `run --wait` and `demo` all print it this way. */
 import { savingsFigures } from '../domain/index.js'
-import type { SessionView } from '../store/session-views.js'
+import type { SessionView } from '../store/index.js'
 import { formatCount, formatMoney, formatPercent, formatTable } from './format.js'
 
 export const formatTime = (at: number | null) => (at === null ? '' : new Date(at).toISOString().replace('T', ' ').slice(0, 19))

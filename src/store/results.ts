@@ -1,6 +1,7 @@
 /** Reading a session's result back: one row per SIM, in ICCID order, a page at a time (1M rows never sit in memory). */
 import type { Selectable } from 'kysely'
-import type { Store } from './database.js'
+import type { ChangeStatus } from './changes.js'
+import type { Db, Store } from './database.js'
 import type { ResultTable } from './schema.js'
 
 const PAGE = 20_000
@@ -42,4 +43,46 @@ export async function* resultRows(store: Store, instanceId: string): AsyncGenera
     if (page.length < PAGE) return
     after = page.at(-1)!.iccid
   }
+}
+
+/** A SIM of a result page: its result line, and where its change stands (null when its plan does not change). */
+export interface ResultPageLine extends ReturnType<typeof resultLine> {
+  readonly changeStatus: ChangeStatus | null
+}
+
+/**
+ * A page of an instance's result, by keyset on the ICCID (the table's key), so page 5,000 of a million
+ * SIMs costs what page 1 does; an optional ICCID prefix narrows it to a key range.
+ */
+export async function resultPage(db: Db, instanceId: string, page: { after?: string | undefined; prefix?: string | undefined; limit: number }): Promise<ResultPageLine[]> {
+  let query = db
+    .selectFrom('results')
+    .leftJoin('changes', (join) => join.onRef('changes.instance_id', '=', 'results.instance_id').onRef('changes.iccid', '=', 'results.iccid'))
+    .selectAll('results')
+    .select('changes.status as change_status')
+    .where('results.instance_id', '=', instanceId)
+  const from = [page.after, page.prefix].filter((value) => value !== undefined).sort().at(-1)
+  if (from !== undefined) query = query.where('results.iccid', page.after !== undefined && from === page.after ? '>' : '>=', from)
+  if (page.prefix !== undefined) {
+    const end = prefixEnd(page.prefix)
+    if (end !== undefined) query = query.where('results.iccid', '<', end)
+    // The range is what the index uses; LIKE keeps the answer right under any collation.
+    query = query.where('results.iccid', 'like', `${page.prefix}%`)
+  }
+  const rows = await query.orderBy('results.iccid').limit(page.limit).execute()
+  // The cast goes once schema.ts types the status column with its union (being done alongside).
+  return rows.map((row) => ({ ...resultLine(row), changeStatus: row.change_status as ChangeStatus | null }))
+}
+
+/**
+ * The least string above every string starting with `prefix` (letters and digits only): its last character
+ * counted up within its class ('8' → '9', '9' carries), so the bound is a digit or letter in every collation.
+ * Undefined when there is none (a prefix of all 9s and zs).
+ */
+export function prefixEnd(prefix: string): string | undefined {
+  for (let i = prefix.length - 1; i >= 0; i--) {
+    const c = prefix[i]!
+    if (c !== '9' && c !== 'z' && c !== 'Z') return prefix.slice(0, i) + String.fromCharCode(c.charCodeAt(0) + 1)
+  }
+  return undefined
 }

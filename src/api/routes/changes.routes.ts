@@ -1,111 +1,72 @@
 /**
  * A session's rate plan changes: listed with counts by status and the go / no-go decision; an operator
  * approves them (all, or some ICCIDs) or asks to push the approved ones now. The decision and the jobs it
- * queues are the same ones `simopt changes approve|push` makes.
+ * queues are the same ones `simopt changes approve|push` makes (`services/changes.service.ts`).
  */
-import type { FastifyInstance } from 'fastify'
-import { approveAndDecide, decideInstancePush, type InstancePush } from '../../jobs/change-push.js'
-import { recordJobs } from '../../jobs/job-log.js'
-import type { Job } from '../../jobs/job.js'
-import { changeCounts, CHANGE_STATUSES, type ChangeStatus } from '../../store/changes.js'
+import { z } from 'zod'
+import { approveChanges, listChanges, pushChanges } from '../../services/changes.service.js'
+import { CHANGE_STATUSES } from '../../store/index.js'
 import { callerOf } from '../auth.js'
-import type { ApiDeps } from '../deps.js'
-import { changePage } from '../queries/change-page.js'
-import { ICCID_PATTERN, limitQuery, nullableNumber, nullableString, responses, sessionIdParams, type SessionIdParams } from '../schemas.js'
-import { finishedInstance } from '../tenant-scope.js'
+import { replies, type ZodApp } from '../contract.js'
+import { serviceContext, type ApiDeps } from '../deps.js'
+import { iccidText, pageLimit, sessionParams } from '../schemas.js'
 
-const pushAnswer = {
-  type: 'object',
-  properties: {
-    approved: { type: 'integer', description: 'changes approved by this request' },
-    verdict: { type: 'string', enum: ['go', 'no-go', 'awaiting-approval'] },
-    reason: { type: 'string' },
-    estimatedSeconds: { type: 'number' },
-  },
-} as const
+const pushAnswer = z.object({
+  approved: z.number().int().describe('changes approved by this request'),
+  verdict: z.enum(['go', 'no-go', 'awaiting-approval']),
+  reason: z.string(),
+  estimatedSeconds: z.number(),
+})
 
-interface ChangesQuery {
-  status?: ChangeStatus
-  after?: string
-  limit: number
-}
+const changeLine = z.object({
+  iccid: z.string(),
+  oldPlan: z.string(),
+  newPlan: z.string(),
+  saving: z.number(),
+  status: z.enum(CHANGE_STATUSES),
+  attempts: z.number().int(),
+  approvedBy: z.string().nullable(),
+  answer: z.string().nullable(),
+  foundPlan: z.string().nullable(),
+})
 
-export function changeRoutes(app: FastifyInstance, { store, config, queue }: ApiDeps): void {
-  /** Records the decision's jobs in the transaction that made it and publishes them once it commits. */
-  const decided = async (work: (trx: Parameters<typeof decideInstancePush>[0]) => Promise<{ approved: number; push: InstancePush }>) => {
-    let jobs: Job[] = []
-    const outcome = await store.db.transaction().execute(async (trx) => {
-      const result = await work(trx)
-      jobs = [...result.push.jobs]
-      await recordJobs(trx, jobs)
-      return result
-    })
-    await queue.publish(jobs)
-    return { approved: outcome.approved, verdict: outcome.push.verdict, reason: outcome.push.decision.reason, estimatedSeconds: outcome.push.decision.estimatedSeconds }
-  }
+const changesQuery = z.object({
+  status: z.enum(CHANGE_STATUSES).optional(),
+  after: iccidText.optional().describe('the last ICCID of the previous page'),
+  limit: pageLimit(100, 1000),
+})
 
-  app.get<{ Params: SessionIdParams; Querystring: ChangesQuery }>(
+const changeListing = z.object({
+  counts: z.partialRecord(z.enum(CHANGE_STATUSES), z.number().int()).describe('changes by status'),
+  pushDecision: z.string().nullable(),
+  pushReason: z.string().nullable(),
+  pushEstimatedSeconds: z.number().nullable(),
+  rows: z.array(changeLine),
+  next: z.string().nullable().describe('pass as after= for the next page; null on the last'),
+})
+
+const approveBody = z.object({ iccids: z.array(iccidText).min(1).max(100_000).optional().describe('only these; absent: all planned changes') })
+
+export function changeRoutes(app: ZodApp, deps: ApiDeps): void {
+  const ctx = serviceContext(deps)
+
+  app.get(
     '/api/sessions/:id/changes',
     {
       config: { role: 'viewer' },
       schema: {
+        operationId: 'listChanges',
         tags: ['changes'],
         summary: "the session's rate plan changes: counts by status, the push decision, and a page of changes in ICCID order",
-        params: sessionIdParams,
-        querystring: {
-          type: 'object',
-          properties: {
-            status: { type: 'string', enum: [...CHANGE_STATUSES] },
-            after: { type: 'string', pattern: ICCID_PATTERN, description: 'the last ICCID of the previous page' },
-            limit: limitQuery(100, 1000),
-          },
-        },
-        response: responses({
-          200: {
-            type: 'object',
-            properties: {
-              counts: { type: 'object', additionalProperties: { type: 'integer' }, description: 'changes by status' },
-              pushDecision: nullableString,
-              pushReason: nullableString,
-              pushEstimatedSeconds: nullableNumber,
-              rows: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    iccid: { type: 'string' },
-                    oldPlan: { type: 'string' },
-                    newPlan: { type: 'string' },
-                    saving: { type: 'number' },
-                    status: { type: 'string' },
-                    attempts: { type: 'integer' },
-                    approvedBy: nullableString,
-                    answer: nullableString,
-                    foundPlan: nullableString,
-                  },
-                },
-              },
-              next: nullableString,
-            },
-          },
-        }),
+        params: sessionParams,
+        querystring: changesQuery,
+        response: replies({ 200: changeListing }),
       },
     },
-    async (request) => {
-      const instance = await finishedInstance(store, callerOf(request), request.params.id)
-      const rows = await changePage(store, instance.id, request.query)
-      return {
-        counts: await changeCounts(store.db, instance.id),
-        pushDecision: instance.push_decision,
-        pushReason: instance.push_reason,
-        pushEstimatedSeconds: instance.push_estimated_seconds,
-        rows,
-        next: rows.length === request.query.limit ? rows.at(-1)!.iccid : null,
-      }
-    },
+    async (request) => listChanges(ctx, request.params.id, request.query, callerOf(request)),
   )
 
-  app.post<{ Params: SessionIdParams; Body: { iccids?: string[] } | undefined }>(
+  app.post(
     '/api/sessions/:id/changes/approve',
     {
       config: { role: 'operator' },
@@ -114,37 +75,35 @@ export function changeRoutes(app: FastifyInstance, { store, config, queue }: Api
         request.body ??= {}
       },
       schema: {
+        operationId: 'approveChanges',
         tags: ['changes'],
         summary: 'approve the planned changes (all, or the ICCIDs given), then decide go / no-go and queue the push on a go',
-        params: sessionIdParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { iccids: { type: 'array', minItems: 1, maxItems: 100_000, items: { type: 'string', pattern: ICCID_PATTERN }, description: 'only these; absent: all planned changes' } },
-        },
-        response: responses({ 200: pushAnswer }),
+        params: sessionParams,
+        body: approveBody,
+        response: replies({ 200: pushAnswer }),
       },
     },
     async (request) => {
       const caller = callerOf(request)
-      const instance = await finishedInstance(store, caller, request.params.id)
-      return decided(async (trx) => {
-        const { approved, push } = await approveAndDecide(trx, config, instance.id, caller.actor, request.body?.iccids)
-        return { approved: approved.length, push }
-      })
+      return approveChanges(ctx, request.params.id, request.body.iccids, caller.actor, caller)
     },
   )
 
-  app.post<{ Params: SessionIdParams }>(
+  app.post(
     '/api/sessions/:id/changes/push',
     {
       config: { role: 'operator' },
-      schema: { tags: ['changes'], summary: 'push the approved changes now, if there is time before the period ends', params: sessionIdParams, response: responses({ 200: pushAnswer }) },
+      schema: {
+        operationId: 'pushChanges',
+        tags: ['changes'],
+        summary: 'push the approved changes now, if there is time before the period ends',
+        params: sessionParams,
+        response: replies({ 200: pushAnswer }),
+      },
     },
     async (request) => {
       const caller = callerOf(request)
-      const instance = await finishedInstance(store, caller, request.params.id)
-      return decided(async (trx) => ({ approved: 0, push: await decideInstancePush(trx, config, instance.id, caller.actor, true) }))
+      return pushChanges(ctx, request.params.id, caller.actor, caller)
     },
   )
 }

@@ -2,140 +2,121 @@
  * A finished session's result: its SIMs a page at a time (searchable by ICCID prefix), the same as CSV or
  * the Excel workbook, and its plan table (cost by plan before and after, for the chart).
  */
-import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
 import { writeReportCsv, writeReportWorkbook } from '../../io/report/index.js'
-import { instancePlanLines } from '../../store/plan-total-rows.js'
-import { instanceReport } from '../../store/session-report.js'
+import { planTable, resultPage, sessionReport } from '../../services/reports.service.js'
+import { CHANGE_STATUSES } from '../../store/index.js'
 import { callerOf } from '../auth.js'
-import type { ApiDeps } from '../deps.js'
-import { fileResponse, sendTempFile } from '../download.js'
-import { resultPage } from '../queries/result-page.js'
-import { ICCID_PATTERN, limitQuery, nullableString, responses, sessionIdParams, type SessionIdParams } from '../schemas.js'
-import { finishedInstance } from '../tenant-scope.js'
+import { replies, type ZodApp } from '../contract.js'
+import { serviceContext, type ApiDeps } from '../deps.js'
+import { fileAnswer, sendTempFile } from '../download.js'
+import { iccidText, pageLimit, sessionParams } from '../schemas.js'
 
-const resultLine = {
-  type: 'object',
-  properties: {
-    iccid: { type: 'string' },
-    commPlan: { type: 'string' },
-    currentPlan: { type: 'string' },
-    newPlan: { type: 'string' },
-    rawUsageMb: { type: 'number', description: 'usage so far, MB' },
-    usageMb: { type: 'number', description: 'usage projected to the period end, MB (what is priced)' },
-    costBefore: { type: 'number' },
-    costAfter: { type: 'number' },
-    monthly: { type: 'number' },
-    overage: { type: 'number' },
-    sms: { type: 'number' },
-    changeStatus: { ...nullableString, description: 'where the change stands; null when the plan does not change' },
-  },
-} as const
+const resultLine = z.object({
+  iccid: z.string(),
+  commPlan: z.string(),
+  currentPlan: z.string(),
+  newPlan: z.string(),
+  rawUsageMb: z.number().describe('usage so far, MB'),
+  usageMb: z.number().describe('usage projected to the period end, MB (what is priced)'),
+  costBefore: z.number(),
+  costAfter: z.number(),
+  monthly: z.number(),
+  overage: z.number(),
+  sms: z.number(),
+  changeStatus: z.enum(CHANGE_STATUSES).nullable().describe('where the change stands; null when the plan does not change'),
+})
 
-const planTotal = {
-  type: 'object',
-  properties: { sims: { type: 'integer' }, usageMb: { type: 'number' }, allowanceMb: { type: 'number' }, monthly: { type: 'number' }, overage: { type: 'number' }, sms: { type: 'number' } },
-} as const
+const planTotal = z.object({ sims: z.number().int(), usageMb: z.number(), allowanceMb: z.number(), monthly: z.number(), overage: z.number(), sms: z.number() })
+const planLine = z.object({ kind: z.enum(['plan', 'pool']), name: z.string(), pool: z.string().nullable(), before: planTotal, after: planTotal })
 
-interface ResultsQuery {
-  after?: string
-  iccid?: string
-  limit: number
-}
+const resultsQuery = z.object({
+  after: iccidText.optional().describe('the last ICCID of the previous page'),
+  iccid: iccidText.optional().describe('only SIMs whose ICCID starts with this'),
+  limit: pageLimit(100, 1000),
+})
 
-export function resultRoutes(app: FastifyInstance, { store }: ApiDeps): void {
-  app.get<{ Params: SessionIdParams; Querystring: ResultsQuery }>(
+const CSV = 'text/csv'
+const WORKBOOK = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+export function resultRoutes(app: ZodApp, deps: ApiDeps): void {
+  const ctx = serviceContext(deps)
+
+  app.get(
     '/api/sessions/:id/results',
     {
       config: { role: 'viewer' },
       schema: {
+        operationId: 'listResults',
         tags: ['results'],
         summary: "a page of the session's SIMs in ICCID order; the next page starts after the last ICCID",
-        params: sessionIdParams,
-        querystring: {
-          type: 'object',
-          properties: {
-            after: { type: 'string', pattern: ICCID_PATTERN, description: 'the last ICCID of the previous page' },
-            iccid: { type: 'string', pattern: ICCID_PATTERN, description: 'only SIMs whose ICCID starts with this' },
-            limit: limitQuery(100, 1000),
-          },
-        },
-        response: responses({
-          200: {
-            type: 'object',
-            properties: {
-              total: { type: 'integer', description: "the session's SIMs (all of them, not only the search's)" },
-              rows: { type: 'array', items: resultLine },
-              next: { ...nullableString, description: 'pass as after= for the next page; null on the last' },
-            },
-          },
+        params: sessionParams,
+        querystring: resultsQuery,
+        response: replies({
+          200: z.object({
+            total: z.number().int().describe("the session's SIMs (all of them, not only the search's)"),
+            rows: z.array(resultLine),
+            next: z.string().nullable().describe('pass as after= for the next page; null on the last'),
+          }),
         }),
       },
     },
     async (request) => {
-      const instance = await finishedInstance(store, callerOf(request), request.params.id)
       const { after, iccid, limit } = request.query
-      const rows = await resultPage(store, instance.id, { after, prefix: iccid, limit })
-      return { total: instance.sims ?? 0, rows, next: rows.length === limit ? rows.at(-1)!.iccid : null }
+      return resultPage(ctx, request.params.id, { after, prefix: iccid, limit }, callerOf(request))
     },
   )
 
-  app.get<{ Params: SessionIdParams }>(
+  app.get(
     '/api/sessions/:id/results.csv',
     {
       config: { role: 'viewer' },
-      schema: { tags: ['results'], summary: "every SIM of the session as CSV (the report's columns)", params: sessionIdParams, response: responses({ 200: fileResponse('text/csv', 'the CSV file') }) },
+      schema: {
+        operationId: 'downloadResultsCsv',
+        tags: ['results'],
+        summary: "every SIM of the session as CSV (the report's columns)",
+        params: sessionParams,
+        produces: [CSV],
+        response: replies({ 200: fileAnswer('the CSV file') }),
+      },
     },
     async (request, reply) => {
-      const instance = await finishedInstance(store, callerOf(request), request.params.id)
-      const source = await instanceReport(store, instance.id)
-      return sendTempFile(reply, { name: `simopt-${request.params.id}.csv`, type: 'text/csv; charset=utf-8' }, (file) => writeReportCsv(file, source))
+      const source = await sessionReport(ctx, request.params.id, callerOf(request))
+      return sendTempFile(reply, { name: `simopt-${request.params.id}.csv`, type: `${CSV}; charset=utf-8` }, (file) => writeReportCsv(file, source))
     },
   )
 
-  app.get<{ Params: SessionIdParams }>(
+  app.get(
     '/api/sessions/:id/report.xlsx',
     {
       config: { role: 'viewer' },
       schema: {
+        operationId: 'downloadReportWorkbook',
         tags: ['results'],
         summary: "the session's Excel workbook: summary, assignments, plans, changes",
-        params: sessionIdParams,
-        response: responses({ 200: fileResponse('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'the workbook') }),
+        params: sessionParams,
+        produces: [WORKBOOK],
+        response: replies({ 200: fileAnswer('the workbook') }),
       },
     },
     async (request, reply) => {
-      const instance = await finishedInstance(store, callerOf(request), request.params.id)
-      const source = await instanceReport(store, instance.id)
-      return sendTempFile(reply, { name: `simopt-${request.params.id}.xlsx`, type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }, (file) =>
-        writeReportWorkbook(file, source),
-      )
+      const source = await sessionReport(ctx, request.params.id, callerOf(request))
+      return sendTempFile(reply, { name: `simopt-${request.params.id}.xlsx`, type: WORKBOOK }, (file) => writeReportWorkbook(file, source))
     },
   )
 
-  app.get<{ Params: SessionIdParams }>(
+  app.get(
     '/api/sessions/:id/plans',
     {
       config: { role: 'viewer' },
       schema: {
+        operationId: 'getPlanTable',
         tags: ['results'],
         summary: "the session's plan table: each plan and pool before and after (pool lines sum their plans')",
-        params: sessionIdParams,
-        response: responses({
-          200: {
-            type: 'object',
-            properties: {
-              lines: {
-                type: 'array',
-                items: { type: 'object', properties: { kind: { type: 'string', enum: ['plan', 'pool'] }, name: { type: 'string' }, pool: nullableString, before: planTotal, after: planTotal } },
-              },
-            },
-          },
-        }),
+        params: sessionParams,
+        response: replies({ 200: z.object({ lines: z.array(planLine) }) }),
       },
     },
-    async (request) => {
-      const instance = await finishedInstance(store, callerOf(request), request.params.id)
-      return { lines: await instancePlanLines(store.db, instance.id, instance.provider_id) }
-    },
+    async (request) => ({ lines: await planTable(ctx, request.params.id, callerOf(request)) }),
   )
 }

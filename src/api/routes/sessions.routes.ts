@@ -1,203 +1,171 @@
 /** Sessions: start, list, one in detail (stages, progress, figures), cancel. */
-import type { FastifyInstance } from 'fastify'
-import { cancelSession, startSession } from '../../jobs/sessions.js'
-import { findSession, listSessions, type SessionView } from '../../store/session-views.js'
+import { z } from 'zod'
 import { savingsFigures } from '../../domain/index.js'
+import { cancelSession, getSession, listSessions, startSession } from '../../services/sessions.service.js'
+import { SESSION_STATUSES, entityName, type SessionStatus, type SessionView } from '../../store/index.js'
 import { callerOf } from '../auth.js'
-import type { ApiDeps } from '../deps.js'
-import { notFound } from '../http-error.js'
-import {
-  epochMs,
-  limitQuery,
-  nameSchema,
-  nullableEpochMs,
-  nullableNumber,
-  nullableString,
-  PERIOD_PATTERN,
-  responses,
-  sessionIdParams,
-  tenantQuery,
-  type SessionIdParams,
-} from '../schemas.js'
-import { listingTenant, requestTenant, visibleSession } from '../tenant-scope.js'
+import { replies, type ZodApp } from '../contract.js'
+import { serviceContext, type ApiDeps } from '../deps.js'
+import { epochMillis, nullableEpochMillis, pageLimit, periodText, sessionParams, tenantParam } from '../schemas.js'
+import { listingTenant, requestTenant } from '../tenant-scope.js'
 
-const sessionRow = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    tenant: { type: 'string' },
-    provider: { type: 'string' },
-    period: { type: 'string' },
-    status: { type: 'string', enum: ['pending', 'syncing', 'optimizing', 'finalizing', 'done', 'failed', 'cancelled'] },
-    message: nullableString,
-    trigger: { type: 'string' },
-    createdAt: epochMs,
-    finishedAt: nullableEpochMs,
-    sims: { type: ['integer', 'null'] },
-    costBefore: nullableNumber,
-    costAfter: nullableNumber,
-    changes: { type: ['integer', 'null'] },
-  },
-} as const
+const count = z.number().int().nullable()
+const money = z.number().nullable()
 
-const instanceSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    status: { type: 'string' },
-    message: nullableString,
-    sims: { type: ['integer', 'null'] },
-    componentCount: { type: ['integer', 'null'] },
-    componentsDone: { type: 'integer' },
-    costBefore: nullableNumber,
-    costAfter: nullableNumber,
-    savings: nullableNumber,
-    savingsPct: nullableNumber,
-    lowerBound: nullableNumber,
-    gapPct: nullableNumber,
-    baselineCost: { ...nullableNumber, description: "the old system's (seed strategy's) cost" },
-    changes: { type: ['integer', 'null'] },
-    pushDecision: nullableString,
-    pushReason: nullableString,
-    finishedAt: nullableEpochMs,
-  },
-} as const
+const sessionRow = z.object({
+  id: z.string(),
+  tenant: z.string(),
+  provider: z.string(),
+  period: z.string(),
+  status: z.enum(SESSION_STATUSES),
+  message: z.string().nullable(),
+  trigger: z.string(),
+  createdAt: epochMillis,
+  finishedAt: nullableEpochMillis,
+  sims: count,
+  costBefore: money,
+  costAfter: money,
+  changes: count,
+})
 
-const syncSchema = {
-  type: 'object',
-  properties: {
-    stage: { type: 'string' },
-    devicesSeen: { type: 'integer' },
-    devicesAdded: { type: 'integer' },
-    devicesUpdated: { type: 'integer' },
-    commPlansAdded: { type: 'integer' },
-    usageRows: { type: 'integer' },
-    calls: { type: 'integer' },
-    errors: { type: 'integer' },
-    startedAt: epochMs,
-    finishedAt: nullableEpochMs,
-  },
-} as const
+const instance = z.object({
+  id: z.string(),
+  status: z.string(),
+  message: z.string().nullable(),
+  sims: count,
+  componentCount: count,
+  componentsDone: z.number().int(),
+  costBefore: money,
+  costAfter: money,
+  savings: money,
+  savingsPct: money,
+  lowerBound: money,
+  gapPct: money,
+  baselineCost: money.describe("the old system's (seed strategy's) cost"),
+  changes: count,
+  pushDecision: z.string().nullable(),
+  pushReason: z.string().nullable(),
+  finishedAt: nullableEpochMillis,
+})
 
-const sessionDetail = {
-  type: 'object',
-  properties: {
-    ...sessionRow.properties,
-    attempt: { type: 'integer' },
-    percent: { type: 'integer', minimum: 0, maximum: 100 },
-    stages: {
-      type: 'array',
-      description: 'every status change of the session and its instances, in order',
-      items: { type: 'object', properties: { entity: { type: 'string' }, from: nullableString, to: { type: 'string' }, message: nullableString, at: epochMs } },
-    },
-    instances: { type: 'array', items: instanceSchema },
-    syncs: { type: 'array', items: syncSchema },
-  },
-} as const
+const sync = z.object({
+  stage: z.string(),
+  devicesSeen: z.number().int(),
+  devicesAdded: z.number().int(),
+  devicesUpdated: z.number().int(),
+  commPlansAdded: z.number().int(),
+  usageRows: z.number().int(),
+  calls: z.number().int(),
+  errors: z.number().int(),
+  startedAt: epochMillis,
+  finishedAt: nullableEpochMillis,
+})
 
-interface StartBody {
-  tenant?: string
-  provider: string
-  period: string
-  sync?: boolean
-}
+const sessionDetail = sessionRow.extend({
+  attempt: z.number().int(),
+  percent: z.number().int().min(0).max(100),
+  stages: z
+    .array(z.object({ entity: z.string(), from: z.string().nullable(), to: z.string(), message: z.string().nullable(), at: epochMillis }))
+    .describe('every status change of the session and its instances, in order'),
+  instances: z.array(instance),
+  syncs: z.array(sync),
+})
 
-interface ListQuery {
-  tenant?: string
-  before?: number
-  limit: number
-}
+// A property not in the schema is dropped, not refused, as fastify's JSON schema validation did.
+const startBody = z.object({
+  tenant: tenantParam.optional(),
+  provider: entityName.describe('service provider name'),
+  period: periodText,
+  sync: z.boolean().default(true).describe('sync devices and usage from the carrier first (providers with a carrier API)'),
+})
 
-export function sessionRoutes(app: FastifyInstance, { store, queue, config }: ApiDeps): void {
-  app.post<{ Body: StartBody }>(
+const listQuery = z.object({
+  tenant: tenantParam.optional(),
+  before: z.coerce.number().int().optional().describe('only sessions created before this (epoch ms: the last createdAt of the previous page)'),
+  limit: pageLimit(20, 200),
+})
+
+export function sessionRoutes(app: ZodApp, deps: ApiDeps): void {
+  const ctx = serviceContext(deps)
+  const { store } = deps
+
+  app.post(
     '/api/sessions',
     {
       config: { role: 'operator' },
       schema: {
+        operationId: 'startSession',
         tags: ['sessions'],
         summary: 'start an optimization session for a provider and billing period',
-        body: {
-          type: 'object',
-          required: ['provider', 'period'],
-          additionalProperties: false,
-          properties: {
-            tenant: tenantQuery,
-            provider: nameSchema,
-            period: { type: 'string', pattern: PERIOD_PATTERN, description: 'billing period, YYYY-MM' },
-            sync: { type: 'boolean', default: true, description: 'sync devices and usage from the carrier first (providers with a carrier API)' },
-          },
-        },
-        response: responses({ 201: { type: 'object', properties: { id: { type: 'string' } } } }),
+        body: startBody,
+        response: replies({ 201: z.object({ id: z.string() }) }),
       },
     },
     async (request, reply) => {
-      const caller = callerOf(request)
-      const tenant = await requestTenant(store, caller, request.body.tenant, 'body/tenant')
-      const provider = await store.db.selectFrom('service_providers').select('id').where('tenant_id', '=', tenant.id).where('name', '=', request.body.provider).executeTakeFirst()
-      if (provider === undefined) throw notFound('PROVIDER_NOT_FOUND', `provider ${JSON.stringify(request.body.provider)} of tenant ${tenant.name}`)
-      const id = await startSession(store, queue, config, { tenant: tenant.name, provider: request.body.provider, period: request.body.period, trigger: 'api', sync: request.body.sync })
+      const tenant = await requestTenant(store, callerOf(request), request.body.tenant, 'body/tenant')
+      const { id } = await startSession(ctx, { tenant: tenant.name, provider: request.body.provider, period: request.body.period, trigger: 'api', sync: request.body.sync })
       return reply.status(201).send({ id })
     },
   )
 
-  app.get<{ Querystring: ListQuery }>(
+  app.get(
     '/api/sessions',
     {
       config: { role: 'viewer' },
       schema: {
+        operationId: 'listSessions',
         tags: ['sessions'],
         summary: 'sessions, newest first, a page at a time',
-        querystring: {
-          type: 'object',
-          properties: { tenant: tenantQuery, before: { ...epochMs, description: 'only sessions created before this (the last createdAt of the previous page)' }, limit: limitQuery(20, 200) },
-        },
-        response: responses({ 200: { type: 'object', properties: { sessions: { type: 'array', items: sessionRow } } } }),
+        querystring: listQuery,
+        response: replies({ 200: z.object({ sessions: z.array(sessionRow) }) }),
       },
     },
     async (request) => {
       const tenant = await listingTenant(store, callerOf(request), request.query.tenant)
-      // The row schema leaves out what the list has beyond it (the attempt).
-      return { sessions: await listSessions(store.db, { tenantId: tenant?.id, before: request.query.before, limit: request.query.limit }) }
+      const sessions = await listSessions(ctx, { tenantId: tenant?.id, before: request.query.before, limit: request.query.limit })
+      return { sessions: sessions.map(withStatus) }
     },
   )
 
-  app.get<{ Params: SessionIdParams }>(
+  app.get(
     '/api/sessions/:id',
     {
       config: { role: 'viewer' },
-      schema: { tags: ['sessions'], summary: 'one session: its stages, progress (percent) and figures', params: sessionIdParams, response: responses({ 200: sessionDetail }) },
+      schema: { operationId: 'getSession', tags: ['sessions'], summary: 'one session: its stages, progress (percent) and figures', params: sessionParams, response: replies({ 200: sessionDetail }) },
     },
-    async (request) => {
-      await visibleSession(store, callerOf(request), request.params.id)
-      const view = await findSession(store.db, request.params.id)
-      if (view === undefined) throw notFound('SESSION_NOT_FOUND', `session ${request.params.id}`)
-      return detail(view)
-    },
+    async (request) => detail(await getSession(ctx, request.params.id, callerOf(request))),
   )
 
-  app.post<{ Params: SessionIdParams }>(
+  app.post(
     '/api/sessions/:id/cancel',
     {
       config: { role: 'operator' },
-      schema: { tags: ['sessions'], summary: 'cancel a session that has not ended', params: sessionIdParams, response: responses({ 200: sessionDetail }) },
+      schema: { operationId: 'cancelSession', tags: ['sessions'], summary: 'cancel a session that has not ended', params: sessionParams, response: replies({ 200: sessionDetail }) },
     },
     async (request) => {
       const caller = callerOf(request)
-      await visibleSession(store, caller, request.params.id)
-      await cancelSession(store, queue, config, request.params.id, caller.actor)
-      return detail((await findSession(store.db, request.params.id))!)
+      return detail(await cancelSession(ctx, request.params.id, caller.actor, caller))
     },
   )
 }
 
-function detail(view: SessionView) {
+/**
+ * session-views.ts types `status` as a string until its union lands there (being done alongside); the
+ * answer's schema checks it against SESSION_STATUSES all the same. Goes with that change.
+ */
+function withStatus<T extends { status: string }>(row: T): T & { status: SessionStatus } {
+  return row as T & { status: SessionStatus }
+}
+
+/** The API's view of a session: its row, its first instance's figures on top, and every instance's in full. */
+function detail(view: SessionView): z.input<typeof sessionDetail> {
   const first = view.instances[0]
   return {
     id: view.id,
     tenant: view.tenant,
     provider: view.provider,
     period: view.period,
-    status: view.status,
+    status: withStatus(view).status,
     message: view.message,
     trigger: view.trigger,
     attempt: view.attempt,
@@ -208,7 +176,7 @@ function detail(view: SessionView) {
     costBefore: first?.cost_before ?? null,
     costAfter: first?.cost_after ?? null,
     changes: first?.changes ?? null,
-    stages: view.transitions,
+    stages: [...view.transitions],
     instances: view.instances.map((instance) => {
       const figures = instance.cost_before === null || instance.cost_after === null ? undefined : savingsFigures(instance.cost_before, instance.cost_after, instance.lower_bound)
       return {

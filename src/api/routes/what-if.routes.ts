@@ -2,6 +2,10 @@
  * What-if: a price sheet and a fleet uploaded as the files of `simopt optimize` (multipart), optimized
  * the same way, answered with the summary and the first rows of the assignment. Nothing is stored: the
  * files live in a temp folder for the request only.
+ *
+ * The one route whose contract stays in JSON schema: its body is multipart, whose files the schema checks
+ * with `@fastify/multipart`'s ajv keyword `isFile` (also what documents them as binary at /docs); zod has
+ * no such check, and fields of a multipart body arrive as text that ajv coerces.
  */
 import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -11,8 +15,7 @@ import { pipeline } from 'node:stream/promises'
 import multipart, { type MultipartFile } from '@fastify/multipart'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { SimoptError, isSimoptError, quoteInput } from '../../domain/index.js'
-import { readProblemFiles, summarize } from '../../io/index.js'
-import { optimize } from '../../optimizer/index.js'
+import { whatIf } from '../../services/reports.service.js'
 import type { ApiDeps } from '../deps.js'
 import { nullableNumber, responses } from '../schemas.js'
 
@@ -96,6 +99,7 @@ export async function whatIfRoutes(app: FastifyInstance, { config }: ApiDeps): P
         if (Number(request.headers['content-length'] ?? 0) > config.bodyLimitBytes) throw new SimoptError('PAYLOAD_TOO_LARGE', `request body is larger than ${config.bodyLimitBytes} bytes`)
       },
       schema: {
+        operationId: 'whatIf',
         tags: ['what-if'],
         summary: 'optimize uploaded files (the files of simopt optimize) without storing anything: the summary and the first rows',
         consumes: ['multipart/form-data'],
@@ -139,23 +143,9 @@ export async function whatIfRoutes(app: FastifyInstance, { config }: ApiDeps): P
     },
     async (request) => {
       handled.add(request)
-      const body = request.body
-      const problem = await readProblemFiles(
-        { plans: body.plans.file, commPlans: body.commPlans.file, sims: body.sims.file, pools: body.pools?.file },
-        { periodDays: body.periodDays, prorate: body.prorate },
-      )
-      const result = await optimize(problem)
-      const { sims, plans, commPlans } = problem
-      const rows = Array.from({ length: Math.min(body.rows, sims.count) }, (_, i) => ({
-        iccid: sims.iccid[i]!,
-        commPlan: commPlans[sims.commPlan[i]!]!.name,
-        currentPlan: plans[sims.currentPlan[i]!]!.code,
-        newPlan: plans[result.assignment[i]!]!.code,
-        usageMb: sims.usageMb[i]!,
-        costBefore: result.before.monthly[i]! + result.before.overage[i]! + result.before.sms[i]!,
-        costAfter: result.priced.monthly[i]! + result.priced.overage[i]! + result.priced.sms[i]!,
-      }))
-      return { summary: summarize(problem, result), rows }
+      const { body } = request
+      const files = { plans: body.plans.file, commPlans: body.commPlans.file, sims: body.sims.file, pools: body.pools?.file }
+      return whatIf(files, { periodDays: body.periodDays, prorate: body.prorate }, body.rows)
     },
   )
 }

@@ -2,7 +2,7 @@
  * Savings by billing period, for the overview chart: for each provider and period the last finished
  * session counts (a period optimized twice is saved once), summed over providers.
  */
-import type { Store } from '../../store/database.js'
+import type { Db } from './database.js'
 
 export interface PeriodSavings {
   readonly period: string
@@ -11,8 +11,9 @@ export interface PeriodSavings {
   readonly savings: number
 }
 
-export async function monthlySavings(store: Store, tenantId: string | undefined, periods: number): Promise<PeriodSavings[]> {
-  let query = store.db
+/** The last `periods` billing periods with a finished session, oldest first; one tenant's, or every tenant's when `tenantId` is undefined. */
+export async function savingsByPeriod(db: Db, tenantId: string | undefined, periods: number): Promise<PeriodSavings[]> {
+  let query = db
     .selectFrom('instances')
     .innerJoin('sessions', 'sessions.id', 'instances.session_id')
     .innerJoin('billing_periods', 'billing_periods.id', 'instances.period_id')
