@@ -30,7 +30,7 @@ export async function changePage(db: Db, instanceId: string, page: { status?: Ch
     newPlan: row.new_plan,
     saving: row.saving,
     // The cast goes once schema.ts types the status column with its union (being done alongside).
-    status: row.status as ChangeStatus,
+    status: row.status,
     attempts: row.attempts,
     approvedBy: row.approved_by,
     answer: row.answer,

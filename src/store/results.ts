@@ -71,7 +71,7 @@ export async function resultPage(db: Db, instanceId: string, page: { after?: str
   }
   const rows = await query.orderBy('results.iccid').limit(page.limit).execute()
   // The cast goes once schema.ts types the status column with its union (being done alongside).
-  return rows.map((row) => ({ ...resultLine(row), changeStatus: row.change_status as ChangeStatus | null }))
+  return rows.map((row) => ({ ...resultLine(row), changeStatus: row.change_status }))
 }
 
 /**

@@ -13,8 +13,7 @@ export interface SessionAccess {
 
 export async function sessionAccess(db: Db, sessionId: string): Promise<SessionAccess | undefined> {
   const row = await db.selectFrom('sessions').select(['id', 'tenant_id', 'status']).where('id', '=', sessionId).executeTakeFirst()
-  // The cast goes once schema.ts types the status column with its union (being done alongside).
-  return row === undefined ? undefined : { id: row.id, tenantId: row.tenant_id, status: row.status as SessionStatus }
+  return row === undefined ? undefined : { id: row.id, tenantId: row.tenant_id, status: row.status }
 }
 
 export type SessionInstanceRow = Selectable<InstanceTable>
