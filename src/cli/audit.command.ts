@@ -1,7 +1,7 @@
 /** `simopt audit [--session S] [--iccid X]`: every step of pushing rate plan changes, who or what did it, and when. */
 import { Command } from 'commander'
 import { z } from 'zod'
-import { auditEntries } from '../store/audit.js'
+import { auditEntries } from '../store/index.js'
 import { parseOption } from './options.js'
 import { formatTime } from './session-summary.js'
 import { withService } from './service.js'

@@ -5,7 +5,7 @@
  */
 import { Command } from 'commander'
 import { redactUrl } from '../config.js'
-import { backupDatabase, backupKind, restoreDatabase } from '../store/backup.js'
+import { backupDatabase, backupKind, restoreDatabase } from '../store/index.js'
 import { formatCount } from './format.js'
 import { withService } from './service.js'
 
