@@ -55,13 +55,13 @@ export function credentialsAfter(box: SecretBox, row: CurrentAccount, change: Ac
   const url = change.url ?? row.baseUrl
   const urlChanged = change.url !== undefined && change.url !== row.baseUrl
   if (urlChanged && row.sealedCredentials !== null && (change.user === undefined || change.apiKey === undefined)) {
-    throw new SimoptError('INPUT_INVALID', `${names.url}: a new address needs the credentials again: give ${names.user} and ${names.apiKey} with it (stored credentials are never sent to an address they were not given for)`)
+    throw new SimoptError('INPUT_INVALID', `${names.url}: a new address needs the credentials again: give ${names.user} and ${names.apiKey} with it (stored credentials are never sent to an address they were not given for)`, { field: names.url })
   }
   if (change.user === undefined && change.apiKey === undefined) return row.sealedCredentials
   const current: Partial<Credentials> = row.sealedCredentials === null ? {} : openCredentials(box, row.sealedCredentials)
   const user = change.user ?? current.user
   const apiKey = change.apiKey ?? current.apiKey
-  if (user === undefined || apiKey === undefined) throw new SimoptError('INPUT_INVALID', `give both ${names.user} and ${names.apiKey}: this provider has no credentials yet`)
-  if (url === null) throw new SimoptError('INPUT_INVALID', `${names.url}: this provider has no API address to give the credentials for; give one with them`)
+  if (user === undefined || apiKey === undefined) throw new SimoptError('INPUT_INVALID', `give both ${names.user} and ${names.apiKey}: this provider has no credentials yet`, { field: change.user === undefined ? names.user : names.apiKey })
+  if (url === null) throw new SimoptError('INPUT_INVALID', `${names.url}: this provider has no API address to give the credentials for; give one with them`, { field: names.url })
   return sealCredentials(box, { user, apiKey, url })
 }
