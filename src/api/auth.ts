@@ -5,10 +5,10 @@
  */
 import { SimoptError } from '../domain/index.js'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { API_ROLES, findApiKey, type ApiRole } from '../store/api-keys.js'
-import type { Store } from '../store/database.js'
+import { API_ROLES, findApiKey, markApiKeyUsed, tenantById, type ApiRole, type Store } from '../store/index.js'
+import type { TenantScope } from '../services/tenant-access.js'
 
-export interface Caller {
+export interface Caller extends TenantScope {
   readonly keyId: string
   readonly role: ApiRole
   /** The one tenant the key sees; null for a service-wide administrator. */
@@ -46,7 +46,7 @@ export function installAuth(app: FastifyInstance, store: Store): void {
     const now = Date.now()
     if (now - (lastUsedWritten.get(caller.keyId) ?? 0) > LAST_USED_EVERY_MS) {
       lastUsedWritten.set(caller.keyId, now)
-      await store.db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', caller.keyId).execute()
+      await markApiKeyUsed(store.db, caller.keyId, now)
     }
   })
 }
@@ -64,7 +64,7 @@ async function authenticate(store: Store, request: FastifyRequest): Promise<Call
   if (match === null) throw new SimoptError('AUTH_REQUIRED', 'header Authorization must be Bearer <API key>')
   const row = await findApiKey(store.db, match[1]!)
   if (row === undefined) throw new SimoptError('AUTH_REQUIRED', 'the API key is unknown or revoked')
-  const tenant = row.tenant_id === null ? undefined : await store.db.selectFrom('tenants').select('name').where('id', '=', row.tenant_id).executeTakeFirst()
+  const tenant = row.tenant_id === null ? undefined : await tenantById(store.db, row.tenant_id)
   return { keyId: row.id, role: row.role, tenantId: row.tenant_id, tenantName: tenant?.name ?? null, actor: `api:${row.name}` }
 }
 

@@ -5,7 +5,7 @@
  */
 import { Command } from 'commander'
 import { redactUrl } from '../config.js'
-import { backupDatabase, backupKind, restoreDatabase } from '../store/backup.js'
+import { backUp, checkBackupFile, restore } from '../services/operations.service.js'
 import { formatCount } from './format.js'
 import { withService } from './service.js'
 
@@ -14,8 +14,9 @@ export function backupCommand(): Command {
     .description('write a backup of the whole database to FILE (the service may keep running)')
     .argument('<file>', 'backup file to write (replaced if it exists)')
     .action(async (file: string) => {
-      await withService(async ({ store, config }) => {
-        const facts = await backupDatabase(store, file)
+      await withService(async (service) => {
+        const { store, config } = service
+        const facts = await backUp(service, file)
         process.stdout.write(`backed up ${redactUrl(store.url)} to ${facts.file} (${formatCount(facts.bytes)} bytes)\n`)
         if (config.secretKey === undefined) process.stdout.write(`keep the secret key file ${config.secretKeyFile} with it: stored carrier credentials need it\n`)
       })
@@ -28,10 +29,10 @@ export function restoreCommand(): Command {
     .argument('<file>', 'backup file written by simopt backup')
     .action(async (file: string) => {
       // A missing or foreign file is refused before the database is even opened.
-      await backupKind(file)
-      await withService(async ({ store }) => {
-        await restoreDatabase(store, file)
-        process.stdout.write(`restored ${redactUrl(store.url)} from ${file}\n`)
+      await checkBackupFile(file)
+      await withService(async (service) => {
+        await restore(service, file)
+        process.stdout.write(`restored ${redactUrl(service.store.url)} from ${file}\n`)
       })
     })
 }

@@ -8,8 +8,8 @@
 import { Command } from 'commander'
 import { z } from 'zod'
 import { quoteInput } from '../domain/index.js'
-import { ensureDailyCleanup } from '../jobs/stages/cleanup.js'
-import { DEFAULT_BATCH_ROWS, RETENTION_TABLES, removeOldRecords, retentionDaysMs } from '../store/retention.js'
+import { queueDailyCleanup, removeOldHistory } from '../services/operations.service.js'
+import { DEFAULT_BATCH_ROWS, RETENTION_TABLES, retentionDaysMs } from '../store/index.js'
 import { formatCount, formatTable } from './format.js'
 import { parseOption, wholeNumberOption } from './options.js'
 import { withService } from './service.js'
@@ -33,14 +33,13 @@ export function cleanupCommand(): Command {
       // Options are checked before the database is touched: bad input changes nothing.
       const olderThanMs = options.olderThan === undefined ? undefined : parseOption('--older-than', options.olderThan, ageOption)
       const batchRows = parseOption('--batch-rows', options.batchRows, wholeNumberOption(1, 1_000_000, 'rows'))
-      await withService(async ({ store, config, queue }) => {
+      await withService(async (service) => {
         if (options.daily === true) {
-          const jobs = await ensureDailyCleanup(store.db)
-          await queue().publish(jobs)
+          const jobs = await queueDailyCleanup(service)
           process.stdout.write(jobs.length === 0 ? 'the daily cleanup job is already queued\n' : `queued ${jobs[0]!.id}; workers run it and then every day\n`)
           return
         }
-        const counts = await removeOldRecords(store, { olderThanMs: olderThanMs ?? retentionDaysMs(config.retentionDays), batchRows })
+        const counts = await removeOldHistory(service, { olderThanMs, batchRows })
         process.stdout.write(`${formatTable(RETENTION_TABLES.map((table) => [table, formatCount(counts[table])]))}\n`)
       })
     })

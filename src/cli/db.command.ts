@@ -1,8 +1,7 @@
 /** `simopt db migrate`: brings the database schema up to date (every service command also does at start). */
 import { Command } from 'commander'
 import { loadConfig } from '../config.js'
-import { openStore } from '../store/database.js'
-import { migrate } from '../store/migrate.js'
+import { migrate, openStore } from '../store/index.js'
 
 export function dbCommand(): Command {
   const db = new Command('db').description('database administration')

@@ -10,11 +10,8 @@ import { Command } from 'commander'
 import { startJasperSimulator } from '../carriers/jasper/simulator/jasper-simulator.js'
 import { billingPeriodAt } from '../domain/index.js'
 import { startSession } from '../jobs/sessions.js'
-import { ensurePeriod, ensureProvider, ensureTenant } from '../store/accounts.js'
-import { createApiKey } from '../store/api-keys.js'
-import { importFleet } from '../store/fleet-import.js'
-import { sealCredentials } from '../store/provider-credentials.js'
-import { secretBox } from '../store/secret-box.js'
+import { createApiKey } from '../services/api-keys.service.js'
+import { DEMO_PROVIDER, DEMO_TENANT, prepareDemoAccount } from '../services/demo.service.js'
 import { report } from './run.command.js'
 import { serveUntilStopped } from './serve.command.js'
 import { withService } from './service.js'
@@ -36,24 +33,22 @@ export function demoCommand(): Command {
       // The demo's carrier is the simulator in this process, on 127.0.0.1: allowed unless the operator said no.
       process.env.SIMOPT_ALLOW_PRIVATE_CARRIER_URLS ||= 'true'
       await withService(async (service) => {
-        const { store, config } = service
+        const { config } = service
         const simulator = await startJasperSimulator({ ...DEMO_FLEET, rateLimit: DEMO_CALLS_PER_SECOND, cycle: CYCLE })
         try {
           const period = billingPeriodAt(Date.now(), CYCLE)
-          const credentials = sealCredentials(secretBox(config), { user: simulator.user, apiKey: simulator.apiKey, url: simulator.url })
-          await store.db.transaction().execute(async (trx) => {
-            const tenantId = await ensureTenant(trx, 'demo')
-            // Someone to send the results to, so the demo shows the e-mail too (in the outbox folder on the defaults).
-            await trx.updateTable('tenants').set({ settings: JSON.stringify({ emailTo: [DEMO_RECIPIENT] }) }).where('id', '=', tenantId).where('settings', '=', '{}').execute()
-            const settings = { callsPerSecond: DEMO_CALLS_PER_SECOND }
-            const found = await ensureProvider(trx, tenantId, 'demo', { ...CYCLE, integration: 'jasper', settings, baseUrl: simulator.url, sealedCredentials: credentials })
-            // The simulator listens on a new port each run (and older demos imported files): point the account at it.
-            const provider = { ...found, integration: 'jasper', base_url: simulator.url, credentials, settings: JSON.stringify({ ...JSON.parse(found.settings), ...settings }) }
-            await trx.updateTable('service_providers').set({ integration: provider.integration, base_url: provider.base_url, credentials, settings: provider.settings }).where('id', '=', provider.id).execute()
-            await importFleet(trx, store.dialect, provider, await ensurePeriod(trx, provider, period.name), simulator.fleet.problem, 'price sheet')
+          await prepareDemoAccount(service, {
+            url: simulator.url,
+            user: simulator.user,
+            apiKey: simulator.apiKey,
+            cycle: CYCLE,
+            callsPerSecond: DEMO_CALLS_PER_SECOND,
+            recipient: DEMO_RECIPIENT,
+            problem: simulator.fleet.problem,
+            period: period.name,
           })
           process.stdout.write(`a Jasper simulator at ${simulator.url} holds the demo fleet (${DEMO_FLEET.sims} SIMs); tenant demo, provider demo, period ${period.name}\n`)
-          const id = await startSession(store, service.queue(), config, { tenant: 'demo', provider: 'demo', period: period.name, trigger: 'manual' })
+          const id = await startSession(service.store, service.queue(), config, { tenant: DEMO_TENANT, provider: DEMO_PROVIDER, period: period.name, trigger: 'manual' })
           const view = await waitForSession(service, id)
           process.exitCode = report(view)
           process.stdout.write(
@@ -68,8 +63,7 @@ export function demoCommand(): Command {
             ].join('\n'),
           )
           if (options.serve !== true) return
-          const tenantId = (await store.db.selectFrom('tenants').select('id').where('name', '=', 'demo').executeTakeFirstOrThrow()).id
-          const { key } = await createApiKey(store.db, { tenantId, role: 'admin', name: `npm start ${new Date().toISOString().slice(0, 16)}` })
+          const { key } = await createApiKey(service, { tenant: DEMO_TENANT, role: 'admin', name: `npm start ${new Date().toISOString().slice(0, 16)}` })
           process.stdout.write(`  dashboard: log in with the API key ${key} (tenant demo, admin; shown once)\n`)
           await serveUntilStopped(service, {})
         } finally {

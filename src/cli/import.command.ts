@@ -1,10 +1,6 @@
 /** `simopt import`: a tenant's price sheet and fleet from the CSV files of DESIGN.md §6 into the database. */
 import { Command } from 'commander'
-import { billingPeriod } from '../domain/index.js'
-import { readProblemFiles } from '../io/index.js'
-import { cycleOf, ensurePeriod, ensureProvider, ensureTenant } from '../store/accounts.js'
-import { importFleet } from '../store/fleet-import.js'
-import { parseProviderSettings } from '../store/provider-settings.js'
+import { importFleetFiles } from '../services/imports.service.js'
 import { formatCount } from './format.js'
 import { nameArgument, parseOption, wholeNumberOption } from './options.js'
 import { withService } from './service.js'
@@ -40,32 +36,14 @@ export function importCommand(): Command {
     .action(async (options: ImportOptions) => {
       const cycleEndDay = parseOption('--cycle-end-day', options.cycleEndDay, wholeNumberOption(0, 31))
       const cycleEndHour = parseOption('--cycle-end-hour', options.cycleEndHour, wholeNumberOption(0, 23))
-      await withService(async ({ store }) => {
-        // The files are read and checked before anything is written; the period's length comes from the
-        // provider's cycle (the stored one, or the one given for a new provider).
-        const existing = await store.db
-          .selectFrom('service_providers')
-          .innerJoin('tenants', 'tenants.id', 'service_providers.tenant_id')
-          .selectAll('service_providers')
-          .where('tenants.name', '=', options.tenant)
-          .where('service_providers.name', '=', options.provider)
-          .executeTakeFirst()
-        const cycle = existing === undefined ? { timeZone: options.timeZone, cycleEndDay, cycleEndHour } : cycleOf(existing)
-        const period = billingPeriod(options.period, cycle)
-        const prorate = options.prorate ?? (existing === undefined ? false : parseProviderSettings(existing.settings, existing.name).prorate)
-        const problem = await readProblemFiles(
-          { plans: options.plans, commPlans: options.commPlans, sims: options.sims, pools: options.pools },
-          { periodDays: period.days, prorate },
-        )
-        const counts = await store.db.transaction().execute(async (trx) => {
-          const tenantId = await ensureTenant(trx, options.tenant)
-          const provider = await ensureProvider(trx, tenantId, options.provider, { ...cycle, integration: 'files', settings: { prorate } })
-          if (prorate !== parseProviderSettings(provider.settings, provider.name).prorate) {
-            const settings = { ...parseProviderSettings(provider.settings, provider.name), prorate }
-            await trx.updateTable('service_providers').set({ settings: JSON.stringify(settings) }).where('id', '=', provider.id).execute()
-          }
-          const periodRow = await ensurePeriod(trx, provider, options.period)
-          return importFleet(trx, store.dialect, provider, periodRow, problem, options.sims === undefined ? 'price sheet' : 'price sheet and fleet')
+      await withService(async (service) => {
+        const counts = await importFleetFiles(service, {
+          tenant: options.tenant,
+          provider: options.provider,
+          period: options.period,
+          files: { plans: options.plans, commPlans: options.commPlans, sims: options.sims, pools: options.pools },
+          prorate: options.prorate,
+          newCycle: { timeZone: options.timeZone, cycleEndDay, cycleEndHour },
         })
         const fleet = options.sims === undefined ? 'the price sheet' : `${formatCount(counts.devices)} SIMs`
         process.stdout.write(

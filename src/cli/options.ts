@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { SimoptError, quoteInput } from '../domain/index.js'
-import { entityName } from '../store/names.js'
+import { entityName } from '../store/index.js'
 import { inProjectWords } from '../validation-words.js'
 
 /** Parses a command-line option value with `schema`, or stops with an error naming the option. */

@@ -5,17 +5,11 @@
  */
 import { Command } from 'commander'
 import { z } from 'zod'
-import { carrierUrlProblem } from '../carriers/carrier-address.js'
-import type { Config } from '../config.js'
 import { isTimeZone, quoteInput, redactUrl, SimoptError } from '../domain/index.js'
-import { ensureProvider, ensureTenant, findProvider, type ProviderRow } from '../store/accounts.js'
-import { parseProviderSettings, type ProviderSettings } from '../store/provider-settings.js'
-import { credentialsAfter, sealCredentials } from '../store/provider-credentials.js'
-import { secretBox } from '../store/secret-box.js'
+import { addProvider, listProviders, updateProvider, type AccountFieldNames, type AccountFields, type ProviderView } from '../services/accounts.service.js'
+import { PROVIDER_INTEGRATIONS } from '../store/index.js'
 import { nameArgument, parseOption, wholeNumberOption } from './options.js'
 import { withService } from './service.js'
-
-const INTEGRATIONS = ['jasper', 'files'] as const
 
 interface ProviderOptions {
   tenant: string
@@ -55,35 +49,21 @@ function withAccountOptions(command: Command): Command {
     .option('--schedule-start-hour <hour>', 'local hour from which each scheduled day’s session may start (0-23; "" for the cycle end hour)')
 }
 
+/** The options as the service names them in messages. */
+const OPTION_NAMES: AccountFieldNames = { url: 'option --url', user: 'option --user', apiKey: 'option --api-key', timeZone: 'option --time-zone' }
+
 export function providerCommand(): Command {
   const provider = new Command('provider').description("a tenant's carrier accounts (service providers)")
   provider.addCommand(
     withAccountOptions(new Command('add'))
-      .description('add a carrier account')
-      .option('--integration <kind>', `${INTEGRATIONS.join(' or ')}`, 'jasper')
+      .description('add a carrier account (the tenant is created when missing)')
+      .option('--integration <kind>', `${PROVIDER_INTEGRATIONS.join(' or ')}`, 'jasper')
       .action(async (options: ProviderOptions) => {
         const name = required('--name', options.name)
-        const integration = parseOption('--integration', options.integration, z.enum(INTEGRATIONS))
-        const baseUrl = integration === 'jasper' ? parseOption('--url', required('--url', options.url), urlOption) : undefined
-        const credentials = integration === 'jasper' ? { user: required('--user', options.user), apiKey: required('--api-key', options.apiKey) } : undefined
-        const cycle = cycleOptions(options)
-        await withService(async ({ store, config }) => {
-          if (baseUrl !== undefined) checkUrl(baseUrl, config)
-          const sealed = credentials === undefined || baseUrl === undefined ? undefined : sealCredentials(secretBox(config), { ...credentials, url: baseUrl })
-          await store.db.transaction().execute(async (trx) => {
-            const tenantId = await ensureTenant(trx, options.tenant)
-            const exists = await trx.selectFrom('service_providers').select('id').where('tenant_id', '=', tenantId).where('name', '=', name).executeTakeFirst()
-            if (exists !== undefined) throw new SimoptError('INPUT_INVALID', `tenant ${options.tenant} already has a provider ${name}; change it with simopt provider set`)
-            await ensureProvider(trx, tenantId, name, {
-              integration,
-              timeZone: cycle.timeZone ?? 'UTC',
-              cycleEndDay: cycle.cycleEndDay ?? 0,
-              cycleEndHour: cycle.cycleEndHour ?? 0,
-              settings: settingsOptions(options),
-              baseUrl,
-              sealedCredentials: sealed,
-            })
-          })
+        const integration = parseOption('--integration', options.integration, z.enum(PROVIDER_INTEGRATIONS))
+        const fields = accountFields(options)
+        await withService(async (service) => {
+          await addProvider(service, { tenant: options.tenant, name, integration, createTenant: true, ...fields }, undefined, OPTION_NAMES)
           process.stdout.write(`added provider ${name} (${integration}) for tenant ${options.tenant}\n`)
         })
       }),
@@ -93,25 +73,9 @@ export function providerCommand(): Command {
       .description('change a carrier account: only the options given change')
       .action(async (options: ProviderOptions) => {
         const name = required('--name', options.name)
-        const baseUrl = options.url === undefined ? undefined : parseOption('--url', options.url, urlOption)
-        const cycle = cycleOptions(options)
-        await withService(async ({ store, config }) => {
-          if (baseUrl !== undefined) checkUrl(baseUrl, config)
-          const row = await findProvider(store.db, options.tenant, name)
-          const credentials = credentialsAfter(secretBox(config), row, { url: baseUrl, user: options.user, apiKey: options.apiKey }, { url: 'option --url', user: '--user', apiKey: '--api-key' })
-          const settings = { ...parseProviderSettings(row.settings, row.name), ...settingsOptions(options) }
-          await store.db
-            .updateTable('service_providers')
-            .set({
-              base_url: baseUrl ?? row.base_url,
-              credentials,
-              time_zone: cycle.timeZone ?? row.time_zone,
-              cycle_end_day: cycle.cycleEndDay ?? row.cycle_end_day,
-              cycle_end_hour: cycle.cycleEndHour ?? row.cycle_end_hour,
-              settings: JSON.stringify(settings),
-            })
-            .where('id', '=', row.id)
-            .execute()
+        const fields = accountFields(options)
+        await withService(async (service) => {
+          await updateProvider(service, { tenant: options.tenant, provider: name, ...fields }, undefined, OPTION_NAMES)
           process.stdout.write(`updated provider ${name} of tenant ${options.tenant}\n`)
         })
       }),
@@ -121,26 +85,25 @@ export function providerCommand(): Command {
       .description("list a tenant's carrier accounts (credentials are never shown)")
       .requiredOption('--tenant <name>', 'tenant', nameArgument('--tenant'))
       .action(async (options: { tenant: string }) => {
-        await withService(async ({ store }) => {
-          const rows = await store.db
-            .selectFrom('service_providers')
-            .innerJoin('tenants', 'tenants.id', 'service_providers.tenant_id')
-            .selectAll('service_providers')
-            .where('tenants.name', '=', options.tenant)
-            .orderBy('service_providers.name')
-            .execute()
-          if (rows.length === 0) return void process.stdout.write(`tenant ${options.tenant} has no providers\n`)
-          process.stdout.write(`${rows.map(describe).join('\n')}\n`)
+        await withService(async (service) => {
+          const providers = await listProviders(service, { tenant: options.tenant })
+          if (providers.length === 0) return void process.stdout.write(`tenant ${options.tenant} has no providers\n`)
+          process.stdout.write(`${providers.map(describe).join('\n')}\n`)
         })
       }),
   )
   return provider
 }
 
-/** @throws SimoptError `INPUT_INVALID` naming `--url` when it cannot be a carrier API's address. */
-function checkUrl(url: string, config: Config): void {
-  const problem = carrierUrlProblem(url, config.allowPrivateCarrierUrls)
-  if (problem !== undefined) throw new SimoptError('INPUT_INVALID', `option --url: ${problem}`)
+/** The account options given, each parsed; the service checks them together. */
+function accountFields(options: ProviderOptions): AccountFields {
+  return {
+    url: options.url === undefined ? undefined : parseOption('--url', options.url, urlOption),
+    user: options.user,
+    apiKey: options.apiKey,
+    ...cycleOptions(options),
+    ...settingsOptions(options),
+  }
 }
 
 function required(option: string, value: string | undefined): string {
@@ -160,11 +123,11 @@ export function cycleOptions(options: Pick<ProviderOptions, 'timeZone' | 'cycleE
   }
 }
 
-function settingsOptions(options: ProviderOptions): Partial<ProviderSettings> {
+function settingsOptions(options: ProviderOptions): AccountFields {
   return {
     ...(options.scheduleStartHour === undefined
       ? {}
-      : { scheduleStartHour: options.scheduleStartHour === '' ? undefined : parseOption('--schedule-start-hour', options.scheduleStartHour, wholeNumberOption(0, 23)) }),
+      : { scheduleStartHour: options.scheduleStartHour === '' ? null : parseOption('--schedule-start-hour', options.scheduleStartHour, wholeNumberOption(0, 23)) }),
     ...(options.callsInFlight === undefined ? {} : { callsInFlight: parseOption('--calls-in-flight', options.callsInFlight, wholeNumberOption(1, 64)) }),
     ...(options.callsPerSecond === undefined ? {} : { callsPerSecond: parseOption('--calls-per-second', options.callsPerSecond, wholeNumberOption(1, 1000)) }),
     ...(options.prorate === undefined ? {} : { prorate: options.prorate }),
@@ -172,17 +135,16 @@ function settingsOptions(options: ProviderOptions): Partial<ProviderSettings> {
   }
 }
 
-function describe(row: ProviderRow): string {
-  const settings = parseProviderSettings(row.settings, row.name)
-  const cycleEnd = `day ${Math.max(1, row.cycle_end_day)}`
+function describe(provider: ProviderView): string {
+  const { cycle, settings } = provider
   return [
-    row.name,
-    row.integration,
-    row.base_url === null ? '-' : redactUrl(row.base_url),
-    `${row.time_zone}, cycle ends ${cycleEnd} ${String(row.cycle_end_hour).padStart(2, '0')}:00`,
+    provider.name,
+    provider.integration,
+    provider.url ?? '-',
+    `${cycle.timeZone}, cycle ends day ${Math.max(1, cycle.cycleEndDay)} ${String(cycle.cycleEndHour).padStart(2, '0')}:00`,
     settings.prorate ? 'prorates' : 'no proration',
     settings.writeEnabled ? 'writes enabled' : 'read only',
-    `scheduled from ${String(settings.scheduleStartHour ?? row.cycle_end_hour).padStart(2, '0')}:00`,
-    row.credentials === null ? 'no credentials' : 'credentials set',
+    `scheduled from ${String(settings.scheduleStartHour ?? cycle.cycleEndHour).padStart(2, '0')}:00`,
+    provider.hasCredentials ? 'credentials set' : 'no credentials',
   ].join('  ')
 }

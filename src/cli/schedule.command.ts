@@ -7,9 +7,9 @@
 import { Command } from 'commander'
 import { z } from 'zod'
 import { SimoptError, quoteInput, type ScheduleDecision } from '../domain/index.js'
-import { scheduleTick, type TickOutcome } from '../jobs/schedule-tick.js'
-import type { Store } from '../store/database.js'
-import { scheduleHistory } from '../store/schedule-runs.js'
+import type { TickOutcome } from '../jobs/schedule-tick.js'
+import type { ServiceContext } from '../services/context.js'
+import { runScheduleTick, scheduleHistory } from '../services/schedules.service.js'
 import { nameArgument, parseOption, wholeNumberOption } from './options.js'
 import { withService } from './service.js'
 
@@ -32,10 +32,10 @@ export function scheduleCommand(): Command {
       if (options.at !== undefined && options.dryRun !== true) throw new SimoptError('INPUT_INVALID', 'option --at: only with --dry-run (sessions start now or not at all)')
       const limit = parseOption('--limit', options.limit, wholeNumberOption(1, 100_000))
       await withService(async (service) => {
-        if (options.history === true) return void process.stdout.write(await history(service.store, limit, options.tenant))
+        if (options.history === true) return void process.stdout.write(await history(service, limit, options.tenant))
         const dryRun = options.dryRun === true
         const tickAt = at ?? Date.now()
-        const outcomes = await scheduleTick({ store: service.store, queue: service.queue(), config: service.config }, { at: dryRun ? tickAt : undefined, dryRun, tenant: options.tenant })
+        const outcomes = await runScheduleTick(service, { at: dryRun ? tickAt : undefined, dryRun, tenant: options.tenant })
         process.stdout.write(`${dryRun ? 'dry run' : 'schedule'} at ${new Date(tickAt).toISOString()}, the last ${service.config.scheduleDays} days of each period${dryRun ? '; nothing is started' : ''}\n`)
         if (outcomes.length === 0) process.stdout.write('  no service providers\n')
         for (const outcome of outcomes) process.stdout.write(`${outcomeLine(outcome)}\n`)
@@ -48,8 +48,8 @@ export function scheduleCommand(): Command {
     })
 }
 
-async function history(store: Store, limit: number, tenant: string | undefined): Promise<string> {
-  const records = await scheduleHistory(store.db, { tenant, limit })
+async function history(ctx: ServiceContext, limit: number, tenant: string | undefined): Promise<string> {
+  const records = await scheduleHistory(ctx, { tenant, limit })
   if (records.length === 0) return 'the schedule has not run yet\n'
   const lines = records.map((record) => {
     const skipped = record.skips === 0 ? '' : ` after ${record.skips} skipped tick${record.skips === 1 ? '' : 's'} (last: ${record.reason ?? '?'})`

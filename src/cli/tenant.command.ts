@@ -7,9 +7,8 @@ import { Command } from 'commander'
 import { z } from 'zod'
 import { emailList } from '../config.js'
 import { SimoptError, quoteInput } from '../domain/index.js'
-import { EMAIL_KINDS, parseTenantSettings, tenantSettingsSchema, type EmailKind, type TenantSettings } from '../notify/tenant-settings.js'
-import { ensureTenant } from '../store/accounts.js'
-import { secretBox } from '../store/secret-box.js'
+import { EMAIL_KINDS, type EmailKind } from '../notify/tenant-settings.js'
+import { setTenantSettings, showTenantSettings, type TenantSettingsChange } from '../services/tenants.service.js'
 import { nameArgument } from './options.js'
 import { withService } from './service.js'
 
@@ -44,18 +43,9 @@ export function tenantCommand(): Command {
       .option('--continuous-last-day', 'on the last day of a period, scheduled sessions run every hour from the start hour, not once')
       .option('--no-continuous-last-day', 'one scheduled session a day, the last day too')
       .action(async (options: TenantSetOptions) => {
-        await withService(async ({ store, config }) => {
-          const sealed = options.webhookSecret === undefined ? undefined : secretBox(config).seal(secretOption(options.webhookSecret))
-          await store.db.transaction().execute(async (trx) => {
-            const tenantId = await ensureTenant(trx, options.tenant)
-            const row = await trx.selectFrom('tenants').select('settings').where('id', '=', tenantId).executeTakeFirstOrThrow()
-            const settings = applyOptions(parseTenantSettings(row.settings, options.tenant), options)
-            await trx
-              .updateTable('tenants')
-              .set({ settings: JSON.stringify(settings), ...(sealed === undefined ? {} : { webhook_secret: sealed }) })
-              .where('id', '=', tenantId)
-              .execute()
-          })
+        const change = settingsChange(options)
+        await withService(async (service) => {
+          await setTenantSettings(service, change)
           process.stdout.write(`updated tenant ${options.tenant}\n`)
         })
       }),
@@ -65,10 +55,8 @@ export function tenantCommand(): Command {
       .description("a tenant's notification settings (the webhook secret only as set or not)")
       .requiredOption('--tenant <name>', 'tenant', nameArgument('--tenant'))
       .action(async (options: { tenant: string }) => {
-        await withService(async ({ store }) => {
-          const row = await store.db.selectFrom('tenants').select(['settings', 'webhook_secret']).where('name', '=', options.tenant).executeTakeFirst()
-          if (row === undefined) throw new SimoptError('INPUT_INVALID', `tenant "${options.tenant}" does not exist`)
-          const settings = parseTenantSettings(row.settings, options.tenant)
+        await withService(async (service) => {
+          const { settings, hasWebhookSecret } = await showTenantSettings(service, { tenant: options.tenant })
           const lines = [
             `tenant ${options.tenant}`,
             `  e-mail to         ${settings.emailTo.join(', ') || '(nobody: set --email-to)'}`,
@@ -76,7 +64,7 @@ export function tenantCommand(): Command {
               const own = settings.email[kind]
               return own === undefined ? [] : [`  ${kind.padEnd(18)}${own.to === undefined ? '' : `to ${own.to.join(', ')}`}${own.subject === undefined ? '' : `  subject "${own.subject}"`}`]
             }),
-            `  webhook           ${settings.webhookUrl ?? '(none)'}${row.webhook_secret === null ? '' : ' (secret set)'}`,
+            `  webhook           ${settings.webhookUrl ?? '(none)'}${hasWebhookSecret ? ' (secret set)' : ''}`,
             `  SIM count change  reported above ${settings.simCountChangePct}%`,
             `  rate plan changes ${settings.requireApproval ? 'wait for approval' : 'pushed on a go'}`,
             `  last day          ${settings.continuousLastDay ? 'a scheduled session every hour' : 'one scheduled session'}`,
@@ -88,27 +76,28 @@ export function tenantCommand(): Command {
   return tenant
 }
 
-/** The settings with the options given applied, validated as a whole. */
-function applyOptions(current: TenantSettings, options: TenantSetOptions): TenantSettings {
-  const next: Record<string, unknown> = { ...current, email: { ...current.email } }
-  if (options.emailTo !== undefined) next.emailTo = emailList(options.emailTo)
-  const email = next.email as Record<string, { to?: string[]; subject?: string }>
-  for (const pair of options.email) {
-    const [kind, value] = kindValue('--email', pair)
-    email[kind] = { ...email[kind], to: emailList(value) }
+/** The options given, each parsed; the service applies them and checks the settings as a whole. */
+function settingsChange(options: TenantSetOptions): TenantSettingsChange {
+  const email = [
+    ...options.email.map((pair) => {
+      const [kind, value] = kindValue('--email', pair)
+      return { kind, to: emailList(value) }
+    }),
+    ...options.subject.map((pair) => {
+      const [kind, subject] = kindValue('--subject', pair)
+      return { kind, subject }
+    }),
+  ]
+  return {
+    tenant: options.tenant,
+    email,
+    ...(options.emailTo === undefined ? {} : { emailTo: emailList(options.emailTo) }),
+    ...(options.webhookUrl === undefined ? {} : { webhookUrl: options.webhookUrl === '' ? null : options.webhookUrl }),
+    ...(options.webhookSecret === undefined ? {} : { webhookSecret: secretOption(options.webhookSecret) }),
+    ...(options.simCountChangePct === undefined ? {} : { simCountChangePct: Number(options.simCountChangePct) }),
+    ...(options.requireApproval === undefined ? {} : { requireApproval: options.requireApproval }),
+    ...(options.continuousLastDay === undefined ? {} : { continuousLastDay: options.continuousLastDay }),
   }
-  for (const pair of options.subject) {
-    const [kind, value] = kindValue('--subject', pair)
-    email[kind] = { ...email[kind], subject: value }
-  }
-  if (options.webhookUrl !== undefined) next.webhookUrl = options.webhookUrl === '' ? undefined : options.webhookUrl
-  if (options.simCountChangePct !== undefined) next.simCountChangePct = Number(options.simCountChangePct)
-  if (options.requireApproval !== undefined) next.requireApproval = options.requireApproval
-  if (options.continuousLastDay !== undefined) next.continuousLastDay = options.continuousLastDay
-  const parsed = tenantSettingsSchema.safeParse(next)
-  if (parsed.success) return parsed.data
-  const issue = parsed.error.issues[0]!
-  throw new SimoptError('INPUT_INVALID', `tenant ${options.tenant}: ${issue.path.join('.')}: ${issue.message}`)
 }
 
 function kindValue(option: string, pair: string): [EmailKind, string] {

@@ -5,7 +5,7 @@
  * `unaddressed`, and `simopt status` says what to set.
  */
 import { z } from 'zod'
-import { SimoptError } from '../domain/index.js'
+import { parseSettingsJson } from '../store/index.js'
 
 /** Every e-mail simopt sends (issue 6); `progress` and `error` are the webhook's events. */
 export const EMAIL_KINDS = [
@@ -47,16 +47,7 @@ export type TenantSettings = z.infer<typeof tenantSettingsSchema>
 
 /** @throws SimoptError `INPUT_INVALID` naming the tenant and the setting when the stored settings are not valid. */
 export function parseTenantSettings(json: string, tenant: string): TenantSettings {
-  let value: unknown
-  try {
-    value = JSON.parse(json)
-  } catch {
-    throw new SimoptError('INPUT_INVALID', `settings of tenant ${tenant} are not JSON: ${JSON.stringify(json.slice(0, 80))}`)
-  }
-  const parsed = tenantSettingsSchema.safeParse(value)
-  if (parsed.success) return parsed.data
-  const issue = parsed.error.issues[0]!
-  throw new SimoptError('INPUT_INVALID', `settings of tenant ${tenant}: ${issue.path.join('.')}: ${issue.message}`)
+  return parseSettingsJson(tenantSettingsSchema, json, `tenant ${tenant}`)
 }
 
 /** Who gets a message of this kind: its own list, else the tenant's default list. */

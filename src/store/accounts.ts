@@ -54,7 +54,7 @@ export async function ensureProvider(db: Db, tenantId: string, name: string, def
 
 /**
  * A tenant's provider by names.
- * @throws SimoptError `INPUT_INVALID` naming the tenant or provider that does not exist.
+ * @throws SimoptError `TENANT_NOT_FOUND` or `PROVIDER_NOT_FOUND` naming the one that does not exist.
  */
 export async function findProvider(db: Db, tenant: string, provider: string): Promise<ProviderRow> {
   const tenantRow = await db.selectFrom('tenants').select('id').where('name', '=', tenant).executeTakeFirst()

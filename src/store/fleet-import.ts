@@ -22,7 +22,7 @@ export interface ImportCounts {
 export async function importFleet(
   trx: Transaction<Database>,
   dialect: Dialect,
-  provider: ProviderRow,
+  provider: Pick<ProviderRow, 'id'>,
   period: PeriodRow,
   problem: Problem,
   scope: 'price sheet' | 'price sheet and fleet' = 'price sheet and fleet',

@@ -2,8 +2,8 @@
  * A carrier account's credentials, sealed together with the API address they were given for: a new
  * address needs them again, so changing only the URL can never send the stored key to another host.
  */
+import { z } from 'zod'
 import { SimoptError } from '../domain/index.js'
-import type { ProviderRow } from './accounts.js'
 import type { SecretBox } from './secret-box.js'
 
 export interface Credentials {
@@ -30,8 +30,19 @@ export function sealCredentials(box: SecretBox, credentials: Required<Credential
   return box.seal(JSON.stringify(credentials))
 }
 
+const credentialsSchema = z.object({ user: z.string(), apiKey: z.string(), url: z.string().optional() })
+
+/** @throws SimoptError `INPUT_INVALID` when what the box opens is not credentials (sealed by something else). */
 export function openCredentials(box: SecretBox, sealed: string): Credentials {
-  return JSON.parse(box.open(sealed)) as Credentials
+  const opened = credentialsSchema.safeParse(JSON.parse(box.open(sealed)))
+  if (!opened.success) throw new SimoptError('INPUT_INVALID', 'the stored credentials are not a user and an API key; give them again')
+  return opened.data
+}
+
+/** Where a provider's credentials stand: its address and its sealed credentials, as stored. */
+export interface CurrentAccount {
+  readonly baseUrl: string | null
+  readonly sealedCredentials: string | null
 }
 
 /**
@@ -40,17 +51,17 @@ export function openCredentials(box: SecretBox, sealed: string): Credentials {
  * @throws SimoptError `INPUT_INVALID` when the address changes without both credentials, or only one
  * credential is given to a provider without any.
  */
-export function credentialsAfter(box: SecretBox, row: ProviderRow, change: AccountChange, names: FieldNames): string | null {
-  const url = change.url ?? row.base_url
-  const urlChanged = change.url !== undefined && change.url !== row.base_url
-  if (urlChanged && row.credentials !== null && (change.user === undefined || change.apiKey === undefined)) {
-    throw new SimoptError('INPUT_INVALID', `${names.url}: a new address needs the credentials again: give ${names.user} and ${names.apiKey} with it (stored credentials are never sent to an address they were not given for)`)
+export function credentialsAfter(box: SecretBox, row: CurrentAccount, change: AccountChange, names: FieldNames): string | null {
+  const url = change.url ?? row.baseUrl
+  const urlChanged = change.url !== undefined && change.url !== row.baseUrl
+  if (urlChanged && row.sealedCredentials !== null && (change.user === undefined || change.apiKey === undefined)) {
+    throw new SimoptError('INPUT_INVALID', `${names.url}: a new address needs the credentials again: give ${names.user} and ${names.apiKey} with it (stored credentials are never sent to an address they were not given for)`, { field: names.url })
   }
-  if (change.user === undefined && change.apiKey === undefined) return row.credentials
-  const current: Partial<Credentials> = row.credentials === null ? {} : openCredentials(box, row.credentials)
+  if (change.user === undefined && change.apiKey === undefined) return row.sealedCredentials
+  const current: Partial<Credentials> = row.sealedCredentials === null ? {} : openCredentials(box, row.sealedCredentials)
   const user = change.user ?? current.user
   const apiKey = change.apiKey ?? current.apiKey
-  if (user === undefined || apiKey === undefined) throw new SimoptError('INPUT_INVALID', `give both ${names.user} and ${names.apiKey}: this provider has no credentials yet`)
-  if (url === null) throw new SimoptError('INPUT_INVALID', `${names.url}: this provider has no API address to give the credentials for; give one with them`)
+  if (user === undefined || apiKey === undefined) throw new SimoptError('INPUT_INVALID', `give both ${names.user} and ${names.apiKey}: this provider has no credentials yet`, { field: change.user === undefined ? names.user : names.apiKey })
+  if (url === null) throw new SimoptError('INPUT_INVALID', `${names.url}: this provider has no API address to give the credentials for; give one with them`, { field: names.url })
   return sealCredentials(box, { user, apiKey, url })
 }

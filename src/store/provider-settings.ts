@@ -1,6 +1,7 @@
 /** A service provider's settings (DESIGN.md §1), kept as JSON and validated whenever read. */
 import { z } from 'zod'
-import { DEFAULT_PROJECTION, SimoptError } from '../domain/index.js'
+import { DEFAULT_PROJECTION } from '../domain/index.js'
+import { parseSettingsJson } from './settings-json.js'
 
 export const providerSettingsSchema = z.object({
   /** The carrier prorates monthly rate and allowance of SIMs active part of the period. */
@@ -25,14 +26,5 @@ export type ProviderSettings = z.infer<typeof providerSettingsSchema>
 
 /** @throws SimoptError `INPUT_INVALID` naming the provider and the setting when the stored settings are not valid. */
 export function parseProviderSettings(json: string, provider: string): ProviderSettings {
-  let value: unknown
-  try {
-    value = JSON.parse(json)
-  } catch {
-    throw new SimoptError('INPUT_INVALID', `settings of provider ${provider} are not JSON: ${JSON.stringify(json.slice(0, 80))}`)
-  }
-  const parsed = providerSettingsSchema.safeParse(value)
-  if (parsed.success) return parsed.data
-  const issue = parsed.error.issues[0]!
-  throw new SimoptError('INPUT_INVALID', `settings of provider ${provider}: ${issue.path.join('.')}: ${issue.message}`)
+  return parseSettingsJson(providerSettingsSchema, json, `provider ${provider}`)
 }

@@ -26,11 +26,11 @@ describe('bad input', () => {
     { method: 'GET', route: `/api/sessions/${crypto.randomUUID()}/changes?status=lost`, key: () => keys.viewer, status: 400, field: 'querystring/status' },
     { method: 'POST', route: '/api/tenants/acme/providers', key: () => keys.admin, body: { name: 'carrier', url: 'http://127.0.0.1:1' }, status: 400, error: /body\/user is required/ },
     { method: 'POST', route: '/api/tenants/acme/providers', key: () => keys.admin, body: { name: 'carrier', integration: 'files', timeZone: 'Mars/Olympus' }, status: 400, error: /body\/timeZone: unknown time zone/ },
-    { method: 'POST', route: '/api/tenants/acme/providers', key: () => keys.admin, body: { name: 'carrier', integration: 'carrier-pigeon' }, status: 400, error: /body\/integration must be equal to one of the allowed values/ },
-    { method: 'POST', route: '/api/tenants/acme/providers', key: () => keys.admin, body: { name: 'carrier', integration: 'files', cycleEndHour: 24 }, status: 400, error: /body\/cycleEndHour must be <= 23/ },
+    { method: 'POST', route: '/api/tenants/acme/providers', key: () => keys.admin, body: { name: 'carrier', integration: 'carrier-pigeon' }, status: 400, field: 'body/integration' },
+    { method: 'POST', route: '/api/tenants/acme/providers', key: () => keys.admin, body: { name: 'carrier', integration: 'files', cycleEndHour: 24 }, status: 400, field: 'body/cycleEndHour' },
     { method: 'PATCH', route: '/api/tenants/acme/providers/ghost', key: () => keys.admin, body: {}, status: 404, error: /provider "ghost" of tenant acme not found/ },
-    { method: 'POST', route: '/api/api-keys', key: () => keys.admin, body: { name: 'x', role: 'superuser' }, status: 400, error: /body\/role must be equal to one of the allowed values/ },
-    { method: 'POST', route: '/api/tenants', key: () => root, body: { name: '' }, status: 400, error: /body\/name must NOT have fewer than 1 characters/ },
+    { method: 'POST', route: '/api/api-keys', key: () => keys.admin, body: { name: 'x', role: 'superuser' }, status: 400, field: 'body/role' },
+    { method: 'POST', route: '/api/tenants', key: () => root, body: { name: '' }, status: 400, error: /body\/name must not be empty/, field: 'body/name' },
     { method: 'POST', route: '/api/tenants', key: () => root, body: { name: 'acme' }, status: 409, error: /tenant "acme" already exists/ },
     { method: 'GET', route: '/api/nothing-here', key: () => keys.viewer, status: 404, error: /no route GET \/api\/nothing-here/ },
   ]
@@ -138,6 +138,6 @@ describe('the schedule', () => {
     assert.equal((await server.store.db.selectFrom('sessions').select('id').execute()).length, 0, 'nothing started')
     const bad = await call(server, 'GET', '/api/tenants/acme/schedule?at=tomorrow', { key: keys.viewer })
     assert.equal(bad.status, 400)
-    assert.match(bad.body.message, /querystring\/at must match format "date-time"/)
+    assert.deepEqual([bad.body.code, bad.body.field], ['INPUT_INVALID', 'querystring/at'])
   })
 })

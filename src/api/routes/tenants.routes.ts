@@ -1,50 +1,37 @@
 /** Tenants: an administrator lists them (a tenant's administrator sees its own); a service-wide one creates them. */
-import { SimoptError } from '../../domain/index.js'
-import type { FastifyInstance } from 'fastify'
-import { ensureTenant } from '../../store/accounts.js'
+import { z } from 'zod'
+import { createTenant, listTenants } from '../../services/tenants.service.js'
+import { epochMs, name } from '../account-fields.js'
 import { callerOf } from '../auth.js'
-import type { ApiDeps } from '../deps.js'
-import { epochMs, nameSchema, responses } from '../schemas.js'
+import { replies, type ZodApp } from '../contract.js'
+import { serviceContext, type ApiDeps } from '../deps.js'
 
-const tenantSchema = { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, createdAt: epochMs } } as const
+const tenant = z.object({ id: z.string(), name: z.string(), createdAt: epochMs })
 
-export function tenantRoutes(app: FastifyInstance, { store }: ApiDeps): void {
+export function tenantRoutes(app: ZodApp, deps: ApiDeps): void {
+  const ctx = serviceContext(deps)
+
   app.get(
     '/api/tenants',
     {
       config: { role: 'admin' },
-      schema: { tags: ['tenants'], summary: 'tenants the key may see, by name', response: responses({ 200: { type: 'object', properties: { tenants: { type: 'array', items: tenantSchema } } } }) },
+      schema: { operationId: 'listTenants', tags: ['tenants'], summary: 'tenants the key may see, by name', response: replies({ 200: z.object({ tenants: z.array(tenant) }) }) },
     },
-    async (request) => {
-      const caller = callerOf(request)
-      let query = store.db.selectFrom('tenants').select(['id', 'name', 'created_at'])
-      if (caller.tenantId !== null) query = query.where('id', '=', caller.tenantId)
-      const rows = await query.orderBy('name').execute()
-      return { tenants: rows.map((row) => ({ id: row.id, name: row.name, createdAt: row.created_at })) }
-    },
+    async (request) => ({ tenants: await listTenants(ctx, callerOf(request)) }),
   )
 
-  app.post<{ Body: { name: string } }>(
+  app.post(
     '/api/tenants',
     {
       config: { role: 'admin' },
       schema: {
+        operationId: 'createTenant',
         tags: ['tenants'],
         summary: 'create a tenant (service-wide administrators only)',
-        body: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: nameSchema } },
-        response: responses({ 201: tenantSchema }),
+        body: z.strictObject({ name }),
+        response: replies({ 201: tenant }),
       },
     },
-    async (request, reply) => {
-      const caller = callerOf(request)
-      if (caller.tenantId !== null) throw new SimoptError('FORBIDDEN', "creating tenants needs a service-wide administrator's key")
-      const { name } = request.body
-      const created = await store.db.transaction().execute(async (trx) => {
-        const exists = await trx.selectFrom('tenants').select('id').where('name', '=', name).executeTakeFirst()
-        if (exists !== undefined) throw new SimoptError('ALREADY_EXISTS', `tenant ${JSON.stringify(name)} already exists`)
-        return trx.selectFrom('tenants').select(['id', 'name', 'created_at']).where('id', '=', await ensureTenant(trx, name)).executeTakeFirstOrThrow()
-      })
-      return reply.status(201).send({ id: created.id, name: created.name, createdAt: created.created_at })
-    },
+    async (request, reply) => reply.status(201).send(await createTenant(ctx, request.body, callerOf(request))),
   )
 }

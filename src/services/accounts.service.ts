@@ -1,0 +1,174 @@
+/**
+ * A tenant's carrier accounts (service providers): listed, added and changed, the same for the command
+ * line and the API. Credentials are sealed (`SIMOPT_SECRET_KEY`) with the URL they were given for before
+ * they are stored, and never given back: a view says only whether they are set, and shows the URL redacted.
+ */
+import { carrierUrlProblem } from '../carriers/carrier-address.js'
+import { SimoptError, isTimeZone, quoteInput, redactUrl, type BillingCycle } from '../domain/index.js'
+import {
+  credentialsAfter,
+  ensureProvider,
+  ensureTenant,
+  findProviderOf,
+  findTenant,
+  inTransaction,
+  listProviders as storedProviders,
+  sealCredentials,
+  secretBox,
+  toProviderAccount,
+  updateProviderAccount,
+  type ProviderAccount,
+  type ProviderIntegration,
+  type ProviderSettings,
+} from '../store/index.js'
+import type { ServiceContext } from './context.js'
+import { visibleProvider, visibleTenant, type Viewer } from './tenant-access.js'
+
+/** The fields a provider is made or changed with; on a change, only those given change. */
+export interface AccountFields {
+  readonly url?: string | undefined
+  readonly user?: string | undefined
+  /** Stored sealed, never given back. */
+  readonly apiKey?: string | undefined
+  readonly timeZone?: string | undefined
+  readonly cycleEndDay?: number | undefined
+  readonly cycleEndHour?: number | undefined
+  readonly prorate?: boolean | undefined
+  readonly writeEnabled?: boolean | undefined
+  readonly callsPerSecond?: number | undefined
+  readonly callsInFlight?: number | undefined
+  /** null: back to the cycle end hour. */
+  readonly scheduleStartHour?: number | null | undefined
+}
+
+/** How the caller's interface names the fields in messages: `body/url`, `option --url`. */
+export interface AccountFieldNames {
+  readonly url: string
+  readonly user: string
+  readonly apiKey: string
+  readonly timeZone: string
+}
+
+export const BODY_FIELD_NAMES: AccountFieldNames = { url: 'body/url', user: 'body/user', apiKey: 'body/apiKey', timeZone: 'body/timeZone' }
+
+export interface NewProviderInput extends AccountFields {
+  readonly tenant: string
+  readonly name: string
+  readonly integration: ProviderIntegration
+  /** Make the tenant when it does not exist yet (the command line does; the API needs an existing one). */
+  readonly createTenant?: boolean
+}
+
+export interface ProviderChangeInput extends AccountFields {
+  readonly tenant: string
+  readonly provider: string
+}
+
+/** A provider as it is shown: never its credentials, its URL redacted. */
+export interface ProviderView {
+  readonly name: string
+  readonly integration: ProviderIntegration
+  readonly url: string | null
+  readonly cycle: BillingCycle
+  readonly settings: ProviderSettings
+  readonly hasCredentials: boolean
+  /** Epoch ms. */
+  readonly createdAt: number
+}
+
+/** The tenant's providers by name. The command line lists none for a tenant not made yet; the API answers TENANT_NOT_FOUND. */
+export async function listProviders(ctx: ServiceContext, input: { readonly tenant: string }, viewer?: Viewer): Promise<ProviderView[]> {
+  const { db } = ctx.store
+  const tenant = viewer === undefined ? await findTenant(db, input.tenant) : await visibleTenant(db, viewer, input.tenant)
+  return tenant === undefined ? [] : (await storedProviders(db, tenant.id)).map(providerView)
+}
+
+/**
+ * Adds a carrier account; a jasper one needs url, user and apiKey.
+ * @throws SimoptError `INPUT_INVALID` (a field missing or wrong, named as `names` says), `TENANT_NOT_FOUND`, `ALREADY_EXISTS`.
+ */
+export async function addProvider(ctx: ServiceContext, input: NewProviderInput, viewer?: Viewer, names: AccountFieldNames = BODY_FIELD_NAMES): Promise<ProviderView> {
+  const jasper = input.integration === 'jasper' ? jasperAccount(input, names) : undefined
+  checkTimeZone(input.timeZone, names)
+  checkUrl(input.url, ctx, names)
+  const sealed = jasper === undefined ? undefined : sealCredentials(secretBox(ctx.config), jasper)
+  const row = await inTransaction(ctx.store, async (trx) => {
+    const tenant = input.createTenant === true ? { id: await ensureTenant(trx, input.tenant), name: input.tenant } : await visibleTenant(trx, viewer, input.tenant)
+    if ((await findProviderOf(trx, tenant.id, input.name)) !== undefined) {
+      throw new SimoptError('ALREADY_EXISTS', `tenant ${tenant.name} already has a provider ${quoteInput(input.name, { bare: true })}`)
+    }
+    return ensureProvider(trx, tenant.id, input.name, {
+      integration: input.integration,
+      timeZone: input.timeZone ?? 'UTC',
+      cycleEndDay: input.cycleEndDay ?? 0,
+      cycleEndHour: input.cycleEndHour ?? 0,
+      settings: settingsOf(input),
+      baseUrl: jasper?.url,
+      sealedCredentials: sealed,
+    })
+  })
+  return providerView(toProviderAccount(row))
+}
+
+/**
+ * Changes a carrier account: only the fields given change. A new URL needs the credentials with it.
+ * @throws SimoptError `INPUT_INVALID`, `TENANT_NOT_FOUND`, `PROVIDER_NOT_FOUND`.
+ */
+export async function updateProvider(ctx: ServiceContext, input: ProviderChangeInput, viewer?: Viewer, names: AccountFieldNames = BODY_FIELD_NAMES): Promise<ProviderView> {
+  checkTimeZone(input.timeZone, names)
+  checkUrl(input.url, ctx, names)
+  const { provider } = await visibleProvider(ctx.store.db, viewer, input.tenant, input.provider)
+  // "give --user and --api-key": the options themselves, not "option --user".
+  const bare = (name: string) => name.replace(/^option /, '')
+  const sealedCredentials = credentialsAfter(secretBox(ctx.config), provider, input, { url: names.url, user: bare(names.user), apiKey: bare(names.apiKey) })
+  const updated = await updateProviderAccount(ctx.store.db, provider, {
+    baseUrl: input.url ?? provider.baseUrl,
+    sealedCredentials,
+    cycle: {
+      timeZone: input.timeZone ?? provider.cycle.timeZone,
+      cycleEndDay: input.cycleEndDay ?? provider.cycle.cycleEndDay,
+      cycleEndHour: input.cycleEndHour ?? provider.cycle.cycleEndHour,
+    },
+    settings: { ...provider.settings, ...settingsOf(input) },
+  })
+  return providerView(updated)
+}
+
+export function providerView(account: ProviderAccount): ProviderView {
+  return {
+    name: account.name,
+    integration: account.integration,
+    url: account.baseUrl === null ? null : redactUrl(account.baseUrl),
+    cycle: account.cycle,
+    settings: account.settings,
+    hasCredentials: account.sealedCredentials !== null,
+    createdAt: account.createdAt,
+  }
+}
+
+function jasperAccount(input: AccountFields, names: AccountFieldNames): { url: string; user: string; apiKey: string } {
+  const { url, user, apiKey } = input
+  for (const field of ['url', 'user', 'apiKey'] as const) {
+    if (input[field] === undefined) throw new SimoptError('INPUT_INVALID', `${names[field]} is required for a jasper provider`, { field: names[field] })
+  }
+  return { url: url!, user: user!, apiKey: apiKey! }
+}
+
+/** @throws SimoptError `INPUT_INVALID` when the URL cannot be a carrier API's address (a password in it, a private address). */
+function checkUrl(url: string | undefined, ctx: ServiceContext, names: AccountFieldNames): void {
+  const problem = url === undefined ? undefined : carrierUrlProblem(url, ctx.config.allowPrivateCarrierUrls)
+  if (problem !== undefined) throw new SimoptError('INPUT_INVALID', `${names.url}: ${problem}`, { field: names.url })
+}
+
+function checkTimeZone(timeZone: string | undefined, names: AccountFieldNames): void {
+  if (timeZone !== undefined && !isTimeZone(timeZone)) throw new SimoptError('INPUT_INVALID', `${names.timeZone}: unknown time zone ${quoteInput(timeZone)}`, { field: names.timeZone })
+}
+
+/** The settings given; a null start hour is left out, which clears it. */
+function settingsOf(input: AccountFields): Partial<ProviderSettings> {
+  return Object.fromEntries(
+    (['prorate', 'writeEnabled', 'callsPerSecond', 'callsInFlight', 'scheduleStartHour'] as const)
+      .filter((key) => input[key] !== undefined)
+      .map((key) => [key, input[key] ?? undefined]),
+  )
+}
