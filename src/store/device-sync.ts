@@ -1,7 +1,7 @@
 /**
  * What a carrier sync writes: devices as the carrier lists them (added or updated, by ICCID), communication
  * plans seen for the first time, and cycle-to-date usage readings. Pages are small (50 devices), so each is
- * one statement per table.
+ * one statement per table. Also what the usage sync reads of the devices and plans it wrote.
  */
 import type { Db } from './database.js'
 
@@ -80,4 +80,28 @@ export async function upsertUsage(db: Db, periodId: string, readings: readonly S
       })),
     )
     .execute()
+}
+
+/** The rate plans the provider's devices are on, in order: what the usage sync reads in bulk. */
+export async function ratePlansInUse(db: Db, providerId: string): Promise<string[]> {
+  const rows = await db.selectFrom('devices').select('rate_plan').distinct().where('provider_id', '=', providerId).orderBy('rate_plan').execute()
+  return rows.map((row) => row.rate_plan)
+}
+
+/** Communication plans of the provider that allow no rate plan in the price sheet (first seen in a sync), by name. */
+export async function unpricedCommPlans(db: Db, providerId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('comm_plans')
+    .leftJoin('comm_plan_rate_plans', (join) => join.onRef('comm_plan_rate_plans.provider_id', '=', 'comm_plans.provider_id').onRef('comm_plan_rate_plans.comm_plan', '=', 'comm_plans.name'))
+    .select('comm_plans.name')
+    .where('comm_plans.provider_id', '=', providerId)
+    .where('comm_plan_rate_plans.plan_code', 'is', null)
+    .orderBy('comm_plans.name')
+    .execute()
+  return rows.map((row) => row.name)
+}
+
+/** Records that the provider's devices are synced up to `till` (epoch ms): the next sync's window starts there. */
+export async function markDevicesSynced(db: Db, providerId: string, till: number): Promise<void> {
+  await db.updateTable('service_providers').set({ devices_synced_till: till }).where('id', '=', providerId).execute()
 }
