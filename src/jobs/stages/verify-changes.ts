@@ -30,7 +30,7 @@ export const verifyChanges: Stage = {
     const carrier = carrierFor(provider, config)
     for (const change of await changesIn(db, instanceId, 'pushed', config.maxPagesPerJob)) {
       const found = (await carrier.deviceDetails(change.iccid)).ratePlan
-      const step = { actor: 'system', sessionId: sessionId, instanceId, iccid: change.iccid }
+      const step = { actor: 'system', sessionId, instanceId, iccid: change.iccid }
       if (found === change.new_plan) {
         await moveChange(db, instanceId, change.iccid, 'pushed', 'verified', { verified_at: Date.now(), found_plan: found })
         await audit(db, { ...step, action: 'verify: in place', detail: change.new_plan })
@@ -49,13 +49,13 @@ export const verifyChanges: Stage = {
       if ((await changesIn(trx, instanceId, 'approved', 1)).length > 0) return [job('push-changes', instanceId, suffix)]
       // Every change has ended: say which did not take effect.
       const unresolved = await unresolvedChanges(trx, instanceId)
-      await audit(trx, { actor: 'system', action: 'verify: done', sessionId: sessionId, instanceId, detail: `${unresolved.length} changes not in place` })
+      await audit(trx, { actor: 'system', action: 'verify: done', sessionId, instanceId, detail: `${unresolved.length} changes not in place` })
       if (unresolved.length === 0) return []
       const facts = await sessionFacts(trx, sessionId)
-      return queueEmail(trx, config, { tenantId: facts.tenantId, sessionId: sessionId }, {
+      return queueEmail(trx, config, { tenantId: facts.tenantId, sessionId }, {
         kind: 'plan-discrepancies',
         ...facts,
-        sessionId: sessionId,
+        sessionId,
         discrepancies: unresolved.map((change) => ({ iccid: change.iccid, expected: change.newPlan, found: foundText(change) })),
       })
     })
