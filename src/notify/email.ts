@@ -1,8 +1,11 @@
 /**
  * An e-mail as sent: composed once into RFC 5322 bytes when it enters the outbox, so what waits there is
- * exactly what goes out (the same Message-ID on every retry, for receivers that drop duplicates).
+ * exactly what goes out (the same Message-ID on every retry, for receivers that drop duplicates), and sent
+ * from there as it is.
  */
-import type { Attachment } from './notices.js'
+import { emailList, type Config } from '../config.js'
+import { mailTransport } from './mail-transport.js'
+import type { Attachment } from './render-notice.js'
 
 export interface EmailContent {
   readonly id: string
@@ -26,4 +29,14 @@ export async function composeEmail(email: EmailContent): Promise<Buffer> {
     attachments: email.attachments.map((attachment) => ({ filename: attachment.filename, content: attachment.content, contentType: attachment.contentType })),
   })
   return composer.compile().build()
+}
+
+/** Sends an outbox e-mail as composed to its recipients (`a@x, b@y`). @throws what the transport throws. */
+export async function sendEmail(config: Pick<Config, 'smtpUrl' | 'outboxDir' | 'mailFrom'>, message: { readonly id: string; readonly body: Uint8Array; readonly recipient: string }): Promise<void> {
+  const transport = mailTransport(config)
+  try {
+    await transport.send(message.id, Buffer.from(message.body), config.mailFrom, emailList(message.recipient))
+  } finally {
+    transport.close()
+  }
 }

@@ -97,3 +97,54 @@ export async function measuredPushRate(db: Db, providerId: string): Promise<numb
   const minutes = (last.push_finished_at - last.push_started_at) / 60_000
   return Number(pushed.n) > 0 && minutes > 0 ? Number(pushed.n) / minutes : undefined
 }
+
+/** Fails the instance's changes still in `statuses`, with why; returns how many. */
+export async function failChanges(db: Db, instanceId: string, statuses: readonly ChangeStatus[], answer: string): Promise<number> {
+  const failed = await db
+    .updateTable('changes')
+    .set({ status: 'failed', answer, updated_at: Date.now() })
+    .where('instance_id', '=', instanceId)
+    .where('status', 'in', [...statuses])
+    .returning('iccid')
+    .execute()
+  return failed.length
+}
+
+const UNRESOLVED = ['discrepancy', 'failed', 'skipped'] as const satisfies readonly ChangeStatus[]
+
+/** A change that ended without its new plan in place. */
+export interface UnresolvedChange {
+  readonly iccid: string
+  readonly newPlan: string
+  readonly foundPlan: string | null
+  readonly status: (typeof UNRESOLVED)[number]
+  readonly answer: string | null
+}
+
+/** The instance's changes that ended without taking effect, in ICCID order. */
+export async function unresolvedChanges(db: Db, instanceId: string): Promise<UnresolvedChange[]> {
+  const rows = await db
+    .selectFrom('changes')
+    .select(['iccid', 'new_plan', 'found_plan', 'status', 'answer'])
+    .where('instance_id', '=', instanceId)
+    .where('status', 'in', [...UNRESOLVED])
+    .orderBy('iccid')
+    .execute()
+  return rows.map((row) => ({ iccid: row.iccid, newPlan: row.new_plan, foundPlan: row.found_plan, status: unresolvedStatus(row.status), answer: row.answer }))
+}
+
+function unresolvedStatus(status: string): UnresolvedChange['status'] {
+  const found = UNRESOLVED.find((unresolved) => unresolved === status)
+  if (found === undefined) throw new Error(`change status ${status} is not one that ends unresolved`)
+  return found
+}
+
+/** Records when the instance's push began (the first push job); later jobs leave it. */
+export async function markPushStarted(db: Db, instanceId: string): Promise<void> {
+  await db.updateTable('instances').set({ push_started_at: Date.now() }).where('id', '=', instanceId).where('push_started_at', 'is', null).execute()
+}
+
+/** Records when the instance's push ended (nothing approved left), once: `measuredPushRate` reads both times. */
+export async function markPushFinished(db: Db, instanceId: string): Promise<void> {
+  await db.updateTable('instances').set({ push_finished_at: Date.now() }).where('id', '=', instanceId).where('push_finished_at', 'is', null).execute()
+}

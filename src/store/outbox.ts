@@ -57,6 +57,11 @@ export async function insertOutboxMessage(db: Db, message: NewOutboxMessage): Pr
     .execute()
 }
 
+/** The session a message reports on, if any: its delivery is skipped or failed with it. */
+export async function sessionOfMessage(db: Db, id: string): Promise<string | undefined> {
+  return (await db.selectFrom('outbox').select('session_id').where('id', '=', id).executeTakeFirst())?.session_id ?? undefined
+}
+
 export async function findOutboxMessage(db: Db, id: string): Promise<OutboxRow | undefined> {
   return db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst()
 }
@@ -122,8 +127,11 @@ export interface OutboxFilter {
   readonly limit?: number
 }
 
+/** A message as listed: without its body, with its size. */
+export type OutboxListItem = Omit<OutboxRow, 'body' | 'updated_at'> & { readonly bytes: number }
+
 /** Messages without their bodies, newest first. */
-export async function listOutbox(db: Db, filter: OutboxFilter = {}) {
+export async function listOutbox(db: Db, filter: OutboxFilter = {}): Promise<OutboxListItem[]> {
   let query = db
     .selectFrom('outbox')
     .select(['id', 'tenant_id', 'session_id', 'channel', 'kind', 'recipient', 'subject', 'seq', 'status', 'attempts', 'error', 'created_at', 'sent_at', sql<number>`length(body)`.as('bytes')])

@@ -5,6 +5,7 @@
  * (8-byte aligned), then the ICCIDs as UTF-8 separated by newlines. A million SIMs take about 60 MB;
  * JSON of the same would take three times that and far longer to parse.
  */
+import { z } from 'zod'
 import type { BillingTerms, CommPlan, Problem, RatePlan, RatePool } from '../domain/index.js'
 
 export interface ProblemSnapshot {
@@ -26,6 +27,30 @@ interface Header {
   readonly iccidBytes: number
   readonly minSavingPerChange: number
 }
+
+// Keys in the domain types' order, and loose: the header is handed on as the domain objects it was written from.
+const headerSchema = z.object({
+  version: z.literal(1),
+  plans: z.array(
+    z.looseObject({
+      code: z.string(),
+      monthlyRate: z.number(),
+      includedMb: z.number(),
+      overageBlockMb: z.number(),
+      overageBlockPrice: z.number(),
+      smsRate: z.number(),
+      pooled: z.boolean(),
+      pool: z.string().optional(),
+    }),
+  ),
+  pools: z.array(z.looseObject({ name: z.string(), overageBlockMb: z.number(), overageBlockPrice: z.number(), plans: z.array(z.number().int()) })),
+  poolOfPlan: z.array(z.number().int()),
+  commPlans: z.array(z.looseObject({ name: z.string(), allowedPlans: z.array(z.number().int()) })),
+  billing: z.looseObject({ periodDays: z.number(), prorate: z.boolean() }),
+  count: z.number().int().min(0),
+  iccidBytes: z.number().int().min(0),
+  minSavingPerChange: z.number(),
+}) satisfies z.ZodType<Header>
 
 const align8 = (n: number) => Math.ceil(n / 8) * 8
 
@@ -63,8 +88,10 @@ export function encodeSnapshot({ problem, rawUsageMb, minSavingPerChange }: Prob
 export function decodeSnapshot(bytes: Uint8Array): ProblemSnapshot {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const headerLength = buffer.readUInt32LE(0)
-  const header = JSON.parse(buffer.toString('utf8', 4, 4 + headerLength)) as Header
-  if (header.version !== 1) throw new Error(`problem snapshot version ${String(header.version)} is not known`)
+  const json: unknown = JSON.parse(buffer.toString('utf8', 4, 4 + headerLength))
+  const version = typeof json === 'object' && json !== null && 'version' in json ? json.version : undefined
+  if (version !== 1) throw new Error(`problem snapshot version ${String(version)} is not known`)
+  const header: Header = headerSchema.parse(json)
   const n = header.count
   let at = align8(4 + headerLength)
   // Copies, not views: the source buffer may not be aligned for typed arrays.

@@ -15,16 +15,8 @@ const NOT_YET_MOVED: ReadonlySet<string> = new Set([
   // PENDING-START
   'api/deps.ts',
   'api/metrics.ts',
-  'cli/outbox.command.ts',
   'cli/service.ts',
-  'jobs/notices.ts',
-  'jobs/stages/build-problem.ts',
-  'jobs/stages/deliver-message.ts',
   'jobs/stages/optimize-component.ts',
-  'jobs/stages/push-changes.ts',
-  'jobs/stages/sync-devices.ts',
-  'jobs/stages/sync-usage.ts',
-  'jobs/stages/verify-changes.ts',
   // PENDING-END
 ])
 

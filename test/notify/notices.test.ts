@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { createHmac } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { loadConfig } from '../../src/config.js'
-import { renderNotice, type Notice } from '../../src/notify/notices.js'
+import { renderNotice, type Notice } from '../../src/notify/render-notice.js'
 import { EMAIL_KINDS, parseTenantSettings, recipientsOf } from '../../src/notify/tenant-settings.js'
 import { signBody } from '../../src/notify/webhook.js'
 

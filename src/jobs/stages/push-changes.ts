@@ -10,9 +10,7 @@
  */
 import { PUSH_MARGIN_MS } from '../../domain/index.js'
 import { isCarrierError, type Carrier } from '../../carriers/index.js'
-import { audit } from '../../store/audit.js'
-import { changesIn, moveChange, type ChangeRow } from '../../store/changes.js'
-import type { Db } from '../../store/database.js'
+import { audit, changesIn, failChanges, instanceScope, markPushFinished, markPushStarted, moveChange, type ChangeRow, type Db } from '../../store/index.js'
 import { carrierFor } from '../carrier-for.js'
 import { job, type Job } from '../job.js'
 import { MAX_ATTEMPTS } from '../job-runner.js'
@@ -27,36 +25,23 @@ export const pushChanges: Stage = {
     firstRetryMs: () => 2000,
     failed: async (trx, instanceId, message) => {
       // The carrier kept failing: what is still approved is reported as failed, not left waiting silently.
-      const now = Date.now()
-      const stopped = await trx
-        .updateTable('changes')
-        .set({ status: 'failed', answer: `not pushed: ${message}`, updated_at: now })
-        .where('instance_id', '=', instanceId)
-        .where('status', 'in', ['approved', 'pushing'])
-        .returning('iccid')
-        .execute()
-      await audit(trx, { actor: 'system', action: 'push: stopped', instanceId, detail: `${stopped.length} changes not pushed: ${message}` })
+      const stopped = await failChanges(trx, instanceId, ['approved', 'pushing'], `not pushed: ${message}`)
+      await audit(trx, { actor: 'system', action: 'push: stopped', instanceId, detail: `${stopped} changes not pushed: ${message}` })
     },
   },
   async run(instanceId, { store, config, commit }) {
     const { db } = store
-    const instance = await db
-      .selectFrom('instances')
-      .innerJoin('billing_periods', 'billing_periods.id', 'instances.period_id')
-      .select(['instances.session_id', 'instances.provider_id', 'instances.push_started_at', 'billing_periods.ends_at'])
-      .where('instances.id', '=', instanceId)
-      .executeTakeFirstOrThrow()
-    const provider = await db.selectFrom('service_providers').selectAll().where('id', '=', instance.provider_id).executeTakeFirstOrThrow()
+    const { sessionId, provider, period, pushStartedAt } = await instanceScope(db, instanceId)
     const carrier = carrierFor(provider, config)
-    if (instance.push_started_at === null) await db.updateTable('instances').set({ push_started_at: Date.now() }).where('id', '=', instanceId).execute()
-    const context = { db, carrier, instanceId, sessionId: instance.session_id }
+    if (pushStartedAt === null) await markPushStarted(db, instanceId)
+    const context = { db, carrier, instanceId, sessionId }
 
     await resumeInterrupted(context, config.maxPagesPerJob)
-    const latest = instance.ends_at - PUSH_MARGIN_MS
+    const latest = period.ends_at - PUSH_MARGIN_MS
     let sent = 0
     for (const change of await changesIn(db, instanceId, 'approved', config.maxPagesPerJob)) {
       if (Date.now() > latest) {
-        await stopForPeriodEnd(db, instanceId, instance.session_id, instance.ends_at)
+        await stopForPeriodEnd(db, instanceId, sessionId, period.ends_at)
         break
       }
       await pushOne(context, change)
@@ -66,8 +51,8 @@ export const pushChanges: Stage = {
     await commit(async (trx): Promise<Job[]> => {
       const left = await changesIn(trx, instanceId, 'approved', 1)
       if (left.length > 0 && sent > 0) return [job('push-changes', instanceId, `${Date.now().toString(36)}-${left[0]!.iccid}`)]
-      await trx.updateTable('instances').set({ push_finished_at: Date.now() }).where('id', '=', instanceId).where('push_finished_at', 'is', null).execute()
-      await audit(trx, { actor: 'system', action: 'push: round done', sessionId: instance.session_id, instanceId, detail: `verification in ${Math.round(config.verifyDelayMs / 1000)} s` })
+      await markPushFinished(trx, instanceId)
+      await audit(trx, { actor: 'system', action: 'push: round done', sessionId, instanceId, detail: `verification in ${Math.round(config.verifyDelayMs / 1000)} s` })
       return [job('verify-changes', instanceId, `${Date.now().toString(36)}`, config.verifyDelayMs)]
     })
   },
@@ -134,12 +119,6 @@ async function resumeInterrupted({ db, carrier, instanceId, sessionId }: PushCon
 
 async function stopForPeriodEnd(db: Db, instanceId: string, sessionId: string, endsAt: number): Promise<void> {
   const reason = `not pushed: the period ends at ${new Date(endsAt).toISOString().slice(0, 16)} UTC, too soon to push safely`
-  const stopped = await db
-    .updateTable('changes')
-    .set({ status: 'failed', answer: reason, updated_at: Date.now() })
-    .where('instance_id', '=', instanceId)
-    .where('status', '=', 'approved')
-    .returning('iccid')
-    .execute()
-  await audit(db, { actor: 'system', action: 'push: stopped', sessionId, instanceId, detail: `${stopped.length} changes ${reason}` })
+  const stopped = await failChanges(db, instanceId, ['approved'], reason)
+  await audit(db, { actor: 'system', action: 'push: stopped', sessionId, instanceId, detail: `${stopped} changes ${reason}` })
 }

@@ -9,7 +9,7 @@
  * one page) and commits them with where it stopped, so a killed worker costs at most those calls.
  */
 import { isCarrierError, type Carrier, type ChangeWindow, type ListedDevice } from '../../carriers/index.js'
-import { upsertDevices, type SyncedDevice } from '../../store/device-sync.js'
+import { advanceSync, findSync, instanceScope, startSync, upsertDevices, type SyncedDevice } from '../../store/index.js'
 import { carrierCalls, carrierFor } from '../carrier-for.js'
 import { job } from '../job.js'
 import type { Stage } from '../stage.js'
@@ -22,16 +22,14 @@ export const syncDevices: Stage = {
   type: 'sync-devices',
   sessionOf: sessionOfInstance,
   async run(instanceId, { store, config, commit }) {
-    const { db } = store
-    const instance = await db.selectFrom('instances').select(['provider_id']).where('id', '=', instanceId).executeTakeFirstOrThrow()
-    const provider = await db.selectFrom('service_providers').selectAll().where('id', '=', instance.provider_id).executeTakeFirstOrThrow()
+    const { provider } = await instanceScope(store.db, instanceId)
     const carrier = carrierFor(provider, config)
     const callsBefore = carrierCalls(provider.id)
     const now = Date.now()
-    const existing = await db.selectFrom('syncs').selectAll().where('instance_id', '=', instanceId).executeTakeFirst()
-    const window: ChangeWindow = existing === undefined ? { since: provider.devices_synced_till ?? now - FIRST_WINDOW_MS, till: now } : { since: existing.window_since, till: existing.window_till }
-    const last = existing?.last_page ?? (await lastPage(carrier, window))
-    let page = existing?.next_page ?? last
+    const existing = await findSync(store.db, instanceId)
+    const window: ChangeWindow = existing === undefined ? { since: provider.devices_synced_till ?? now - FIRST_WINDOW_MS, till: now } : { since: existing.windowSince, till: existing.windowTill }
+    const last = existing?.lastPage ?? (await lastPage(carrier, window))
+    let page = existing?.nextPage ?? last
     const pages: (readonly SyncedDevice[])[] = []
     for (let calls = 0; page > 0 && calls < config.maxPagesPerJob; page--) {
       const listed = (await carrier.listDevicesChanged(window, page)).devices
@@ -56,53 +54,15 @@ export const syncDevices: Stage = {
       let updated = 0
       let commPlansAdded = 0
       for (const devices of pages) {
-        const counts = await upsertDevices(trx, provider.id, devices, now)
-        added += counts.added
-        updated += counts.updated
-        commPlansAdded += counts.commPlansAdded
+        const written = await upsertDevices(trx, provider.id, devices, now)
+        added += written.added
+        updated += written.updated
+        commPlansAdded += written.commPlansAdded
       }
-      const seen = pages.reduce((sum, devices) => sum + devices.length, 0)
-      const calls = callsAfter.calls - callsBefore.calls
-      const errors = callsAfter.errors - callsBefore.errors
-      if (existing === undefined) {
-        await trx
-          .insertInto('syncs')
-          .values({
-            instance_id: instanceId,
-            stage: page === 0 ? 'usage' : 'devices',
-            window_since: window.since,
-            window_till: till,
-            last_page: last,
-            next_page: page,
-            usage_cursor: null,
-            devices_seen: seen,
-            devices_added: added,
-            devices_updated: updated,
-            comm_plans_added: commPlansAdded,
-            usage_rows: 0,
-            calls,
-            errors,
-            started_at: now,
-            finished_at: null,
-          })
-          .execute()
-      } else {
-        await trx
-          .updateTable('syncs')
-          .set((eb) => ({
-            stage: page === 0 ? 'usage' : 'devices',
-            next_page: page,
-            window_till: till,
-            devices_seen: eb('devices_seen', '+', seen),
-            devices_added: eb('devices_added', '+', added),
-            devices_updated: eb('devices_updated', '+', updated),
-            comm_plans_added: eb('comm_plans_added', '+', commPlansAdded),
-            calls: eb('calls', '+', calls),
-            errors: eb('errors', '+', errors),
-          }))
-          .where('instance_id', '=', instanceId)
-          .execute()
-      }
+      const counts = { devicesSeen: pages.reduce((sum, devices) => sum + devices.length, 0), devicesAdded: added, devicesUpdated: updated, commPlansAdded, calls: callsAfter.calls - callsBefore.calls, errors: callsAfter.errors - callsBefore.errors }
+      const stage = page === 0 ? 'usage' : 'devices'
+      if (existing === undefined) await startSync(trx, { instanceId, stage, windowSince: window.since, windowTill: till, lastPage: last, nextPage: page, startedAt: now }, counts)
+      else await advanceSync(trx, instanceId, { stage, nextPage: page, windowTill: till }, counts)
       return [page === 0 ? job('sync-usage', instanceId, 'start') : job('sync-devices', instanceId, page)]
     })
   },

@@ -12,57 +12,44 @@
  */
 import { isCarrierError } from '../../carriers/index.js'
 import { SimoptError } from '../../domain/index.js'
-import { upsertDevices, upsertUsage, type SyncedDevice, type SyncedUsage } from '../../store/device-sync.js'
-import { countDevicesRead, devicesWithoutReading, dropUsage, storedRatePlans } from '../../store/usage-coverage.js'
-import { carrierCalls, carrierFor } from '../carrier-for.js'
-import type { Transaction } from 'kysely'
 import type { Config } from '../../config.js'
-import type { Database } from '../../store/schema.js'
+import {
+  advanceSync,
+  countDevicesRead,
+  devicesWithoutReading,
+  dropUsage,
+  findSync,
+  instanceScope,
+  markDevicesSynced,
+  ratePlansInUse,
+  storedRatePlans,
+  unpricedCommPlans,
+  upsertDevices,
+  upsertUsage,
+  type Db,
+  type SyncedDevice,
+  type SyncedUsage,
+  type UsageCursor,
+} from '../../store/index.js'
+import { carrierCalls, carrierFor } from '../carrier-for.js'
 import { job, type Job } from '../job.js'
-import { queueEmail } from '../notices.js'
+import { queueEmail } from '../queue-message.js'
 import { moveInstance, sessionFacts } from '../session-progress.js'
 import type { Stage } from '../stage.js'
 import { sessionOfInstance } from './session-of.js'
-
-interface UsageCursor {
-  /** Rate plans that had devices when the sync began, in the order they are read in bulk. */
-  readonly plans: readonly string[]
-  /** The plan being read in bulk; `plans.length` once the bulk pass is over. */
-  readonly plan: number
-  /** Its next page. */
-  readonly page: number
-  /** Devices a plan's pages listed while simopt had them on another plan: read one by one, never in bulk. */
-  readonly moved: readonly string[]
-  /** The device-by-device pass: the last ICCID it asked for. */
-  readonly after: string
-  /** Devices the carrier no longer knew when their usage was asked for. */
-  readonly notFound: readonly string[]
-}
 
 export const syncUsage: Stage = {
   type: 'sync-usage',
   sessionOf: sessionOfInstance,
   async run(instanceId, { store, config, commit }) {
     const { db } = store
-    const instance = await db.selectFrom('instances').select(['session_id', 'provider_id', 'period_id']).where('id', '=', instanceId).executeTakeFirstOrThrow()
-    const provider = await db.selectFrom('service_providers').selectAll().where('id', '=', instance.provider_id).executeTakeFirstOrThrow()
-    const period = await db.selectFrom('billing_periods').selectAll().where('id', '=', instance.period_id).executeTakeFirstOrThrow()
-    const sync = await db.selectFrom('syncs').selectAll().where('instance_id', '=', instanceId).executeTakeFirst()
+    const { sessionId, provider, period } = await instanceScope(db, instanceId)
+    const sync = await findSync(db, instanceId)
     if (sync === undefined) throw new SimoptError('INTERNAL', `usage sync of instance ${instanceId} found no device sync before it`)
     const carrier = carrierFor(provider, config)
     const callsBefore = carrierCalls(provider.id)
 
-    let cursor: UsageCursor =
-      sync.usage_cursor === null
-        ? {
-            plans: (await db.selectFrom('devices').select('rate_plan').distinct().where('provider_id', '=', provider.id).orderBy('rate_plan').execute()).map((row) => row.rate_plan),
-            plan: 0,
-            page: 1,
-            moved: [],
-            after: '',
-            notFound: [],
-          }
-        : parseCursor(sync.usage_cursor)
+    let cursor: UsageCursor = sync.usageCursor ?? { plans: await ratePlansInUse(db, provider.id), plan: 0, page: 1, moved: [], after: '', notFound: [] }
     // By ICCID: a device listed twice in one job is written once.
     const readings = new Map<string, SyncedUsage>()
     const reread: SyncedDevice[] = []
@@ -100,7 +87,7 @@ export const syncUsage: Stage = {
       // The device-by-device pass starts with the next job, once this one's moved devices have lost their readings.
     } else {
       const requested = config.maxPagesPerJob
-      const unread = await devicesWithoutReading(db, provider.id, period.id, sync.started_at, cursor.after, requested)
+      const unread = await devicesWithoutReading(db, provider.id, period.id, sync.startedAt, cursor.after, requested)
       const notFound = [...cursor.notFound]
       for (const iccid of unread) {
         calls++
@@ -125,55 +112,26 @@ export const syncUsage: Stage = {
       await upsertUsage(trx, period.id, [...readings.values()])
       await dropUsage(trx, period.id, [...movedNow, ...goneNow])
       // Devices read, not rows returned: a device on two plans' pages, or read again on its own, counts once.
-      const usageRows = done ? await countDevicesRead(trx, provider.id, period.id, sync.started_at) : undefined
-      await trx
-        .updateTable('syncs')
-        .set((eb) => ({
-          stage: done ? 'done' : 'usage',
-          usage_cursor: JSON.stringify(cursor),
-          usage_rows: usageRows ?? eb('usage_rows', '+', readings.size),
-          comm_plans_added: eb('comm_plans_added', '+', commPlansAdded),
-          calls: eb('calls', '+', callsAfter.calls - callsBefore.calls),
-          errors: eb('errors', '+', callsAfter.errors - callsBefore.errors),
-          ...(done ? { finished_at: Date.now() } : {}),
-        }))
-        .where('instance_id', '=', instanceId)
-        .execute()
+      const usageRows = done ? await countDevicesRead(trx, provider.id, period.id, sync.startedAt) : undefined
+      const counts = { usageRows: readings.size, commPlansAdded, calls: callsAfter.calls - callsBefore.calls, errors: callsAfter.errors - callsBefore.errors }
+      await advanceSync(trx, instanceId, { stage: done ? 'done' : 'usage', usageCursor: cursor, ...(usageRows === undefined ? {} : { usageRows }), ...(done ? { finishedAt: Date.now() } : {}) }, counts)
       if (!done) return [job('sync-usage', instanceId, cursor.plan < cursor.plans.length ? `${cursor.plan}-${cursor.page}` : `${cursor.plans.length}-${cursor.after}`)]
-      await trx.updateTable('service_providers').set({ devices_synced_till: sync.window_till }).where('id', '=', provider.id).execute()
-      const notices = await newCommPlansNotice(trx, config, instanceId, instance.session_id, provider.id)
-      return [job('build-problem', instanceId), ...notices, ...(await moveInstance(trx, config, instanceId, instance.session_id, 'optimizing'))]
+      await markDevicesSynced(trx, provider.id, sync.windowTill)
+      const notices = await newCommPlansNotice(trx, config, instanceId, sessionId, provider.id)
+      return [job('build-problem', instanceId), ...notices, ...(await moveInstance(trx, config, instanceId, sessionId, 'optimizing'))]
     })
   },
-}
-
-function parseCursor(text: string): UsageCursor {
-  // A cursor written before the device-by-device pass existed has no page (`at` was it): that plan is read again.
-  const parsed = JSON.parse(text) as Partial<UsageCursor> & Pick<UsageCursor, 'plans' | 'plan'>
-  return { plans: parsed.plans, plan: parsed.plan, page: parsed.page ?? 1, moved: parsed.moved ?? [], after: parsed.after ?? '', notFound: parsed.notFound ?? [] }
-}
-
-/** The ICCIDs the usage sync of an instance found gone from the carrier account (none before it ran). */
-export function notFoundAtCarrier(usageCursor: string | null): readonly string[] {
-  return usageCursor === null ? [] : ((JSON.parse(usageCursor) as Partial<UsageCursor>).notFound ?? [])
 }
 
 /**
  * The sync found communication plans the price sheet does not know: their SIMs keep their plans until
  * someone says which rate plans they allow, so someone must hear of them.
  */
-async function newCommPlansNotice(trx: Transaction<Database>, config: Config, instanceId: string, sessionId: string, providerId: string): Promise<Job[]> {
-  const sync = await trx.selectFrom('syncs').select('comm_plans_added').where('instance_id', '=', instanceId).executeTakeFirstOrThrow()
-  if (sync.comm_plans_added === 0) return []
-  const unpriced = await trx
-    .selectFrom('comm_plans')
-    .leftJoin('comm_plan_rate_plans', (join) => join.onRef('comm_plan_rate_plans.provider_id', '=', 'comm_plans.provider_id').onRef('comm_plan_rate_plans.comm_plan', '=', 'comm_plans.name'))
-    .select('comm_plans.name')
-    .where('comm_plans.provider_id', '=', providerId)
-    .where('comm_plan_rate_plans.plan_code', 'is', null)
-    .orderBy('comm_plans.name')
-    .execute()
+async function newCommPlansNotice(trx: Db, config: Config, instanceId: string, sessionId: string, providerId: string): Promise<Job[]> {
+  const sync = await findSync(trx, instanceId)
+  if (sync === undefined || sync.commPlansAdded === 0) return []
+  const unpriced = await unpricedCommPlans(trx, providerId)
   if (unpriced.length === 0) return []
   const facts = await sessionFacts(trx, sessionId)
-  return queueEmail(trx, config, { tenantId: facts.tenantId, sessionId }, { kind: 'new-comm-plans', ...facts, sessionId, commPlans: unpriced.map((row) => row.name) })
+  return queueEmail(trx, config, { tenantId: facts.tenantId, sessionId }, { kind: 'new-comm-plans', ...facts, sessionId, commPlans: unpriced })
 }

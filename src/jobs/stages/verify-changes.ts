@@ -4,12 +4,11 @@
  * When every change has ended, the discrepancies (and changes that could not be pushed or were skipped
  * because the SIM had moved to another plan) are e-mailed.
  */
-import { audit } from '../../store/audit.js'
-import { changesIn, moveChange } from '../../store/changes.js'
+import { audit, changesIn, instanceScope, moveChange, unresolvedChanges, type UnresolvedChange } from '../../store/index.js'
 import { carrierFor } from '../carrier-for.js'
 import { job, type Job } from '../job.js'
 import { MAX_ATTEMPTS } from '../job-runner.js'
-import { queueEmail } from '../notices.js'
+import { queueEmail } from '../queue-message.js'
 import { sessionFacts } from '../session-progress.js'
 import type { Stage } from '../stage.js'
 import { sessionOfInstance } from './session-of.js'
@@ -27,12 +26,11 @@ export const verifyChanges: Stage = {
   },
   async run(instanceId, { store, config, commit }) {
     const { db } = store
-    const instance = await db.selectFrom('instances').select(['session_id', 'provider_id']).where('id', '=', instanceId).executeTakeFirstOrThrow()
-    const provider = await db.selectFrom('service_providers').selectAll().where('id', '=', instance.provider_id).executeTakeFirstOrThrow()
+    const { sessionId, provider } = await instanceScope(db, instanceId)
     const carrier = carrierFor(provider, config)
     for (const change of await changesIn(db, instanceId, 'pushed', config.maxPagesPerJob)) {
       const found = (await carrier.deviceDetails(change.iccid)).ratePlan
-      const step = { actor: 'system', sessionId: instance.session_id, instanceId, iccid: change.iccid }
+      const step = { actor: 'system', sessionId, instanceId, iccid: change.iccid }
       if (found === change.new_plan) {
         await moveChange(db, instanceId, change.iccid, 'pushed', 'verified', { verified_at: Date.now(), found_plan: found })
         await audit(db, { ...step, action: 'verify: in place', detail: change.new_plan })
@@ -50,28 +48,22 @@ export const verifyChanges: Stage = {
       if ((await changesIn(trx, instanceId, 'pushed', 1)).length > 0) return [job('verify-changes', instanceId, suffix)]
       if ((await changesIn(trx, instanceId, 'approved', 1)).length > 0) return [job('push-changes', instanceId, suffix)]
       // Every change has ended: say which did not take effect.
-      const unresolved = await trx
-        .selectFrom('changes')
-        .select(['iccid', 'new_plan', 'found_plan', 'status', 'answer'])
-        .where('instance_id', '=', instanceId)
-        .where('status', 'in', ['discrepancy', 'failed', 'skipped'])
-        .orderBy('iccid')
-        .execute()
-      await audit(trx, { actor: 'system', action: 'verify: done', sessionId: instance.session_id, instanceId, detail: `${unresolved.length} changes not in place` })
+      const unresolved = await unresolvedChanges(trx, instanceId)
+      await audit(trx, { actor: 'system', action: 'verify: done', sessionId, instanceId, detail: `${unresolved.length} changes not in place` })
       if (unresolved.length === 0) return []
-      const facts = await sessionFacts(trx, instance.session_id)
-      return queueEmail(trx, config, { tenantId: facts.tenantId, sessionId: instance.session_id }, {
+      const facts = await sessionFacts(trx, sessionId)
+      return queueEmail(trx, config, { tenantId: facts.tenantId, sessionId }, {
         kind: 'plan-discrepancies',
         ...facts,
-        sessionId: instance.session_id,
-        discrepancies: unresolved.map((row) => ({ iccid: row.iccid, expected: row.new_plan, found: foundText(row) })),
+        sessionId,
+        discrepancies: unresolved.map((change) => ({ iccid: change.iccid, expected: change.newPlan, found: foundText(change) })),
       })
     })
   },
 }
 
-function foundText(row: { status: string; found_plan: string | null; answer: string | null }): string {
-  if (row.status === 'failed') return `not pushed (${row.answer ?? 'failed'})`
-  if (row.status === 'skipped') return `${row.found_plan ?? '?'}, set at the carrier by someone else since the change was planned: skipped, not overwritten`
-  return row.found_plan ?? '?'
+function foundText(change: UnresolvedChange): string {
+  if (change.status === 'failed') return `not pushed (${change.answer ?? 'failed'})`
+  if (change.status === 'skipped') return `${change.foundPlan ?? '?'}, set at the carrier by someone else since the change was planned: skipped, not overwritten`
+  return change.foundPlan ?? '?'
 }

@@ -1,7 +1,6 @@
 /**
- * What a carrier sync writes: devices as the carrier lists them (added or updated, by ICCID), communication
- * plans seen for the first time, and cycle-to-date usage readings. Pages are small (50 devices), so each is
- * one statement per table.
+ * A provider's devices as the carrier sync writes and reads them (added or updated by ICCID; pages are small, 50
+ * devices, so each is one statement per table), with the communication plans it finds and how far it got.
  */
 import type { Db } from './database.js'
 
@@ -13,14 +12,6 @@ export interface SyncedDevice {
   /** From the device's details (or its usage answer); `undefined` when not read: the stored one is kept. */
   readonly msisdn?: string | undefined
   readonly activatedAt?: number | undefined
-}
-
-export interface SyncedUsage {
-  readonly iccid: string
-  readonly usageMb: number
-  readonly sms: number
-  /** When the carrier's figure was read (epoch ms): projection extrapolates from it. */
-  readonly measuredAt: number
 }
 
 /** Upserts a page of devices; returns how many were new and how many communication plans were first seen. */
@@ -66,18 +57,33 @@ export async function upsertDevices(db: Db, providerId: string, devices: readonl
   return { added: devices.length - known.length, updated: known.length, commPlansAdded: added.length }
 }
 
-/** Upserts cycle-to-date usage readings of one billing period. */
-export async function upsertUsage(db: Db, periodId: string, readings: readonly SyncedUsage[]): Promise<void> {
-  if (readings.length === 0) return
-  await db
-    .insertInto('usage_readings')
-    .values(readings.map((reading) => ({ period_id: periodId, iccid: reading.iccid, usage_mb: reading.usageMb, sms: reading.sms, measured_at: reading.measuredAt })))
-    .onConflict((conflict) =>
-      conflict.columns(['period_id', 'iccid']).doUpdateSet((eb) => ({
-        usage_mb: eb.ref('excluded.usage_mb'),
-        sms: eb.ref('excluded.sms'),
-        measured_at: eb.ref('excluded.measured_at'),
-      })),
-    )
+/** The rate plan simopt has each of `iccids` on (those the provider has). */
+export async function storedRatePlans(db: Db, providerId: string, iccids: readonly string[]): Promise<Map<string, string>> {
+  if (iccids.length === 0) return new Map()
+  const rows = await db.selectFrom('devices').select(['iccid', 'rate_plan']).where('provider_id', '=', providerId).where('iccid', 'in', [...iccids]).execute()
+  return new Map(rows.map((row) => [row.iccid, row.rate_plan]))
+}
+
+/** The rate plans the provider's devices are on, in order: what the usage sync reads in bulk. */
+export async function ratePlansInUse(db: Db, providerId: string): Promise<string[]> {
+  const rows = await db.selectFrom('devices').select('rate_plan').distinct().where('provider_id', '=', providerId).orderBy('rate_plan').execute()
+  return rows.map((row) => row.rate_plan)
+}
+
+/** Communication plans of the provider that allow no rate plan in the price sheet (first seen in a sync), by name. */
+export async function unpricedCommPlans(db: Db, providerId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('comm_plans')
+    .leftJoin('comm_plan_rate_plans', (join) => join.onRef('comm_plan_rate_plans.provider_id', '=', 'comm_plans.provider_id').onRef('comm_plan_rate_plans.comm_plan', '=', 'comm_plans.name'))
+    .select('comm_plans.name')
+    .where('comm_plans.provider_id', '=', providerId)
+    .where('comm_plan_rate_plans.plan_code', 'is', null)
+    .orderBy('comm_plans.name')
     .execute()
+  return rows.map((row) => row.name)
+}
+
+/** Records that the provider's devices are synced up to `till` (epoch ms): the next sync's window starts there. */
+export async function markDevicesSynced(db: Db, providerId: string, till: number): Promise<void> {
+  await db.updateTable('service_providers').set({ devices_synced_till: till }).where('id', '=', providerId).execute()
 }

@@ -1,9 +1,34 @@
 /**
- * Which of a provider's billed devices have a usage reading for a billing period: what the usage sync reads
- * one by one after its bulk pass, and what a session tells when it cannot price every SIM it has.
+ * Cycle-to-date usage readings per billing period, as the usage sync writes them, and which of a provider's billed
+ * devices have one: what the usage sync reads one by one after its bulk pass, and what a session tells when it
+ * cannot price every SIM it has.
  */
 import { UNBILLED_STATUSES } from '../domain/index.js'
 import type { Db } from './database.js'
+
+export interface SyncedUsage {
+  readonly iccid: string
+  readonly usageMb: number
+  readonly sms: number
+  /** When the carrier's figure was read (epoch ms): projection extrapolates from it. */
+  readonly measuredAt: number
+}
+
+/** Upserts cycle-to-date usage readings of one billing period. */
+export async function upsertUsage(db: Db, periodId: string, readings: readonly SyncedUsage[]): Promise<void> {
+  if (readings.length === 0) return
+  await db
+    .insertInto('usage_readings')
+    .values(readings.map((reading) => ({ period_id: periodId, iccid: reading.iccid, usage_mb: reading.usageMb, sms: reading.sms, measured_at: reading.measuredAt })))
+    .onConflict((conflict) =>
+      conflict.columns(['period_id', 'iccid']).doUpdateSet((eb) => ({
+        usage_mb: eb.ref('excluded.usage_mb'),
+        sms: eb.ref('excluded.sms'),
+        measured_at: eb.ref('excluded.measured_at'),
+      })),
+    )
+    .execute()
+}
 
 /**
  * Billed devices of the provider without a reading for the period measured at or after `since` (epoch ms;
@@ -30,13 +55,6 @@ export async function countDevicesRead(db: Db, providerId: string, periodId: str
     .where('u.measured_at', '>=', since)
     .executeTakeFirstOrThrow()
   return Number(row.n)
-}
-
-/** The rate plan simopt has each of `iccids` on (those the provider has). */
-export async function storedRatePlans(db: Db, providerId: string, iccids: readonly string[]): Promise<Map<string, string>> {
-  if (iccids.length === 0) return new Map()
-  const rows = await db.selectFrom('devices').select(['iccid', 'rate_plan']).where('provider_id', '=', providerId).where('iccid', 'in', [...iccids]).execute()
-  return new Map(rows.map((row) => [row.iccid, row.rate_plan]))
 }
 
 /** Drops the period's readings of `iccids`: they are to be read again. */
