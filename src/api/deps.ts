@@ -1,6 +1,6 @@
 import type { Config } from '../config.js'
 import type { JobQueue } from '../jobs/job.js'
-import type { Store } from '../store/database.js'
+import type { Store } from '../store/index.js'
 import type { ServiceContext } from '../services/context.js'
 
 /** What the API is built on: the same store, queue and configuration the workers use. */

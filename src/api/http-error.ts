@@ -52,11 +52,21 @@ function describe(error: FastifyError | Error): ErrorBody {
   // Validation: fastify's message names the part and the field ("body/period must match pattern …").
   if (fastifyError.validation !== undefined) {
     const first = fastifyError.validation[0]
-    const field = first === undefined ? undefined : `${fastifyError.validationContext ?? 'body'}${first.instancePath || ''}`
+    const field = first === undefined ? undefined : `${fastifyError.validationContext ?? 'body'}${fieldPath(first)}`
     return field === undefined ? { code: 'INPUT_INVALID', message: fastifyError.message } : { code: 'INPUT_INVALID', message: fastifyError.message, field }
   }
   const status = fastifyError.statusCode
   if (status === 413) return { code: 'PAYLOAD_TOO_LARGE', message: fastifyError.message }
   if (status !== undefined && status >= 400 && status < 500) return { code: 'INPUT_INVALID', message: fastifyError.message }
   return { code: 'INTERNAL', message: 'internal error' }
+}
+
+/**
+ * The part of a validation error's path below the request part: ajv says `` for the whole body, the zod adapter
+ * `/`; a key the contract does not know (zod's `unrecognized_keys`) is named, as that is what was wrong.
+ */
+function fieldPath(issue: { instancePath: string; params?: Record<string, unknown> }): string {
+  const path = issue.instancePath === '/' ? '' : issue.instancePath
+  const keys = issue.params?.['keys']
+  return Array.isArray(keys) && typeof keys[0] === 'string' ? `${path}/${keys[0]}` : path
 }

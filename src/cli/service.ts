@@ -2,8 +2,7 @@
 import { loadConfig, type Config } from '../config.js'
 import { createQueue, newWorkerId } from '../jobs/worker.js'
 import type { JobQueue } from '../jobs/job.js'
-import { openStore, type Store } from '../store/database.js'
-import { migrate } from '../store/migrate.js'
+import { migrate, openStore, type Store } from '../store/index.js'
 
 /** Also the service layer's context (`services/context.ts`): commands pass it to the services as it is. */
 export interface Service {

@@ -20,7 +20,7 @@ import {
   type PushVerdict,
 } from '../store/index.js'
 import { job, type Job } from './job.js'
-import { queueEmail } from './notices.js'
+import { queueEmail } from './queue-message.js'
 
 export interface InstancePush {
   readonly decision: PushDecision

@@ -6,7 +6,7 @@
 import type { Config } from '../config.js'
 import { instanceIdsOf, instancesOf, progressPercent, sessionFacts, setInstanceStatus, setSessionStatus, type Db, type SessionStatus, type Trx } from '../store/index.js'
 import type { Job, JobType } from './job.js'
-import { queueEmail, queueWebhook } from './notices.js'
+import { queueEmail, queueWebhook } from './queue-message.js'
 
 // Where stages and messages have found it; it lives in the store.
 export { sessionFacts } from '../store/index.js'

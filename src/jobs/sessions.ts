@@ -29,7 +29,7 @@ import {
 import { recordJobs } from './job-log.js'
 import { job } from './job.js'
 import type { Job, JobQueue } from './job.js'
-import { queueEmail } from './notices.js'
+import { queueEmail } from './queue-message.js'
 import { moveSession } from './session-progress.js'
 
 export interface SessionRequest {

@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js'
 import { inTransaction, type Store } from '../store/index.js'
 import { recordJobs } from './job-log.js'
 import type { JobQueue } from './job.js'
-import { queueEmail } from './notices.js'
+import { queueEmail } from './queue-message.js'
 
 let current: SnapshotCache | undefined
 

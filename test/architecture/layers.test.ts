@@ -13,9 +13,7 @@ const SRC = path.join(REPO_ROOT, 'src')
 /** Files that still break a rule while the reshape moves them; empty when it is done. Never add to it. */
 const NOT_YET_MOVED: ReadonlySet<string> = new Set([
   // PENDING-START
-  'api/deps.ts',
   'api/metrics.ts',
-  'cli/service.ts',
   'jobs/stages/optimize-component.ts',
   // PENDING-END
 ])
