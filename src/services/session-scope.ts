@@ -6,11 +6,10 @@
 import { SimoptError } from '../domain/index.js'
 import { firstInstanceOf, sessionAccess, type SessionAccess, type SessionInstanceRow } from '../store/index.js'
 import type { ServiceContext } from './context.js'
+import type { TenantScope as TenantAccessScope } from './tenant-access.js'
 
 /** The caller's tenant (`tenantId`), or null for a service-wide key; an API `Caller` is one as it is. */
-export interface TenantScope {
-  readonly tenantId: string | null
-}
+export type TenantScope = Pick<TenantAccessScope, 'tenantId'>
 
 /**
  * The session, if the caller reaches it.

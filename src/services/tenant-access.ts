@@ -4,7 +4,7 @@
  * tenant is answered as if it did not exist, so an API caller cannot tell the two apart.
  */
 import { SimoptError, quoteInput } from '../domain/index.js'
-import { findProviderOf, findTenant, firstInstance, sessionOwner, type Db, type ProviderAccount, type SessionOwner, type Tenant } from '../store/index.js'
+import { findProviderOf, findTenant, type Db, type ProviderAccount, type Tenant } from '../store/index.js'
 
 /** Whose request it is, as far as tenants go (the API's `Caller` is one). */
 export interface TenantScope {
@@ -63,24 +63,4 @@ export async function visibleProvider(db: Db, viewer: Viewer, tenantName: string
     'PROVIDER_NOT_FOUND',
     viewer === undefined ? `tenant ${quoteInput(tenant.name, { bare: true })} has no service provider ${quoteInput(name)}` : `provider ${quoteInput(name)} of tenant ${tenant.name} not found`,
   )
-}
-
-/** @throws SimoptError `SESSION_NOT_FOUND` for a session that does not exist or the viewer may not see. */
-export async function visibleSession(db: Db, viewer: Viewer, sessionId: string): Promise<SessionOwner> {
-  const session = await sessionOwner(db, sessionId)
-  if (session === undefined || !sees(viewer, session.tenantId)) throw new SimoptError('SESSION_NOT_FOUND', `session ${sessionId} not found`)
-  return session
-}
-
-/**
- * The session's instance once it has a result.
- * @throws SimoptError `SESSION_NOT_FOUND` for a session the viewer may not see, `STATE_CONFLICT` while it has no result.
- */
-export async function finishedInstance(db: Db, viewer: Viewer, sessionId: string) {
-  const session = await visibleSession(db, viewer, sessionId)
-  const instance = await firstInstance(db, session.id)
-  if (instance === undefined || instance.cost_after === null || session.status !== 'done') {
-    throw new SimoptError('STATE_CONFLICT', `session ${sessionId} is ${session.status}; its results exist once it is done`)
-  }
-  return instance
 }
