@@ -13,7 +13,8 @@ import {
   countChanges,
   inTransaction,
   measuredPushRate,
-  pushTargetOf,
+  instancePushFacts,
+  parseProviderSettings,
   type ChangeListLine,
   type ChangeStatus,
   type Db,
@@ -115,14 +116,14 @@ export interface PushPreview {
 export async function previewPush(ctx: ServiceContext, sessionId: string, shown: number): Promise<PushPreview> {
   const { db } = ctx.store
   const instance = await finishedInstance(ctx, sessionId, 'its changes exist')
-  const target = await pushTargetOf(db, instance.id)
+  const facts = await instancePushFacts(db, instance.id)
   const count = await countChanges(db, instance.id, ['approved'])
   const decision = decidePush({
     changes: count,
-    changesPerMinute: await measuredPushRate(db, target.providerId),
+    changesPerMinute: await measuredPushRate(db, facts.providerId),
     now: Date.now(),
-    periodEndsAt: target.periodEndsAt,
-    writeEnabled: target.writeEnabled,
+    periodEndsAt: facts.periodEndsAt,
+    writeEnabled: parseProviderSettings(facts.providerSettings, facts.provider).writeEnabled,
   })
-  return { provider: target.provider, count, decision, changes: await changePage(db, instance.id, { status: 'approved', limit: shown }) }
+  return { provider: facts.provider, count, decision, changes: await changePage(db, instance.id, { status: 'approved', limit: shown }) }
 }

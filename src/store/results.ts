@@ -70,7 +70,6 @@ export async function resultPage(db: Db, instanceId: string, page: { after?: str
     query = query.where('results.iccid', 'like', `${page.prefix}%`)
   }
   const rows = await query.orderBy('results.iccid').limit(page.limit).execute()
-  // The cast goes once schema.ts types the status column with its union (being done alongside).
   return rows.map((row) => ({ ...resultLine(row), changeStatus: row.change_status }))
 }
 
