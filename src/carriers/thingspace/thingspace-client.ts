@@ -230,7 +230,11 @@ export class ThingSpaceClient {
     return this.#limiter.run(async () => toDomain(await this.#m2m(request, schema)))
   }
 
-  /** One M2M call with both tokens; a 401 renews the token it names and tries once more. */
+  /**
+   * One M2M call with both tokens. A 401 renews the token it names and tries again: at most twice, since
+   * both tokens may have expired and the carrier names one refusal at a time (the gateway checks the bearer
+   * token before the platform checks the session).
+   */
   async #m2m<T>(request: Request, schema: ZodType<T>): Promise<T> {
     const body = request.body === undefined ? undefined : JSON.stringify(request.body)
     for (let attempt = 0; ; attempt++) {
@@ -238,7 +242,7 @@ export class ThingSpaceClient {
       const headers: Record<string, string> = { Authorization: `Bearer ${tokens.accessToken}`, 'VZ-M2M-Token': tokens.sessionToken }
       if (body !== undefined) headers['Content-Type'] = 'application/json'
       const answer = await this.#fetch(request, headers, body)
-      if (answer.status === 401 && attempt === 0) {
+      if (answer.status === 401 && attempt < 2) {
         this.#auth.refused(tokens, refusedToken(answer.text))
         continue
       }
