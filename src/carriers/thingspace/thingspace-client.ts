@@ -164,6 +164,8 @@ export class ThingSpaceClient {
           activatedAt: device.lastActivationDate == null ? undefined : Date.parse(device.lastActivationDate),
         })
       })
+      // Without a device there is no cursor to go on from: asking again would start from the first page.
+      if (page.hasMoreData && largest === undefined) throw badAnswer(request, 'hasMoreData: true on a page without devices')
       return { devices, largestDeviceIdSeen: largest, hasMoreData: page.hasMoreData, withoutIccid }
     })
   }
@@ -188,7 +190,11 @@ export class ThingSpaceClient {
         lastRatedDay = lastRatedDay === undefined ? day : Math.max(lastRatedDay, day)
       }
       // Records are whole seconds apart at least: the next page starts a second after the last one read.
-      if (!page.hasMoreData || lastRatedDay === undefined || page.usageHistory.length === 0) break
+      if (!page.hasMoreData) break
+      // A page that does not move the window on would be asked for again and again.
+      if (lastRatedDay === undefined || lastRatedDay < earliest) {
+        throw badAnswer({ method: 'POST', path: wire.DEVICE_USAGE_PATH }, `hasMoreData: true, but no record at or after ${wire.formatDate(earliest)}`)
+      }
       earliest = lastRatedDay + 1000
     }
     // Bytes are added before converting, so the MB are exactly the total bytes / 1,048,576.
