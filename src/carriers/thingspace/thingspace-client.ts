@@ -9,12 +9,12 @@ import type { ZodType } from 'zod'
 import { bytesToMb, redactUrl, type DeviceStatus } from '../../domain/index.js'
 import { carrierUrlProblem, checkResolvedHost } from '../carrier-address.js'
 import { CallLimiter } from '../call-limiter.js'
-import { CarrierError, type CarrierErrorKind } from '../carrier.js'
+import { CarrierError } from '../carrier.js'
 import { ThingSpaceAuth, type AuthStats, type ThingSpaceCredentials } from './thingspace-auth.js'
+import { badAnswer, errorOfAnswer, quote, refusedToken, type RawAnswer, type Request } from './thingspace-errors.js'
 import * as wire from './thingspace-wire.js'
 
 const DEFAULT_TIMEOUT_MS = 30_000
-const QUOTE_CHARS = 120
 
 export interface ThingSpaceClientOptions {
   /** `https://thingspace.verizon.com`: the host both the OAuth and the M2M paths are under. */
@@ -76,19 +76,6 @@ export interface ThingSpaceUsage {
 }
 
 export type ChangeStatus = 'pending' | 'succeeded' | 'failed'
-
-type Method = 'GET' | 'POST' | 'PUT'
-interface Request {
-  readonly method: Method
-  /** From the host's root, with any query string. */
-  readonly path: string
-  readonly body?: unknown
-}
-interface RawAnswer {
-  readonly status: number
-  readonly contentType: string
-  readonly text: string
-}
 
 const STATUS_OF_STATE: Readonly<Record<wire.DeviceState, DeviceStatus>> = {
   active: 'ACTIVATED',
@@ -327,63 +314,4 @@ function statusOf(state: string, request: Request, field: string): DeviceStatus 
   const known = wire.DEVICE_STATES.find((name) => name === state.toLowerCase())
   if (known === undefined) throw badAnswer(request, `${field}: ${JSON.stringify(state)} is not a ThingSpace state (${wire.DEVICE_STATES.join(', ')})`)
   return STATUS_OF_STATE[known]
-}
-
-/** Which token a 401 refused: the gateway's fault is the access token's, the session error the session's. */
-function refusedToken(text: string): 'access' | 'session' | 'both' {
-  const json = parseJson(text)
-  if (wire.gatewayFault.safeParse(json).success) return 'access'
-  const body = wire.errorBody.safeParse(json)
-  if (body.success && wire.errorCodeWithoutService(body.data.errorCode) === wire.THINGSPACE_ERRORS.SESSION_EXPIRED) return 'session'
-  return 'both'
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
-}
-
-function badAnswer(request: Request, what: string, httpStatus?: number): CarrierError {
-  return new CarrierError('bad-answer', `${request.method} ${request.path}: unexpected answer, ${what}`, { path: request.path, httpStatus })
-}
-
-/** ThingSpace's `{errorCode, errorMessage}`, the gateway's `{fault}`, OAuth's `{error}`, or whatever else answered. */
-function errorOfAnswer(request: Request, answer: RawAnswer): CarrierError {
-  const json = parseJson(answer.text)
-  const status = answer.status
-  let errorCode: string | undefined
-  let what: string
-  const body = wire.errorBody.safeParse(json)
-  const fault = wire.gatewayFault.safeParse(json)
-  const oauth = wire.oauthError.safeParse(json)
-  if (body.success) {
-    errorCode = wire.errorCodeWithoutService(body.data.errorCode)
-    what = `${body.data.errorCode} ${body.data.errorMessage}`
-  } else if (fault.success) {
-    errorCode = fault.data.fault.code
-    what = `${fault.data.fault.code} ${fault.data.fault.message}`
-  } else if (oauth.success) {
-    errorCode = oauth.data.error
-    what = oauth.data.error_description === undefined ? oauth.data.error : `${oauth.data.error} ${oauth.data.error_description}`
-  } else {
-    what = `not a ThingSpace answer (${answer.contentType}): ${quote(answer.text)}`
-  }
-  return new CarrierError(kindOf(status, errorCode), `${request.method} ${request.path}: ${what} (HTTP ${status})`, { errorCode, httpStatus: status, path: request.path })
-}
-
-function kindOf(status: number, errorCode: string | undefined): CarrierErrorKind {
-  const codes = wire.THINGSPACE_ERRORS
-  if (status === 429 || errorCode === codes.THROTTLED) return 'rate-limited'
-  if (status === 401 || status === 403) return 'auth'
-  if (status === 404 || errorCode === codes.DEVICE_NOT_FOUND || errorCode === codes.REQUEST_NOT_FOUND) return 'not-found'
-  if (status >= 500) return 'server'
-  return 'bad-request'
-}
-
-function quote(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim()
-  return JSON.stringify(flat.length > QUOTE_CHARS ? `${flat.slice(0, QUOTE_CHARS)}…` : flat)
 }
