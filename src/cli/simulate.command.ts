@@ -69,7 +69,7 @@ export function simulateCommand(): Command {
     .option('--user <name>', 'user name clients authenticate with (thingspace: the session login user)', 'demo')
     .option('--api-key <key>', 'API key clients authenticate with (thingspace: the session login password)', 'demo-key')
     .option('--rate-limit <calls>', 'calls per second the account may make; more answer error 40000029 (jasper, default 5) or 429 (thingspace, default 10)')
-    .option('--error-rate <share>', 'share of calls answered with server error 30000001, 0 to 1', '0')
+    .option('--error-rate <share>', 'share of calls answered with a server error (jasper: 30000001; thingspace: HTTP 500), 0 to 1', '0')
     .option('--latency-ms <ms>', 'delay added to every answer', '0')
     .option('--essential', 'an Essential account: usage by rate plan (GET /usages) is refused with 10000030', false)
     .option('--shift-during-crawl', 'change a device on an already served page while a client pages through GET /devices', false)
