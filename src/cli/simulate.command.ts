@@ -1,11 +1,16 @@
-/** `simopt simulate jasper`: a Jasper REST API simulator on 127.0.0.1 to try carrier sync against, until stopped. */
+/**
+ * `simopt simulate jasper|thingspace`: a carrier API simulator on 127.0.0.1 (a Jasper REST API, or Verizon
+ * ThingSpace's) to try carrier sync and push against, until stopped.
+ */
 import { once } from 'node:events'
 import { Argument, Command } from 'commander'
 import { z } from 'zod'
 import { startJasperSimulator } from '../carriers/jasper/simulator/jasper-simulator.js'
 import { writeSimulatedPriceSheet } from '../carriers/jasper/simulator/simulated-fleet.js'
 import { API_BASE } from '../carriers/jasper/jasper-wire.js'
+import { startThingSpaceSimulator } from '../carriers/thingspace/simulator/thingspace-simulator.js'
 import { SimoptError, localMinute, quoteInput } from '../domain/index.js'
+import { writeProblemFiles } from '../io/index.js'
 import { formatCount } from './format.js'
 import { parseOption, wholeNumberOption } from './options.js'
 import { cycleOptions } from './provider.command.js'
@@ -17,7 +22,8 @@ interface SimulateCommandOptions {
   plans: string
   user: string
   apiKey: string
-  rateLimit: string
+  /** No default: it differs by carrier (Jasper 5, ThingSpace 10). */
+  rateLimit?: string
   errorRate: string
   latencyMs: string
   essential: boolean
@@ -27,6 +33,23 @@ interface SimulateCommandOptions {
   timeZone: string
   cycleEndDay: string
   cycleEndHour: string
+  appKey: string
+  appSecret: string
+  tokenTtlSeconds: string
+  revokeTokensEvery: string
+  loseCallbacks: string
+  callbackDelayMs: string
+  suspendDuringPush: string
+  processingMs: string
+  pageSize: string
+}
+
+type Carrier = 'jasper' | 'thingspace'
+
+/** Options only one carrier's simulator has, by the option's attribute name. */
+const ONLY_FOR: Readonly<Record<Carrier, readonly (keyof SimulateCommandOptions)[]>> = {
+  jasper: ['essential', 'shiftDuringCrawl', 'shiftDuringUsage'],
+  thingspace: ['appKey', 'appSecret', 'tokenTtlSeconds', 'revokeTokensEvery', 'loseCallbacks', 'callbackDelayMs', 'suspendDuringPush', 'processingMs', 'pageSize'],
 }
 
 /** A share from 0 to 1, given as text. */
@@ -38,15 +61,15 @@ const shareOption = z
 export function simulateCommand(): Command {
   return new Command('simulate')
     .description('run a simulated carrier API on 127.0.0.1 (a seeded synthetic fleet) until stopped with Ctrl+C')
-    .addArgument(new Argument('<carrier>', 'the carrier API to simulate').choices(['jasper']))
+    .addArgument(new Argument('<carrier>', 'the carrier API to simulate').choices(['jasper', 'thingspace']))
     .option('--port <port>', 'port on 127.0.0.1 (0: any free port)', '8089')
     .option('--sims <count>', 'number of SIMs in the account', '3000')
     .option('--seed <number>', 'random seed; the same seed gives the same fleet', '1')
     .option('--plans <count>', 'number of rate plans', '12')
-    .option('--user <name>', 'user name clients authenticate with', 'demo')
-    .option('--api-key <key>', 'API key clients authenticate with', 'demo-key')
-    .option('--rate-limit <calls>', 'calls per second the account may make; more answer error 40000029', '5')
-    .option('--error-rate <share>', 'share of calls answered with server error 30000001, 0 to 1', '0')
+    .option('--user <name>', 'user name clients authenticate with (thingspace: the session login user)', 'demo')
+    .option('--api-key <key>', 'API key clients authenticate with (thingspace: the session login password)', 'demo-key')
+    .option('--rate-limit <calls>', 'calls per second the account may make; more answer error 40000029 (jasper, default 5) or 429 (thingspace, default 10)')
+    .option('--error-rate <share>', 'share of calls answered with a server error (jasper: 30000001; thingspace: HTTP 500), 0 to 1', '0')
     .option('--latency-ms <ms>', 'delay added to every answer', '0')
     .option('--essential', 'an Essential account: usage by rate plan (GET /usages) is refused with 10000030', false)
     .option('--shift-during-crawl', 'change a device on an already served page while a client pages through GET /devices', false)
@@ -55,46 +78,118 @@ export function simulateCommand(): Command {
     .option('--cycle-end-hour <hour>', 'hour of that day, in the billing time zone', '0')
     .option('--shift-during-usage <count>', 'move this many devices, one at a time, between a rate plan whose GET /usages pages were all served and one not asked for yet', '0')
     .option('--write-price-sheet <folder>', 'write the account\'s price sheet, communication plans and SIMs as simopt CSV files to this folder')
-    .action(async (_carrier: 'jasper', options: SimulateCommandOptions) => {
-      const port = parseOption('--port', options.port, wholeNumberOption(0, 65_535))
-      const { timeZone = 'UTC', cycleEndDay = 1, cycleEndHour = 0 } = cycleOptions(options)
-      const simulator = await startJasperSimulator({
-        port,
-        sims: parseOption('--sims', options.sims, wholeNumberOption(1, 1_000_000)),
-        seed: parseOption('--seed', options.seed, wholeNumberOption(0, 2 ** 32 - 1)),
-        plans: parseOption('--plans', options.plans, wholeNumberOption(1, 1000)),
-        user: parseOption('--user', options.user, z.string().min(1, { error: 'must not be empty' }).regex(/^[^:]*$/, { error: 'must not contain a colon' })),
-        apiKey: parseOption('--api-key', options.apiKey, z.string().min(1, { error: 'must not be empty' })),
-        rateLimit: parseOption('--rate-limit', options.rateLimit, wholeNumberOption(1, 10_000, 'calls per second')),
-        errorRate: parseOption('--error-rate', options.errorRate, shareOption),
-        latencyMs: parseOption('--latency-ms', options.latencyMs, wholeNumberOption(0, 600_000, 'ms')),
-        advantage: !options.essential,
-        shiftDuringCrawl: options.shiftDuringCrawl,
-        cycle: { timeZone, cycleEndDay, cycleEndHour },
-        shiftDuringUsage: parseOption('--shift-during-usage', options.shiftDuringUsage, wholeNumberOption(0, 1_000_000, 'devices')),
-      }).catch((error: unknown) => {
-        if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new SimoptError('INPUT_INVALID', `option --port: port ${port} is in use`)
-        throw error
-      })
-      try {
-        const { fleet, faults } = simulator
-        process.stdout.write(
-          [
-            `Jasper simulator at ${simulator.url}${API_BASE}`,
-            `  Basic auth: user ${simulator.user}, API key ${simulator.apiKey}`,
-            `  account ${fleet.accountId} (${options.essential ? 'Essential' : 'Advantage'}): ${formatCount(fleet.size)} SIMs, ${fleet.plans.length} rate plans, cycle ${fleet.cycleAt(Date.now()).name} (from ${localMinute(fleet.cycleAt(Date.now()).start, timeZone)})`,
-            `  at most ${faults.rateLimit} calls per second; server errors on ${faults.errorRate * 100}% of calls; ${faults.latencyMs} ms latency`,
-            '',
-          ].join('\n'),
-        )
-        if (options.writePriceSheet !== undefined) {
-          await writeSimulatedPriceSheet(options.writePriceSheet, fleet)
-          process.stdout.write(`  wrote plans.csv, pools.csv, comm_plans.csv and sims.csv to ${options.writePriceSheet}\n`)
-        }
-        process.stderr.write('Jasper simulator running; stop with Ctrl+C\n')
-        await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])
-      } finally {
-        await simulator.close()
+    .option('--app-key <key>', 'thingspace: the OAuth2 client id (app key)', 'demo-app-key')
+    .option('--app-secret <secret>', 'thingspace: the OAuth2 client secret (app secret)', 'demo-app-secret')
+    .option('--token-ttl-seconds <seconds>', 'thingspace: lifetime of access and session tokens (short ones expire mid-sync)', '3600')
+    .option('--revoke-tokens-every <calls>', 'thingspace: every token stops working after this many calls, as when the carrier expires them early (0: never)', '0')
+    .option('--lose-callbacks <share>', 'thingspace: share of plan change callbacks never sent, 0 to 1', '0')
+    .option('--callback-delay-ms <ms>', 'thingspace: delay before a plan change callback is sent', '0')
+    .option('--suspend-during-push <n>', 'thingspace: suspend the device of the nth accepted plan change right after it is accepted (0: never)', '0')
+    .option('--processing-ms <ms>', 'thingspace: how long a plan change takes to be done', '2000')
+    .option('--page-size <devices>', 'thingspace: devices per device list answer', '2000')
+    .action(async (carrier: Carrier, options: SimulateCommandOptions, command: Command) => {
+      const other: Carrier = carrier === 'jasper' ? 'thingspace' : 'jasper'
+      for (const name of ONLY_FOR[other]) {
+        if (command.getOptionValueSource(name) === 'cli') throw new SimoptError('INPUT_INVALID', `option --${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} is for simulate ${other}, not ${carrier}`)
       }
+      if (carrier === 'jasper') await simulateJasper(options)
+      else await simulateThingSpace(options)
     })
+}
+
+async function simulateJasper(options: SimulateCommandOptions): Promise<void> {
+  const port = parseOption('--port', options.port, wholeNumberOption(0, 65_535))
+  const { timeZone = 'UTC', cycleEndDay = 1, cycleEndHour = 0 } = cycleOptions(options)
+  const simulator = await startJasperSimulator({
+    port,
+    sims: parseOption('--sims', options.sims, wholeNumberOption(1, 1_000_000)),
+    seed: parseOption('--seed', options.seed, wholeNumberOption(0, 2 ** 32 - 1)),
+    plans: parseOption('--plans', options.plans, wholeNumberOption(1, 1000)),
+    user: parseOption('--user', options.user, z.string().min(1, { error: 'must not be empty' }).regex(/^[^:]*$/, { error: 'must not contain a colon' })),
+    apiKey: parseOption('--api-key', options.apiKey, z.string().min(1, { error: 'must not be empty' })),
+    rateLimit: parseOption('--rate-limit', options.rateLimit ?? '5', wholeNumberOption(1, 10_000, 'calls per second')),
+    errorRate: parseOption('--error-rate', options.errorRate, shareOption),
+    latencyMs: parseOption('--latency-ms', options.latencyMs, wholeNumberOption(0, 600_000, 'ms')),
+    advantage: !options.essential,
+    shiftDuringCrawl: options.shiftDuringCrawl,
+    cycle: { timeZone, cycleEndDay, cycleEndHour },
+    shiftDuringUsage: parseOption('--shift-during-usage', options.shiftDuringUsage, wholeNumberOption(0, 1_000_000, 'devices')),
+  }).catch(portInUse(port))
+  try {
+    const { fleet, faults } = simulator
+    process.stdout.write(
+      [
+        `Jasper simulator at ${simulator.url}${API_BASE}`,
+        `  Basic auth: user ${simulator.user}, API key ${simulator.apiKey}`,
+        `  account ${fleet.accountId} (${options.essential ? 'Essential' : 'Advantage'}): ${formatCount(fleet.size)} SIMs, ${fleet.plans.length} rate plans, cycle ${fleet.cycleAt(Date.now()).name} (from ${localMinute(fleet.cycleAt(Date.now()).start, timeZone)})`,
+        `  at most ${faults.rateLimit} calls per second; server errors on ${faults.errorRate * 100}% of calls; ${faults.latencyMs} ms latency`,
+        '',
+      ].join('\n'),
+    )
+    if (options.writePriceSheet !== undefined) {
+      await writeSimulatedPriceSheet(options.writePriceSheet, fleet)
+      process.stdout.write(`  wrote plans.csv, pools.csv, comm_plans.csv and sims.csv to ${options.writePriceSheet}\n`)
+    }
+    process.stderr.write('Jasper simulator running; stop with Ctrl+C\n')
+    await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])
+  } finally {
+    await simulator.close()
+  }
+}
+
+async function simulateThingSpace(options: SimulateCommandOptions): Promise<void> {
+  const port = parseOption('--port', options.port, wholeNumberOption(0, 65_535))
+  const { timeZone = 'UTC', cycleEndDay = 1, cycleEndHour = 0 } = cycleOptions(options)
+  const nonEmpty = z.string().min(1, { error: 'must not be empty' })
+  const simulator = await startThingSpaceSimulator({
+    port,
+    sims: parseOption('--sims', options.sims, wholeNumberOption(1, 1_000_000)),
+    seed: parseOption('--seed', options.seed, wholeNumberOption(0, 2 ** 32 - 1)),
+    plans: parseOption('--plans', options.plans, wholeNumberOption(1, 1000)),
+    username: parseOption('--user', options.user, nonEmpty),
+    password: parseOption('--api-key', options.apiKey, nonEmpty),
+    appKey: parseOption('--app-key', options.appKey, nonEmpty.regex(/^[^:]*$/, { error: 'must not contain a colon' })),
+    appSecret: parseOption('--app-secret', options.appSecret, nonEmpty),
+    rateLimit: parseOption('--rate-limit', options.rateLimit ?? '10', wholeNumberOption(1, 10_000, 'calls per second')),
+    errorRate: parseOption('--error-rate', options.errorRate, shareOption),
+    latencyMs: parseOption('--latency-ms', options.latencyMs, wholeNumberOption(0, 600_000, 'ms')),
+    tokenTtlSeconds: parseOption('--token-ttl-seconds', options.tokenTtlSeconds, wholeNumberOption(1, 86_400, 'seconds')),
+    revokeTokensEvery: parseOption('--revoke-tokens-every', options.revokeTokensEvery, wholeNumberOption(0, 1_000_000_000, 'calls')),
+    loseCallbacks: parseOption('--lose-callbacks', options.loseCallbacks, shareOption),
+    callbackDelayMs: parseOption('--callback-delay-ms', options.callbackDelayMs, wholeNumberOption(0, 3_600_000, 'ms')),
+    suspendDuringPush: parseOption('--suspend-during-push', options.suspendDuringPush, wholeNumberOption(0, 1_000_000_000)),
+    processingMs: parseOption('--processing-ms', options.processingMs, wholeNumberOption(0, 3_600_000, 'ms')),
+    pageSize: parseOption('--page-size', options.pageSize, wholeNumberOption(1, 2000, 'devices')),
+    cycle: { timeZone, cycleEndDay, cycleEndHour },
+  }).catch(portInUse(port))
+  try {
+    const { account, faults } = simulator
+    const cycle = account.cycleAt(Date.now())
+    process.stdout.write(
+      [
+        `ThingSpace simulator at ${simulator.url} (OAuth at /api/ts/v1/oauth2/token, API under /api/m2m/v1)`,
+        `  OAuth client: app key ${simulator.appKey}, app secret ${simulator.appSecret}`,
+        `  session login: user ${simulator.username}, password ${simulator.password}`,
+        `  account ${account.accountName}: ${formatCount(account.size)} devices, ${account.servicePlans.length} service plans, cycle ${cycle.name} (from ${localMinute(cycle.start, timeZone)})`,
+        `  at most ${faults.rateLimit} calls per second; server errors on ${faults.errorRate * 100}% of calls; ${faults.latencyMs} ms latency; tokens live ${faults.tokenTtlSeconds} s`,
+        `  plan changes done after ${options.processingMs} ms; ${faults.loseCallbacks * 100}% of callbacks lost, the rest sent after ${faults.callbackDelayMs} ms`,
+        '',
+      ].join('\n'),
+    )
+    if (options.writePriceSheet !== undefined) {
+      await writeProblemFiles(options.writePriceSheet, account.problem)
+      process.stdout.write(`  wrote plans.csv, pools.csv, comm_plans.csv and sims.csv to ${options.writePriceSheet}\n`)
+    }
+    process.stderr.write('ThingSpace simulator running; stop with Ctrl+C\n')
+    await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])
+  } finally {
+    await simulator.close()
+  }
+}
+
+function portInUse(port: number): (error: unknown) => never {
+  return (error) => {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new SimoptError('INPUT_INVALID', `option --port: port ${port} is in use`)
+    throw error
+  }
 }
