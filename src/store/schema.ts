@@ -163,6 +163,9 @@ export interface ComponentTable {
   changes: number | null
   seconds: number | null
   finished_at: number | null
+  /** How the optimizer ran (`OptimizerStatus`, and the whole `OptimizerInfo` as JSON: store/optimizer-runs.ts parses it). */
+  optimizer_status: string | null
+  optimizer_info: string | null
 }
 
 /** One SIM of an instance's result; a SIM's cost is the sum of its split (monthly, overage, SMS). */
