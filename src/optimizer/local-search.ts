@@ -116,11 +116,6 @@ export class LocalSearch {
     return this.ledger.choice
   }
 
-  /** Moves made so far, undone ones included. */
-  get moves(): number {
-    return this.#moves
-  }
-
   /** Whether the budget is spent: the search then starts no new pass, whatever is left to find. */
   get budgetSpent(): boolean {
     return !this.#withinBudget()
