@@ -14,7 +14,8 @@ const phaseMsSchema = z.object({
   price: z.number(),
 }) satisfies z.ZodType<PhaseMs>
 
-const optimizerInfoSchema = z.object({
+/** The stored JSON's shape; also usable as the API's contract of an `optimizer` field. */
+export const optimizerInfoSchema = z.object({
   status: z.enum(OPTIMIZER_STATUSES),
   components: z.number(),
   stops: z.record(z.enum(COMPONENT_STOPS), z.number()),
