@@ -5,11 +5,22 @@
  */
 import { Counter, Gauge, Registry } from 'prom-client'
 import { carrierCalls } from '../jobs/carrier-for.js'
-import type { Store } from '../store/database.js'
+import { OPTIMIZER_PHASES } from '../optimizer/index.js'
+import {
+  instancePhaseMs,
+  jobCountsByType,
+  lastFinishedRuns,
+  optimizerRunsByStatus,
+  providerLabels,
+  sessionCountsByStatus,
+  transitionsOf,
+  type Store,
+} from '../store/index.js'
 
 export function metricsRegistry(store: Store): Registry {
   const registry = new Registry()
-  const lastRuns = () => lastFinishedRuns(store)
+  const { db } = store
+  const lastRuns = () => lastFinishedRuns(db)
 
   new Gauge({
     name: 'simopt_sessions',
@@ -18,8 +29,7 @@ export function metricsRegistry(store: Store): Registry {
     registers: [registry],
     async collect() {
       this.reset()
-      const rows = await store.db.selectFrom('sessions').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute()
-      for (const row of rows) this.set({ status: row.status }, Number(row.n))
+      for (const row of await sessionCountsByStatus(db)) this.set({ status: row.status }, row.count)
     },
   })
   new Gauge({
@@ -29,7 +39,7 @@ export function metricsRegistry(store: Store): Registry {
     registers: [registry],
     async collect() {
       this.reset()
-      for (const row of await jobCounts(store, ['queued', 'active'])) this.set({ type: row.type }, Number(row.n))
+      for (const row of await jobCountsByType(db, ['queued', 'active'])) this.set({ type: row.type }, row.n)
     },
   })
   new Gauge({
@@ -39,7 +49,7 @@ export function metricsRegistry(store: Store): Registry {
     registers: [registry],
     async collect() {
       this.reset()
-      for (const row of await jobCounts(store, ['failed'])) this.set({ type: row.type }, Number(row.n))
+      for (const row of await jobCountsByType(db, ['failed'])) this.set({ type: row.type }, row.n)
     },
   })
   new Gauge({
@@ -51,15 +61,10 @@ export function metricsRegistry(store: Store): Registry {
       this.reset()
       const runs = await lastRuns()
       if (runs.length === 0) return
-      const transitions = await store.db
-        .selectFrom('state_transitions')
-        .select(['entity_id', 'to_status', 'at'])
-        .where('entity_id', 'in', runs.map((run) => run.id))
-        .orderBy('seq')
-        .execute()
+      const transitions = await transitionsOf(db, runs.map((run) => run.id))
       for (const run of runs) {
-        const own = transitions.filter((transition) => transition.entity_id === run.id)
-        for (let i = 0; i + 1 < own.length; i++) this.inc({ tenant: run.tenant, provider: run.provider, stage: own[i]!.to_status }, (own[i + 1]!.at - own[i]!.at) / 1000)
+        const own = transitions.filter((transition) => transition.entityId === run.id)
+        for (let i = 0; i + 1 < own.length; i++) this.inc({ tenant: run.tenant, provider: run.provider, stage: own[i]!.toStatus }, (own[i + 1]!.at - own[i]!.at) / 1000)
       }
     },
   })
@@ -73,8 +78,33 @@ export function metricsRegistry(store: Store): Registry {
       for (const run of await lastRuns()) this.set({ tenant: run.tenant, provider: run.provider }, run.costBefore - run.costAfter)
     },
   })
-  const providerNames = async () =>
-    store.db.selectFrom('service_providers').innerJoin('tenants', 'tenants.id', 'service_providers.tenant_id').select(['service_providers.id', 'service_providers.name as provider', 'tenants.name as tenant']).execute()
+  new Gauge({
+    name: 'simopt_optimize_phase_seconds',
+    help: 'Seconds in each optimizer phase (split, exhaustive, dual, dives, search, bound, seed, price) of the last finished session of each provider, summed over its components (CPU time: components solved at once add up)',
+    labelNames: ['tenant', 'provider', 'phase'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      const runs = await lastRuns()
+      const phases = await instancePhaseMs(db, runs.map((run) => run.id))
+      for (const run of runs) {
+        const ms = phases.get(run.id)
+        if (ms === undefined) continue
+        for (const phase of OPTIMIZER_PHASES) this.set({ tenant: run.tenant, provider: run.provider, phase }, ms[phase] / 1000)
+      }
+    },
+  })
+  new Counter({
+    name: 'simopt_optimizer_runs_total',
+    help: 'Components optimized, by the optimizer\'s status: optimal, within-gap (the gap it aims for, 0.01%), gap-open (more, its budgets spent)',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const row of await optimizerRunsByStatus(db)) this.inc({ status: row.status }, row.runs)
+    },
+  })
+  const providerNames = () => providerLabels(db)
   new Counter({
     name: 'simopt_carrier_calls_total',
     help: 'Carrier API calls made by this process, by provider',
@@ -96,31 +126,4 @@ export function metricsRegistry(store: Store): Registry {
     },
   })
   return registry
-}
-
-async function jobCounts(store: Store, statuses: readonly string[]) {
-  return store.db.selectFrom('jobs').select(['type', (eb) => eb.fn.countAll<number>().as('n')]).where('status', 'in', [...statuses]).groupBy('type').execute()
-}
-
-interface FinishedRun {
-  readonly id: string
-  readonly tenant: string
-  readonly provider: string
-  readonly costBefore: number
-  readonly costAfter: number
-}
-
-/** The last finished (done) instance of each provider. */
-async function lastFinishedRuns(store: Store): Promise<FinishedRun[]> {
-  const rows = await store.db
-    .selectFrom('instances')
-    .innerJoin('service_providers', 'service_providers.id', 'instances.provider_id')
-    .innerJoin('tenants', 'tenants.id', 'service_providers.tenant_id')
-    .select(['instances.id', 'instances.provider_id', 'instances.finished_at', 'instances.cost_before', 'instances.cost_after', 'tenants.name as tenant', 'service_providers.name as provider'])
-    .where('instances.status', '=', 'done')
-    .where('instances.cost_after', 'is not', null)
-    .execute()
-  const last = new Map<string, (typeof rows)[number]>()
-  for (const row of rows) if ((row.finished_at ?? 0) >= (last.get(row.provider_id)?.finished_at ?? -1)) last.set(row.provider_id, row)
-  return [...last.values()].map((row) => ({ id: row.id, tenant: row.tenant, provider: row.provider, costBefore: row.cost_before ?? 0, costAfter: row.cost_after ?? 0 }))
 }

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises'
 import { savingsFigures, type Problem } from '../domain/index.js'
-import type { OptimizationResult } from '../optimizer/index.js'
+import type { OptimizationResult, OptimizerInfo } from '../optimizer/index.js'
 
 /** `summary.json`: the figures of one optimization. Money unrounded, in the account's currency. */
 export interface RunSummary {
@@ -22,6 +22,11 @@ export interface RunSummary {
   readonly baselineCost: number
   /** Seconds the strategy took. */
   readonly seconds: number
+  /**
+   * How the optimizer ran: its status (`optimal`, `within-gap`, `gap-open`, `no-bound`), components and why
+   * each stopped, dual evaluations, milliseconds per phase (docs/optimizer.md, "Result info").
+   */
+  readonly optimizer: OptimizerInfo
 }
 
 export function summarize(problem: Problem, result: OptimizationResult): RunSummary {
@@ -41,6 +46,7 @@ export function summarize(problem: Problem, result: OptimizationResult): RunSumm
     lowerBound,
     baselineCost: result.baselineCost,
     seconds: result.seconds,
+    optimizer: result.info,
   }
 }
 

@@ -20,6 +20,7 @@
 import type { Component } from './component.js'
 import { maximizeDual, type DualAscentResult } from './dual-ascent.js'
 import type { LagrangianEvaluator } from './lagrangian.js'
+import { DEFAULT_OPTIMIZER_OPTIONS, type OptimizerOptions } from './options.js'
 import { roundCombination } from './round-combination.js'
 
 interface Node {
@@ -30,15 +31,28 @@ interface Node {
   readonly bound: number
 }
 
-/** Box half-width of a child's warm dual ascent, in shares of each pool's `O/D` (as the dives). */
-const CHILD_RADIUS = 0.05
+/** What the branching reads of the options (options.ts): children's ascents are warm, as the dives'. */
+export type BranchOptions = Pick<OptimizerOptions, 'warmRadius' | 'dualTolerance'>
+
+export interface BranchBoundResult {
+  readonly bound: number
+  /** Dual evaluations spent, the roundings' included: what `budget` counts. */
+  readonly evaluations: number
+}
 
 /**
  * A lower bound on the component's cost at least `root.bound`, at most `incumbent` (the bill of an assignment
  * of the component), after at most about `budget` dual evaluations. `root` must be the dual of `evaluator`
  * with no SIM held; the evaluator is left with no SIM held.
  */
-export function branchBound(component: Component, evaluator: LagrangianEvaluator, root: DualAscentResult, incumbent: number, budget: number): number {
+export function branchBound(
+  component: Component,
+  evaluator: LagrangianEvaluator,
+  root: DualAscentResult,
+  incumbent: number,
+  budget: number,
+  options: BranchOptions = DEFAULT_OPTIMIZER_OPTIONS,
+): BranchBoundResult {
   const open: Node[] = [{ held: [], dual: root, bound: root.bound }]
   const scratch = new Int32Array(component.simIndex.length)
   let holding: readonly (readonly [number, number])[] = []
@@ -81,19 +95,19 @@ export function branchBound(component: Component, evaluator: LagrangianEvaluator
         if (costs[i]! - cheapest > gap + slack) continue
         const held = [...node.held, [s, plans[i]!] as const]
         hold(held)
-        const dual = maximizeDual(evaluator, { start: node.dual.lambda, radius: CHILD_RADIUS, maxEvaluations: Math.max(1, budget - spent) })
+        const dual = maximizeDual(evaluator, { start: node.dual.lambda, radius: options.warmRadius, tolerance: options.dualTolerance, maxEvaluations: Math.max(1, budget - spent) })
         spent += dual.evaluations
         children.push({ held, dual, bound: Math.max(dual.bound, node.bound) })
       }
       // A node is replaced only when all its children are solved; out of budget, it stays as it was.
       if (spent >= budget) break
       open.splice(weakest, 1, ...children)
-      if (open.length === 0) return incumbent
+      if (open.length === 0) return { bound: incumbent, evaluations: spent }
     }
   } finally {
     hold([])
   }
   let bound = incumbent
   for (const node of open) bound = Math.min(bound, node.bound)
-  return Math.max(root.bound, bound)
+  return { bound: Math.max(root.bound, bound), evaluations: spent }
 }

@@ -7,22 +7,11 @@ import type { Component } from './component.js'
 import { ComponentLedger, simAllowance } from './component-costs.js'
 import { maximizeDual, type DualAscentResult } from './dual-ascent.js'
 import type { LagrangianEvaluator } from './lagrangian.js'
+import { DEFAULT_OPTIMIZER_OPTIONS, type OptimizerOptions } from './options.js'
 import { roundCombination } from './round-combination.js'
 
-/** Most decisions a dive makes before it settles for the rounding it has. */
-const MAX_DIVES = 40
-/**
- * Dual evaluations (the roundings' included) the dives of a 10k-SIM component may spend: all it needs
- * (the most seen was about 1,000). The budget falls with the square of the size, as each evaluation costs
- * in proportion to it and the need for dives falls with it too (big fleets are fine-grained enough for
- * the rounding): a 30k component gets about 110, a 100k one 10, which is no dive at all. At 100k x 40
- * the dives never settled (the worst pool's drift cost 6-58 over 40 dives, the threshold being 5.8) and
- * took 5.5 s of 7, for 0.010% above the bound instead of 0.012% without them. A count, never a clock,
- * so the answer is the same everywhere.
- */
-const DIVE_EVALUATIONS_AT_10K = 1_000
-/** A pool's drift from the LP is worth a dive when it costs at least this share of the bound. */
-const DIVE_THRESHOLD = 1e-5
+/** What the dives read of the options (options.ts). */
+export type DiveOptions = Pick<OptimizerOptions, 'maxDives' | 'diveEvaluationsAt10k' | 'diveThreshold' | 'warmRadius' | 'dualTolerance' | 'dualMaxEvaluations'>
 
 /**
  * Rounds the LP solution; while a pool ends more than a block away from the LP's excess (SIMs too big for
@@ -33,11 +22,17 @@ const DIVE_THRESHOLD = 1e-5
  * 55,449 and searched down to 55,430, the one after 17 cost 55,515 and searched to 55,445). Returns the
  * decisions made before that rounding and the dual evaluations spent; the evaluator is left as it was found.
  */
-export function dive(component: Component, evaluator: LagrangianEvaluator, dual: DualAscentResult, choice: Int32Array): { steps: number; evaluations: number } {
+export function dive(
+  component: Component,
+  evaluator: LagrangianEvaluator,
+  dual: DualAscentResult,
+  choice: Int32Array,
+  options: DiveOptions = DEFAULT_OPTIMIZER_OPTIONS,
+): { steps: number; evaluations: number } {
   const held: number[] = []
   const best = { steps: 0, cost: Infinity, choice: new Int32Array(choice.length) }
   try {
-    const evaluations = diveHolding(component, evaluator, dual, choice, held, best)
+    const evaluations = diveHolding(component, evaluator, dual, choice, held, best, options)
     return { steps: best.steps, evaluations }
   } finally {
     for (const s of held) evaluator.fix(s, -1)
@@ -59,11 +54,12 @@ function diveHolding(
   choice: Int32Array,
   held: number[],
   best: { steps: number; cost: number; choice: Int32Array },
+  options: DiveOptions,
 ): number {
   let evaluations = 0
   let current = dual
   // Evaluations the roundings make (one per point of the combination) count against the budget too.
-  const budget = DIVE_EVALUATIONS_AT_10K * (10_000 / Math.max(1, component.simIndex.length)) ** 2
+  const budget = options.diveEvaluationsAt10k * (10_000 / Math.max(1, component.simIndex.length)) ** 2
   let spent = 0
   // Each rounding is priced when the dive goes on from it, or when it ends one that did: a component that
   // needs no dive (1M x 15) is not priced for nothing.
@@ -83,9 +79,9 @@ function diveHolding(
       else consider(step)
       return evaluations
     }
-    if (step === MAX_DIVES || spent >= budget) return settle()
+    if (step === options.maxDives || spent >= budget) return settle()
     let worst = -1
-    let worstCost = DIVE_THRESHOLD * Math.abs(dual.bound)
+    let worstCost = options.diveThreshold * Math.abs(dual.bound)
     for (let k = 0; k < drift.length; k++) {
       const cost = current.lambda[k]! * Math.abs(drift[k]!)
       if (Math.abs(drift[k]!) > component.poolBlockMb[k]! && cost > worstCost) {
@@ -125,7 +121,7 @@ function diveHolding(
     consider(step)
     evaluator.fix(pick, pickPlan)
     held.push(pick)
-    current = maximizeDual(evaluator, { start: current.lambda, radius: 0.05 })
+    current = maximizeDual(evaluator, { start: current.lambda, radius: options.warmRadius, tolerance: options.dualTolerance, maxEvaluations: options.dualMaxEvaluations })
     evaluations += current.evaluations
     spent += current.evaluations
   }

@@ -6,20 +6,22 @@
  * these problems; the planes converge to it.
  *
  * The dual is a sum over SIMs, so each evaluation gives a plane for every part of it (SIMs grouped by
- * usage, `DUAL_PARTS`): a far better model per evaluation than one plane for the sum, which matters with
+ * usage, `OptimizerOptions.dualParts`): a far better model per evaluation than one plane for the sum, which matters with
  * tens of pools. Prices are scaled to `[0, 1]` (a pool's price over its `O/D`) so every direction weighs
  * the same.
  */
 import { CuttingPlaneMaster } from './cutting-plane-master.js'
-import { DUAL_PARTS, type LagrangianEvaluator } from './lagrangian.js'
+import type { LagrangianEvaluator } from './lagrangian.js'
+import { DEFAULT_OPTIMIZER_OPTIONS } from './options.js'
 
 export interface DualAscentOptions {
-  /** Stop when the model promises less than this share of the bound more (default 1e-7). */
+  /** Stop when the model promises less than this share of the bound more (default `OptimizerOptions.dualTolerance`). */
   readonly tolerance?: number
+  /** Default `OptimizerOptions.dualMaxEvaluations`. */
   readonly maxEvaluations?: number
   /** Starting prices, MB⁻¹ (a warm start); default half of each pool's `O/D`. */
   readonly start?: Float64Array
-  /** First half-width of the box, in shares of each pool's `O/D` (default 0.25; smaller for a warm start). */
+  /** First half-width of the box, in shares of each pool's `O/D` (default `OptimizerOptions.dualRadius`; smaller for a warm start). */
   readonly radius?: number
 }
 
@@ -57,8 +59,9 @@ export function maximizeDual(evaluator: LagrangianEvaluator, options: DualAscent
   const { poolBlockMb, poolBlockPrice } = evaluator.component
   const pools = poolBlockMb.length
   const ceilingPrice = Float64Array.from(poolBlockMb, (blockMb, k) => poolBlockPrice[k]! / blockMb)
-  const tolerance = options.tolerance ?? 1e-7
-  const maxEvaluations = options.maxEvaluations ?? 400
+  const parts = evaluator.parts
+  const tolerance = options.tolerance ?? DEFAULT_OPTIMIZER_OPTIONS.dualTolerance
+  const maxEvaluations = options.maxEvaluations ?? DEFAULT_OPTIMIZER_OPTIONS.dualMaxEvaluations
   const toLambda = (mu: Float64Array) => Float64Array.from(mu, (value, k) => value * ceilingPrice[k]!)
 
   const evaluate = (mu: Float64Array): Evaluation => {
@@ -75,28 +78,28 @@ export function maximizeDual(evaluator: LagrangianEvaluator, options: DualAscent
   )
   let evaluations = 1
   if (pools === 0) {
-    return { lambda: new Float64Array(0), combination: [{ lambda: new Float64Array(0), weights: new Float64Array(DUAL_PARTS).fill(1) }], bound: center.value, ceiling: center.value, evaluations }
+    return { lambda: new Float64Array(0), combination: [{ lambda: new Float64Array(0), weights: new Float64Array(parts).fill(1) }], bound: center.value, ceiling: center.value, evaluations }
   }
 
   // Each part's values are measured from its first one, so the master's numbers stay small.
   const base = center.partValue.slice()
   const evaluationsKept: Evaluation[] = []
-  let radius = options.radius ?? 0.25
+  let radius = options.radius ?? DEFAULT_OPTIMIZER_OPTIONS.dualRadius
   let box = boxAround(center.at, radius)
-  const master = new CuttingPlaneMaster(DUAL_PARTS, pools, box.lower, box.upper)
+  const master = new CuttingPlaneMaster(parts, pools, box.lower, box.upper)
   const addCuts = (evaluation: Evaluation) => {
     const handle = evaluationsKept.length
     evaluationsKept.push(evaluation)
-    for (let g = 0; g < DUAL_PARTS; g++) {
+    for (let g = 0; g < parts; g++) {
       const slope = evaluation.partSlope.subarray(g * pools, (g + 1) * pools)
       let offset = evaluation.partValue[g]! - base[g]!
       for (let k = 0; k < pools; k++) offset -= slope[k]! * evaluation.at[k]!
-      master.addCut(g, offset, slope, handle * DUAL_PARTS + g)
+      master.addCut(g, offset, slope, handle * parts + g)
     }
   }
   addCuts(center)
   const baseTotal = base.reduce((sum, value) => sum + value, 0)
-  const maxCuts = DUAL_PARTS * (2 * pools + 20)
+  const maxCuts = parts * (2 * pools + 20)
   let ceiling = Infinity
   while (evaluations < maxEvaluations) {
     box = boxAround(center.at, radius)
@@ -123,7 +126,7 @@ export function maximizeDual(evaluator: LagrangianEvaluator, options: DualAscent
     } else {
       radius = Math.max(1e-9, radius * 0.5)
     }
-    if (master.cutCount > maxCuts) dropFarthestCuts(master, evaluationsKept, center, solution.mu, pools)
+    if (master.cutCount > maxCuts) dropFarthestCuts(master, evaluationsKept, center, solution.mu, pools, parts)
   }
 
   // The combination of the model's optimum over all prices, for the primal.
@@ -131,9 +134,9 @@ export function maximizeDual(evaluator: LagrangianEvaluator, options: DualAscent
   master.solve()
   const points = new Map<number, CombinationPoint>()
   for (const { handle, part, weight } of master.basicCutWeights()) {
-    const index = Math.floor(handle / DUAL_PARTS)
+    const index = Math.floor(handle / parts)
     let point = points.get(index)
-    if (point === undefined) points.set(index, (point = { lambda: toLambda(evaluationsKept[index]!.at), weights: new Float64Array(DUAL_PARTS) }))
+    if (point === undefined) points.set(index, (point = { lambda: toLambda(evaluationsKept[index]!.at), weights: new Float64Array(parts) }))
     point.weights[part] = weight
   }
   return { lambda: toLambda(center.at), combination: [...points.values()], bound: center.value, ceiling, evaluations }
@@ -161,15 +164,15 @@ function touchesBox(at: Float64Array, box: { lower: Float64Array; upper: Float64
 }
 
 /** Drops the quarter of the cuts lying farthest above the model at `at`, never the center's. */
-function dropFarthestCuts(master: CuttingPlaneMaster, evaluations: readonly Evaluation[], center: Evaluation, at: Float64Array, pools: number): void {
+function dropFarthestCuts(master: CuttingPlaneMaster, evaluations: readonly Evaluation[], center: Evaluation, at: Float64Array, pools: number, parts: number): void {
   const height = (handle: number) => {
-    const evaluation = evaluations[Math.floor(handle / DUAL_PARTS)]!
-    const g = handle % DUAL_PARTS
+    const evaluation = evaluations[Math.floor(handle / parts)]!
+    const g = handle % parts
     let plane = evaluation.partValue[g]!
     for (let k = 0; k < pools; k++) plane += evaluation.partSlope[g * pools + k]! * (at[k]! - evaluation.at[k]!)
     return plane - center.partValue[g]!
   }
-  const handles = master.cutHandles().filter((handle) => evaluations[Math.floor(handle / DUAL_PARTS)] !== center)
+  const handles = master.cutHandles().filter((handle) => evaluations[Math.floor(handle / parts)] !== center)
   const ranked = handles.map((handle) => ({ handle, height: height(handle) })).sort((a, b) => b.height - a.height)
   const drop = new Set(ranked.slice(0, Math.max(1, Math.floor(handles.length / 4))).map((entry) => entry.handle))
   master.removeCuts((handle) => drop.has(handle))

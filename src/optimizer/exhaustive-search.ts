@@ -5,13 +5,10 @@
 import type { Component } from './component.js'
 import { poolCharge, simAllowance, simCharge } from './component-costs.js'
 
-/** Largest number of assignments enumerated. */
-export const EXHAUSTIVE_LIMIT = 200_000
-
-/** Number of assignments of the component's movable SIMs (counting stops past the limit). */
-export function searchSpace(component: Component): number {
+/** Number of assignments of the component's movable SIMs; counting stops past `limit` (`OptimizerOptions.exhaustiveLimit`). */
+export function searchSpace(component: Component, limit: number): number {
   let size = 1
-  for (let s = 0; s < component.simIndex.length && size <= EXHAUSTIVE_LIMIT; s++) {
+  for (let s = 0; s < component.simIndex.length && size <= limit; s++) {
     if (component.locked[s]) continue
     const set = component.optionSet[s]!
     size *= component.optionStart[set + 1]! - component.optionStart[set]!

@@ -4,6 +4,7 @@
  */
 import type { Problem } from '../domain/index.js'
 import { splitComponents } from './component.js'
+import { emptyPhaseMs, timed, workOfComponents, type OptimizerWork } from './result-info.js'
 import { solveComponents, type ParallelOptions } from './solve-components.js'
 
 export interface LagrangianResult {
@@ -12,10 +13,14 @@ export interface LagrangianResult {
   readonly lowerBound: number
   readonly components: number
   readonly dualEvaluations: number
+  /** The work counted, per phase and over the components (result-info.ts). */
+  readonly work: OptimizerWork
 }
 
+/** `options`: the tunables to change (options.ts; the rest keep their defaults), the change minimum and the threads. */
 export async function lagrangianStrategy(problem: Problem, options: ParallelOptions = {}): Promise<LagrangianResult> {
-  const components = splitComponents(problem)
+  const phaseMs = emptyPhaseMs()
+  const components = timed(phaseMs, 'split', () => splitComponents(problem))
   const solutions = await solveComponents(components, options)
   const assignment = problem.sims.currentPlan.slice()
   let lowerBound = 0
@@ -26,5 +31,6 @@ export async function lagrangianStrategy(problem: Problem, options: ParallelOpti
     lowerBound += solution.bound
     dualEvaluations += solution.dualEvaluations
   }
-  return { assignment, lowerBound, components: components.length, dualEvaluations }
+  const work = workOfComponents(solutions.map((solution) => solution.stats), phaseMs)
+  return { assignment, lowerBound, components: components.length, dualEvaluations, work }
 }

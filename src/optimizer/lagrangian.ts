@@ -13,6 +13,7 @@
 import { MB_TOLERANCE, allowanceMb, type RatePlan } from '../domain/index.js'
 import type { Component } from './component.js'
 import { simAllowance, simCharge } from './component-costs.js'
+import { DEFAULT_OPTIMIZER_OPTIONS } from './options.js'
 import { usageOrder } from './usage-order.js'
 
 export interface DualPoint {
@@ -26,13 +27,12 @@ export interface DualPoint {
 }
 
 /**
- * Parts of the dual: SIMs by usage on a log scale (0, up to 1 MB, up to 3, 7, 15, … MB). SIMs of similar
- * usage weigh the same few plans against each other, so a cut per part models the dual closely.
+ * Parts of the dual: SIMs by usage on a log scale (0, up to 1 MB, up to 3, 7, 15, … MB), the last part taking
+ * the rest. SIMs of similar usage weigh the same few plans against each other, so a cut per part models the
+ * dual closely.
  */
-export const DUAL_PARTS = 16
-
-function partOfUsage(usageMb: number): number {
-  return Math.min(DUAL_PARTS - 1, Math.ceil(Math.log2(1 + usageMb)))
+function partOfUsage(usageMb: number, parts: number): number {
+  return Math.min(parts - 1, Math.ceil(Math.log2(1 + usageMb)))
 }
 
 /**
@@ -60,7 +60,10 @@ interface EnvelopeGroup {
   readonly fixed: Int32Array
 }
 
-/** Floats in `value` relative size below this are rounding; the bound is lowered by that much to stay valid. */
+/**
+ * Floats in `value` relative size below this are rounding; the bound is lowered by that much to stay valid.
+ * A float guard, not a tunable (options.ts): smaller, the bound could be a hair above the truth.
+ */
 const FLOAT_SAFETY = 1e-12
 
 export class LagrangianEvaluator {
@@ -78,6 +81,8 @@ export class LagrangianEvaluator {
     readonly component: Component,
     /** Added to every option but a SIM's current plan: the minimum saving a change must bring. */
     readonly changePenalty = 0,
+    /** Parts of the dual (`OptimizerOptions.dualParts`): each evaluation gives one value and excess per part. */
+    readonly parts = DEFAULT_OPTIMIZER_OPTIONS.dualParts,
   ) {
     const c = component
     const n = c.simIndex.length
@@ -147,7 +152,7 @@ export class LagrangianEvaluator {
       group.usageMb[m] = c.usageMb[s]!
       group.sms[m] = c.sms[s]!
       group.current[m] = c.current[s]!
-      group.part[m] = partOfUsage(c.usageMb[s]!)
+      group.part[m] = partOfUsage(c.usageMb[s]!, this.parts)
       for (const p of unpooledPlans) {
         const charge = simCharge(c, s, p)
         if (p === c.current[s]) group.currentUnpooledCost[m] = charge
@@ -170,8 +175,9 @@ export class LagrangianEvaluator {
     const { current, poolOfPlan, plans } = c
     const penalty = this.changePenalty
     const pools = c.poolIndex.length
-    const partValue = new Float64Array(DUAL_PARTS)
-    const partExcess = new Float64Array(DUAL_PARTS * pools)
+    const partCount = this.parts
+    const partValue = new Float64Array(partCount)
+    const partExcess = new Float64Array(partCount * pools)
     // Locked SIMs and the tolerance are constants of part 0.
     partValue[0] = this.#lockedCharges
     for (let k = 0; k < pools; k++) {
@@ -240,7 +246,7 @@ export class LagrangianEvaluator {
     if (choice !== undefined) for (let s = 0; s < c.locked.length; s++) if (c.locked[s]) choice[s] = current[s]!
     let value = 0
     const excess = new Float64Array(pools)
-    for (let g = 0; g < DUAL_PARTS; g++) {
+    for (let g = 0; g < partCount; g++) {
       value += partValue[g]!
       for (let k = 0; k < pools; k++) excess[k]! += partExcess[g * pools + k]!
     }
@@ -262,7 +268,7 @@ export class LagrangianEvaluator {
 
   /** The part of the dual SIM `s` belongs to (locked SIMs: part 0). */
   partOf(s: number): number {
-    return this.component.locked[s] ? 0 : partOfUsage(this.component.usageMb[s]!)
+    return this.component.locked[s] ? 0 : partOfUsage(this.component.usageMb[s]!, this.parts)
   }
 
   /** SIM `s`'s Lagrangian cost on local plan `p` at `lambda` (no change penalty). */

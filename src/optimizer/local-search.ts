@@ -15,7 +15,24 @@
 import { overageBlocks } from '../domain/index.js'
 import type { Component } from './component.js'
 import { ComponentLedger, poolCharge, simAllowance, simCharge } from './component-costs.js'
+import { DEFAULT_OPTIMIZER_OPTIONS, type OptimizerOptions } from './options.js'
 import { improvePoolExactly } from './pool-knapsack.js'
+
+/** What the search reads of the options (options.ts): the pool searches' widths, the budget, the rounds. */
+export type SearchTuning = Pick<
+  OptimizerOptions,
+  | 'smallComponent'
+  | 'smallKnapsackPoints'
+  | 'knapsackItems'
+  | 'knapsackPoints'
+  | 'searchBudgetSmall'
+  | 'searchBudgetSmallSims'
+  | 'searchBudgetScale'
+  | 'searchBudgetMin'
+  | 'searchBudgetMax'
+  | 'searchRounds'
+  | 'pricedCycles'
+>
 
 export interface LocalSearchOptions {
   /** Cost of changing a SIM's plan, in money (0: changes are free). */
@@ -28,27 +45,23 @@ export interface LocalSearchOptions {
    * little to gain.
    */
   readonly budget?: number
+  /** Default `DEFAULT_OPTIMIZER_OPTIONS`. */
+  readonly tuning?: SearchTuning
 }
-
-/** Components with at most this many SIMs to decide get the exhaustive pool searches. */
-const SMALL_COMPONENT = 500
 
 /**
- * The search budget of a component with more than `SMALL_COMPONENT` SIMs to decide. A pool search scans
- * every SIM that may join the pool, so with tens of pools one round of them takes tens of millions:
- * - up to 5,000 SIMs, 20 million (those components also get a second search and the lumpy-pool bound);
- * - above, 60 million up to 10k SIMs, falling as 6e11 / SIMs to 10 million from 60k SIMs up. At 10k x 100
- *   (48 pools) the search stopped 0.051% above the bound with 20 million, at 0.029% with 60 million;
- *   from 100k SIMs the rounds past the first 10 million found nothing in the benchmark (100k x 15, 40,
- *   100; 1M x 15, 40) and cost 0.3 s at 100k x 40, 0.5 s at 1M x 15.
+ * The search budget of a component with more than `smallComponent` SIMs to decide. A pool search scans
+ * every SIM that may join the pool, so with tens of pools one round of them takes tens of millions: by
+ * default 20 million up to 5,000 SIMs, then 60 million up to 10k SIMs, falling as 6e11 / SIMs to 10 million
+ * from 60k SIMs up (options.ts says what was measured).
  */
-export function defaultBudget(candidates: number): number {
-  if (candidates <= 5_000) return 20_000_000
-  return Math.min(60_000_000, Math.max(10_000_000, 6e11 / candidates))
+export function defaultBudget(candidates: number, tuning: SearchTuning = DEFAULT_OPTIMIZER_OPTIONS): number {
+  if (candidates <= tuning.searchBudgetSmallSims) return tuning.searchBudgetSmall
+  return Math.min(tuning.searchBudgetMax, Math.max(tuning.searchBudgetMin, tuning.searchBudgetScale / candidates))
 }
 
-/** Improvements smaller than this (in money) are float noise, not worth a change. */
-const IMPROVEMENT = 1e-9
+/** Improvements smaller than this (in money) are float noise, not worth a change: a float guard, not a tunable. */
+export const IMPROVEMENT = 1e-9
 
 export class LocalSearch {
   readonly ledger: ComponentLedger
@@ -67,6 +80,7 @@ export class LocalSearch {
   readonly #scratchMb: Float64Array
   readonly #scratchCost: Float64Array
   readonly #budget: number
+  readonly #tuning: SearchTuning
   /**
    * How wide the pool searches look: in a small component every SIM and a wide front (exact in practice:
    * the optimum HiGHS proves), in a big one the most promising few hundred.
@@ -81,6 +95,7 @@ export class LocalSearch {
     this.ledger = new ComponentLedger(component, choice)
     this.#penalty = options.changePenalty ?? 0
     this.#prices = options.prices
+    const tuning = (this.#tuning = options.tuning ?? DEFAULT_OPTIMIZER_OPTIONS)
     const widest = component.optionStart.reduce((most, start, set) => (set === 0 ? 0 : Math.max(most, start - component.optionStart[set - 1]!)), 0)
     this.#scratchPlans = new Int32Array(widest)
     this.#scratchMb = new Float64Array(widest)
@@ -91,14 +106,19 @@ export class LocalSearch {
       if (!component.locked[s] && component.optionStart[set + 1]! - component.optionStart[set]! > 1) candidates.push(s)
     }
     this.#candidates = Int32Array.from(candidates)
-    const small = candidates.length <= SMALL_COMPONENT
-    this.#knapsack = small ? { maxItems: SMALL_COMPONENT, maxPoints: 20_000 } : { maxItems: 200, maxPoints: 4_000 }
-    this.#budget = options.budget ?? (small ? Infinity : defaultBudget(candidates.length))
+    const small = candidates.length <= tuning.smallComponent
+    this.#knapsack = small ? { maxItems: tuning.smallComponent, maxPoints: tuning.smallKnapsackPoints } : { maxItems: tuning.knapsackItems, maxPoints: tuning.knapsackPoints }
+    this.#budget = options.budget ?? (small ? Infinity : defaultBudget(candidates.length, tuning))
     for (let s = 0; s < choice.length; s++) if (choice[s] !== component.current[s]) this.#changes++
   }
 
   get choice(): Int32Array {
     return this.ledger.choice
+  }
+
+  /** Whether the budget is spent: the search then starts no new pass, whatever is left to find. */
+  get budgetSpent(): boolean {
+    return !this.#withinBudget()
   }
 
   /** The objective searched: the bill plus the penalty of every change. */
@@ -140,10 +160,10 @@ export class LocalSearch {
    * effect on other pools priced, not exact) followed by the exact search, and keeps the result only
    * if the bill went down: moves that pay off only together across pools.
    */
-  run(maxRounds = 30): void {
+  run(maxRounds = this.#tuning.searchRounds): void {
     this.#improveExactly(maxRounds)
     if (this.#prices === undefined) return
-    for (let cycle = 0; cycle < 3 && this.#withinBudget(); cycle++) {
+    for (let cycle = 0; cycle < this.#tuning.pricedCycles && this.#withinBudget(); cycle++) {
       const before = this.objective()
       const snapshot = this.ledger.choice.slice()
       let moved = 0

@@ -1,5 +1,7 @@
 import { currentAssignment, priceAssignment, type PricedAssignment, type Problem } from '../domain/index.js'
 import { lagrangianStrategy } from './lagrangian-strategy.js'
+import { optimizerOptions, type OptimizerOptions } from './options.js'
+import { emptyPhaseMs, optimizerStatus, timed, workOfComponents, type OptimizerInfo, type OptimizerWork } from './result-info.js'
 import { seedStrategy } from './seed-strategy.js'
 
 /**
@@ -10,7 +12,8 @@ import { seedStrategy } from './seed-strategy.js'
 export const STRATEGIES = ['lagrangian', 'seed'] as const
 export type StrategyName = (typeof STRATEGIES)[number]
 
-export interface OptimizeOptions {
+/** The tunables to change (options.ts; those left out keep their defaults), and what this run is asked. */
+export interface OptimizeOptions extends Partial<OptimizerOptions> {
   readonly strategy?: StrategyName
   /** A SIM changes plan only if the change alone saves at least this much on the bill. */
   readonly minSavingPerChange?: number
@@ -32,28 +35,42 @@ export interface OptimizationResult {
   readonly baselineCost: number
   /** Seconds the strategy took (the baseline not included). */
   readonly seconds: number
+  /** Status, work counted and time per phase (result-info.ts). */
+  readonly info: OptimizerInfo
 }
 
 export async function optimize(problem: Problem, options: OptimizeOptions = {}): Promise<OptimizationResult> {
   const strategy = options.strategy ?? STRATEGIES[0]
+  const tuning = optimizerOptions(options)
   const started = performance.now()
   let assignment: Int32Array
   let lowerBound: number | undefined
+  let work: OptimizerWork
   if (strategy === 'seed') {
-    assignment = seedStrategy(problem)
+    const phaseMs = emptyPhaseMs()
+    assignment = timed(phaseMs, 'seed', () => seedStrategy(problem))
+    work = workOfComponents([], phaseMs)
   } else {
-    const result = await lagrangianStrategy(problem, { minSavingPerChange: options.minSavingPerChange, workers: options.workers })
+    const result = await lagrangianStrategy(problem, { ...tuning, minSavingPerChange: options.minSavingPerChange, workers: options.workers })
     assignment = result.assignment
     lowerBound = result.lowerBound
+    work = result.work
   }
   const seconds = (performance.now() - started) / 1000
-  const before = priceAssignment(problem, currentAssignment(problem))
-  let priced = priceAssignment(problem, assignment)
+  const phaseMs = { ...work.phaseMs }
+  const before = timed(phaseMs, 'price', () => priceAssignment(problem, currentAssignment(problem)))
+  let priced = timed(phaseMs, 'price', () => priceAssignment(problem, assignment))
   // Never worse than doing nothing; the strategies keep the current plans as a candidate, this is a guard.
-  if (priced.total > before.total) {
+  const keptCurrent = priced.total > before.total
+  if (keptCurrent) {
     assignment = currentAssignment(problem)
     priced = before
   }
-  const baselineCost = strategy === 'seed' ? priced.total : priceAssignment(problem, seedStrategy(problem)).total
-  return { strategy, assignment, priced, before, lowerBound, baselineCost, seconds }
+  let baselineCost = priced.total
+  if (strategy !== 'seed') {
+    const baseline = timed(phaseMs, 'seed', () => seedStrategy(problem))
+    baselineCost = timed(phaseMs, 'price', () => priceAssignment(problem, baseline)).total
+  }
+  const info: OptimizerInfo = { status: optimizerStatus(priced.total, lowerBound, tuning.refineMinGap), ...work, keptCurrent, phaseMs }
+  return { strategy, assignment, priced, before, lowerBound, baselineCost, seconds, info }
 }

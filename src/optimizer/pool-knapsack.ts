@@ -13,12 +13,13 @@
  */
 import { overageCharge } from '../domain/index.js'
 import type { LocalSearch, PoolMove } from './local-search.js'
+import { DEFAULT_OPTIMIZER_OPTIONS } from './options.js'
 import { ORIGIN, extendFront } from './pareto-front.js'
 
 export interface PoolKnapsackOptions {
-  /** SIMs considered, the most promising first (default 200). */
+  /** SIMs considered, the most promising first (default `OptimizerOptions.knapsackItems`). */
   readonly maxItems?: number
-  /** Points kept on the front (default 4,000). */
+  /** Points kept on the front (default `OptimizerOptions.knapsackPoints`). */
   readonly maxPoints?: number
   /** The pool's dual price per MB, to rank SIMs when there are too many (default: half of O/D). */
   readonly price?: number
@@ -40,10 +41,10 @@ export function improvePoolExactly(search: LocalSearch, k: number, options: Pool
   const blockMb = component.poolBlockMb[k]!
   const blockPrice = component.poolBlockPrice[k]!
   const price = options.price ?? blockPrice / blockMb / 2
-  const items = coreItems(search, k, options.maxItems ?? 200, price, options.priced ?? false)
+  const items = coreItems(search, k, options.maxItems ?? DEFAULT_OPTIMIZER_OPTIONS.knapsackItems, price, options.priced ?? false)
   if (items.length === 0) return 0
 
-  const maxPoints = options.maxPoints ?? 4000
+  const maxPoints = options.maxPoints ?? DEFAULT_OPTIMIZER_OPTIONS.knapsackPoints
   let front = ORIGIN
   const parents: Int32Array[] = []
   const picks: Int16Array[] = []

@@ -11,15 +11,11 @@
  * moves a block needs SIMs of a block's size; the work is counted against the search's budget.
  */
 import type { Component } from './component.js'
-import type { LocalSearch } from './local-search.js'
+import { IMPROVEMENT, type LocalSearch } from './local-search.js'
+import { DEFAULT_OPTIMIZER_OPTIONS } from './options.js'
 
-/** SIMs (the biggest users on pooled plans) whose pairs are tried; 300 give 45,000 pairs. */
-export const SWAP_SIMS = 300
-/** Improvements smaller than this (in money) are float noise, not worth a change. */
-const IMPROVEMENT = 1e-9
-
-/** Makes every improving swap among the biggest pooled SIMs; returns how many it made. */
-export function swapAcrossPools(search: LocalSearch, maxSims = SWAP_SIMS): number {
+/** Makes every improving swap among the `maxSims` biggest pooled SIMs (`OptimizerOptions.swapSims`); returns how many it made. */
+export function swapAcrossPools(search: LocalSearch, maxSims = DEFAULT_OPTIMIZER_OPTIONS.swapSims): number {
   const component = search.component
   const sims = swapCandidates(component, search.choice, maxSims)
   const allowed = allowedPlans(component)

@@ -6,19 +6,19 @@ import { branchBound } from './branch-bound.js'
 import type { Component } from './component.js'
 import { simAllowance } from './component-costs.js'
 import { dive } from './dive.js'
-import { maximizeDual } from './dual-ascent.js'
-import { EXHAUSTIVE_LIMIT, exhaustiveSearch, searchSpace } from './exhaustive-search.js'
+import { maximizeDual, type DualAscentOptions } from './dual-ascent.js'
+import { exhaustiveSearch, searchSpace } from './exhaustive-search.js'
 import { LagrangianEvaluator } from './lagrangian.js'
 import { LocalSearch } from './local-search.js'
+import { optimizerOptions, type OptimizerOptions } from './options.js'
 import { roundCombination } from './round-combination.js'
+import { emptyPhaseMs, timed, type ComponentStats, type ComponentStop } from './result-info.js'
 import { strengthenBound } from './strengthen-bound.js'
 import { swapAcrossPools } from './pool-swap.js'
 
-export interface ComponentOptions {
+export interface ComponentOptions extends Partial<OptimizerOptions> {
   /** A SIM changes plan only if the change saves at least this much on the bill (0: any saving). */
   readonly minSavingPerChange?: number
-  /** Components with at most this many assignments are enumerated (default `EXHAUSTIVE_LIMIT`; 0 never). */
-  readonly exhaustiveLimit?: number
 }
 
 export interface ComponentSolution {
@@ -28,91 +28,112 @@ export interface ComponentSolution {
   readonly bound: number
   readonly method: 'exhaustive' | 'dual'
   readonly dualEvaluations: number
+  readonly stats: ComponentStats
 }
 
-/** Rounds of swaps across pools (`pool-swap.ts`), each followed by the search. */
-const SWAP_ROUNDS = 5
-/** Relative size below which two Lagrangian costs are a tie, settled in favour of the current plan. */
+/** Relative size below which two Lagrangian costs are a tie, settled in favour of the current plan: a float guard, not a tunable. */
 const TIE = 1e-12
-/**
- * Relative gap under which a component is done. Above it, on components of at most `REFINE_MAX_SIMS`
- * SIMs, a second search and a stronger bound are worth their time. On larger ones they found nothing in
- * the benchmark (10k to 100k SIMs, 15 to 100 plans) and cost up to eight times the rest (100k x 100).
- */
-const REFINE_MIN_GAP = 1e-4
-const REFINE_MAX_SIMS = 5_000
-/**
- * Dual evaluations the branching bound (`branch-bound.ts`) may spend on a 10k-SIM component with a gap left
- * and at most `BRANCH_FULL_POOLS` pools, falling with the square of the size like the dives' (each evaluation
- * costs in proportion to the size, and big fleets are fine-grained enough for the LP): about 65 at 30k, none
- * from 40k SIMs up. Capped for small components, whose evaluations are cheap but whose trees are wide. With
- * more pools each dual solve costs more and each branching has more children, and it gained little: at
- * 10k x 100 (48 pools) 600 evaluations took 2.7 s and raised the bound by at most 0.001%, so the budget
- * falls with the number of pools. At 10k x 15 (5 pools, generator seed 2) the tree took the bound from
- * 59,324.54 to 59,345.42 (HiGHS, after 300 s: 59,347.80), 0.076% to 0.041% below the assignment.
- */
-const BRANCH_EVALUATIONS_AT_10K = 600
-const BRANCH_EVALUATIONS_MAX = 2_000
-const BRANCH_FULL_POOLS = 6
-/** A smaller budget than this cannot solve the two children of one branching: not worth starting. */
-const BRANCH_EVALUATIONS_MIN = 40
 
-function branchBudget(sims: number, pools: number): number {
-  const budget = Math.min(BRANCH_EVALUATIONS_MAX, BRANCH_EVALUATIONS_AT_10K * (10_000 / Math.max(1, sims)) ** 2) * Math.min(1, BRANCH_FULL_POOLS / Math.max(1, pools))
-  return budget >= BRANCH_EVALUATIONS_MIN ? budget : 0
+/**
+ * The branching bound's budget in dual evaluations (options.ts: `branchEvaluationsAt10k` and the rest):
+ * falling with the square of the size like the dives' (each evaluation costs in proportion to the size, and
+ * big fleets are fine-grained enough for the LP), capped for small components, whose evaluations are cheap
+ * but whose trees are wide, and falling with the number of pools past `branchFullPools` (each dual solve
+ * costs more and each branching has more children). 0 when too small to solve one branching's children.
+ */
+function branchBudget(sims: number, pools: number, options: OptimizerOptions): number {
+  const budget =
+    Math.min(options.branchEvaluationsMax, options.branchEvaluationsAt10k * (10_000 / Math.max(1, sims)) ** 2) *
+    Math.min(1, options.branchFullPools / Math.max(1, pools))
+  return budget >= options.branchEvaluationsMin ? budget : 0
 }
 
-export function solveComponent(component: Component, options: ComponentOptions = {}): ComponentSolution {
-  const penalty = options.minSavingPerChange ?? 0
-  if (searchSpace(component) <= (options.exhaustiveLimit ?? EXHAUSTIVE_LIMIT)) {
-    const { choice, optimum } = exhaustiveSearch(component, penalty)
-    const search = new LocalSearch(component, choice)
-    if (penalty > 0) search.keepChangesSaving(penalty)
-    return { choice: search.choice, bound: optimum - 1e-12 * Math.abs(optimum), method: 'exhaustive', dualEvaluations: 0 }
+export function solveComponent(component: Component, componentOptions: ComponentOptions = {}): ComponentSolution {
+  const options = optimizerOptions(componentOptions)
+  const penalty = componentOptions.minSavingPerChange ?? 0
+  const phaseMs = emptyPhaseMs()
+  if (searchSpace(component, options.exhaustiveLimit) <= options.exhaustiveLimit) {
+    return timed(phaseMs, 'exhaustive', () => {
+      const { choice, optimum } = exhaustiveSearch(component, penalty)
+      const search = new LocalSearch(component, choice, { tuning: options })
+      if (penalty > 0) search.keepChangesSaving(penalty)
+      const stats = { stop: 'enumerated', dualEvaluations: 0, branchEvaluations: 0, dives: 0, dualConverged: true, searchBudgetSpent: false, phaseMs } as const
+      return { choice: search.choice, bound: optimum - 1e-12 * Math.abs(optimum), method: 'exhaustive', dualEvaluations: 0, stats }
+    })
   }
 
-  const evaluator = new LagrangianEvaluator(component, penalty)
-  const dual = maximizeDual(evaluator)
+  const ascent: DualAscentOptions = { tolerance: options.dualTolerance, maxEvaluations: options.dualMaxEvaluations, radius: options.dualRadius }
+  const evaluator = timed(phaseMs, 'dual', () => new LagrangianEvaluator(component, penalty, options.dualParts))
+  const dual = timed(phaseMs, 'dual', () => maximizeDual(evaluator, ascent))
   let evaluations = dual.evaluations
   const dived = new Int32Array(component.simIndex.length)
-  const dives = dive(component, evaluator, dual, dived)
+  const dives = timed(phaseMs, 'dives', () => dive(component, evaluator, dual, dived, options))
   evaluations += dives.evaluations
-  let search = searchFrom(component, evaluator, dual.lambda, dived, penalty)
+  let search = timed(phaseMs, 'search', () => searchFrom(component, evaluator, dual.lambda, dived, penalty, options))
 
   // The penalized dual bounds the bill plus penalties; the bill alone needs its own.
-  const billEvaluator = penalty > 0 ? new LagrangianEvaluator(component) : evaluator
-  const billDual = penalty > 0 ? maximizeDual(billEvaluator, { start: dual.lambda }) : dual
+  const billEvaluator = penalty > 0 ? timed(phaseMs, 'dual', () => new LagrangianEvaluator(component, 0, options.dualParts)) : evaluator
+  const billDual = penalty > 0 ? timed(phaseMs, 'dual', () => maximizeDual(billEvaluator, { ...ascent, start: dual.lambda })) : dual
   evaluations += penalty > 0 ? billDual.evaluations : 0
-  const settled = search.ledger.total() - billDual.bound <= REFINE_MIN_GAP * Math.abs(search.ledger.total())
-  if (settled) return { choice: search.choice, bound: billDual.bound, method: 'dual', dualEvaluations: evaluations }
-  const budget = branchBudget(component.simIndex.length, component.poolIndex.length)
-  if (component.simIndex.length > REFINE_MAX_SIMS) {
-    const bound = budget > 0 ? branchBound(component, billEvaluator, billDual, search.ledger.total(), budget) : billDual.bound
-    return { choice: search.choice, bound, method: 'dual', dualEvaluations: evaluations }
+  let branchEvaluations = 0
+  const solution = (bound: number, stop: ComponentStop): ComponentSolution => {
+    const stats: ComponentStats = {
+      stop,
+      dualEvaluations: evaluations,
+      branchEvaluations,
+      dives: dives.steps,
+      dualConverged: Number.isFinite(dual.ceiling),
+      searchBudgetSpent: search.budgetSpent,
+      phaseMs,
+    }
+    return { choice: search.choice, bound, method: 'dual', dualEvaluations: evaluations, stats }
+  }
+  const branch = (budget: number): number => {
+    const branched = branchBound(component, billEvaluator, billDual, search.ledger.total(), budget, options)
+    branchEvaluations = branched.evaluations
+    return branched.bound
+  }
+  const settled = search.ledger.total() - billDual.bound <= options.refineMinGap * Math.abs(search.ledger.total())
+  if (settled) return solution(billDual.bound, 'gap-closed')
+  const budget = branchBudget(component.simIndex.length, component.poolIndex.length, options)
+  if (component.simIndex.length > options.refineMaxSims) {
+    const bound = budget > 0 ? timed(phaseMs, 'bound', () => branch(budget)) : billDual.bound
+    return solution(bound, 'too-large-to-refine')
   }
 
   // A gap worth closing is left, typically on small fleets where a few big SIMs decide the bill. Neither
   // start wins everywhere (dives fix what rounding cannot balance, but commit early), so the plain
   // rounding is searched too, and the bound is given the lumpy pools' exact charge.
   if (dives.steps > 0) {
-    const rounded = new Int32Array(component.simIndex.length)
-    roundCombination(component, evaluator, dual.lambda, dual.combination, rounded)
-    const other = searchFrom(component, evaluator, dual.lambda, rounded, penalty)
+    const other = timed(phaseMs, 'search', () => {
+      const rounded = new Int32Array(component.simIndex.length)
+      roundCombination(component, evaluator, dual.lambda, dual.combination, rounded)
+      return searchFrom(component, evaluator, dual.lambda, rounded, penalty, options)
+    })
     if (other.objective() < search.objective() - 1e-9) search = other
   }
-  const strengthened = strengthenBound(component, billEvaluator, billDual.lambda, billDual.bound, search.ledger.total())
-  // Both are proven bounds, so the larger is too.
-  const bound = Math.max(strengthened, branchBound(component, billEvaluator, billDual, search.ledger.total(), budget))
-  return { choice: search.choice, bound, method: 'dual', dualEvaluations: evaluations }
+  const bound = timed(phaseMs, 'bound', () => {
+    const strengthened = strengthenBound(component, billEvaluator, billDual.lambda, billDual.bound, search.ledger.total(), options)
+    // Both are proven bounds, so the larger is too.
+    return Math.max(strengthened, branch(budget))
+  })
+  return solution(bound, 'refined')
 }
 
 /** Local search from `start` (ties settled towards the current plan), with the change penalty applied. */
-function searchFrom(component: Component, evaluator: LagrangianEvaluator, lambda: Float64Array, start: Int32Array, penalty: number): LocalSearch {
+function searchFrom(
+  component: Component,
+  evaluator: LagrangianEvaluator,
+  lambda: Float64Array,
+  start: Int32Array,
+  penalty: number,
+  options: OptimizerOptions,
+): LocalSearch {
   preferCurrentOnTies(component, evaluator, lambda, start)
-  const search = new LocalSearch(component, start, { changePenalty: penalty, prices: lambda })
+  const search = new LocalSearch(component, start, { changePenalty: penalty, prices: lambda, tuning: options })
   search.run()
   // A swap across pools opens moves the search could not make; each round's swaps are searched from.
-  for (let round = 0; round < SWAP_ROUNDS && swapAcrossPools(search) > 0; round++) search.run()
+  for (let round = 0; round < options.swapRounds && swapAcrossPools(search, options.swapSims) > 0; round++) search.run()
   if (penalty > 0) search.keepChangesSaving(penalty)
   return search
 }

@@ -13,16 +13,15 @@ import { MB_TOLERANCE, overageCharge } from '../domain/index.js'
 import type { Component } from './component.js'
 import { simAllowance } from './component-costs.js'
 import type { LagrangianEvaluator } from './lagrangian.js'
+import { DEFAULT_OPTIMIZER_OPTIONS, type OptimizerOptions } from './options.js'
 import { ORIGIN, extendFront, type Front, type FrontMove } from './pareto-front.js'
 
-/** Fronts larger than this are abandoned: the bound simply stays where the dual left it. */
-const MAX_POINTS = 50_000
 /**
- * Front points built per pool (points times moves, summed over items) before the pool is abandoned. Most
- * pools of a many-plan component have hundreds of SIMs within the gap and fronts that never close; the
- * lumpy pools this bound is for have few. A count, not a clock, so the bound is the same on every machine.
+ * What the lumpy-pool bound reads of the options (options.ts): how big a pool's front may grow. Most pools of
+ * a many-plan component have hundreds of SIMs within the gap and fronts that never close; the lumpy pools
+ * this bound is for have few.
  */
-const MAX_WORK = 2_000_000
+export type StrengthenOptions = Pick<OptimizerOptions, 'frontMaxPoints' | 'frontMaxWork'>
 
 /**
  * The best bound from treating one pool exactly: `bound` raised by the largest pool's correction, capped at
@@ -34,12 +33,13 @@ export function strengthenBound(
   lambda: Float64Array,
   bound: number,
   incumbent: number,
+  options: StrengthenOptions = DEFAULT_OPTIMIZER_OPTIONS,
 ): number {
   const gap = incumbent - bound
   if (!(gap > 0)) return bound
   let best = 0
   for (let k = 0; k < component.poolIndex.length; k++) {
-    const correction = exactPoolCorrection(component, evaluator, lambda, k, gap)
+    const correction = exactPoolCorrection(component, evaluator, lambda, k, gap, options)
     if (correction !== undefined) best = Math.max(best, correction)
   }
   return Math.min(incumbent, bound + best)
@@ -53,7 +53,14 @@ function withinGap(front: Front, baseReduced: number, price: number, gap: number
 }
 
 /** How much the dual bound rises when pool k's charge is kept exact; undefined when the search is too big. */
-function exactPoolCorrection(component: Component, evaluator: LagrangianEvaluator, lambda: Float64Array, k: number, gap: number): number | undefined {
+function exactPoolCorrection(
+  component: Component,
+  evaluator: LagrangianEvaluator,
+  lambda: Float64Array,
+  k: number,
+  gap: number,
+  limits: StrengthenOptions,
+): number | undefined {
   const c = component
   const price = lambda[k]!
   // The pool's excess and the cost, apart from its charge, before any item's choice: each item starts on
@@ -101,8 +108,8 @@ function exactPoolCorrection(component: Component, evaluator: LagrangianEvaluato
   let work = 0
   for (const { moves, baseReduced: itemBase } of items) {
     work += front.mb.length * (moves.length + 1)
-    if (work > MAX_WORK) return undefined
-    const step = extendFront(front, moves, MAX_POINTS, 'fail')
+    if (work > limits.frontMaxWork) return undefined
+    const step = extendFront(front, moves, limits.frontMaxPoints, 'fail')
     if (step === undefined) return undefined
     baseReduced += itemBase
     front = withinGap(step.front, baseReduced, price, gap)

@@ -16,6 +16,7 @@ import { scheduleRuns } from './migrations/0007-schedule-runs.js'
 import { scheduleSlots } from './migrations/0008-schedule-slots.js'
 import { cycleEndDay } from './migrations/0009-cycle-end-day.js'
 import { unpricedSims } from './migrations/0010-unpriced-sims.js'
+import { optimizerInfo } from './migrations/0011-optimizer-info.js'
 
 function migrations(store: Store): Record<string, Migration> {
   return {
@@ -27,6 +28,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0008-schedule-slots': scheduleSlots(),
     '0009-cycle-end-day': cycleEndDay(),
     '0010-unpriced-sims': unpricedSims(),
+    '0011-optimizer-info': optimizerInfo(),
   }
 }
 

@@ -5,7 +5,7 @@
 import type { ColumnType, Generated, Transaction } from 'kysely'
 import type { ChangeStatus } from './changes.js'
 import type { SessionTrigger, SessionType } from './sessions.js'
-import type { ComponentStatus, InstanceStatus, MessageStatus, PushVerdict, SessionStatus, TransitionEntity } from './statuses.js'
+import type { ComponentStatus, InstanceStatus, JobStatus, MessageStatus, PushVerdict, SessionStatus, TransitionEntity } from './statuses.js'
 
 /**
  * A status column (`statuses.ts`): read as its union, updated only with it. An insert takes any text: the tests'
@@ -172,6 +172,9 @@ export interface ComponentTable {
   changes: number | null
   seconds: number | null
   finished_at: number | null
+  /** How the optimizer ran (`OptimizerStatus`, and the whole `OptimizerInfo` as JSON: store/optimizer-runs.ts parses it). */
+  optimizer_status: string | null
+  optimizer_info: string | null
 }
 
 /** One SIM of an instance's result; a SIM's cost is the sum of its split (monthly, overage, SMS). */
@@ -294,8 +297,7 @@ export interface JobTable {
   type: string
   /** JSON: ids only. */
   payload: string
-  /** A `JobStatus` (`statuses.ts`), as the jobs repository reads it back; text here while `api/metrics.ts` filters it by plain strings. */
-  status: string
+  status: Status<JobStatus>
   attempts: number
   run_after: number
   locked_by: string | null

@@ -4,6 +4,8 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { OPTIMIZER_STATUSES } from '../../src/optimizer/index.js'
+import { sessionOptimizerInfo } from '../../src/store/index.js'
 import { finishedSession, importedFleet } from '../helpers/api-fleet.js'
 import { call, startApiServer, tenantKeys } from '../helpers/api-server.js'
 
@@ -73,7 +75,7 @@ describe('health and metrics', () => {
     const keys = await tenantKeys(server.store, 'acme')
     await importedFleet(server, 'acme')
     await server.startWorker()
-    await finishedSession(server, keys.operator)
+    const sessionId = await finishedSession(server, keys.operator)
     const metrics = await fetch(`${server.url}/metrics`)
     assert.match(metrics.headers.get('content-type') ?? '', /text\/plain/)
     const text = await metrics.text()
@@ -85,9 +87,19 @@ describe('health and metrics', () => {
       /^simopt_carrier_calls_total\{tenant="acme",provider="main"\} 0$/m,
       /^simopt_carrier_errors_total\{tenant="acme",provider="main"\} 0$/m,
       /^simopt_last_run_savings\{tenant="acme",provider="main"\} [\d.]+$/m,
+      /^simopt_optimize_phase_seconds\{tenant="acme",provider="main",phase="dual"\} [\d.e-]+$/m,
+      /^simopt_optimize_phase_seconds\{tenant="acme",provider="main",phase="search"\} [\d.e-]+$/m,
+      /^# TYPE simopt_optimizer_runs_total counter$/m,
     ]) {
       assert.match(text, series)
     }
+    // Each component solved is one run, counted by the status the session stored for it.
+    const info = await sessionOptimizerInfo(server.store.db, sessionId)
+    assert.ok(info !== undefined && OPTIMIZER_STATUSES.includes(info.status))
+    assert.ok(info.components >= 1)
+    const runs = [...text.matchAll(/^simopt_optimizer_runs_total\{status="([a-z-]+)"\} (\d+)$/gm)]
+    assert.equal(runs.reduce((sum, [, , count]) => sum + Number(count), 0), info.components)
+    assert.ok(runs.some(([, status]) => status === info.status), 'the worst status is among the runs')
   })
 
   it('says not ready (503) when the database is gone', async () => {

@@ -13,8 +13,6 @@ const SRC = path.join(REPO_ROOT, 'src')
 /** Files that still break a rule while the reshape moves them; empty when it is done. Never add to it. */
 const NOT_YET_MOVED: ReadonlySet<string> = new Set([
   // PENDING-START
-  'api/metrics.ts',
-  'jobs/stages/optimize-component.ts',
   // PENDING-END
 ])
 
