@@ -34,6 +34,11 @@ export function sessionSummary(view: SessionView): string {
     if (instance.baseline_cost !== null) rows.push(['old method', formatMoney(instance.baseline_cost)])
     if (instance.push_decision !== null) rows.push(['push', instance.push_decision, instance.push_reason ?? ''])
   }
+  if (view.optimizer !== undefined) {
+    const { status, components, dualEvaluations, phaseMs } = view.optimizer
+    const ms = Object.values(phaseMs).reduce((sum, phase) => sum + phase, 0)
+    rows.push(['optimizer', status, `${formatCount(components)} components, ${formatCount(dualEvaluations)} dual evaluations, ${(ms / 1000).toFixed(1)} s`])
+  }
   return formatTable(rows)
 }
 

@@ -1,6 +1,8 @@
 /** What `simopt status` and the API show of sessions: rows (with their instance's figures), stages and progress. */
 import type { Selectable } from 'kysely'
 import type { Db } from './database.js'
+import type { OptimizerInfo } from '../optimizer/index.js'
+import { sessionOptimizerInfo } from './optimizer-runs.js'
 import type { InstanceTable, SyncTable } from './schema.js'
 import type { SessionTrigger } from './sessions.js'
 import type { SessionStatus, TransitionEntity } from './statuses.js'
@@ -22,6 +24,8 @@ export interface SessionView {
   readonly transitions: readonly { readonly entity: TransitionEntity; readonly from: SessionStatus | null; readonly to: SessionStatus; readonly message: string | null; readonly at: number }[]
   /** 0-100. */
   readonly percent: number
+  /** What the optimizer reported over the components solved so far (`optimizer-runs.ts`); undefined before the first. */
+  readonly optimizer: OptimizerInfo | undefined
 }
 
 const sessionColumns = [
@@ -47,7 +51,7 @@ function baseQuery(db: Db) {
 }
 
 /** A session as lists show it: its row, and its instance's figures (null until the instance has them). */
-export interface SessionListItem extends Omit<SessionView, 'instances' | 'syncs' | 'transitions' | 'percent'> {
+export interface SessionListItem extends Omit<SessionView, 'instances' | 'syncs' | 'transitions' | 'percent' | 'optimizer'> {
   readonly sims: number | null
   readonly costBefore: number | null
   readonly costAfter: number | null
@@ -89,6 +93,7 @@ export async function findSession(db: Db, id: string): Promise<SessionView | und
     syncs,
     transitions: transitions.map((t) => ({ entity: t.entity, from: t.from_status, to: t.to_status, message: t.message, at: t.at })),
     percent: progressPercent(row.status, instances),
+    optimizer: await sessionOptimizerInfo(db, id),
   }
 }
 

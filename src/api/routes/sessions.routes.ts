@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { savingsFigures } from '../../domain/index.js'
 import { cancelSession, getSession, listSessions, startSession } from '../../services/sessions.service.js'
-import { SESSION_STATUSES, entityName, type SessionView } from '../../store/index.js'
+import { SESSION_STATUSES, entityName, optimizerInfoSchema, type SessionView } from '../../store/index.js'
 import { callerOf } from '../auth.js'
 import { replies, type ZodApp } from '../contract.js'
 import { serviceContext, type ApiDeps } from '../deps.js'
@@ -69,6 +69,7 @@ const sessionDetail = sessionRow.extend({
     .describe('every status change of the session and its instances, in order'),
   instances: z.array(instance),
   syncs: z.array(sync),
+  optimizer: optimizerInfoSchema.optional().describe("the optimizer's result info over the components solved so far: status, components, evaluations, time per phase"),
 })
 
 // A property not in the schema is dropped, not refused, as fastify's JSON schema validation did.
@@ -203,5 +204,6 @@ function detail(view: SessionView): z.input<typeof sessionDetail> {
       startedAt: sync.started_at,
       finishedAt: sync.finished_at,
     })),
+    optimizer: view.optimizer,
   }
 }
