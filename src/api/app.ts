@@ -1,16 +1,16 @@
 /**
- * The HTTP server: the API under `/api` (API keys, JSON schemas on every route), its OpenAPI document at
+ * The HTTP server: the API under `/api` (API keys, a zod contract on every route), its OpenAPI document at
  * `/docs` (made from those schemas), health and metrics, and the dashboard at `/`. Built by a factory so
  * tests and `simopt serve` run the same server.
  */
-import { ajvFilePlugin } from '@fastify/multipart'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { webRoutes } from '../web/index.js'
 import { installAuth } from './auth.js'
 import type { ApiDeps } from './deps.js'
-import { openApiTransform, useZodContracts } from './contract.js'
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod'
+import { useZodContracts } from './contract.js'
 import { installErrorHandlers } from './http-error.js'
 import { apiKeyRoutes } from './routes/api-keys.routes.js'
 import { changeRoutes } from './routes/changes.routes.js'
@@ -30,9 +30,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     // The one logger (JSON lines on standard error): standard output stays the command's own.
     loggerInstance: createLogger(deps.config) as FastifyBaseLogger,
     bodyLimit: deps.config.bodyLimitBytes,
-    // `isFile` in the what-if upload's schema: validated as a file, documented as binary.
-    ajv: { plugins: [ajvFilePlugin] },
   })
+  // Every route's contract is zod (`contract.ts`): it validates, types, shapes the answer and documents.
+  const zodApp = useZodContracts(app)
   installErrorHandlers(app)
   installAuth(app, deps.store)
   await app.register(swagger, {
@@ -41,24 +41,22 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key (simopt apikey create)' } } },
       security: [{ apiKey: [] }],
     },
-    transform: openApiTransform,
+    transform: jsonSchemaTransform,
+    // Named schemas (the error body) become components the routes refer to.
+    transformObject: jsonSchemaTransformObject,
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
-  // Routes whose contracts are written in zod (`contract.ts`); the others still in JSON schema move here one by one.
-  await app.register(async (scope) => {
-    const zodApp = useZodContracts(scope)
-    healthRoutes(zodApp, deps)
-    sessionRoutes(zodApp, deps)
-    savingsRoutes(zodApp, deps)
-    resultRoutes(zodApp, deps)
-    changeRoutes(zodApp, deps)
-    tenantRoutes(zodApp, deps)
-    providerRoutes(zodApp, deps)
-    scheduleRoutes(zodApp, deps)
-    apiKeyRoutes(zodApp, deps)
-  })
+  healthRoutes(zodApp, deps)
+  sessionRoutes(zodApp, deps)
+  savingsRoutes(zodApp, deps)
+  resultRoutes(zodApp, deps)
+  changeRoutes(zodApp, deps)
+  tenantRoutes(zodApp, deps)
+  providerRoutes(zodApp, deps)
+  scheduleRoutes(zodApp, deps)
+  apiKeyRoutes(zodApp, deps)
   // Its own scope: the multipart parser and the temp-folder clean-up belong to this route alone.
-  await app.register(async (scope) => whatIfRoutes(scope, deps))
+  await zodApp.register(async (scope) => whatIfRoutes(scope, deps))
   await app.register(webRoutes)
   return app
 }

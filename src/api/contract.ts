@@ -4,8 +4,7 @@
  * OpenAPI entry at `/docs`. Every route names an `operationId`: clients generated from the document use it.
  */
 import type { FastifyInstance } from 'fastify'
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
-import { $ZodType } from 'zod/v4/core'
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { ERROR_CODES, type ErrorCode } from '../domain/index.js'
 
@@ -32,10 +31,3 @@ export function useZodContracts(app: FastifyInstance): FastifyInstance<any, any,
 }
 
 export type ZodApp = ReturnType<typeof useZodContracts>
-
-/** The OpenAPI transform: zod schemas become JSON schema; a route still written in JSON schema passes as it is. */
-export function openApiTransform(input: Parameters<typeof jsonSchemaTransform>[0]): ReturnType<typeof jsonSchemaTransform> {
-  const schema = input.schema as Record<string, unknown> | undefined
-  const parts = schema === undefined ? [] : [schema['body'], schema['querystring'], schema['params'], schema['headers'], ...Object.values((schema['response'] as object | undefined) ?? {})]
-  return parts.some((part) => part instanceof $ZodType) ? jsonSchemaTransform(input) : { schema: input.schema, url: input.url }
-}

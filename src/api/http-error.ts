@@ -4,7 +4,7 @@
  * too large, bad JSON) are answered in the same shape under the matching code.
  */
 import type { FastifyError, FastifyInstance } from 'fastify'
-import { ERROR_CODES, SimoptError, errorSpec, isSimoptError, type ErrorCode } from '../domain/index.js'
+import { SimoptError, errorSpec, isSimoptError, type ErrorCode } from '../domain/index.js'
 
 /** A thing that does not exist, or that the caller's tenant may not see: the two answer alike, so existence does not leak. */
 export function notFound(code: ErrorCode, what: string): SimoptError {
@@ -17,16 +17,6 @@ export interface ErrorBody {
   readonly message: string
   readonly field?: string
 }
-
-export const errorBodySchema = {
-  type: 'object',
-  required: ['code', 'message'],
-  properties: {
-    code: { type: 'string', enum: [...ERROR_CODES], description: 'stable error code; see docs/architecture.md' },
-    message: { type: 'string', description: 'what was wrong, naming the field or thing' },
-    field: { type: 'string', description: 'where in the request it was wrong (body/period, querystring/limit)' },
-  },
-} as const
 
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {

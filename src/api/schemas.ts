@@ -1,12 +1,15 @@
 import { z } from 'zod'
-import { entityName, entityNameJsonSchema } from '../store/index.js'
-import { errorBodySchema } from './http-error.js'
+import { API_ROLES, entityName } from '../store/index.js'
 
 /**
- * Contract pieces the routes share. The zod ones (first) are for routes written in zod (`contract.ts`); the
- * JSON schema ones after them serve the routes still written in JSON schema, and go with the last of those.
+ * zod pieces the routes' contracts share (`contract.ts`): names, times, periods, ids, roles, page limits.
  */
 
+/** Tenant and provider names: the store's one rule (`store/names.ts`). */
+export const name = entityName
+export const tenantParams = z.object({ tenant: entityName })
+export const role = z.enum(API_ROLES)
+/** A tenant named in a query or body. */
 export const tenantParam = entityName.describe('tenant name; a tenant key may name only its own, a service-wide key any')
 export const epochMillis = z.number().int().describe('epoch milliseconds')
 export const nullableEpochMillis = epochMillis.nullable()
@@ -21,22 +24,3 @@ export const sessionParams = z.object({ id: z.guid({ error: 'must be a session i
 export function pageLimit(defaultLimit: number, max: number) {
   return z.coerce.number().int().min(1).max(max).default(defaultLimit)
 }
-
-/** A route's answers: its own, plus the error shape for every 4xx and 5xx. */
-export function responses<T extends Record<number, object>>(ok: T) {
-  return { ...ok, '4xx': errorBodySchema, '5xx': errorBodySchema }
-}
-
-export const nameSchema = entityNameJsonSchema
-export const roleSchema = { type: 'string', enum: ['viewer', 'operator', 'admin'] } as const
-export const epochMs = { type: 'integer', description: 'epoch milliseconds' } as const
-export const nullableEpochMs = { type: ['integer', 'null'], description: 'epoch milliseconds' } as const
-export const nullableNumber = { type: ['number', 'null'] } as const
-export const nullableString = { type: ['string', 'null'] } as const
-
-/** `?limit=N` with a default and a ceiling. */
-export function limitQuery(defaultLimit: number, max: number) {
-  return { type: 'integer', minimum: 1, maximum: max, default: defaultLimit } as const
-}
-
-export const tenantQuery = { ...nameSchema, description: 'tenant name; a tenant key may name only its own, a service-wide key any' } as const

@@ -23,9 +23,3 @@ export function checkName(kind: 'tenant' | 'provider', name: string): string {
   if (result.success) return result.data
   throw new SimoptError('INPUT_INVALID', `${kind} name ${result.error.issues[0]!.message}, got ${quoteInput(name)}`)
 }
-
-/** The same rule as a JSON schema, for the API's routes. */
-export const entityNameJsonSchema = (() => {
-  const { $schema: _ignored, ...schema } = z.toJSONSchema(entityName) as Record<string, unknown>
-  return schema as { type: 'string'; minLength: number; maxLength: number; pattern: string }
-})()

@@ -23,7 +23,6 @@ describe('account routes answer precise codes', () => {
     { what: 'a key that does not exist', method: 'DELETE', route: `/api/api-keys/${crypto.randomUUID()}`, key: () => root, status: 404, code: 'API_KEY_NOT_FOUND' },
     { what: 'a service-wide viewer key', method: 'POST', route: '/api/api-keys', key: () => root, body: { name: 'v', role: 'viewer' }, status: 400, code: 'INPUT_INVALID', field: 'body/tenant' },
     { what: 'a jasper account without its key', method: 'POST', route: '/api/tenants/acme/providers', key: () => acme.admin, body: { name: 'j', url: 'https://restapi1.jasper.example', user: 'u' }, status: 400, code: 'INPUT_INVALID', field: 'body/apiKey' },
-    { what: 'an unknown field', method: 'PATCH', route: '/api/tenants/acme/providers/main', key: () => acme.admin, body: { colour: 'red' }, status: 400, code: 'INPUT_INVALID' },
   ]
   for (const test of cases) {
     it(`${test.what}: ${test.status} ${test.code}`, async () => {

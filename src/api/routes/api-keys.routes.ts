@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { createApiKey, listApiKeys, revokeApiKey } from '../../services/api-keys.service.js'
-import { epochMs, name, nullableEpochMs, role, tenantField } from '../account-fields.js'
+import { epochMillis, name, nullableEpochMillis, role, tenantParam } from '../schemas.js'
 import { callerOf } from '../auth.js'
 import { replies, type ZodApp } from '../contract.js'
 import { serviceContext, type ApiDeps } from '../deps.js'
@@ -15,9 +15,9 @@ const keyListing = z.object({
   name: z.string(),
   role,
   tenant: z.string().nullable().describe('null: service-wide'),
-  createdAt: epochMs,
-  lastUsedAt: nullableEpochMs,
-  revokedAt: nullableEpochMs,
+  createdAt: epochMillis,
+  lastUsedAt: nullableEpochMillis,
+  revokedAt: nullableEpochMillis,
 })
 
 export function apiKeyRoutes(app: ZodApp, deps: ApiDeps): void {
@@ -48,7 +48,7 @@ export function apiKeyRoutes(app: ZodApp, deps: ApiDeps): void {
         operationId: 'listApiKeys',
         tags: ['api keys'],
         summary: 'API keys (never the keys themselves)',
-        querystring: z.object({ tenant: tenantField.optional() }),
+        querystring: z.object({ tenant: tenantParam.optional() }),
         response: replies({ 200: z.object({ keys: z.array(keyListing) }) }),
       },
     },
@@ -63,7 +63,7 @@ export function apiKeyRoutes(app: ZodApp, deps: ApiDeps): void {
         operationId: 'createApiKey',
         tags: ['api keys'],
         summary: 'make a key; the answer is the only time it is shown. No tenant with role admin (service-wide keys only): a service-wide administrator',
-        body: z.strictObject({ name, role, tenant: tenantField.optional() }),
+        body: z.object({ name, role, tenant: tenantParam.optional() }),
         response: replies({ 201: keyListing.extend({ key: z.string().describe('shown once') }) }),
       },
     },

@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import { addProvider, listProviders, updateProvider, type ProviderView } from '../../services/accounts.service.js'
 import { PROVIDER_INTEGRATIONS } from '../../store/index.js'
-import { epochMs, name, tenantParams } from '../account-fields.js'
+import { epochMillis, name, tenantParams } from '../schemas.js'
 import { callerOf } from '../auth.js'
 import { replies, type ZodApp } from '../contract.js'
 import { serviceContext, type ApiDeps } from '../deps.js'
@@ -23,7 +23,7 @@ const provider = z.object({
   callsInFlight: z.number().int(),
   scheduleStartHour: z.number().int().nullable().describe('local hour scheduled sessions start from; null: the cycle end hour'),
   hasCredentials: z.boolean().describe('whether API credentials are stored (they are never returned)'),
-  createdAt: epochMs,
+  createdAt: epochMillis,
 })
 
 /** The fields a provider is made or changed with; on a change only those given change. */
@@ -68,7 +68,7 @@ export function providerRoutes(app: ZodApp, deps: ApiDeps): void {
         tags: ['providers'],
         summary: 'add a carrier account; jasper accounts need url, user and apiKey',
         params: tenantParams,
-        body: z.strictObject({ name, integration: z.enum(PROVIDER_INTEGRATIONS).default('jasper'), ...accountFields }),
+        body: z.object({ name, integration: z.enum(PROVIDER_INTEGRATIONS).default('jasper'), ...accountFields }),
         response: replies({ 201: provider }),
       },
     },
@@ -84,7 +84,7 @@ export function providerRoutes(app: ZodApp, deps: ApiDeps): void {
         tags: ['providers'],
         summary: 'change a carrier account: only the fields given change',
         params: z.object({ tenant: name, provider: name }),
-        body: z.strictObject(accountFields),
+        body: z.object(accountFields),
         response: replies({ 200: provider }),
       },
     },

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod'
 import { showSchedule } from '../../services/schedules.service.js'
-import { epochMs, tenantParams } from '../account-fields.js'
+import { epochMillis, tenantParams } from '../schemas.js'
 import { callerOf } from '../auth.js'
 import { replies, type ZodApp } from '../contract.js'
 import { serviceContext, type ApiDeps } from '../deps.js'
@@ -15,7 +15,7 @@ const decision = z.object({
   period: z.string(),
   day: z.string().describe('local date of the run in the billing time zone'),
   slot: z.string().describe('the run’s key: its local date, or its local hour with offset on a continuous last day'),
-  dueAt: epochMs,
+  dueAt: epochMillis,
   reason: z.string().nullable(),
   sessionId: z.string().nullable(),
 })
@@ -28,11 +28,11 @@ const record = z.object({
   reason: z.string().nullable(),
   sessionId: z.string().nullable(),
   skips: z.number().int(),
-  updatedAt: epochMs,
+  updatedAt: epochMillis,
 })
 
 const schedule = z.object({
-  at: epochMs,
+  at: epochMillis,
   days: z.number().int().describe('scheduled days at the end of each period (SIMOPT_SCHEDULE_DAYS)'),
   cron: z.string().nullable().describe('when the built-in scheduler ticks (SIMOPT_SCHEDULE_CRON); null: off'),
   providers: z.array(decision),

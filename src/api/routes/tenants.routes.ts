@@ -1,12 +1,12 @@
 /** Tenants: an administrator lists them (a tenant's administrator sees its own); a service-wide one creates them. */
 import { z } from 'zod'
 import { createTenant, listTenants } from '../../services/tenants.service.js'
-import { epochMs, name } from '../account-fields.js'
+import { epochMillis, name } from '../schemas.js'
 import { callerOf } from '../auth.js'
 import { replies, type ZodApp } from '../contract.js'
 import { serviceContext, type ApiDeps } from '../deps.js'
 
-const tenant = z.object({ id: z.string(), name: z.string(), createdAt: epochMs })
+const tenant = z.object({ id: z.string(), name: z.string(), createdAt: epochMillis })
 
 export function tenantRoutes(app: ZodApp, deps: ApiDeps): void {
   const ctx = serviceContext(deps)
@@ -28,7 +28,7 @@ export function tenantRoutes(app: ZodApp, deps: ApiDeps): void {
         operationId: 'createTenant',
         tags: ['tenants'],
         summary: 'create a tenant (service-wide administrators only)',
-        body: z.strictObject({ name }),
+        body: z.object({ name }),
         response: replies({ 201: tenant }),
       },
     },

@@ -3,9 +3,8 @@
  * the same way, answered with the summary and the first rows of the assignment. Nothing is stored: the
  * files live in a temp folder for the request only.
  *
- * The one route whose contract stays in JSON schema: its body is multipart, whose files the schema checks
- * with `@fastify/multipart`'s ajv keyword `isFile` (also what documents them as binary at /docs); zod has
- * no such check, and fields of a multipart body arrive as text that ajv coerces.
+ * Its body is multipart: `onFile` saves each file to the temp folder and leaves `{file}` in the body, which the
+ * contract checks and documents as a binary field; the other fields arrive as text and are coerced.
  */
 import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -13,11 +12,13 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import multipart, { type MultipartFile } from '@fastify/multipart'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
+import { z } from 'zod'
 import { SimoptError, isSimoptError, quoteInput } from '../../domain/index.js'
 import { whatIf } from '../../services/reports.service.js'
+import { replies, type ZodApp } from '../contract.js'
 import type { ApiDeps } from '../deps.js'
-import { nullableNumber, responses } from '../schemas.js'
+import { optimizerInfoSchema } from '../../store/index.js'
 
 /** Upload fields and the file names they are saved as (error messages name the file by these). */
 const FILES = { plans: 'plans.csv', commPlans: 'comm_plans.csv', sims: 'sims.csv', pools: 'pools.csv' } as const
@@ -27,35 +28,45 @@ interface Uploaded {
   readonly file: string
 }
 
-interface WhatIfBody {
-  plans: Uploaded
-  commPlans: Uploaded
-  sims: Uploaded
-  pools?: Uploaded
-  periodDays: number
-  prorate: boolean
-  rows: number
-}
+/** A file field as `onFile` leaves it in the body; documented as the binary upload it was. */
+const uploaded = (name: string) =>
+  z.custom<Uploaded>((value) => typeof value === 'object' && value !== null && typeof (value as Uploaded).file === 'string', { error: `must be an uploaded file (${name})` }).meta({ type: 'string', format: 'binary', description: name })
 
-const summarySchema = {
-  type: 'object',
-  properties: {
-    strategy: { type: 'string' },
-    sims: { type: 'integer' },
-    plans: { type: 'integer' },
-    changes: { type: 'integer' },
-    costBefore: { type: 'number' },
-    costAfter: { type: 'number' },
-    savings: { type: 'number' },
-    savingsPct: { type: 'number' },
-    lowerBound: nullableNumber,
-    gapPct: nullableNumber,
-    baselineCost: { type: 'number', description: "the old system's (seed strategy's) cost" },
-    seconds: { type: 'number' },
-  },
-} as const
+/** Multipart fields arrive as text ("true"); a JSON client may send the boolean itself. */
+const flag = z.union([z.boolean(), z.stringbool()])
 
-export async function whatIfRoutes(app: FastifyInstance, { config }: ApiDeps): Promise<void> {
+const whatIfBody = z.object({
+  plans: uploaded('plans.csv'),
+  commPlans: uploaded('comm_plans.csv'),
+  sims: uploaded('sims.csv'),
+  pools: uploaded('pools.csv (optional)').optional(),
+  periodDays: z.coerce.number().int().min(1).max(366).default(30),
+  prorate: flag.default(false),
+  rows: z.coerce.number().int().min(0).max(1000).default(100).describe('how many assignment rows to return'),
+})
+
+const whatIfAnswer = z.object({
+  summary: z.object({
+    strategy: z.string(),
+    sims: z.number().int(),
+    plans: z.number().int(),
+    changes: z.number().int(),
+    costBefore: z.number(),
+    costAfter: z.number(),
+    savings: z.number(),
+    savingsPct: z.number(),
+    lowerBound: z.number().nullable(),
+    gapPct: z.number().nullable(),
+    baselineCost: z.number().describe("the old system's (seed strategy's) cost"),
+    seconds: z.number(),
+    optimizer: optimizerInfoSchema.describe("the optimizer's result info: status, components, evaluations, time per phase"),
+  }),
+  rows: z.array(
+    z.object({ iccid: z.string(), commPlan: z.string(), currentPlan: z.string(), newPlan: z.string(), usageMb: z.number(), costBefore: z.number(), costAfter: z.number() }),
+  ),
+})
+
+export async function whatIfRoutes(app: ZodApp, { config }: ApiDeps): Promise<void> {
   const folders = new WeakMap<FastifyRequest, string>()
   const folderOf = async (request: FastifyRequest) => {
     let folder = folders.get(request)
@@ -90,7 +101,7 @@ export async function whatIfRoutes(app: FastifyInstance, { config }: ApiDeps): P
   app.addHook('onResponse', removeFolder)
   app.addHook('onRequestAbort', removeFolder)
 
-  app.post<{ Body: WhatIfBody }>(
+  app.post(
     '/api/what-if',
     {
       config: { role: 'operator' },
@@ -103,42 +114,8 @@ export async function whatIfRoutes(app: FastifyInstance, { config }: ApiDeps): P
         tags: ['what-if'],
         summary: 'optimize uploaded files (the files of simopt optimize) without storing anything: the summary and the first rows',
         consumes: ['multipart/form-data'],
-        body: {
-          type: 'object',
-          required: ['plans', 'commPlans', 'sims'],
-          properties: {
-            plans: { isFile: true, description: 'plans.csv' },
-            commPlans: { isFile: true, description: 'comm_plans.csv' },
-            sims: { isFile: true, description: 'sims.csv' },
-            pools: { isFile: true, description: 'pools.csv (optional)' },
-            periodDays: { type: 'integer', minimum: 1, maximum: 366, default: 30 },
-            prorate: { type: 'boolean', default: false },
-            rows: { type: 'integer', minimum: 0, maximum: 1000, default: 100, description: 'how many assignment rows to return' },
-          },
-        },
-        response: responses({
-          200: {
-            type: 'object',
-            properties: {
-              summary: summarySchema,
-              rows: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    iccid: { type: 'string' },
-                    commPlan: { type: 'string' },
-                    currentPlan: { type: 'string' },
-                    newPlan: { type: 'string' },
-                    usageMb: { type: 'number' },
-                    costBefore: { type: 'number' },
-                    costAfter: { type: 'number' },
-                  },
-                },
-              },
-            },
-          },
-        }),
+        body: whatIfBody,
+        response: replies({ 200: whatIfAnswer }),
       },
     },
     async (request) => {
