@@ -57,6 +57,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   apiKeyRoutes(zodApp, deps)
   // Its own scope: the multipart parser and the temp-folder clean-up belong to this route alone.
   await zodApp.register(async (scope) => whatIfRoutes(scope, deps))
-  await app.register(webRoutes)
+  await zodApp.register(webRoutes)
   return app
 }

@@ -38,7 +38,7 @@ export const ERROR_TABLE = {
   AUTH_REQUIRED: { httpStatus: 401, exitCode: 2, retryable: false, meaning: 'no API key, or one that is not valid' },
   FORBIDDEN: { httpStatus: 403, exitCode: 2, retryable: false, meaning: 'the API key\'s role or tenant does not allow it' },
   PAYLOAD_TOO_LARGE: { httpStatus: 413, exitCode: 2, retryable: false, meaning: 'a request body or upload is larger than allowed' },
-  ROUTE_NOT_FOUND: { httpStatus: 404, exitCode: 2, retryable: false, meaning: 'no such API route' },
+  ROUTE_NOT_FOUND: { httpStatus: 404, exitCode: 2, retryable: false, meaning: 'no API route answers that method and path' },
 
   CARRIER_REFUSED: { httpStatus: 502, exitCode: 4, retryable: false, meaning: 'the carrier refused the request (bad request, no such SIM); the same call will be refused again' },
   CARRIER_AUTH_FAILED: { httpStatus: 502, exitCode: 4, retryable: false, meaning: 'the carrier refused the credentials or the caller\'s address' },

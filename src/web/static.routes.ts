@@ -5,7 +5,8 @@
  */
 import { readFile, readdir } from 'node:fs/promises'
 import path from 'node:path'
-import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import type { ZodApp } from '../api/contract.js'
 
 /** `<repository>/src/web/public`, from `<repository>/<out>/src/web/`. */
 export const PUBLIC_DIR = path.resolve(import.meta.dirname, '../../../src/web/public')
@@ -17,25 +18,23 @@ const TYPES: Readonly<Record<string, string>> = {
   '.svg': 'image/svg+xml',
 }
 
-export async function webRoutes(app: FastifyInstance): Promise<void> {
+export async function webRoutes(app: ZodApp): Promise<void> {
   // The file list is fixed at start: a request can only ever name one of these, never a path of its own.
   const files = await listFiles(PUBLIC_DIR)
   const send = async (name: string, reply: import('fastify').FastifyReply) => {
     const type = TYPES[path.extname(name)]
-    if (!files.has(name) || type === undefined) return reply.status(404).send({ error: `no file ${name}` })
+    if (!files.has(name) || type === undefined) return reply.status(404).send({ code: 'NOT_FOUND', message: `no file ${name}` })
     return reply.type(type).header('cache-control', 'no-cache').send(await readFile(path.join(PUBLIC_DIR, name)))
   }
-  const html = { description: 'the dashboard', content: { 'text/html': { schema: { type: 'string' } } } }
-
-  app.get('/', { schema: { tags: ['dashboard'], summary: 'the dashboard', response: { 200: html } } }, async (_request, reply) => send('index.html', reply))
-  app.get<{ Params: { '*': string } }>(
+  app.get('/', { schema: { operationId: 'getDashboard', tags: ['dashboard'], summary: 'the dashboard', produces: ['text/html'] } }, async (_request, reply) => send('index.html', reply))
+  app.get(
     '/web/*',
     {
       schema: {
+        operationId: 'getDashboardFile',
         tags: ['dashboard'],
         summary: "the dashboard's scripts and styles",
-        params: { type: 'object', properties: { '*': { type: 'string', pattern: '^[a-z0-9-]+(/[a-z0-9-]+)*\\.(js|css|svg)$' } } },
-        response: { 200: { description: 'a file', content: { 'text/plain': { schema: { type: 'string' } } } } },
+        params: z.object({ '*': z.string().regex(/^[a-z0-9-]+(\/[a-z0-9-]+)*\.(js|css|svg)$/, { error: 'must name a file of the dashboard' }) }),
       },
     },
     async (request, reply) => send(request.params['*'], reply),

@@ -55,10 +55,10 @@ describe('what-if', () => {
   it('names a missing file or a bad field', async () => {
     const missing = await upload({ plans: files.plans, commPlans: files.commPlans })
     assert.equal(missing.status, 400)
-    assert.match(missing.body.message, /required property 'sims'/)
+    assert.deepEqual([missing.body.code, missing.body.field], ['INPUT_INVALID', 'body/sims'])
     const badDays = await upload({ plans: files.plans, commPlans: files.commPlans, sims: files.sims }, { periodDays: '0' })
     assert.equal(badDays.status, 400)
-    assert.match(badDays.body.message, /body\/periodDays must be >= 1/)
+    assert.deepEqual([badDays.body.code, badDays.body.field], ['INPUT_INVALID', 'body/periodDays'])
     const stranger = await upload({ plans: files.plans, commPlans: files.commPlans, sims: files.sims, devices: files.sims } as never)
     assert.equal(stranger.status, 400)
     assert.match(stranger.body.message, /body\/devices is not an upload field/)
