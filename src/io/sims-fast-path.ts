@@ -1,0 +1,254 @@
+/**
+ * The fast path of `sims.csv`: a plain line (no quotes, no space around a field, numbers in plain decimal,
+ * known names) read straight from the text, without splitting it into strings or running the zod checks.
+ * Anything else is declined and takes the checked path, which also words every error: the fast path only
+ * accepts what that path would accept, with the same values, so it changes nothing but the time.
+ */
+import type { LineParser } from './csv-tokenizer.js'
+
+/** One accepted SIM, before its columns are stored; `hash` is {@link hashString} of the ICCID. */
+export interface FastSim {
+  iccid: string
+  hash: number
+  usageMb: number
+  sms: number
+  commPlan: number
+  currentPlan: number
+  daysActive: number
+  autoChange: boolean
+}
+
+export interface SimsFastPathContext {
+  readonly header: ReadonlyMap<string, number>
+  readonly planNames: readonly string[]
+  readonly commPlanNames: readonly string[]
+  /** `allowed[commPlan * planNames.length + plan]` is 1 when the communication plan allows the plan. */
+  readonly allowed: Uint8Array
+  readonly periodDays: number
+  readonly add: (sim: FastSim, line: number) => void
+}
+
+const ICCID = 0
+const USAGE = 1
+const SMS = 2
+const COMM_PLAN = 3
+const CURRENT_PLAN = 4
+const DAYS_ACTIVE = 5
+const AUTO_CHANGE = 6
+const OTHER = 7
+const ROLES: Readonly<Record<string, number>> = {
+  iccid: ICCID,
+  usage_mb: USAGE,
+  sms: SMS,
+  comm_plan: COMM_PLAN,
+  current_plan: CURRENT_PLAN,
+  days_active: DAYS_ACTIVE,
+  auto_change: AUTO_CHANGE,
+}
+
+/** Exact powers of ten: a decimal of at most 15 digits divided by one of these is Number()'s own result. */
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_, exponent) => 10 ** exponent)
+const MAX_DIGITS = 15
+const NOT_PLAIN = -1
+
+export function simsFastPath(context: SimsFastPathContext): LineParser {
+  const { header, periodDays, allowed, add } = context
+  const roles = new Int32Array(header.size).fill(OTHER)
+  for (const [name, index] of header) roles[index] = ROLES[name] ?? OTHER
+  const plans = nameTable(context.planNames)
+  const commPlans = nameTable(context.commPlanNames)
+  const planCount = context.planNames.length
+  const usable = new Uint8Array(context.commPlanNames.length)
+  for (let commPlan = 0; commPlan < usable.length; commPlan++) {
+    for (let plan = 0; plan < planCount; plan++) if (allowed[commPlan * planCount + plan] === 1) usable[commPlan] = 1
+  }
+  const fieldCount = header.size
+  const sim: FastSim = { iccid: '', hash: 0, usageMb: 0, sms: 0, commPlan: 0, currentPlan: 0, daysActive: periodDays, autoChange: true }
+
+  return (text, start, end, line) => {
+    sim.daysActive = periodDays
+    sim.autoChange = true
+    let iccidStart = 0
+    let iccidEnd = 0
+    let position = start
+    for (let field = 0; field < fieldCount; field++) {
+      let fieldEnd = text.indexOf(',', position)
+      if (field === fieldCount - 1) {
+        if (fieldEnd !== -1 && fieldEnd < end) return false
+        fieldEnd = end
+      } else if (fieldEnd === -1 || fieldEnd >= end) return false
+      switch (roles[field]!) {
+        case ICCID: {
+          const hash = iccidHash(text, position, fieldEnd)
+          if (hash === NOT_PLAIN) return false
+          sim.hash = hash
+          iccidStart = position
+          iccidEnd = fieldEnd
+          break
+        }
+        case USAGE: {
+          const value = decimal(text, position, fieldEnd)
+          if (value < 0) return false
+          sim.usageMb = value
+          break
+        }
+        case SMS: {
+          const value = wholeNumber(text, position, fieldEnd)
+          if (value < 0) return false
+          sim.sms = value
+          break
+        }
+        case COMM_PLAN: {
+          const index = lookUp(commPlans, text, position, fieldEnd)
+          if (index < 0 || usable[index] === 0) return false
+          sim.commPlan = index
+          break
+        }
+        case CURRENT_PLAN: {
+          const index = lookUp(plans, text, position, fieldEnd)
+          if (index < 0) return false
+          sim.currentPlan = index
+          break
+        }
+        case DAYS_ACTIVE: {
+          if (fieldEnd === position) break
+          const value = wholeNumber(text, position, fieldEnd)
+          if (value < 0 || value > periodDays) return false
+          sim.daysActive = value
+          break
+        }
+        case AUTO_CHANGE: {
+          if (fieldEnd === position) break
+          const value = booleanWord(text, position, fieldEnd)
+          if (value < 0) return false
+          sim.autoChange = value === 1
+          break
+        }
+        default:
+          for (let i = position; i < fieldEnd; i++) if (text.charCodeAt(i) === 34) return false
+      }
+      position = fieldEnd + 1
+    }
+    if (allowed[sim.commPlan * planCount + sim.currentPlan] !== 1) return false
+    sim.iccid = text.slice(iccidStart, iccidEnd)
+    add(sim, line)
+    return true
+  }
+}
+
+/**
+ * FNV-1a over UTF-16 code units, as `firstDuplicate` hashes, read from the text without making the string;
+ * the ICCID must be what `csv-fields.ts` accepts (`\d{10,22}[Ff]?`), else NOT_PLAIN.
+ */
+function iccidHash(text: string, start: number, end: number): number {
+  let digits = 0
+  let hash = 0x811c9dc5
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i)
+    if (code >= 48 && code <= 57) digits++
+    else if (!((code === 70 || code === 102) && i === end - 1)) return NOT_PLAIN
+    hash = Math.imul(hash ^ code, 0x01000193)
+  }
+  return digits >= 10 && digits <= 22 ? hash >>> 0 : NOT_PLAIN
+}
+
+/** FNV-1a of a string, the hash {@link iccidHash} computes on text. */
+export function hashString(value: string): number {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < value.length; i++) hash = Math.imul(hash ^ value.charCodeAt(i), 0x01000193)
+  return hash >>> 0
+}
+
+/** `123` or `123.456` with at most 15 digits, as Number() reads it; NOT_PLAIN for anything else. */
+function decimal(text: string, start: number, end: number): number {
+  let mantissa = 0
+  let digits = 0
+  let point = -1
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i)
+    if (code >= 48 && code <= 57) {
+      mantissa = mantissa * 10 + (code - 48)
+      digits++
+    } else if (code === 46 && point === -1 && i > start) point = i
+    else return NOT_PLAIN
+  }
+  if (digits === 0 || digits > MAX_DIGITS) return NOT_PLAIN
+  // Both exact, and IEEE division rounds once: the nearest double to the decimal, which is what Number() gives.
+  return point === -1 ? mantissa : mantissa / POWERS_OF_TEN[end - point - 1]!
+}
+
+/** Digits only, at most 15 of them; NOT_PLAIN for anything else. */
+function wholeNumber(text: string, start: number, end: number): number {
+  if (end === start || end - start > MAX_DIGITS) return NOT_PLAIN
+  let value = 0
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 48 || code > 57) return NOT_PLAIN
+    value = value * 10 + (code - 48)
+  }
+  return value
+}
+
+const TRUE_WORDS = ['true', 'yes', '1']
+const FALSE_WORDS = ['false', 'no', '0']
+
+/** 1, 0, or NOT_PLAIN: the words `booleanText` accepts, in any case. */
+function booleanWord(text: string, start: number, end: number): number {
+  for (const [words, value] of [[TRUE_WORDS, 1], [FALSE_WORDS, 0]] as const) {
+    for (const word of words) if (word.length === end - start && sameLetters(text, start, word)) return value
+  }
+  return NOT_PLAIN
+}
+
+/** Whether text at `start` is `word` (lower case ASCII) in any case. */
+function sameLetters(text: string, start: number, word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const code = text.charCodeAt(start + i)
+    const lower = code >= 65 && code <= 90 ? code + 32 : code
+    if (lower !== word.charCodeAt(i)) return false
+  }
+  return true
+}
+
+interface NameTable {
+  readonly names: readonly string[]
+  /** Open addressing by hash: index + 1 of the name, 0 for an empty slot. */
+  readonly slots: Int32Array
+  readonly mask: number
+}
+
+function nameTable(names: readonly string[]): NameTable {
+  const size = 2 ** Math.ceil(Math.log2(names.length * 2 + 2))
+  const slots = new Int32Array(size)
+  const mask = size - 1
+  for (const [index, name] of names.entries()) {
+    let slot = hashString(name) & mask
+    while (slots[slot] !== 0) slot = (slot + 1) & mask
+    slots[slot] = index + 1
+  }
+  return { names, slots, mask }
+}
+
+/**
+ * The index of the name that is exactly the text from `start` to `end`, or -1. Text the checked path would
+ * read differently is declined: a space or control character at either end (it trims them; a name may keep
+ * them when quoted in its own file), anything beyond ASCII at either end, and a quote anywhere.
+ */
+function lookUp(table: NameTable, text: string, start: number, end: number): number {
+  if (end === start) return -1
+  const first = text.charCodeAt(start)
+  const last = text.charCodeAt(end - 1)
+  if (first <= 32 || first >= 127 || last <= 32 || last >= 127) return -1
+  let hash = 0x811c9dc5
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i)
+    if (code === 34) return -1
+    hash = Math.imul(hash ^ code, 0x01000193)
+  }
+  for (let slot = (hash >>> 0) & table.mask; table.slots[slot] !== 0; slot = (slot + 1) & table.mask) {
+    const index = table.slots[slot]! - 1
+    const name = table.names[index]!
+    if (name.length === end - start && text.startsWith(name, start)) return index
+  }
+  return -1
+}
