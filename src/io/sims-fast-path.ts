@@ -189,15 +189,24 @@ function wholeNumber(text: string, start: number, end: number): number {
   return value
 }
 
-const TRUE_WORDS = ['true', 'yes', '1']
-const FALSE_WORDS = ['false', 'no', '0']
-
-/** 1, 0, or NOT_PLAIN: the words `booleanText` accepts, in any case. */
+/** 1, 0, or NOT_PLAIN: the words `booleanText` accepts (true, yes, 1, false, no, 0), in any case. */
 function booleanWord(text: string, start: number, end: number): number {
-  for (const [words, value] of [[TRUE_WORDS, 1], [FALSE_WORDS, 0]] as const) {
-    for (const word of words) if (word.length === end - start && sameLetters(text, start, word)) return value
+  switch (end - start) {
+    case 1: {
+      const code = text.charCodeAt(start)
+      return code === 49 ? 1 : code === 48 ? 0 : NOT_PLAIN
+    }
+    case 2:
+      return sameLetters(text, start, 'no') ? 0 : NOT_PLAIN
+    case 3:
+      return sameLetters(text, start, 'yes') ? 1 : NOT_PLAIN
+    case 4:
+      return sameLetters(text, start, 'true') ? 1 : NOT_PLAIN
+    case 5:
+      return sameLetters(text, start, 'false') ? 0 : NOT_PLAIN
+    default:
+      return NOT_PLAIN
   }
-  return NOT_PLAIN
 }
 
 /** Whether text at `start` is `word` (lower case ASCII) in any case. */
