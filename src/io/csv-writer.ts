@@ -34,13 +34,13 @@ export async function writeCsvLines(file: string, header: readonly string[], lin
   try {
     // `for await` over a generator of a million lines would wait a microtask per line; a synchronous
     // source is read synchronously, and only a full chunk waits (for the stream to drain).
-    if (Symbol.iterator in lines) {
-      for (const line of lines) {
+    if (isAsync(lines)) {
+      for await (const line of lines) {
         chunk += `${line}\n`
         if (chunk.length >= CHUNK_CHARS) chunk = await flush(output, chunk)
       }
     } else {
-      for await (const line of lines) {
+      for (const line of lines) {
         chunk += `${line}\n`
         if (chunk.length >= CHUNK_CHARS) chunk = await flush(output, chunk)
       }
@@ -51,6 +51,10 @@ export async function writeCsvLines(file: string, header: readonly string[], lin
     output.destroy()
     throw error
   }
+}
+
+function isAsync(lines: Iterable<string> | AsyncIterable<string>): lines is AsyncIterable<string> {
+  return typeof (lines as Partial<AsyncIterable<string>>)[Symbol.asyncIterator] === 'function'
 }
 
 /** Writes `chunk`, waiting for the stream to drain when it asks to; returns the empty next chunk. */
