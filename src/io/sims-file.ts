@@ -3,7 +3,8 @@ import { SimTableBuilder, quoteInput, allowedPlanMatrix, type CommPlan, type Rat
 import { booleanText, iccid, nonNegativeNumber, wholeCount } from './csv-fields.js'
 import { readCsv, type CsvRow } from './csv-reader.js'
 import { inputError } from './input-error.js'
-import { hashString, simsFastPath, type FastSim } from './sims-fast-path.js'
+import { hashString } from './plain-fields.js'
+import { simsFastPath, type FastSim } from './sims-fast-path.js'
 
 export const SIM_COLUMNS = {
   required: ['iccid', 'usage_mb', 'sms', 'comm_plan', 'current_plan'],
