@@ -18,7 +18,8 @@
  *
  * `npm run bench -- --sections service` runs some sections only (optimizer, seeds, hard, e2e, service, sync, sync-faults, push, api, chaos), and
  * `--sims 1000000` limits the optimizer table to those fleet sizes (chaos: its first value is the fleet,
- * `--kills N` the kills, `--chaos-timeout S` the seconds after which an unsettled session fails the run).
+ * `--kills N` the kills, `--chaos-timeout S` the seconds after which an unsettled session fails the run;
+ * e2e: its first value is the fleet of the 40-plan run against reading sims.csv, bench/e2e-speed.ts).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -36,6 +37,7 @@ import { printSeedRuns, seedRuns, type SeedFigures } from './seeds-run.js'
 import { printSyncFaultsRuns, syncFaultsRun, type SyncFaultsFigures } from './sync-faults-run.js'
 import { hardRuns, printHardRuns, type HardFigures } from './hard-run.js'
 import { chaosRun, printChaosRun, type ChaosFigures } from './chaos-run.js'
+import { E2E_SPEED_SIMS, e2eSpeedRun, printE2eSpeedRun, printE2eSpeedTarget, type E2eSpeedFigures } from './e2e-speed.js'
 
 const CLI = path.join(import.meta.dirname, '../src/cli/main.js')
 const HIGHS_CHILD = path.join(import.meta.dirname, 'highs-child.js')
@@ -95,7 +97,13 @@ const CHAOS_SIMS = 50_000
 const CHAOS_KILLS = 10
 const CHAOS_TIMEOUT_SECONDS = 3 * 3600
 
-function parseArguments(argv: readonly string[]): { sections: readonly Section[]; sims: readonly number[]; faultsSims: number; chaos: { sims: number; kills: number; timeoutSeconds: number } } {
+function parseArguments(argv: readonly string[]): {
+  sections: readonly Section[]
+  sims: readonly number[]
+  faultsSims: number
+  e2eSims: number
+  chaos: { sims: number; kills: number; timeoutSeconds: number }
+} {
   const value = (flag: string) => {
     const at = argv.indexOf(flag)
     return at < 0 ? undefined : argv[at + 1]
@@ -110,10 +118,11 @@ function parseArguments(argv: readonly string[]): { sections: readonly Section[]
     kills: Number(value('--kills') ?? CHAOS_KILLS),
     timeoutSeconds: Number(value('--chaos-timeout') ?? CHAOS_TIMEOUT_SECONDS),
   }
+  const e2eSims = value('--sims') === undefined ? E2E_SPEED_SIMS : sims[0]!
   for (const [flag, count] of [['--sims', chaos.sims], ['--kills', chaos.kills], ['--chaos-timeout', chaos.timeoutSeconds]] as const) {
     if (!(Number.isInteger(count) && count >= 0)) throw new Error(`bench ${flag} must be a whole number, got ${String(count)}`)
   }
-  return { sections, sims, faultsSims, chaos }
+  return { sections, sims, faultsSims, e2eSims, chaos }
 }
 
 async function optimizerTable(simCounts: readonly number[]): Promise<Row[]> {
@@ -220,6 +229,8 @@ try {
   const needsMillion = options.sections.includes('e2e') || options.sections.includes('service') || options.sections.includes('api')
   const files = needsMillion ? await writeProblemFiles(path.join(folder, 'fleet'), instance(MILLION)) : undefined
   const e2e = options.sections.includes('e2e') ? await endToEnd(folder, files!) : undefined
+  const e2eSpeed: E2eSpeedFigures | undefined = options.sections.includes('e2e') ? await e2eSpeedRun(folder, options.e2eSims) : undefined
+  if (e2eSpeed !== undefined) printE2eSpeedRun(e2eSpeed)
   const service = options.sections.includes('service') ? await serviceRuns(files!, folder) : []
   if (service.length > 0) printServiceRuns(service)
   const sync: SyncFigures[] = []
@@ -249,8 +260,9 @@ try {
     if (!chaos.passed) process.exitCode = 1
   }
   targets(rows, e2e, service)
+  if (e2eSpeed !== undefined) printE2eSpeedTarget(e2eSpeed)
   await mkdir('data/bench', { recursive: true })
-  await writeFile('data/bench/last-run.json', `${JSON.stringify({ options, rows, seeds, hard, e2e, service, sync, syncFaults, push, api, chaos }, null, 2)}\n`)
+  await writeFile('data/bench/last-run.json', `${JSON.stringify({ options, rows, seeds, hard, e2e, e2eSpeed, service, sync, syncFaults, push, api, chaos }, null, 2)}\n`)
 } finally {
   await rm(folder, { recursive: true, force: true })
 }

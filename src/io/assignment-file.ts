@@ -7,6 +7,7 @@ import { name } from './csv-fields.js'
 import { readCsv, type CsvRow } from './csv-reader.js'
 import { inputError } from './input-error.js'
 import { csvField, writeCsvLines } from './csv-writer.js'
+import { decimalText, moneyText } from './decimal-text.js'
 
 export const ASSIGNMENT_COLUMNS = [
   'iccid',
@@ -21,14 +22,10 @@ export const ASSIGNMENT_COLUMNS = [
   'cost_after',
 ] as const
 
-/** Money is written to the micro-unit the cost model attributes pool charges in; round for display elsewhere. */
-function money(value: number): number {
-  return Math.round(value * 1e6) / 1e6
-}
-
 /**
  * One line of `assignment.csv`: text fields already passed through `csvField` (callers writing a million
- * rows escape each plan code once), the SIM's new cost split and its cost before.
+ * rows escape each plan code once), the SIM's new cost split and its cost before. Money is written to the
+ * micro-unit the cost model attributes pool charges in; round for display elsewhere.
  */
 export function assignmentLine(
   iccid: string,
@@ -40,7 +37,7 @@ export function assignmentLine(
   costBefore: number,
 ): string {
   const costAfter = after.monthly + after.overage + after.sms
-  return `${iccid},${commPlan},${currentPlan},${newPlan},${usageMb},${money(after.monthly)},${money(after.overage)},${money(after.sms)},${money(costBefore)},${money(costAfter)}`
+  return `${iccid},${commPlan},${currentPlan},${newPlan},${decimalText(usageMb)},${moneyText(after.monthly)},${moneyText(after.overage)},${moneyText(after.sms)},${moneyText(costBefore)},${moneyText(costAfter)}`
 }
 
 export async function writeAssignmentFile(

@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs'
 import type { z } from 'zod'
 import { quoteInput } from '../domain/index.js'
-import { CsvSyntaxError, CsvTokenizer } from './csv-tokenizer.js'
+import { CsvSyntaxError, CsvTokenizer, type LineParser } from './csv-tokenizer.js'
 import { inputError } from './input-error.js'
 
 export interface CsvColumns {
@@ -63,6 +63,8 @@ export class CsvRow {
 
 /**
  * Reads `file`, calling `onRow` for each data row. Returns the number of data rows and the header.
+ * `fastRows`, given the header, may return a {@link LineParser} that takes plain data lines itself (a
+ * million SIMs); a line it declines reaches `onRow` as usual, so errors are `onRow`'s alone.
  * @throws SimoptError `INPUT_INVALID` for an unreadable or empty file, a missing column, a malformed line,
  *   or whatever `onRow` throws.
  */
@@ -70,12 +72,21 @@ export async function readCsv(
   file: string,
   columns: CsvColumns,
   onRow: (row: CsvRow) => void,
+  fastRows?: (header: ReadonlyMap<string, number>) => LineParser | undefined,
 ): Promise<{ rows: number; header: ReadonlyMap<string, number> }> {
   let row: CsvRow | undefined
   let rows = 0
   const tokenizer = new CsvTokenizer((fields, line) => {
     if (row === undefined) {
       row = new CsvRow(file, readHeader(file, fields, columns))
+      const parser = fastRows?.(row.header)
+      if (parser !== undefined) {
+        tokenizer.lineParser = (text, start, end, line) => {
+          if (!parser(text, start, end, line)) return false
+          rows++
+          return true
+        }
+      }
       return
     }
     if (fields.length !== row.header.size) {

@@ -9,6 +9,13 @@
 /** A record's fields and the line (from 1) it starts on. */
 export type RecordHandler = (fields: string[], line: number) => void
 
+/**
+ * A fast path for one line without line break, `text` from `start` to `end` (a CR before the LF already
+ * left out): takes the line and returns true, or returns false having changed nothing, and the line goes
+ * through the ordinary tokenizing (quotes, trimming, the record handler) as if there were no fast path.
+ */
+export type LineParser = (text: string, start: number, end: number, line: number) => boolean
+
 export class CsvSyntaxError extends Error {
   constructor(
     readonly line: number,
@@ -23,6 +30,8 @@ export class CsvTokenizer {
   /** Line number of the first character of `#pending`. */
   #line = 1
   #started = false
+  /** Tried on each line before anything else; may be set while tokenizing (after the header, say). */
+  lineParser: LineParser | undefined
 
   constructor(readonly onRecord: RecordHandler) {}
 
@@ -53,6 +62,11 @@ export class CsvTokenizer {
         lineEnd = text.length
       }
       const contentEnd = lineEnd > position && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd
+      if (this.lineParser !== undefined && this.lineParser(text, position, contentEnd, this.#line)) {
+        this.#line++
+        position = lineEnd + 1
+        continue
+      }
       const line = text.slice(position, contentEnd)
       // Searching each line for quotes, not the whole text: V8 searches sliced strings slowly.
       if (line.includes('"')) {

@@ -3,6 +3,8 @@ import { SimTableBuilder, quoteInput, allowedPlanMatrix, type CommPlan, type Rat
 import { booleanText, iccid, nonNegativeNumber, wholeCount } from './csv-fields.js'
 import { readCsv, type CsvRow } from './csv-reader.js'
 import { inputError } from './input-error.js'
+import { hashString } from './plain-fields.js'
+import { simsFastPath, type FastSim } from './sims-fast-path.js'
 
 export const SIM_COLUMNS = {
   required: ['iccid', 'usage_mb', 'sms', 'comm_plan', 'current_plan'],
@@ -13,6 +15,8 @@ export interface SimsFileContext {
   readonly plans: readonly RatePlan[]
   readonly commPlans: readonly CommPlan[]
   readonly periodDays: number
+  /** false: every line through the checked path, as before the fast path (tests compare the two). */
+  readonly fastPath?: boolean
 }
 
 export async function readSimsFile(file: string, context: SimsFileContext): Promise<SimTable> {
@@ -22,6 +26,23 @@ export async function readSimsFile(file: string, context: SimsFileContext): Prom
   const allowed = allowedPlanMatrix(commPlans, plans.length)
   const lines: number[] = []
   const sims = new SimTableBuilder(64 * 1024)
+  // ICCID hashes, for the duplicate check: the fast path has them for free while it reads the digits.
+  let hashes: Int32Array = new Int32Array(64 * 1024)
+  const keep = (sim: FastSim, line: number) => {
+    if (sims.count === hashes.length) hashes = grown(hashes)
+    hashes[sims.count] = sim.hash
+    sims.add(sim)
+    lines.push(line)
+  }
+  const fastPath = (header: ReadonlyMap<string, number>) =>
+    simsFastPath({
+      header,
+      planNames: plans.map((plan) => plan.code),
+      commPlanNames: commPlans.map((commPlan) => commPlan.name),
+      allowed,
+      periodDays,
+      add: keep,
+    })
 
   const { header } = await readCsv(file, SIM_COLUMNS, (row: CsvRow) => {
     const id = row.parse('iccid', iccid)
@@ -44,20 +65,23 @@ export async function readSimsFile(file: string, context: SimsFileContext): Prom
     const daysActive = row.parseOptional('days_active', wholeCount, periodDays)
     if (daysActive > periodDays) row.fail('days_active', `must be at most the period of ${periodDays} days, got ${daysActive}`)
 
-    sims.add({
-      iccid: id,
-      usageMb: row.parse('usage_mb', nonNegativeNumber),
-      sms: row.parse('sms', wholeCount),
-      commPlan,
-      currentPlan,
-      daysActive,
-      autoChange: row.parseOptional('auto_change', booleanText, true),
-    })
-    lines.push(row.line)
-  })
+    keep(
+      {
+        iccid: id,
+        hash: hashString(id),
+        usageMb: row.parse('usage_mb', nonNegativeNumber),
+        sms: row.parse('sms', wholeCount),
+        commPlan,
+        currentPlan,
+        daysActive,
+        autoChange: row.parseOptional('auto_change', booleanText, true),
+      },
+      row.line,
+    )
+  }, context.fastPath === false ? undefined : fastPath)
   if (sims.count === 0) throw inputError({ file }, 'has no SIMs')
   const table = sims.build()
-  const duplicate = firstDuplicate(table.iccid)
+  const duplicate = firstDuplicate(table.iccid, hashes)
   if (duplicate !== undefined) {
     const [first, second] = duplicate
     throw inputError(
@@ -70,27 +94,31 @@ export async function readSimsFile(file: string, context: SimsFileContext): Prom
 
 /**
  * The earliest row repeating an earlier row's value, with that earlier row. An open-addressing table of
- * row numbers keyed by a string hash: a Map of a million ICCIDs took a second and much garbage.
+ * row numbers keyed by a string hash: a Map of a million ICCIDs took a second and much garbage. `hashes`,
+ * when given, holds {@link hashString} of each value (computed while reading); the hashes are compared
+ * before the strings, since ICCIDs share long prefixes and a slot's other string is a cache miss away.
  */
-export function firstDuplicate(values: readonly string[]): [first: number, second: number] | undefined {
+export function firstDuplicate(values: readonly string[], hashes?: Int32Array): [first: number, second: number] | undefined {
   const size = 2 ** Math.ceil(Math.log2(values.length * 2 + 2))
   const mask = size - 1
   const table = new Int32Array(size).fill(-1)
+  const slotHashes = new Int32Array(size)
   for (let row = 0; row < values.length; row++) {
     const value = values[row]!
-    let slot = hashString(value) & mask
+    const hash = hashes === undefined ? hashString(value) | 0 : hashes[row]!
+    let slot = hash & mask
     for (let other = table[slot]!; other !== -1; other = table[slot]!) {
-      if (values[other] === value) return [other, row]
+      if (slotHashes[slot] === hash && values[other] === value) return [other, row]
       slot = (slot + 1) & mask
     }
     table[slot] = row
+    slotHashes[slot] = hash
   }
   return undefined
 }
 
-/** FNV-1a over UTF-16 code units. */
-function hashString(value: string): number {
-  let hash = 0x811c9dc5
-  for (let i = 0; i < value.length; i++) hash = Math.imul(hash ^ value.charCodeAt(i), 0x01000193)
-  return hash >>> 0
+function grown(column: Int32Array): Int32Array {
+  const next = new Int32Array(column.length * 2)
+  next.set(column)
+  return next
 }
