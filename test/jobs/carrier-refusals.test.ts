@@ -4,39 +4,19 @@
  * error) is retried. Against the Jasper simulator over real HTTP.
  */
 import assert from 'node:assert/strict'
-import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { loadConfig } from '../../src/config.js'
 import { CallLimiter, JasperClient } from '../../src/carriers/index.js'
 import { startJasperSimulator, type JasperSimulator } from '../../src/carriers/jasper/simulator/jasper-simulator.js'
-import { readProblemFiles } from '../../src/io/index.js'
 import { job } from '../../src/jobs/job.js'
 import { JobRunner } from '../../src/jobs/job-runner.js'
 import { LocalQueue } from '../../src/jobs/local-queue.js'
 import { startSession } from '../../src/jobs/sessions.js'
 import type { Stage } from '../../src/jobs/stage.js'
-import { ensurePeriod, ensureProvider, ensureTenant } from '../../src/store/accounts.js'
-import { openStore, type Store } from '../../src/store/database.js'
-import { importFleet } from '../../src/store/fleet-import.js'
-import { migrate } from '../../src/store/migrate.js'
-import { writeGroups } from '../helpers/fleets.js'
-import { tempDir } from '../helpers/temp-dir.js'
+import { importedStore } from '../helpers/imported-store.js'
 
 const config = loadConfig({ SIMOPT_DATABASE_URL: 'sqlite::memory:', SIMOPT_JOB_LEASE_MS: '5000' })
 const REQUEST = { tenant: 'acme', provider: 'main', period: '2026-11', trigger: 'manual' } as const
-
-async function importedStore(): Promise<Store> {
-  const folder = await tempDir()
-  const files = await writeGroups(path.join(folder, 'fleet'), 1, 10)
-  const store = openStore(`sqlite:${path.join(folder, 'simopt.db')}`)
-  await migrate(store)
-  const problem = await readProblemFiles(files, { periodDays: 30, prorate: false })
-  await store.db.transaction().execute(async (trx) => {
-    const provider = await ensureProvider(trx, await ensureTenant(trx, 'acme'), 'main', { integration: 'files', timeZone: 'UTC', cycleEndDay: 0, cycleEndHour: 0, settings: {} })
-    await importFleet(trx, store.dialect, provider, await ensurePeriod(trx, provider, '2026-11'), problem)
-  })
-  return store
-}
 
 /** The session's first job, calling the carrier the way the sync does: through the account's limiter. */
 function callingStage(sessionId: string, client: JasperClient): Stage {
@@ -56,7 +36,7 @@ describe('carrier failures in a session', () => {
   })
 
   it('a refused API key fails the session at once, naming provider, period and the carrier code', async () => {
-    const store = await importedStore()
+    const store = await importedStore(10)
     try {
       const queue = new LocalQueue(store, 'w', config.jobLeaseMs)
       const id = await startSession(store, queue, config, REQUEST)
@@ -74,7 +54,7 @@ describe('carrier failures in a session', () => {
   })
 
   it('a carrier server error is retried, and the session goes on', async () => {
-    const store = await importedStore()
+    const store = await importedStore(10)
     try {
       const queue = new LocalQueue(store, 'w', config.jobLeaseMs)
       const id = await startSession(store, queue, config, REQUEST)

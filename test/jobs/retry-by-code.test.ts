@@ -4,39 +4,22 @@
  * bad input fails the session at once, with the error's own message.
  */
 import assert from 'node:assert/strict'
-import path from 'node:path'
 import { describe, it } from 'node:test'
 import { loadConfig } from '../../src/config.js'
 import { ERROR_TABLE, SimoptError, type ErrorCode } from '../../src/domain/index.js'
-import { readProblemFiles } from '../../src/io/index.js'
 import { job } from '../../src/jobs/job.js'
 import { JobRunner } from '../../src/jobs/job-runner.js'
 import { LocalQueue } from '../../src/jobs/local-queue.js'
 import { startSession } from '../../src/jobs/sessions.js'
 import type { Stage } from '../../src/jobs/stage.js'
-import { ensurePeriod, ensureProvider, ensureTenant, importFleet, migrate, openStore, type Store } from '../../src/store/index.js'
-import { writeGroups } from '../helpers/fleets.js'
-import { tempDir } from '../helpers/temp-dir.js'
+import { importedStore } from '../helpers/imported-store.js'
 
 const config = loadConfig({ SIMOPT_DATABASE_URL: 'sqlite::memory:', SIMOPT_JOB_LEASE_MS: '5000' })
 const REQUEST = { tenant: 'acme', provider: 'main', period: '2026-11', trigger: 'manual' } as const
 
-async function importedStore(): Promise<Store> {
-  const folder = await tempDir()
-  const files = await writeGroups(path.join(folder, 'fleet'), 1, 5)
-  const store = openStore(`sqlite:${path.join(folder, 'simopt.db')}`)
-  await migrate(store)
-  const problem = await readProblemFiles(files, { periodDays: 30, prorate: false })
-  await store.db.transaction().execute(async (trx) => {
-    const provider = await ensureProvider(trx, await ensureTenant(trx, 'acme'), 'main', { integration: 'files', timeZone: 'UTC', cycleEndDay: 0, cycleEndHour: 0, settings: {} })
-    await importFleet(trx, store.dialect, provider, await ensurePeriod(trx, provider, '2026-11'), problem)
-  })
-  return store
-}
-
 /** What the runner does with the session's first job when its stage throws `error`, and the session's state after. */
 async function outcomeOf(error: unknown): Promise<{ kind: string; status: string; message: string | null }> {
-  const store = await importedStore()
+  const store = await importedStore(5)
   try {
     const queue = new LocalQueue(store, 'w', config.jobLeaseMs)
     const id = await startSession(store, queue, config, REQUEST)
