@@ -3,8 +3,8 @@
  * carrier to the URL registered with `registerChangeCallback`. Callbacks may never come or come late, so
  * an outcome is something to wait for with a fallback (polling `changeStatus`), never to rely on alone.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { listenOnLoopback } from '../loopback-server.js'
 import * as wire from './thingspace-wire.js'
 
 /** A change's outcome as the callback told it. */
@@ -70,27 +70,15 @@ export async function startChangeCallbackListener(options: { readonly port?: num
     response.writeHead(200).end()
   }
 
-  const server = createServer((request, response) => void serve(request, response))
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  const { port } = server.address() as AddressInfo
+  const server = await listenOnLoopback(options.port ?? 0, serve)
   return {
-    url: `http://127.0.0.1:${port}/thingspace/carrier-service`,
+    url: `${server.url}/thingspace/carrier-service`,
     received,
     outcomeOf(requestId) {
       const known = received.get(requestId)
       if (known !== undefined) return Promise.resolve(known)
       return new Promise((resolve) => waiting.set(requestId, [...(waiting.get(requestId) ?? []), resolve]))
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error === undefined ? resolve() : reject(error)))
-        server.closeIdleConnections()
-      }),
+    close: server.close,
   }
 }

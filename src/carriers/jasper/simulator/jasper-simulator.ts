@@ -3,8 +3,8 @@
  * `rws/api/v1` calls in the shapes of jasper-wire.ts, with Basic auth, the per-account call cap, and faults
  * to switch on: server errors, latency, and devices that change while a client pages through them.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { listenOnLoopback } from '../../loopback-server.js'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { setTimeout as delay } from 'node:timers/promises'
 import { Random } from '../../../demo/index.js'
 import { SimoptError, type BillingCycle } from '../../../domain/index.js'
@@ -181,19 +181,10 @@ export async function startJasperSimulator(options: JasperSimulatorOptions = {})
     response.end(JSON.stringify(result.body))
   }
 
-  const server = createServer((request, response) => void serve(request, response))
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    // Loopback only: the simulator has fixed demo credentials.
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  const { port } = server.address() as AddressInfo
+  const server = await listenOnLoopback(options.port ?? 0, serve)
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     user,
     apiKey,
     fleet,
@@ -204,11 +195,7 @@ export async function startJasperSimulator(options: JasperSimulatorOptions = {})
     setFaults(change) {
       faults = checkFaults({ ...faults, ...change })
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error === undefined ? resolve() : reject(error)))
-        server.closeIdleConnections()
-      }),
+    close: server.close,
   }
 }
 

@@ -5,9 +5,9 @@
  * tokens, lost or late callbacks, and a device suspended while a push runs. Plan changes are asynchronous
  * and limited to 4 per device a month, as on ThingSpace.
  */
+import { listenOnLoopback } from '../../loopback-server.js'
 import { randomBytes } from 'node:crypto'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { setTimeout as delay } from 'node:timers/promises'
 import { Random } from '../../../demo/index.js'
 import { SimoptError, type BillingCycle } from '../../../domain/index.js'
@@ -210,19 +210,10 @@ export async function startThingSpaceSimulator(options: ThingSpaceSimulatorOptio
     response.end(JSON.stringify(result.body))
   }
 
-  const server = createServer((request, response) => void serve(request, response))
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    // Loopback only: the simulator has fixed demo credentials.
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  const { port } = server.address() as AddressInfo
+  const server = await listenOnLoopback(options.port ?? 0, serve)
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     appKey,
     appSecret,
     username,
@@ -241,10 +232,7 @@ export async function startThingSpaceSimulator(options: ThingSpaceSimulatorOptio
     close: async () => {
       requests.stop()
       await requests.idle()
-      await new Promise<void>((resolve, reject) => {
-        server.close((error) => (error === undefined ? resolve() : reject(error)))
-        server.closeIdleConnections()
-      })
+      await server.close()
     },
   }
 }
