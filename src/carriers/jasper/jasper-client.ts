@@ -12,11 +12,15 @@ import {
   CarrierError,
   isCarrierError,
   type Carrier,
+  type CarrierTraits,
+  type ChangeOutcome,
+  type ChangeRequest,
   type CarrierErrorKind,
   type ChangedDevicesPage,
   type ChangeWindow,
   type CycleUsage,
   type DeviceDetails,
+  type DeviceListing,
   type PlanDeviceUsage,
   type RatePlansPage,
   type RatePlanUsagePage,
@@ -77,6 +81,11 @@ export class JasperClient implements Carrier {
     this.#now = options.now ?? Date.now
     this.#timeZone = options.timeZone ?? 'UTC'
   }
+
+  /** Jasper applies a change when it answers, and limits neither how often nor in which state. */
+  readonly traits: CarrierTraits = { planChangesPerCycle: undefined, refusesWhileSuspended: false, changeLatencyMs: 0 }
+
+  readonly listing: DeviceListing = { kind: 'changed-pages', page: (window, pageNumber) => this.listDevicesChanged(window, pageNumber) }
 
   async listDevicesChanged(window: ChangeWindow, pageNumber: number): Promise<ChangedDevicesPage> {
     // The API takes whole seconds: the window is widened to them, never narrowed (a change at 05.300 with
@@ -158,12 +167,18 @@ export class JasperClient implements Carrier {
     }))
   }
 
-  async changeRatePlan(iccid: string, ratePlan: string): Promise<void> {
+  async changeRatePlan(iccid: string, ratePlan: string): Promise<ChangeRequest> {
     const body: wire.EditDeviceBody = { ratePlan }
     const request: Request = { method: 'PUT', path: `/devices/${encodeURIComponent(iccid)}`, body }
     await this.#call(request, wire.editDeviceAnswer, (answer) => {
       if (answer.iccid !== iccid) throw badAnswer(request, `iccid: the change of ${iccid} was answered for ${answer.iccid}`)
     })
+    return { kind: 'done' }
+  }
+
+  /** Jasper never answers `accepted`: there is no request to ask about. */
+  async changeOutcome(requestId: string): Promise<ChangeOutcome> {
+    throw new CarrierError('not-found', `Jasper has no change request ${requestId}: its changes complete when answered`)
   }
 
   /** `toDomain` runs inside the limiter's call, so that the limiter counts the bad answers it finds. */

@@ -6,10 +6,11 @@
  * answer after, so a worker that dies mid-push leaves it `pushing`: the next job asks the carrier what the
  * SIM's plan is and sends it again only if it is not in place, never twice. Past the latest safe time
  * (10 minutes before the period ends) nothing more is sent. When none is left, verification is queued
- * after `SIMOPT_VERIFY_DELAY_MS`.
+ * after `SIMOPT_VERIFY_DELAY_MS`. A carrier that does changes later (ThingSpace) answers with a request id,
+ * kept with the change for the verification to ask about.
  */
 import { PUSH_MARGIN_MS } from '../../domain/index.js'
-import { isCarrierError, type Carrier } from '../../carriers/index.js'
+import { isCarrierError, type Carrier, type ChangeRequest } from '../../carriers/index.js'
 import { audit, changesIn, failChanges, instanceScope, markPushFinished, markPushStarted, moveChange, type ChangeRow, type Db } from '../../store/index.js'
 import { carrierFor } from '../carrier-for.js'
 import { job, type Job } from '../job.js'
@@ -85,8 +86,9 @@ async function pushOne({ db, carrier, instanceId, sessionId }: PushContext, chan
     return
   }
   if (!(await moveChange(db, instanceId, change.iccid, 'approved', 'pushing', { countAttempt: true }))) return // taken by another delivery
+  let request: ChangeRequest
   try {
-    await carrier.changeRatePlan(change.iccid, change.new_plan)
+    request = await carrier.changeRatePlan(change.iccid, change.new_plan)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     if (isCarrierError(error) && !error.retryable) {
@@ -98,8 +100,22 @@ async function pushOne({ db, carrier, instanceId, sessionId }: PushContext, chan
     await audit(db, { ...step, action: 'push: no answer', detail: `${change.old_plan} -> ${change.new_plan}: ${message}` })
     throw error
   }
-  await moveChange(db, instanceId, change.iccid, 'pushing', 'pushed', { answer: 'accepted', pushed_at: Date.now() })
-  await audit(db, { ...step, action: 'push: accepted', detail: `${change.old_plan} -> ${change.new_plan}` })
+  const answer = request.kind === 'done' ? 'accepted' : acceptedAnswer(request.requestId)
+  await moveChange(db, instanceId, change.iccid, 'pushing', 'pushed', { answer, pushed_at: Date.now() })
+  await audit(db, { ...step, action: 'push: accepted', detail: `${change.old_plan} -> ${change.new_plan}${request.kind === 'done' ? '' : ` (request ${request.requestId}, outcome to come)`}` })
+}
+
+// A change the carrier does later keeps its request id in the answer (the changes table has no column for
+// it): the verification asks for the outcome with it.
+const REQUEST_PREFIX = 'accepted, request '
+
+export function acceptedAnswer(requestId: string): string {
+  return `${REQUEST_PREFIX}${requestId}`
+}
+
+/** The carrier's request id of a change it accepted to do later; `undefined` for a change done at once. */
+export function requestIdOf(answer: string | null): string | undefined {
+  return answer !== null && answer.startsWith(REQUEST_PREFIX) ? answer.slice(REQUEST_PREFIX.length) : undefined
 }
 
 /** Changes a dead or failed delivery left `pushing`: in place at the carrier, they were pushed; if not, they go again. */

@@ -92,7 +92,7 @@ export const syncUsage: Stage = {
       for (const iccid of unread) {
         calls++
         try {
-          const usage = await carrier.cycleUsage(iccid)
+          const usage = await carrier.cycleUsage(iccid, { start: period.starts_at, end: period.ends_at })
           readings.set(iccid, { iccid, usageMb: usage.dataMb, sms: usage.sms, measuredAt: usage.measuredAt })
           reread.push({ iccid, status: usage.status, ratePlan: usage.ratePlan, commPlan: usage.commPlan, msisdn: usage.msisdn })
         } catch (error) {
