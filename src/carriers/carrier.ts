@@ -120,6 +120,9 @@ export type ChangeRequest = { readonly kind: 'done' } | { readonly kind: 'accept
 /** Where an accepted change stands. `failed` names the carrier's reason when it gave one. */
 export type ChangeOutcome = { readonly kind: 'pending' } | { readonly kind: 'succeeded' } | { readonly kind: 'failed'; readonly reason: string }
 
+/** Why a carrier refused a change for good, when the reason is one the stages act on. */
+export type ChangeRefusal = 'limit-reached' | 'suspended'
+
 /** The rules of an account that the stages act on, as data. */
 export interface CarrierTraits {
   /** Plan changes a SIM may have in one billing cycle; `undefined`: no limit (Jasper). */
@@ -160,6 +163,8 @@ export interface Carrier {
   changeRatePlan(iccid: string, ratePlan: string): Promise<ChangeRequest>
   /** Where an `accepted` change stands. @throws CarrierError `not-found` for a request the account does not have. */
   changeOutcome(requestId: string): Promise<ChangeOutcome>
+  /** What a refusal of `changeRatePlan` means, in the carrier's codes: the SIM's monthly changes used up, or the SIM suspended. */
+  changeRefusal(error: CarrierError): ChangeRefusal | undefined
 }
 
 export const CARRIER_ERROR_KINDS = [

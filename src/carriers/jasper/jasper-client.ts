@@ -14,6 +14,7 @@ import {
   type Carrier,
   type CarrierTraits,
   type ChangeOutcome,
+  type ChangeRefusal,
   type ChangeRequest,
   type CarrierErrorKind,
   type ChangedDevicesPage,
@@ -61,6 +62,9 @@ interface Request {
   readonly body?: unknown
 }
 
+/** Jasper applies a change when it answers, and limits neither how often nor in which state. */
+export const JASPER_TRAITS: CarrierTraits = { planChangesPerCycle: undefined, refusesWhileSuspended: false, changeLatencyMs: 0 }
+
 export class JasperClient implements Carrier {
   readonly #origin: string
   readonly #authorization: string
@@ -82,8 +86,7 @@ export class JasperClient implements Carrier {
     this.#timeZone = options.timeZone ?? 'UTC'
   }
 
-  /** Jasper applies a change when it answers, and limits neither how often nor in which state. */
-  readonly traits: CarrierTraits = { planChangesPerCycle: undefined, refusesWhileSuspended: false, changeLatencyMs: 0 }
+  readonly traits = JASPER_TRAITS
 
   readonly listing: DeviceListing = { kind: 'changed-pages', page: (window, pageNumber) => this.listDevicesChanged(window, pageNumber) }
 
@@ -174,6 +177,11 @@ export class JasperClient implements Carrier {
       if (answer.iccid !== iccid) throw badAnswer(request, `iccid: the change of ${iccid} was answered for ${answer.iccid}`)
     })
     return { kind: 'done' }
+  }
+
+  /** Jasper limits neither: its refusals are failures like any other. */
+  changeRefusal(): ChangeRefusal | undefined {
+    return undefined
   }
 
   /** Jasper never answers `accepted`: there is no request to ask about. */

@@ -11,7 +11,7 @@
  */
 import { PUSH_MARGIN_MS } from '../../domain/index.js'
 import { isCarrierError, type Carrier, type ChangeRequest } from '../../carriers/index.js'
-import { audit, changesIn, failChanges, instanceScope, markPushFinished, markPushStarted, moveChange, type ChangeRow, type Db } from '../../store/index.js'
+import { audit, changesIn, LIMIT_REACHED_ANSWER, failChanges, instanceScope, markPushFinished, markPushStarted, moveChange, type ChangeRow, type Db } from '../../store/index.js'
 import { carrierFor } from '../carrier-for.js'
 import { job, type Job } from '../job.js'
 import { MAX_ATTEMPTS } from '../job-runner.js'
@@ -92,7 +92,9 @@ async function pushOne({ db, carrier, instanceId, sessionId }: PushContext, chan
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     if (isCarrierError(error) && !error.retryable) {
-      await moveChange(db, instanceId, change.iccid, 'pushing', 'failed', { answer: message })
+      const refusal = carrier.changeRefusal(error)
+      const answer = refusal === 'limit-reached' ? `${LIMIT_REACHED_ANSWER}${message}` : refusal === 'suspended' ? `refused, the SIM is suspended: ${message}` : message
+      await moveChange(db, instanceId, change.iccid, 'pushing', 'failed', { answer })
       await audit(db, { ...step, action: 'push: refused', detail: `${change.old_plan} -> ${change.new_plan}: ${message}` })
       return
     }

@@ -1,0 +1,124 @@
+/**
+ * A session of a ThingSpace provider, end to end on the ThingSpace simulator over real HTTP, with a worker
+ * process: `provider add --integration thingspace`, then sync (cursor pages, usage device by device), optimize,
+ * report, push (asynchronous changes, their outcome asked for by request id, callbacks or not) and verify.
+ * A SIM the carrier refused for its 4 changes this month is not planned to move again.
+ */
+import assert from 'node:assert/strict'
+import path from 'node:path'
+import { after, describe, it } from 'node:test'
+import { writeThingSpacePriceSheet } from '../../src/carriers/thingspace/simulator/price-sheet.js'
+import { startThingSpaceSimulator, type ThingSpaceSimulator, type ThingSpaceSimulatorOptions } from '../../src/carriers/thingspace/simulator/thingspace-simulator.js'
+import { PLAN_CHANGES_PER_MONTH } from '../../src/carriers/thingspace/thingspace-wire.js'
+import { billingPeriodAt } from '../../src/domain/index.js'
+import type { Store } from '../../src/store/database.js'
+import { eventually, sessionEnd, simoptOk, sqliteLocal, startWorkerProcess, stopWorkerProcess, storeFor, type ServiceEnv } from '../helpers/service-env.js'
+import { tempDir } from '../helpers/temp-dir.js'
+
+const PERIOD = billingPeriodAt(Date.now(), { timeZone: 'UTC', cycleEndDay: 0, cycleEndHour: 0 }).name
+const ENDED = ['verified', 'discrepancy', 'failed', 'skipped']
+
+interface Setup {
+  readonly env: ServiceEnv
+  readonly simulator: ThingSpaceSimulator
+  readonly store: Store
+}
+
+async function setUp(simulatorOptions: ThingSpaceSimulatorOptions): Promise<Setup> {
+  const simulator = await startThingSpaceSimulator({ sims: 150, rateLimit: 200, processingMs: 200, ...simulatorOptions })
+  after(() => simulator.close())
+  const folder = await tempDir()
+  const env: ServiceEnv = {
+    ...sqliteLocal(folder, 3000),
+    SIMOPT_SECRET_KEY: 'thingspace session test key, long enough',
+    SIMOPT_MAX_PAGES_PER_JOB: '40',
+    SIMOPT_VERIFY_DELAY_MS: '300',
+    SIMOPT_DELIVERY_RETRY_MS: '200',
+  }
+  await simoptOk(env, [
+    'provider', 'add', '--tenant', 'acme', '--name', 'main', '--integration', 'thingspace', '--url', simulator.url,
+    '--client-id', simulator.appKey, '--client-secret', simulator.appSecret, '--user', simulator.username, '--password', simulator.password,
+    '--account', simulator.account.accountName, '--calls-per-second', '100', '--write-enabled',
+  ])
+  await simoptOk(env, ['tenant', 'set', '--tenant', 'acme', '--email-to', 'ops@acme.example'])
+  const prices = await writeThingSpacePriceSheet(path.join(folder, 'prices'), simulator.account)
+  await simoptOk(env, ['import', '--tenant', 'acme', '--provider', 'main', '--period', PERIOD, '--plans', prices.plans, '--pools', prices.pools, '--comm-plans', prices.commPlans])
+  const store = storeFor(env)
+  after(() => store.close())
+  return { env, simulator, store }
+}
+
+async function runSession({ env, store }: Setup): Promise<{ sessionId: string; instanceId: string }> {
+  const sessionId = (await simoptOk(env, ['run', '--tenant', 'acme', '--provider', 'main', '--period', PERIOD])).stdout.trim()
+  const end = await sessionEnd(store, sessionId)
+  assert.equal(end.status, 'done', end.message ?? '')
+  const instance = await store.db.selectFrom('instances').select('id').where('session_id', '=', sessionId).executeTakeFirstOrThrow()
+  return { sessionId, instanceId: instance.id }
+}
+
+async function changes(store: Store, instanceId: string) {
+  return store.db.selectFrom('changes').selectAll().where('instance_id', '=', instanceId).orderBy('iccid').execute()
+}
+
+async function allEnded(store: Store, instanceId: string, timeoutMs = 120_000) {
+  return eventually(
+    'every change to end',
+    async () => {
+      const rows = await changes(store, instanceId)
+      return rows.length > 0 && rows.every((row) => ENDED.includes(row.status)) ? rows : undefined
+    },
+    timeoutMs,
+  )
+}
+
+describe('a ThingSpace session', () => {
+  it('syncs, optimizes, reports, pushes asynchronous changes and verifies them by their outcome, with a fifth of the callbacks lost', async () => {
+    const setup = await setUp({ seed: 31, loseCallbacks: 0.2 })
+    const worker = startWorkerProcess(setup.env)
+    try {
+      const { sessionId, instanceId } = await runSession(setup)
+      const devices = await setup.store.db.selectFrom('devices').select(['iccid', 'rate_plan', 'comm_plan']).execute()
+      assert.equal(devices.length, setup.simulator.account.size, 'every device synced by cursor')
+      assert.ok(devices.every((device) => device.comm_plan === setup.simulator.account.accountName))
+      const rows = await allEnded(setup.store, instanceId)
+      assert.ok(rows.length > 5, `a session with changes, got ${rows.length}`)
+      assert.deepEqual(new Set(rows.map((row) => row.status)), new Set(['verified']))
+      const requests = setup.simulator.changes()
+      for (const row of rows) {
+        assert.equal(setup.simulator.account.device(row.iccid)!.servicePlan, row.new_plan)
+        assert.equal(requests.filter((request) => request.iccid === row.iccid).length, 1, `${row.iccid} sent once`)
+        assert.match(row.answer ?? '', /^accepted, request /)
+      }
+      const audit = await simoptOk(setup.env, ['audit', '--session', sessionId, '--limit', '100000'])
+      assert.equal(audit.stdout.match(/push: accepted/g)?.length, rows.length)
+      assert.equal(audit.stdout.match(/verify: in place/g)?.length, rows.length)
+      const report = await setup.store.db.selectFrom('outbox').select('kind').where('kind', '=', 'go-no-go').executeTakeFirst()
+      assert.equal(report?.kind, 'go-no-go')
+    } finally {
+      await stopWorkerProcess(worker)
+    }
+  })
+
+  it('does not plan to move a SIM the carrier refused for its 4 changes this month', async () => {
+    const setup = await setUp({ seed: 32 })
+    // Every SIM has had its 4 changes this month already (by another tool): every push is refused.
+    const now = Date.now()
+    for (const device of setup.simulator.account.devices()) {
+      for (let i = 0; i < PLAN_CHANGES_PER_MONTH; i++) setup.simulator.account.countChange(device.iccid, now)
+    }
+    const worker = startWorkerProcess(setup.env)
+    try {
+      const first = await runSession(setup)
+      const refused = await allEnded(setup.store, first.instanceId)
+      assert.ok(refused.length > 0)
+      assert.deepEqual(new Set(refused.map((row) => row.status)), new Set(['failed']))
+      assert.ok(refused.every((row) => /^refused, the monthly plan changes are used up: .*ServicePlanChangeLimitReached/.test(row.answer ?? '')), refused[0]?.answer ?? '')
+      const second = await runSession(setup)
+      const planned = await changes(setup.store, second.instanceId)
+      const again = planned.filter((row) => refused.some((old) => old.iccid === row.iccid))
+      assert.deepEqual(again, [], 'SIMs at their monthly limit are kept on their plans')
+    } finally {
+      await stopWorkerProcess(worker)
+    }
+  })
+})
