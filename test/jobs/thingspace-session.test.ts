@@ -2,7 +2,8 @@
  * A session of a ThingSpace provider, end to end on the ThingSpace simulator over real HTTP, with a worker
  * process: `provider add --integration thingspace`, then sync (cursor pages, usage device by device), optimize,
  * report, push (asynchronous changes, their outcome asked for by request id, callbacks or not) and verify.
- * A SIM the carrier refused for its 4 changes this month is not planned to move again.
+ * A worker killed mid-push sends no change twice. A SIM the carrier refused for its 4 changes this month is
+ * not planned to move again.
  */
 import assert from 'node:assert/strict'
 import path from 'node:path'
@@ -24,7 +25,7 @@ interface Setup {
   readonly store: Store
 }
 
-async function setUp(simulatorOptions: ThingSpaceSimulatorOptions): Promise<Setup> {
+async function setUp(simulatorOptions: ThingSpaceSimulatorOptions, extraEnv: ServiceEnv = {}): Promise<Setup> {
   const simulator = await startThingSpaceSimulator({ sims: 150, rateLimit: 200, processingMs: 200, ...simulatorOptions })
   after(() => simulator.close())
   const folder = await tempDir()
@@ -34,6 +35,7 @@ async function setUp(simulatorOptions: ThingSpaceSimulatorOptions): Promise<Setu
     SIMOPT_MAX_PAGES_PER_JOB: '40',
     SIMOPT_VERIFY_DELAY_MS: '300',
     SIMOPT_DELIVERY_RETRY_MS: '200',
+    ...extraEnv,
   }
   await simoptOk(env, [
     'provider', 'add', '--tenant', 'acme', '--name', 'main', '--integration', 'thingspace', '--url', simulator.url,
@@ -96,6 +98,31 @@ describe('a ThingSpace session', () => {
       assert.equal(report?.kind, 'go-no-go')
     } finally {
       await stopWorkerProcess(worker)
+    }
+  })
+
+  it('resumes after a worker is killed mid-push without sending a change twice', async () => {
+    // Slow calls, so the kill lands while changes are being sent.
+    const setup = await setUp({ seed: 33, latencyMs: 40 }, { SIMOPT_MAX_PAGES_PER_JOB: '50' })
+    const first = startWorkerProcess(setup.env)
+    let instanceId: string
+    try {
+      instanceId = (await runSession(setup)).instanceId
+      await eventually('some changes pushed', async () => ((await changes(setup.store, instanceId)).filter((row) => row.status === 'pushed').length >= 3 ? true : undefined))
+    } finally {
+      first.kill('SIGKILL')
+      await new Promise((resolve) => first.once('exit', resolve))
+    }
+    const midway = await changes(setup.store, instanceId)
+    assert.ok(midway.some((row) => row.status === 'approved' || row.status === 'pushing'), 'the kill left changes to push')
+    const second = startWorkerProcess(setup.env)
+    try {
+      const rows = await allEnded(setup.store, instanceId)
+      assert.deepEqual(new Set(rows.map((row) => row.status)), new Set(['verified']))
+      const requests = setup.simulator.changes()
+      for (const row of rows) assert.equal(requests.filter((request) => request.iccid === row.iccid).length, 1, `${row.iccid} sent once`)
+    } finally {
+      await stopWorkerProcess(second)
     }
   })
 

@@ -37,7 +37,7 @@ export const pushChanges: Stage = {
     if (pushStartedAt === null) await markPushStarted(db, instanceId)
     const context = { db, carrier, instanceId, sessionId }
 
-    await resumeInterrupted(context, config.maxPagesPerJob)
+    const waitMs = await resumeInterrupted(context, config.maxPagesPerJob)
     const latest = period.ends_at - PUSH_MARGIN_MS
     let sent = 0
     for (const change of await changesIn(db, instanceId, 'approved', config.maxPagesPerJob)) {
@@ -52,6 +52,8 @@ export const pushChanges: Stage = {
     await commit(async (trx): Promise<Job[]> => {
       const left = await changesIn(trx, instanceId, 'approved', 1)
       if (left.length > 0 && sent > 0) return [job('push-changes', instanceId, `${Date.now().toString(36)}-${left[0]!.iccid}`)]
+      // Interrupted changes the carrier may still be making: asked about once it should have made them.
+      if (waitMs > 0) return [job('push-changes', instanceId, `${Date.now().toString(36)}-wait`, waitMs)]
       await markPushFinished(trx, instanceId)
       await audit(trx, { actor: 'system', action: 'push: round done', sessionId, instanceId, detail: `verification in ${Math.round(config.verifyDelayMs / 1000)} s` })
       return [job('verify-changes', instanceId, `${Date.now().toString(36)}`, config.verifyDelayMs)]
@@ -120,9 +122,21 @@ export function requestIdOf(answer: string | null): string | undefined {
   return answer !== null && answer.startsWith(REQUEST_PREFIX) ? answer.slice(REQUEST_PREFIX.length) : undefined
 }
 
-/** Changes a dead or failed delivery left `pushing`: in place at the carrier, they were pushed; if not, they go again. */
-async function resumeInterrupted({ db, carrier, instanceId, sessionId }: PushContext, limit: number): Promise<void> {
+/**
+ * Changes a dead or failed delivery left `pushing`: in place at the carrier, they were pushed; if not, they go
+ * again. A carrier that makes changes later may have accepted one and not made it yet: such a change is
+ * looked at only once the carrier's round trip has passed since it was marked, or it could be sent twice.
+ * @returns how long to wait before looking at those left (0: none left).
+ */
+async function resumeInterrupted({ db, carrier, instanceId, sessionId }: PushContext, limit: number): Promise<number> {
+  const roundTripMs = carrier.traits.changeLatencyMs
+  let waitMs = 0
   for (const change of await changesIn(db, instanceId, 'pushing', limit)) {
+    const age = Date.now() - change.updated_at
+    if (age < roundTripMs) {
+      waitMs = Math.max(waitMs, roundTripMs - age)
+      continue
+    }
     const found = (await carrier.deviceDetails(change.iccid)).ratePlan
     const step = { actor: 'system', sessionId, instanceId, iccid: change.iccid }
     if (found === change.new_plan) {
@@ -133,6 +147,7 @@ async function resumeInterrupted({ db, carrier, instanceId, sessionId }: PushCon
       await audit(db, { ...step, action: 'push: not in place', detail: `an interrupted push of ${change.new_plan} did not arrive (found ${found}); sending again` })
     }
   }
+  return waitMs
 }
 
 async function stopForPeriodEnd(db: Db, instanceId: string, sessionId: string, endsAt: number): Promise<void> {
