@@ -1,6 +1,6 @@
 /**
- * A ThingSpace provider at the command line as a user adds and changes it: the fields it needs, its secrets
- * sealed and never listed, and a new address that needs every secret again.
+ * A ThingSpace provider at the command line as a user adds and changes it, and on the API: the fields it
+ * needs, its secrets sealed and never listed, and a new address that needs every secret again.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
@@ -9,6 +9,7 @@ import { secretBox } from '../../src/store/secret-box.js'
 import { loadConfig } from '../../src/config.js'
 import { simopt, simoptOk, sqliteLocal, storeFor, type ServiceEnv } from '../helpers/service-env.js'
 import { tempDir } from '../helpers/temp-dir.js'
+import { call, startApiServer, tenantKeys } from '../helpers/api-server.js'
 
 const KEY = 'thingspace provider test key, long enough'
 const ACCOUNT = ['--client-id', 'app-key', '--client-secret', 'app-secret-value', '--user', 'uws-user', '--password', 'uws-password-value', '--account', '0000123456-00001']
@@ -63,5 +64,21 @@ describe('a ThingSpace provider', () => {
     assert.match(run.stderr, /option --client-id is required for a thingspace provider/)
     const both = await simopt(service, ['provider', 'add', '--tenant', 'acme', '--name', 'verizon', '--integration', 'thingspace', '--url', 'https://thingspace.example.com', ...ACCOUNT, '--api-key', 'k'])
     assert.match(both.stderr, /--api-key or --password, not both/)
+  })
+})
+
+describe('a ThingSpace provider on the API', () => {
+  it('is created with clientId, clientSecret and accountName, and refused without them', async () => {
+    // startApiServer closes it after the file's tests.
+    const server = await startApiServer()
+    const acme = await tenantKeys(server.store, 'acme')
+    const body = { name: 'verizon', integration: 'thingspace', url: 'https://thingspace.example.com', user: 'u', apiKey: 'p', clientId: 'id' }
+    const refused = await call(server, 'POST', '/api/tenants/acme/providers', { key: acme.admin, body })
+    assert.deepEqual([refused.status, refused.body.code, refused.body.field], [400, 'INPUT_INVALID', 'body/clientSecret'])
+    const made = await call(server, 'POST', '/api/tenants/acme/providers', { key: acme.admin, body: { ...body, clientSecret: 'secret', accountName: '0000123456-00001' } })
+    assert.equal(made.status, 201, JSON.stringify(made.body))
+    assert.equal(made.body.integration, 'thingspace')
+    assert.equal(made.body.hasCredentials, true)
+    assert.doesNotMatch(JSON.stringify(made.body), /secret/)
   })
 })
