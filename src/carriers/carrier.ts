@@ -44,7 +44,7 @@ export interface DeviceDetails {
   readonly updatedAt: number
 }
 
-/** A SIM's usage since its billing cycle started, as the carrier counts it before invoicing, and its record now. */
+/** A SIM's usage since its billing cycle started, as the carrier counts it before invoicing, and its record now if the carrier says it. */
 export interface CycleUsage {
   readonly iccid: string
   readonly msisdn: string | undefined
@@ -52,9 +52,13 @@ export interface CycleUsage {
   readonly dataMb: number
   /** Messages sent and received. */
   readonly sms: number
-  readonly status: DeviceStatus
-  readonly ratePlan: string
-  readonly commPlan: string
+  /**
+   * The SIM's record now, when the usage answer says it (Jasper's does); `undefined` when it does not
+   * (ThingSpace's: one call a SIM rather than two), and the device sync's record stands.
+   */
+  readonly status: DeviceStatus | undefined
+  readonly ratePlan: string | undefined
+  readonly commPlan: string | undefined
   /** Epoch ms at which the client received the answer: usage keeps growing after it. */
   readonly measuredAt: number
 }

@@ -84,24 +84,24 @@ export class ThingSpaceCarrier implements Carrier {
   }
 
   /**
-   * Two calls: the device (status and plan now), then its rated usage over the cycle up to now. The usage is
-   * rated about two days in arrears, so it is reported as measured at the end of the last rated day: a
-   * projection over the cycle then counts the days the usage covers, not the days since.
+   * One call: the device's rated usage over the cycle up to now (the device sync has just read its record,
+   * so its plan and status are left `undefined`). The usage is rated about two days in arrears, so it is
+   * reported as measured at the end of the last rated day: a projection over the cycle then counts the days
+   * the usage covers, not the days since.
    */
   async cycleUsage(iccid: string, cycle?: CycleWindow): Promise<CycleUsage> {
     const now = this.#now()
     const window = cycle ?? toWindow(billingPeriodAt(now, this.#cycle))
-    const device = await this.#client.device(iccid)
     const usage = await this.#client.usage(iccid, { earliest: window.start, latest: Math.max(window.start, Math.min(window.end - 1, now)) })
     const ratedTill = usage.lastRatedDay === undefined ? window.start : Math.min(usage.lastRatedDay + DAY_MS, window.end)
     return {
       iccid,
-      msisdn: device.msisdn,
+      msisdn: undefined,
       dataMb: usage.dataMb,
       sms: usage.sms,
-      status: device.status,
-      ratePlan: device.servicePlan,
-      commPlan: this.#accountName,
+      status: undefined,
+      ratePlan: undefined,
+      commPlan: undefined,
       measuredAt: Math.min(ratedTill, usage.measuredAt),
     }
   }

@@ -1,7 +1,7 @@
 /**
  * Usage sync: the cycle-to-date usage of every billed device of the provider. First in bulk, rate plan by
  * rate plan (`GET /usages`, 50 devices a call), for the plans the carrier reports that way. Then device by
- * device (`cycleUsage`, which also says the SIM's plans and status now) for every billed device that has
+ * device (`cycleUsage`, which also says the SIM's plans and status now, on carriers that say them) for every billed device that has
  * no reading from this sync yet: the devices of plans not reported in bulk (a shared plan, an Essential
  * account), and devices whose plan changed while the plans were read. Such a device can be on neither
  * plan's pages (moved from a plan not read yet onto one read already), or on a plan's pages while simopt
@@ -94,7 +94,8 @@ export const syncUsage: Stage = {
         try {
           const usage = await carrier.cycleUsage(iccid, { start: period.starts_at, end: period.ends_at })
           readings.set(iccid, { iccid, usageMb: usage.dataMb, sms: usage.sms, measuredAt: usage.measuredAt })
-          reread.push({ iccid, status: usage.status, ratePlan: usage.ratePlan, commPlan: usage.commPlan, msisdn: usage.msisdn })
+          const { status, ratePlan, commPlan } = usage
+          if (status !== undefined && ratePlan !== undefined && commPlan !== undefined) reread.push({ iccid, status, ratePlan, commPlan, msisdn: usage.msisdn })
         } catch (error) {
           // Gone from the account since the device sync: left unpriced, and the session says so.
           if (!(isCarrierError(error) && error.kind === 'not-found')) throw error
