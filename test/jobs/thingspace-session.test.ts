@@ -2,7 +2,8 @@
  * A session of a ThingSpace provider, end to end on the ThingSpace simulator over real HTTP, with a worker
  * process: `provider add --integration thingspace`, then sync (cursor pages, usage device by device), optimize,
  * report, push (asynchronous changes, their outcome asked for by request id, callbacks or not) and verify.
- * A worker killed mid-push sends no change twice. A SIM the carrier refused for its 4 changes this month is
+ * Carrier errors, tokens revoked mid-sync and a SIM suspended mid-push end every change verified or reported;
+ * a worker killed mid-push sends no change twice. A SIM the carrier refused for its 4 changes this month is
  * not planned to move again.
  */
 import assert from 'node:assert/strict'
@@ -96,6 +97,28 @@ describe('a ThingSpace session', () => {
       assert.equal(audit.stdout.match(/verify: in place/g)?.length, rows.length)
       const report = await setup.store.db.selectFrom('outbox').select('kind').where('kind', '=', 'go-no-go').executeTakeFirst()
       assert.equal(report?.kind, 'go-no-go')
+    } finally {
+      await stopWorkerProcess(worker)
+    }
+  })
+
+  it('ends every change verified or reported through carrier errors, tokens revoked mid-sync and a SIM suspended mid-push', async () => {
+    const setup = await setUp({ seed: 34, errorRate: 0.1, revokeTokensEvery: 40, suspendDuringPush: 2, loseCallbacks: 0.3 })
+    const worker = startWorkerProcess(setup.env)
+    try {
+      const { instanceId } = await runSession(setup)
+      const rows = await allEnded(setup.store, instanceId, 180_000)
+      assert.ok(Object.values(setup.simulator.stats.rejections).reduce((sum, count) => sum + count, 0) > 0, 'the carrier did fail calls')
+      assert.ok(setup.simulator.stats.sessionsOpened > 1, 'the tokens were renewed after being revoked')
+      const requests = setup.simulator.changes()
+      for (const row of rows) assert.ok(requests.filter((request) => request.iccid === row.iccid).length <= 1, `${row.iccid} sent at most once`)
+      const [suspended] = setup.simulator.stats.suspendedIccids
+      assert.ok(suspended !== undefined, 'a SIM was suspended mid-push')
+      const refused = rows.find((row) => row.iccid === suspended)!
+      assert.equal(refused.status, 'failed')
+      assert.match(refused.answer ?? '', /did not make the change/)
+      for (const row of rows.filter((r) => r.status === 'verified')) assert.equal(setup.simulator.account.device(row.iccid)!.servicePlan, row.new_plan)
+      assert.ok(rows.filter((row) => row.status === 'verified').length >= rows.length - 3, JSON.stringify(rows.map((row) => [row.status, row.answer])))
     } finally {
       await stopWorkerProcess(worker)
     }
