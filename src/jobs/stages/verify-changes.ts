@@ -2,18 +2,20 @@
  * Checks pushed changes at the carrier, `SIMOPT_MAX_PAGES_PER_JOB` a job: a SIM on its new plan is
  * `verified`; one that is not is pushed again, up to 3 times in all, then reported as a `discrepancy`. A
  * change the carrier does later is first asked about by its request id: still pending, it is asked about
- * again after `SIMOPT_VERIFY_DELAY_MS`; failed at the carrier, it is reported as `failed`.
+ * again after `SIMOPT_VERIFY_DELAY_MS`; failed at the carrier, it is reported as `failed`; a request the
+ * carrier no longer knows is checked by the SIM's plan alone.
  * When every change has ended, the discrepancies (and changes that could not be pushed or were skipped
  * because the SIM had moved to another plan) are e-mailed.
  */
+import { isCarrierError, type Carrier, type ChangeOutcome } from '../../carriers/index.js'
 import { audit, changesIn, instanceScope, moveChange, unresolvedChanges, type UnresolvedChange } from '../../store/index.js'
 import { carrierFor } from '../carrier-for.js'
-import { requestIdOf } from './push-changes.js'
 import { job, type Job } from '../job.js'
 import { MAX_ATTEMPTS } from '../job-runner.js'
 import { queueEmail } from '../queue-message.js'
 import { sessionFacts } from '../session-progress.js'
 import type { Stage } from '../stage.js'
+import { requestIdOf } from './push-changes.js'
 import { sessionOfInstance } from './session-of.js'
 
 /** Pushes of one change, the first included, before a change not in place is a discrepancy. */
@@ -36,7 +38,7 @@ export const verifyChanges: Stage = {
       const step = { actor: 'system', sessionId, instanceId, iccid: change.iccid }
       const requestId = requestIdOf(change.answer)
       if (requestId !== undefined) {
-        const outcome = await carrier.changeOutcome(requestId)
+        const outcome = await outcomeOf(carrier, requestId)
         if (outcome.kind === 'pending') {
           pending++
           continue
@@ -80,6 +82,19 @@ export const verifyChanges: Stage = {
       })
     })
   },
+}
+
+/**
+ * A request the carrier no longer knows (it keeps them for a while only) is `unknown`: the SIM's plan then
+ * says whether the change was made.
+ */
+async function outcomeOf(carrier: Carrier, requestId: string): Promise<ChangeOutcome | { readonly kind: 'unknown' }> {
+  try {
+    return await carrier.changeOutcome(requestId)
+  } catch (error) {
+    if (isCarrierError(error) && error.kind === 'not-found') return { kind: 'unknown' }
+    throw error
+  }
 }
 
 function foundText(change: UnresolvedChange): string {
