@@ -41,7 +41,7 @@ async function setUp(simulatorOptions: ThingSpaceSimulatorOptions, extraEnv: Ser
   await simoptOk(env, [
     'provider', 'add', '--tenant', 'acme', '--name', 'main', '--integration', 'thingspace', '--url', simulator.url,
     '--client-id', simulator.appKey, '--client-secret', simulator.appSecret, '--user', simulator.username, '--password', simulator.password,
-    '--account', simulator.account.accountName, '--calls-per-second', '100', '--write-enabled',
+    '--account', simulator.account.accountName, '--calls-per-second', '100', '--calls-in-flight', '4', '--write-enabled',
   ])
   await simoptOk(env, ['tenant', 'set', '--tenant', 'acme', '--email-to', 'ops@acme.example'])
   const prices = await writeThingSpacePriceSheet(path.join(folder, 'prices'), simulator.account)
