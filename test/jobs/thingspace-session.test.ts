@@ -3,7 +3,7 @@
  * process: `provider add --integration thingspace`, then sync (cursor pages, usage device by device), optimize,
  * report, push (asynchronous changes, their outcome asked for by request id, callbacks or not) and verify.
  * Carrier errors, tokens revoked mid-sync and a SIM suspended mid-push end every change verified or reported;
- * a worker killed mid-push sends no change twice. A SIM the carrier refused for its 4 changes this month is
+ * a worker killed mid-push sends no change twice; a SIM suspended since the sync is not sent a change. A SIM the carrier refused for its 4 changes this month is
  * not planned to move again.
  */
 import assert from 'node:assert/strict'
@@ -146,6 +146,30 @@ describe('a ThingSpace session', () => {
       for (const row of rows) assert.equal(requests.filter((request) => request.iccid === row.iccid).length, 1, `${row.iccid} sent once`)
     } finally {
       await stopWorkerProcess(second)
+    }
+  })
+
+  it('does not send a change for a SIM suspended since the sync', async () => {
+    const setup = await setUp({ seed: 35 })
+    await simoptOk(setup.env, ['tenant', 'set', '--tenant', 'acme', '--require-approval'])
+    const worker = startWorkerProcess(setup.env)
+    try {
+      const { sessionId, instanceId } = await runSession(setup)
+      const planned = await eventually('planned changes', async () => {
+        const rows = await changes(setup.store, instanceId)
+        return rows.length > 1 ? rows : undefined
+      })
+      const suspended = planned[0]!.iccid
+      setup.simulator.account.suspend(suspended)
+      await simoptOk(setup.env, ['changes', 'approve', sessionId, '--by', 'alice'])
+      const rows = await allEnded(setup.store, instanceId)
+      const refused = rows.find((row) => row.iccid === suspended)!
+      assert.equal(refused.status, 'failed')
+      assert.match(refused.answer ?? '', /^refused, the SIM is suspended: .*not sent/)
+      assert.equal(setup.simulator.changes().filter((request) => request.iccid === suspended).length, 0)
+      assert.ok(rows.filter((row) => row.iccid !== suspended).every((row) => row.status === 'verified'))
+    } finally {
+      await stopWorkerProcess(worker)
     }
   })
 

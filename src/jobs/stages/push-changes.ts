@@ -72,7 +72,8 @@ interface PushContext {
 async function pushOne({ db, carrier, instanceId, sessionId }: PushContext, change: ChangeRow): Promise<void> {
   const step = { actor: 'system', sessionId, instanceId, iccid: change.iccid }
   // The plan is read before anything is marked: a failed read leaves the change approved for the retry.
-  const found = (await carrier.deviceDetails(change.iccid)).ratePlan
+  const details = await carrier.deviceDetails(change.iccid)
+  const found = details.ratePlan
   if (found === change.new_plan) {
     // Someone else already made this very change: nothing to send, the verification confirms it.
     if (await moveChange(db, instanceId, change.iccid, 'approved', 'pushed', { answer: 'already on the new plan at the carrier; not sent', pushed_at: Date.now(), found_plan: found })) {
@@ -84,6 +85,14 @@ async function pushOne({ db, carrier, instanceId, sessionId }: PushContext, chan
     const answer = `skipped: the SIM moved to ${found} at the carrier since the change was planned from ${change.old_plan}; not overwritten`
     if (await moveChange(db, instanceId, change.iccid, 'approved', 'skipped', { answer, found_plan: found })) {
       await audit(db, { ...step, action: 'push: skipped', detail: `${change.old_plan} -> ${change.new_plan}: found ${found} at the carrier; not overwritten` })
+    }
+    return
+  }
+  if (carrier.traits.refusesWhileSuspended && details.status === 'DEACTIVATED') {
+    // Suspended since the sync: the carrier would refuse the change, so it is not sent.
+    const answer = `refused, the SIM is suspended: suspended at the carrier when the change was to be sent; not sent`
+    if (await moveChange(db, instanceId, change.iccid, 'approved', 'failed', { answer, found_plan: found })) {
+      await audit(db, { ...step, action: 'push: refused', detail: `${change.old_plan} -> ${change.new_plan}: the SIM is suspended; not sent` })
     }
     return
   }
