@@ -163,7 +163,10 @@ export interface Carrier {
    */
   usageByRatePlan(ratePlan: string, cycleStart: number, pageNumber: number): Promise<RatePlanUsagePage>
   ratePlans(pageNumber: number): Promise<RatePlansPage>
-  /** Asks for the SIM to move to `ratePlan`. Sending the same plan again changes nothing. */
+  /**
+   * Asks for the SIM to move to `ratePlan`. Sending the same plan again changes nothing on the SIM, but on a
+   * carrier that limits changes (ThingSpace) it is a request of its own, counted: never send one twice.
+   */
   changeRatePlan(iccid: string, ratePlan: string): Promise<ChangeRequest>
   /** Where an `accepted` change stands. @throws CarrierError `not-found` for a request the account does not have. */
   changeOutcome(requestId: string): Promise<ChangeOutcome>

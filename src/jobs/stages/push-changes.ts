@@ -11,7 +11,7 @@
  */
 import { PUSH_MARGIN_MS } from '../../domain/index.js'
 import { isCarrierError, type Carrier, type ChangeRequest } from '../../carriers/index.js'
-import { audit, changesIn, LIMIT_REACHED_ANSWER, failChanges, instanceScope, markPushFinished, markPushStarted, moveChange, type ChangeRow, type Db } from '../../store/index.js'
+import { audit, changesIn, failChanges, instanceScope, LIMIT_REACHED_ANSWER, markPushFinished, markPushStarted, moveChange, type ChangeRow, type Db } from '../../store/index.js'
 import { carrierFor } from '../carrier-for.js'
 import { job, type Job } from '../job.js'
 import { MAX_ATTEMPTS } from '../job-runner.js'
@@ -90,7 +90,7 @@ async function pushOne({ db, carrier, instanceId, sessionId }: PushContext, chan
   }
   if (carrier.traits.refusesWhileSuspended && details.status === 'DEACTIVATED') {
     // Suspended since the sync: the carrier would refuse the change, so it is not sent.
-    const answer = `refused, the SIM is suspended: suspended at the carrier when the change was to be sent; not sent`
+    const answer = `${SUSPENDED_ANSWER}suspended at the carrier when the change was to be sent; not sent`
     if (await moveChange(db, instanceId, change.iccid, 'approved', 'failed', { answer, found_plan: found })) {
       await audit(db, { ...step, action: 'push: refused', detail: `${change.old_plan} -> ${change.new_plan}: the SIM is suspended; not sent` })
     }
@@ -104,7 +104,7 @@ async function pushOne({ db, carrier, instanceId, sessionId }: PushContext, chan
     const message = error instanceof Error ? error.message : String(error)
     if (isCarrierError(error) && !error.retryable) {
       const refusal = carrier.changeRefusal(error)
-      const answer = refusal === 'limit-reached' ? `${LIMIT_REACHED_ANSWER}${message}` : refusal === 'suspended' ? `refused, the SIM is suspended: ${message}` : message
+      const answer = refusal === 'limit-reached' ? `${LIMIT_REACHED_ANSWER}${message}` : refusal === 'suspended' ? `${SUSPENDED_ANSWER}${message}` : message
       await moveChange(db, instanceId, change.iccid, 'pushing', 'failed', { answer })
       await audit(db, { ...step, action: 'push: refused', detail: `${change.old_plan} -> ${change.new_plan}: ${message}` })
       return
@@ -117,6 +117,8 @@ async function pushOne({ db, carrier, instanceId, sessionId }: PushContext, chan
   await moveChange(db, instanceId, change.iccid, 'pushing', 'pushed', { answer, pushed_at: Date.now() })
   await audit(db, { ...step, action: 'push: accepted', detail: `${change.old_plan} -> ${change.new_plan}${request.kind === 'done' ? '' : ` (request ${request.requestId}, outcome to come)`}` })
 }
+
+const SUSPENDED_ANSWER = 'refused, the SIM is suspended: '
 
 // A change the carrier does later keeps its request id in the answer (the changes table has no column for
 // it): the verification asks for the outcome with it.
