@@ -2,7 +2,7 @@
  * A session of a ThingSpace provider, end to end on the ThingSpace simulator over real HTTP, with a worker
  * process: `provider add --integration thingspace`, then sync (cursor pages, usage device by device), optimize,
  * report, push (asynchronous changes, their outcome asked for by request id, callbacks or not) and verify.
- * Carrier errors, tokens revoked mid-sync and a SIM suspended mid-push end every change verified or reported;
+ * The sync reaches close to the allowed call rate (one usage call a SIM). Carrier errors, tokens revoked mid-sync and a SIM suspended mid-push end every change verified or reported;
  * a worker killed mid-push sends no change twice; a SIM suspended since the sync is not sent a change. A SIM the carrier refused for its 4 changes this month is
  * not planned to move again.
  */
@@ -97,6 +97,28 @@ describe('a ThingSpace session', () => {
       assert.equal(audit.stdout.match(/verify: in place/g)?.length, rows.length)
       const report = await setup.store.db.selectFrom('outbox').select('kind').where('kind', '=', 'go-no-go').executeTakeFirst()
       assert.equal(report?.kind, 'go-no-go')
+    } finally {
+      await stopWorkerProcess(worker)
+    }
+  })
+
+  it('syncs at close to the allowed call rate: one usage call a SIM, several in flight', async (t) => {
+    const setup = await setUp({ seed: 36, sims: 600, rateLimit: 60, latencyMs: 30 })
+    await simoptOk(setup.env, ['provider', 'set', '--tenant', 'acme', '--name', 'main', '--calls-per-second', '50'])
+    const worker = startWorkerProcess(setup.env)
+    try {
+      const { instanceId } = await runSession(setup)
+      const sync = await setup.store.db.selectFrom('syncs').selectAll().where('instance_id', '=', instanceId).executeTakeFirstOrThrow()
+      const seconds = (sync.finished_at! - sync.started_at) / 1000
+      const rate = sync.calls / seconds
+      t.diagnostic(`${sync.calls} calls for ${setup.simulator.account.size} SIMs in ${seconds.toFixed(1)} s: ${rate.toFixed(1)} calls/s of 50 allowed`)
+      // One list call for the 600 devices, one usage call for each billed one (deactivated lines are not).
+      const billed = setup.simulator.account.devices().filter((device) => device.state !== 'deactive').length
+      assert.equal(sync.calls, 1 + billed)
+      const throttled = Object.entries(setup.simulator.stats.rejections).filter(([code]) => code.includes('RequestThrottled'))
+      assert.deepEqual(throttled, [], 'never above the carrier limit')
+      // 30 ms round trips one at a time would cap it near 33 a second; four in flight reach the limiter's pace.
+      assert.ok(rate > 35, `${rate.toFixed(1)} calls/s`)
     } finally {
       await stopWorkerProcess(worker)
     }
