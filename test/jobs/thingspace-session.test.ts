@@ -2,9 +2,10 @@
  * A session of a ThingSpace provider, end to end on the ThingSpace simulator over real HTTP, with a worker
  * process: `provider add --integration thingspace`, then sync (cursor pages, usage device by device), optimize,
  * report, push (asynchronous changes, their outcome asked for by request id, callbacks or not) and verify.
- * The sync reaches close to the allowed call rate (one usage call a SIM). Carrier errors, tokens revoked mid-sync and a SIM suspended mid-push end every change verified or reported;
- * a worker killed mid-push sends no change twice; a SIM suspended since the sync is not sent a change. A SIM the carrier refused for its 4 changes this month is
- * not planned to move again.
+ * The sync reaches close to the allowed call rate (one usage call a SIM). Carrier errors, tokens revoked
+ * mid-sync and a SIM suspended mid-push end every change verified or reported; a worker killed mid-push
+ * sends no change twice; a SIM suspended since the sync is not sent a change; a SIM the carrier refused for
+ * its 4 changes this month is not planned to move again.
  */
 import assert from 'node:assert/strict'
 import path from 'node:path'
