@@ -1,7 +1,8 @@
 /**
  * What simopt needs from a carrier account, in the domain's words: SIMs and their usage in MB, rate plans by
- * name, and one write, changing a SIM's rate plan. The sync and push stages use this interface only; a
- * carrier's client (Jasper today) translates its wire format to and from it.
+ * name, and one write, changing a SIM's rate plan. The sync and push stages use this interface only; each
+ * carrier (Jasper, ThingSpace) translates its wire format to and from it, and says as data what differs
+ * (how devices are listed, whether changes complete at once, how many a SIM may have a month).
  */
 import { SimoptError, type DeviceStatus, type ErrorCode } from '../domain/index.js'
 
@@ -43,7 +44,7 @@ export interface DeviceDetails {
   readonly updatedAt: number
 }
 
-/** A SIM's usage since its billing cycle started, as the carrier counts it before invoicing, and its record now. */
+/** A SIM's usage since its billing cycle started, as the carrier counts it before invoicing, and its record now if the carrier says it. */
 export interface CycleUsage {
   readonly iccid: string
   readonly msisdn: string | undefined
@@ -51,9 +52,13 @@ export interface CycleUsage {
   readonly dataMb: number
   /** Messages sent and received. */
   readonly sms: number
-  readonly status: DeviceStatus
-  readonly ratePlan: string
-  readonly commPlan: string
+  /**
+   * The SIM's record now, when the usage answer says it (Jasper's does); `undefined` when it does not
+   * (ThingSpace's: one call a SIM rather than two), and the device sync's record stands.
+   */
+  readonly status: DeviceStatus | undefined
+  readonly ratePlan: string | undefined
+  readonly commPlan: string | undefined
   /** Epoch ms at which the client received the answer: usage keeps growing after it. */
   readonly measuredAt: number
 }
@@ -88,25 +93,85 @@ export interface RatePlansPage {
   readonly lastPage: boolean
 }
 
+/** A page of a cursor listing: every device of the account, in full, and where the next page starts. */
+export interface DeviceCursorPage {
+  readonly devices: readonly DeviceDetails[]
+  /**
+   * Pass it to the next call; `undefined` on the last page. A non-negative integer, so that a sync's
+   * progress keeps it where a numbered listing keeps its page (docs/decisions.md).
+   */
+  readonly next: number | undefined
+}
+
+/**
+ * How a carrier lists SIMs. `changed-pages`: numbered pages (from 1) of the SIMs changed in a window, with
+ * details read SIM by SIM (Jasper). `cursor`: the whole account by cursor, each page in full, with no
+ * window (ThingSpace has no `modifiedSince`).
+ */
+export type DeviceListing =
+  | { readonly kind: 'changed-pages'; page(window: ChangeWindow, pageNumber: number): Promise<ChangedDevicesPage> }
+  | { readonly kind: 'cursor'; page(cursor: number | undefined): Promise<DeviceCursorPage> }
+
+/** A billing cycle's window, epoch ms: `start` inclusive, `end` exclusive. */
+export interface CycleWindow {
+  readonly start: number
+  readonly end: number
+}
+
+/** What a change request came to at once: done (Jasper), or accepted and to be asked about later (ThingSpace). */
+export type ChangeRequest = { readonly kind: 'done' } | { readonly kind: 'accepted'; readonly requestId: string }
+
+/** Where an accepted change stands. `failed` names the carrier's reason when it gave one. */
+export type ChangeOutcome = { readonly kind: 'pending' } | { readonly kind: 'succeeded' } | { readonly kind: 'failed'; readonly reason: string }
+
+/** Why a carrier refused a change for good, when the reason is one the stages act on. */
+export type ChangeRefusal = 'limit-reached' | 'suspended'
+
+/** The rules of an account that the stages act on, as data. */
+export interface CarrierTraits {
+  /** Plan changes a SIM may have in one billing cycle; `undefined`: no limit (Jasper). */
+  readonly planChangesPerCycle: number | undefined
+  /** A suspended SIM's plan cannot change (ThingSpace). */
+  readonly refusesWhileSuspended: boolean
+  /** Typical time from a change request to its outcome, ms (0 when changes complete at once): the go / no-go adds it. */
+  readonly changeLatencyMs: number
+}
+
 /**
  * One carrier account. Pages are numbered from 1. Every method throws {@link CarrierError} when the carrier
  * cannot be reached or answers with an error, after the account's call limiter has spent its retries.
  */
 export interface Carrier {
-  /** SIMs whose record changed in `window`. */
+  readonly traits: CarrierTraits
+  /** How the sync should list SIMs. */
+  readonly listing: DeviceListing
+  /**
+   * SIMs whose record changed in `window`, by numbered pages. A carrier that lists by cursor serves it by
+   * walking its cursor (and may list all SIMs, ignoring the window); the sync uses `listing`.
+   */
   listDevicesChanged(window: ChangeWindow, pageNumber: number): Promise<ChangedDevicesPage>
   /** @throws CarrierError `not-found` for an ICCID the account does not have. */
   deviceDetails(iccid: string): Promise<DeviceDetails>
-  /** @throws CarrierError `not-found` for an ICCID the account does not have. */
-  cycleUsage(iccid: string): Promise<CycleUsage>
+  /**
+   * The SIM's usage in `cycle` (default: the cycle running now) so far; carriers that count the cycle
+   * themselves (Jasper) ignore it. @throws CarrierError `not-found` for an ICCID the account does not have.
+   */
+  cycleUsage(iccid: string, cycle?: CycleWindow): Promise<CycleUsage>
   /**
    * Usage of every SIM on `ratePlan` in the cycle that started at `cycleStart` (epoch ms; its date in the
    * account's billing time zone counts). A cycle the carrier does not hold is refused (CarrierError `bad-request`).
    */
   usageByRatePlan(ratePlan: string, cycleStart: number, pageNumber: number): Promise<RatePlanUsagePage>
   ratePlans(pageNumber: number): Promise<RatePlansPage>
-  /** Moves the SIM to `ratePlan` at once. Sending the same plan again changes nothing. */
-  changeRatePlan(iccid: string, ratePlan: string): Promise<void>
+  /**
+   * Asks for the SIM to move to `ratePlan`. Sending the same plan again changes nothing on the SIM, but on a
+   * carrier that limits changes (ThingSpace) it is a request of its own, counted: never send one twice.
+   */
+  changeRatePlan(iccid: string, ratePlan: string): Promise<ChangeRequest>
+  /** Where an `accepted` change stands. @throws CarrierError `not-found` for a request the account does not have. */
+  changeOutcome(requestId: string): Promise<ChangeOutcome>
+  /** What a refusal of `changeRatePlan` means, in the carrier's codes: the SIM's monthly changes used up, or the SIM suspended. */
+  changeRefusal(error: CarrierError): ChangeRefusal | undefined
 }
 
 export const CARRIER_ERROR_KINDS = [

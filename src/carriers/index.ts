@@ -7,9 +7,16 @@ export {
   type CarrierErrorDetails,
   type CarrierErrorKind,
   type CarrierRatePlan,
+  type CarrierTraits,
+  type ChangeOutcome,
+  type ChangeRefusal,
+  type ChangeRequest,
   type ChangedDevicesPage,
   type ChangeWindow,
   type CycleUsage,
+  type CycleWindow,
+  type DeviceCursorPage,
+  type DeviceListing,
   type DeviceDetails,
   type ListedDevice,
   type PlanDeviceUsage,
@@ -17,4 +24,5 @@ export {
   type RatePlanUsagePage,
 } from './carrier.js'
 export { CallLimiter, type CallLimiterOptions, type CallLimiterStats } from './call-limiter.js'
-export { JasperClient, createJasperClient, type CreateJasperClientOptions, type JasperClientOptions } from './jasper/jasper-client.js'
+export { JASPER_TRAITS, JasperClient, createJasperClient, type CreateJasperClientOptions, type JasperClientOptions } from './jasper/jasper-client.js'
+export { ThingSpaceCarrier, ThingSpaceClient, THINGSPACE_TRAITS, type ThingSpaceCredentials } from './thingspace/index.js'

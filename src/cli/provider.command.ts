@@ -1,5 +1,5 @@
 /**
- * `simopt provider add|set|list`: a tenant's carrier accounts. API keys are sealed before they are stored
+ * `simopt provider add|set|list`: a tenant's carrier accounts (Jasper, ThingSpace). Secrets are sealed before they are stored
  * (`SIMOPT_SECRET_KEY`), bound to the URL they were given for, and never printed; `list` says only whether
  * credentials are set, and shows URLs redacted.
  */
@@ -18,6 +18,10 @@ interface ProviderOptions {
   url?: string
   user?: string
   apiKey?: string
+  password?: string
+  clientId?: string
+  clientSecret?: string
+  account?: string
   timeZone?: string
   cycleEndDay?: string
   cycleEndHour?: string
@@ -35,8 +39,12 @@ function withAccountOptions(command: Command): Command {
     .requiredOption('--tenant <name>', 'tenant', nameArgument('--tenant'))
     .option('--name <name>', 'the provider (carrier account) name', nameArgument('--name'))
     .option('--url <url>', "the carrier API's address, e.g. https://restapi1.jasper.com")
-    .option('--user <name>', 'API user name')
+    .option('--user <name>', 'API user name (ThingSpace: the user of the M2M session login)')
     .option('--api-key <key>', 'API key (stored encrypted, never shown)')
+    .option('--password <password>', 'ThingSpace: the session login password, in place of --api-key (stored encrypted, never shown)')
+    .option('--client-id <id>', "ThingSpace: the app's OAuth2 client id (app key)")
+    .option('--client-secret <secret>', "ThingSpace: the app's OAuth2 client secret (stored encrypted, never shown)")
+    .option('--account <name>', 'ThingSpace: the billing account name, e.g. 0000123456-00001')
     .option('--time-zone <zone>', 'billing time zone (IANA, e.g. America/Chicago)')
     .option('--cycle-end-day <day>', 'day of the month the billing cycle ends on, at the cycle end hour (1 with hour 0: calendar months; 0 means 1)')
     .option('--cycle-end-hour <hour>', 'hour the billing cycle ends, local time')
@@ -50,7 +58,15 @@ function withAccountOptions(command: Command): Command {
 }
 
 /** The options as the service names them in messages. */
-const OPTION_NAMES: AccountFieldNames = { url: 'option --url', user: 'option --user', apiKey: 'option --api-key', timeZone: 'option --time-zone' }
+const OPTION_NAMES: AccountFieldNames = {
+  url: 'option --url',
+  user: 'option --user',
+  apiKey: 'option --api-key',
+  clientId: 'option --client-id',
+  clientSecret: 'option --client-secret',
+  accountName: 'option --account',
+  timeZone: 'option --time-zone',
+}
 
 export function providerCommand(): Command {
   const provider = new Command('provider').description("a tenant's carrier accounts (service providers)")
@@ -100,10 +116,19 @@ function accountFields(options: ProviderOptions): AccountFields {
   return {
     url: options.url === undefined ? undefined : parseOption('--url', options.url, urlOption),
     user: options.user,
-    apiKey: options.apiKey,
+    apiKey: secretOption(options),
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    accountName: options.account,
     ...cycleOptions(options),
     ...settingsOptions(options),
   }
+}
+
+/** `--password` is ThingSpace's word for what Jasper calls the API key: one or the other. */
+function secretOption(options: ProviderOptions): string | undefined {
+  if (options.password !== undefined && options.apiKey !== undefined) throw new SimoptError('INPUT_INVALID', 'give --api-key or --password, not both', { field: 'option --password' })
+  return options.password ?? options.apiKey
 }
 
 function required(option: string, value: string | undefined): string {

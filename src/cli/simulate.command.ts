@@ -7,10 +7,10 @@ import { Argument, Command } from 'commander'
 import { z } from 'zod'
 import { startJasperSimulator } from '../carriers/jasper/simulator/jasper-simulator.js'
 import { writeSimulatedPriceSheet } from '../carriers/jasper/simulator/simulated-fleet.js'
+import { writeThingSpacePriceSheet } from '../carriers/thingspace/simulator/price-sheet.js'
 import { API_BASE } from '../carriers/jasper/jasper-wire.js'
 import { startThingSpaceSimulator } from '../carriers/thingspace/simulator/thingspace-simulator.js'
 import { SimoptError, localMinute, quoteInput } from '../domain/index.js'
-import { writeProblemFiles } from '../io/index.js'
 import { formatCount } from './format.js'
 import { parseOption, wholeNumberOption } from './options.js'
 import { cycleOptions } from './provider.command.js'
@@ -173,11 +173,13 @@ async function simulateThingSpace(options: SimulateCommandOptions): Promise<void
         `  account ${account.accountName}: ${formatCount(account.size)} devices, ${account.servicePlans.length} service plans, cycle ${cycle.name} (from ${localMinute(cycle.start, timeZone)})`,
         `  at most ${faults.rateLimit} calls per second; server errors on ${faults.errorRate * 100}% of calls; ${faults.latencyMs} ms latency; tokens live ${faults.tokenTtlSeconds} s`,
         `  plan changes done after ${options.processingMs} ms; ${faults.loseCallbacks * 100}% of callbacks lost, the rest sent after ${faults.callbackDelayMs} ms`,
+        `  add it: simopt provider add --tenant T --name P --integration thingspace --url ${simulator.url} --client-id ${simulator.appKey} --client-secret … --user ${simulator.username} --password … --account ${account.accountName}`,
         '',
       ].join('\n'),
     )
     if (options.writePriceSheet !== undefined) {
-      await writeProblemFiles(options.writePriceSheet, account.problem)
+      // Its comm_plans.csv names the account, the communication plan simopt gives every ThingSpace device.
+      await writeThingSpacePriceSheet(options.writePriceSheet, account)
       process.stdout.write(`  wrote plans.csv, pools.csv, comm_plans.csv and sims.csv to ${options.writePriceSheet}\n`)
     }
     process.stderr.write('ThingSpace simulator running; stop with Ctrl+C\n')

@@ -1,34 +1,66 @@
 /**
- * The carrier client of a provider, for the sync (and later push) stages. Every client of one carrier
- * account in this process shares one call limiter: the account's limits count all its calls together.
+ * The carrier of a provider, for the sync and push stages, whichever carrier it is: the only place that
+ * maps an integration to a carrier. Every client of one carrier account in this process shares one call
+ * limiter (the account's limits count all its calls together), and a ThingSpace client is kept between
+ * jobs so that its tokens are too.
  */
 import type { Config } from '../config.js'
-import { CallLimiter, JasperClient, type Carrier } from '../carriers/index.js'
+import { CallLimiter, JASPER_TRAITS, JasperClient, THINGSPACE_TRAITS, ThingSpaceCarrier, ThingSpaceClient, type Carrier, type CarrierTraits } from '../carriers/index.js'
 import { carrierUrlProblem } from '../carriers/carrier-address.js'
 import { redactUrl, SimoptError } from '../domain/index.js'
 import { openCredentials, parseProviderSettings, secretBox, type ProviderRow } from '../store/index.js'
 
 const limiters = new Map<string, CallLimiter>()
+/** By provider id, with what it was made from: a changed address or credentials make a new one. */
+const thingSpaceClients = new Map<string, { readonly made: string; readonly client: ThingSpaceClient }>()
+
+/** Integrations with a carrier API to sync from and push to. */
+const CARRIER_INTEGRATIONS = ['jasper', 'thingspace'] as const
+
+/** Whether sessions of a provider with this integration sync from a carrier (not from imported files). */
+export function hasCarrierApi(integration: string): boolean {
+  return CARRIER_INTEGRATIONS.some((known) => known === integration)
+}
+
+/** The rules of the integration's carrier (for the go / no-go), without building a client; `undefined` for files. */
+export function carrierTraits(integration: string): CarrierTraits | undefined {
+  if (integration === 'thingspace') return THINGSPACE_TRAITS
+  if (integration === 'jasper') return JASPER_TRAITS
+  return undefined
+}
 
 /** @throws SimoptError `SETTING_MISSING` when the provider has no carrier API, address or credentials (or they do not fit). */
 export function carrierFor(provider: ProviderRow, config: Config): Carrier {
-  if (provider.integration !== 'jasper') throw new SimoptError('SETTING_MISSING', `provider ${provider.name} has no carrier API to sync from (integration ${provider.integration})`)
+  if (!hasCarrierApi(provider.integration)) throw new SimoptError('SETTING_MISSING', `provider ${provider.name} has no carrier API to sync from (integration ${provider.integration})`)
+  const options = provider.integration === 'thingspace' ? '--url --user --password --client-id --client-secret --account' : '--url --user --api-key'
   if (provider.base_url === null || provider.credentials === null) {
-    throw new SimoptError('SETTING_MISSING', `provider ${provider.name} has no API address or credentials (set them with simopt provider set --url --user --api-key)`)
+    throw new SimoptError('SETTING_MISSING', `provider ${provider.name} has no API address or credentials (set them with simopt provider set ${options})`)
   }
   // Stored before the checks existed, or allowed then: the address is checked again at each use.
   const problem = carrierUrlProblem(provider.base_url, config.allowPrivateCarrierUrls)
-  if (problem !== undefined) throw new SimoptError('SETTING_MISSING', `provider ${provider.name}'s API address ${problem}; set it again with simopt provider set --url --user --api-key`)
-  const { user, apiKey, url } = openCredentials(secretBox(config), provider.credentials)
+  if (problem !== undefined) throw new SimoptError('SETTING_MISSING', `provider ${provider.name}'s API address ${problem}; set it again with simopt provider set ${options}`)
+  const { user, apiKey, url, carrierAccount } = openCredentials(secretBox(config), provider.credentials)
   if (url !== undefined && url !== provider.base_url) {
-    throw new SimoptError('SETTING_MISSING', `provider ${provider.name}'s credentials were given for another API address than ${redactUrl(provider.base_url)}; give them again with it (simopt provider set --url --user --api-key)`)
+    throw new SimoptError('SETTING_MISSING', `provider ${provider.name}'s credentials were given for another API address than ${redactUrl(provider.base_url)}; give them again with it (simopt provider set ${options})`)
   }
   const { callsPerSecond, callsInFlight } = parseProviderSettings(provider.settings, provider.name)
   let limiter = limiters.get(provider.id)
   if (limiter === undefined) limiters.set(provider.id, (limiter = new CallLimiter({ name: `provider ${provider.name}`, callsPerSecond, maxInFlight: callsInFlight })))
   // A worker or server outlives settings changes: `provider set --calls-per-second` applies from the next job.
   else limiter.setLimits({ callsPerSecond, maxInFlight: callsInFlight })
-  return new JasperClient({ baseUrl: provider.base_url, user, apiKey, limiter, timeZone: provider.time_zone, refusePrivateAddresses: !config.allowPrivateCarrierUrls })
+  const refusePrivateAddresses = !config.allowPrivateCarrierUrls
+  if (provider.integration === 'jasper') return new JasperClient({ baseUrl: provider.base_url, user, apiKey, limiter, timeZone: provider.time_zone, refusePrivateAddresses })
+
+  if (carrierAccount === undefined) throw new SimoptError('SETTING_MISSING', `provider ${provider.name} has no ThingSpace client id, secret and account (set them with simopt provider set ${options})`)
+  const made = `${provider.base_url}\n${provider.credentials}`
+  let kept = thingSpaceClients.get(provider.id)
+  if (kept === undefined || kept.made !== made) {
+    const credentials = { appKey: carrierAccount.clientId, appSecret: carrierAccount.clientSecret, username: user, password: apiKey }
+    kept = { made, client: new ThingSpaceClient({ baseUrl: provider.base_url, accountName: carrierAccount.accountName, credentials, limiter, refusePrivateAddresses }) }
+    thingSpaceClients.set(provider.id, kept)
+  }
+  const cycle = { timeZone: provider.time_zone, cycleEndDay: provider.cycle_end_day, cycleEndHour: provider.cycle_end_hour }
+  return new ThingSpaceCarrier({ client: kept.client, accountName: carrierAccount.accountName, cycle })
 }
 
 /** The limiter's counters for a provider (calls made so far in this process), for the sync summary. */

@@ -16,9 +16,11 @@ import {
   recordPushDecision,
   sessionFacts,
   sessionOfInstance,
+  sessionStart,
   type Db,
   type PushVerdict,
 } from '../store/index.js'
+import { carrierTraits } from './carrier-for.js'
 import { job, type Job } from './job.js'
 import { queueEmail } from './queue-message.js'
 
@@ -38,7 +40,10 @@ export async function decideInstancePush(db: Db, config: Config, instanceId: str
   const { writeEnabled } = parseProviderSettings(instance.providerSettings, instance.provider)
   const { requireApproval } = parseTenantSettings(instance.tenantSettings, instance.tenant)
   const changes = await countChanges(db, instanceId, approvedOnly ? ['approved'] : ['planned', 'approved'])
-  const decision = decidePush({ changes, changesPerMinute: await measuredPushRate(db, instance.providerId), now: Date.now(), periodEndsAt: instance.periodEndsAt, writeEnabled })
+  // A carrier that makes changes later (ThingSpace) must have made the last one before the period ends: its
+  // round trip counts as if the push started that much later.
+  const latencyMs = carrierTraits((await sessionStart(db, instance.sessionId)).integration)?.changeLatencyMs ?? 0
+  const decision = decidePush({ changes, changesPerMinute: await measuredPushRate(db, instance.providerId), now: Date.now() + latencyMs, periodEndsAt: instance.periodEndsAt, writeEnabled })
   const verdict: PushVerdict = !decision.go ? 'no-go' : requireApproval && !approvedOnly ? 'awaiting-approval' : 'go'
   const reason = verdict === 'awaiting-approval' ? `${decision.reason}; waiting for an operator's approval (simopt changes approve)` : decision.reason
   await recordPushDecision(db, instanceId, { verdict, reason, estimatedSeconds: decision.estimatedSeconds })

@@ -30,6 +30,10 @@ export interface AccountFields {
   readonly user?: string | undefined
   /** Stored sealed, never given back. */
   readonly apiKey?: string | undefined
+  /** ThingSpace: the app's OAuth2 client id and secret, and the billing account. */
+  readonly clientId?: string | undefined
+  readonly clientSecret?: string | undefined
+  readonly accountName?: string | undefined
   readonly timeZone?: string | undefined
   readonly cycleEndDay?: number | undefined
   readonly cycleEndHour?: number | undefined
@@ -46,10 +50,22 @@ export interface AccountFieldNames {
   readonly url: string
   readonly user: string
   readonly apiKey: string
+  /** ThingSpace's fields; named as the body names them when left out. */
+  readonly clientId?: string
+  readonly clientSecret?: string
+  readonly accountName?: string
   readonly timeZone: string
 }
 
-export const BODY_FIELD_NAMES: AccountFieldNames = { url: 'body/url', user: 'body/user', apiKey: 'body/apiKey', timeZone: 'body/timeZone' }
+export const BODY_FIELD_NAMES: AccountFieldNames = {
+  url: 'body/url',
+  user: 'body/user',
+  apiKey: 'body/apiKey',
+  clientId: 'body/clientId',
+  clientSecret: 'body/clientSecret',
+  accountName: 'body/accountName',
+  timeZone: 'body/timeZone',
+}
 
 export interface NewProviderInput extends AccountFields {
   readonly tenant: string
@@ -84,14 +100,16 @@ export async function listProviders(ctx: ServiceContext, input: { readonly tenan
 }
 
 /**
- * Adds a carrier account; a jasper one needs url, user and apiKey.
+ * Adds a carrier account; a jasper one needs url, user and apiKey; a thingspace one those (user and password
+ * of its session login) and its clientId, clientSecret and accountName.
  * @throws SimoptError `INPUT_INVALID` (a field missing or wrong, named as `names` says), `TENANT_NOT_FOUND`, `ALREADY_EXISTS`.
  */
 export async function addProvider(ctx: ServiceContext, input: NewProviderInput, viewer?: Viewer, names: AccountFieldNames = BODY_FIELD_NAMES): Promise<ProviderView> {
-  const jasper = input.integration === 'jasper' ? jasperAccount(input, names) : undefined
+  const jasper = input.integration === 'jasper' || input.integration === 'thingspace' ? jasperAccount(input, names, input.integration) : undefined
+  const carrierAccount = input.integration === 'thingspace' ? thingSpaceAccount(input, names) : undefined
   checkTimeZone(input.timeZone, names)
   checkUrl(input.url, ctx, names)
-  const sealed = jasper === undefined ? undefined : sealCredentials(secretBox(ctx.config), jasper)
+  const sealed = jasper === undefined ? undefined : sealCredentials(secretBox(ctx.config), { ...jasper, ...(carrierAccount === undefined ? {} : { carrierAccount }) })
   const row = await inTransaction(ctx.store, async (trx) => {
     const tenant = input.createTenant === true ? { id: await ensureTenant(trx, input.tenant), name: input.tenant } : await visibleTenant(trx, viewer, input.tenant)
     if ((await findProviderOf(trx, tenant.id, input.name)) !== undefined) {
@@ -120,7 +138,7 @@ export async function updateProvider(ctx: ServiceContext, input: ProviderChangeI
   const { provider } = await visibleProvider(ctx.store.db, viewer, input.tenant, input.provider)
   // "give --user and --api-key": the options themselves, not "option --user".
   const bare = (name: string) => name.replace(/^option /, '')
-  const sealedCredentials = credentialsAfter(secretBox(ctx.config), provider, input, { url: names.url, user: bare(names.user), apiKey: bare(names.apiKey) })
+  const sealedCredentials = credentialsAfter(secretBox(ctx.config), provider, input, { url: names.url, user: bare(names.user), apiKey: bare(names.apiKey), clientSecret: bare(names.clientSecret ?? BODY_FIELD_NAMES.clientSecret!) })
   const updated = await updateProviderAccount(ctx.store.db, provider, {
     baseUrl: input.url ?? provider.baseUrl,
     sealedCredentials,
@@ -146,12 +164,21 @@ export function providerView(account: ProviderAccount): ProviderView {
   }
 }
 
-function jasperAccount(input: AccountFields, names: AccountFieldNames): { url: string; user: string; apiKey: string } {
+function jasperAccount(input: AccountFields, names: AccountFieldNames, integration: ProviderIntegration): { url: string; user: string; apiKey: string } {
   const { url, user, apiKey } = input
   for (const field of ['url', 'user', 'apiKey'] as const) {
-    if (input[field] === undefined) throw new SimoptError('INPUT_INVALID', `${names[field]} is required for a jasper provider`, { field: names[field] })
+    if (input[field] === undefined) throw new SimoptError('INPUT_INVALID', `${names[field]} is required for a ${integration} provider`, { field: names[field] })
   }
   return { url: url!, user: user!, apiKey: apiKey! }
+}
+
+function thingSpaceAccount(input: AccountFields, names: AccountFieldNames): { clientId: string; clientSecret: string; accountName: string } {
+  const { clientId, clientSecret, accountName } = input
+  for (const field of ['clientId', 'clientSecret', 'accountName'] as const) {
+    const named = names[field] ?? BODY_FIELD_NAMES[field]!
+    if (input[field] === undefined) throw new SimoptError('INPUT_INVALID', `${named} is required for a thingspace provider`, { field: named })
+  }
+  return { clientId: clientId!, clientSecret: clientSecret!, accountName: accountName! }
 }
 
 /** @throws SimoptError `INPUT_INVALID` when the URL cannot be a carrier API's address (a password in it, a private address). */

@@ -148,3 +148,32 @@ export async function markPushStarted(db: Db, instanceId: string): Promise<void>
 export async function markPushFinished(db: Db, instanceId: string): Promise<void> {
   await db.updateTable('instances').set({ push_finished_at: Date.now() }).where('id', '=', instanceId).where('push_finished_at', 'is', null).execute()
 }
+
+/**
+ * The answer of a change the carrier refused because the SIM had used up its plan changes for the month
+ * (the changes table keeps no reason column: the answer starts with it).
+ */
+export const LIMIT_REACHED_ANSWER = 'refused, the monthly plan changes are used up: '
+
+/**
+ * A provider's plan changes since `since` (epoch ms, the billing cycle's start), by ICCID: how many simopt
+ * sent that the carrier took, and whether the carrier refused one because the SIM had no changes left.
+ */
+export async function planChangesSince(db: Db, providerId: string, since: number): Promise<Map<string, { readonly sent: number; readonly limitReached: boolean }>> {
+  const rows = await db
+    .selectFrom('changes')
+    .innerJoin('instances', 'instances.id', 'changes.instance_id')
+    .select(['changes.iccid', 'changes.status', 'changes.attempts', 'changes.answer'])
+    .where('instances.provider_id', '=', providerId)
+    .where('changes.updated_at', '>=', since)
+    .where('changes.status', 'in', ['pushing', 'pushed', 'verified', 'discrepancy', 'failed'])
+    .execute()
+  const counts = new Map<string, { sent: number; limitReached: boolean }>()
+  for (const row of rows) {
+    const count = counts.get(row.iccid) ?? { sent: 0, limitReached: false }
+    if (row.status === 'failed') count.limitReached ||= (row.answer ?? '').startsWith(LIMIT_REACHED_ANSWER)
+    else count.sent += row.attempts
+    counts.set(row.iccid, count)
+  }
+  return counts
+}

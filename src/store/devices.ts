@@ -87,3 +87,10 @@ export async function unpricedCommPlans(db: Db, providerId: string): Promise<str
 export async function markDevicesSynced(db: Db, providerId: string, till: number): Promise<void> {
   await db.updateTable('service_providers').set({ devices_synced_till: till }).where('id', '=', providerId).execute()
 }
+
+/** The ICCIDs of a provider's devices in one of `statuses`, as last synced. */
+export async function devicesInStatus(db: Db, providerId: string, statuses: readonly string[]): Promise<Set<string>> {
+  if (statuses.length === 0) return new Set()
+  const rows = await db.selectFrom('devices').select('iccid').where('provider_id', '=', providerId).where('status', 'in', [...statuses]).execute()
+  return new Set(rows.map((row) => row.iccid))
+}

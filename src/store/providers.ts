@@ -4,8 +4,8 @@ import type { ProviderRow } from './accounts.js'
 import type { Db } from './database.js'
 import { parseProviderSettings, type ProviderSettings } from './provider-settings.js'
 
-/** How a provider's fleet and usage reach simopt: a carrier's API, or CSV files (`simopt import`). */
-export const PROVIDER_INTEGRATIONS = ['jasper', 'files'] as const
+/** How a provider's fleet and usage reach simopt: a carrier's API (Jasper, ThingSpace), or CSV files (`simopt import`). */
+export const PROVIDER_INTEGRATIONS = ['jasper', 'thingspace', 'files'] as const
 export type ProviderIntegration = (typeof PROVIDER_INTEGRATIONS)[number]
 
 export interface ProviderAccount {
@@ -15,7 +15,7 @@ export interface ProviderAccount {
   readonly integration: ProviderIntegration
   /** The carrier API's address as stored (it may hold a password set by an old version: redact before showing). */
   readonly baseUrl: string | null
-  /** Sealed `{ user, apiKey, url }` (`provider-credentials.ts`); never shown. */
+  /** Sealed `{ user, apiKey, url }` and, for ThingSpace, its client id, secret and account (`provider-credentials.ts`); never shown. */
   readonly sealedCredentials: string | null
   readonly cycle: BillingCycle
   readonly settings: ProviderSettings

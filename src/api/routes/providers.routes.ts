@@ -29,8 +29,11 @@ const provider = z.object({
 /** The fields a provider is made or changed with; on a change only those given change. */
 const accountFields = {
   url: z.url({ protocol: /^https?$/ }).optional().describe("the carrier API's address"),
-  user: z.string().min(1).max(200).optional(),
-  apiKey: z.string().min(1).max(1000).optional().describe('stored encrypted, never returned'),
+  user: z.string().min(1).max(200).optional().describe('API user (ThingSpace: the user of the M2M session login)'),
+  apiKey: z.string().min(1).max(1000).optional().describe('API key (ThingSpace: the session login password); stored encrypted, never returned'),
+  clientId: z.string().min(1).max(200).optional().describe("ThingSpace: the app's OAuth2 client id (app key)"),
+  clientSecret: z.string().min(1).max(1000).optional().describe("ThingSpace: the app's OAuth2 client secret; stored encrypted, never returned"),
+  accountName: z.string().min(1).max(100).optional().describe('ThingSpace: the billing account, e.g. 0000123456-00001'),
   timeZone: z.string().min(1).max(64).optional().describe('billing time zone (IANA)'),
   cycleEndDay: z.number().int().min(0).max(31).optional().describe('the billing cycle ends on this day at cycleEndHour (1 with hour 0: calendar months; 0 means 1)'),
   cycleEndHour: z.number().int().min(0).max(23).optional(),
@@ -66,7 +69,7 @@ export function providerRoutes(app: ZodApp, deps: ApiDeps): void {
       schema: {
         operationId: 'createProvider',
         tags: ['providers'],
-        summary: 'add a carrier account; jasper accounts need url, user and apiKey',
+        summary: 'add a carrier account; jasper accounts need url, user and apiKey, thingspace ones also clientId, clientSecret and accountName',
         params: tenantParams,
         body: z.object({ name, integration: z.enum(PROVIDER_INTEGRATIONS).default('jasper'), ...accountFields }),
         response: replies({ 201: provider }),

@@ -12,11 +12,16 @@ import {
   CarrierError,
   isCarrierError,
   type Carrier,
+  type CarrierTraits,
+  type ChangeOutcome,
+  type ChangeRefusal,
+  type ChangeRequest,
   type CarrierErrorKind,
   type ChangedDevicesPage,
   type ChangeWindow,
   type CycleUsage,
   type DeviceDetails,
+  type DeviceListing,
   type PlanDeviceUsage,
   type RatePlansPage,
   type RatePlanUsagePage,
@@ -57,6 +62,9 @@ interface Request {
   readonly body?: unknown
 }
 
+/** Jasper applies a change when it answers, and limits neither how often nor in which state. */
+export const JASPER_TRAITS: CarrierTraits = { planChangesPerCycle: undefined, refusesWhileSuspended: false, changeLatencyMs: 0 }
+
 export class JasperClient implements Carrier {
   readonly #origin: string
   readonly #authorization: string
@@ -77,6 +85,10 @@ export class JasperClient implements Carrier {
     this.#now = options.now ?? Date.now
     this.#timeZone = options.timeZone ?? 'UTC'
   }
+
+  readonly traits = JASPER_TRAITS
+
+  readonly listing: DeviceListing = { kind: 'changed-pages', page: (window, pageNumber) => this.listDevicesChanged(window, pageNumber) }
 
   async listDevicesChanged(window: ChangeWindow, pageNumber: number): Promise<ChangedDevicesPage> {
     // The API takes whole seconds: the window is widened to them, never narrowed (a change at 05.300 with
@@ -158,12 +170,23 @@ export class JasperClient implements Carrier {
     }))
   }
 
-  async changeRatePlan(iccid: string, ratePlan: string): Promise<void> {
+  async changeRatePlan(iccid: string, ratePlan: string): Promise<ChangeRequest> {
     const body: wire.EditDeviceBody = { ratePlan }
     const request: Request = { method: 'PUT', path: `/devices/${encodeURIComponent(iccid)}`, body }
     await this.#call(request, wire.editDeviceAnswer, (answer) => {
       if (answer.iccid !== iccid) throw badAnswer(request, `iccid: the change of ${iccid} was answered for ${answer.iccid}`)
     })
+    return { kind: 'done' }
+  }
+
+  /** Jasper limits neither: its refusals are failures like any other. */
+  changeRefusal(): ChangeRefusal | undefined {
+    return undefined
+  }
+
+  /** Jasper never answers `accepted`: there is no request to ask about. */
+  async changeOutcome(requestId: string): Promise<ChangeOutcome> {
+    throw new CarrierError('not-found', `Jasper has no change request ${requestId}: its changes complete when answered`)
   }
 
   /** `toDomain` runs inside the limiter's call, so that the limiter counts the bad answers it finds. */

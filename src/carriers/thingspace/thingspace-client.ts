@@ -2,8 +2,7 @@
  * A Verizon ThingSpace account over its Connectivity Management API, as plain methods: devices by cursor
  * pages, one device's usage over a window, an asynchronous service plan change and its outcome. Every call
  * goes through the account's {@link CallLimiter}; answers are checked against thingspace-wire.ts, and every
- * failure is a {@link CarrierError}. It does not implement {@link Carrier} yet: how that interface should
- * change so that both carriers fit is in docs/decisions.md ("ThingSpace: what the simulator assumes").
+ * failure is a {@link CarrierError}. thingspace-carrier.ts puts it behind the {@link Carrier} interface.
  */
 import type { ZodType } from 'zod'
 import { bytesToMb, redactUrl, type DeviceStatus } from '../../domain/index.js'
@@ -123,6 +122,19 @@ export class ThingSpaceClient {
   /** Up to 2,000 devices after `largestDeviceIdSeen` (from the first without it), in device id order. */
   async listDevices(largestDeviceIdSeen?: number): Promise<ThingSpaceDevicePage> {
     const body: wire.DeviceListBody = largestDeviceIdSeen === undefined ? { accountName: this.#accountName } : { accountName: this.#accountName, largestDeviceIdSeen }
+    return this.#list(body)
+  }
+
+  /** One device by its ICCID. @throws CarrierError `not-found` for an ICCID the account does not have. */
+  async device(iccid: string): Promise<ThingSpaceDevice> {
+    const body: wire.DeviceListBody = { accountName: this.#accountName, deviceId: { kind: 'iccId', id: iccid } }
+    const page = await this.#list(body)
+    const device = page.devices.find((found) => found.iccid === iccid)
+    if (device === undefined) throw badAnswer({ method: 'POST', path: wire.DEVICE_LIST_PATH }, `devices: asked for ${iccid}, answered without it`)
+    return device
+  }
+
+  #list(body: wire.DeviceListBody): Promise<ThingSpaceDevicePage> {
     const request: Request = { method: 'POST', path: wire.DEVICE_LIST_PATH, body }
     return this.#call(request, wire.deviceListPage, (page) => {
       const devices: ThingSpaceDevice[] = []

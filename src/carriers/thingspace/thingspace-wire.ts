@@ -111,8 +111,11 @@ export type DeviceIdentifier = z.infer<typeof deviceIdentifier>
 export const DEVICE_STATES = ['active', 'suspend', 'deactive', 'pending activation', 'pre-active'] as const
 export type DeviceState = (typeof DEVICE_STATES)[number]
 
-/** `POST /devices/actions/list` body: one account, after the device with id `largestDeviceIdSeen` (absent: from the start). */
-export const deviceListBody = z.object({ accountName: z.string().min(1), largestDeviceIdSeen: z.number().int().nonnegative().optional() })
+/**
+ * `POST /devices/actions/list` body: one account, after the device with id `largestDeviceIdSeen` (absent: from
+ * the start); or the one device `deviceId` names (Verizon's "Retrieve Device Information" of one device).
+ */
+export const deviceListBody = z.object({ accountName: z.string().min(1), largestDeviceIdSeen: z.number().int().nonnegative().optional(), deviceId: deviceIdentifier.optional() })
 export type DeviceListBody = z.infer<typeof deviceListBody>
 
 const keyValue = z.object({ key: z.string(), value: z.string() })

@@ -23,6 +23,7 @@ import {
   type Db,
 } from '../../store/index.js'
 import type { Config } from '../../config.js'
+import { keepSimsTheCarrierWouldRefuse } from '../change-limits.js'
 import { job, type Job } from '../job.js'
 import { queueEmail } from '../queue-message.js'
 import { sessionFacts } from '../session-progress.js'
@@ -48,6 +49,7 @@ export const buildProblem: Stage = {
       return commit(async () => pending.map((componentId) => job('optimize-component', componentId)))
     }
     const { problem, rawUsageMb } = await loadProblem(store, provider, period, Date.now())
+    await keepSimsTheCarrierWouldRefuse(db, problem, provider, period.starts_at)
     const unpriced = await unpricedSims(db, instanceId, provider.id, period.id, problem.sims.count)
     const { minSavingPerChange } = parseProviderSettings(provider.settings, provider.name)
     const before = priceAssignment(problem, currentAssignment(problem))

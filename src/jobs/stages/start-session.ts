@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { instanceIdsOf, insertInstance, sessionStart } from '../../store/index.js'
+import { hasCarrierApi } from '../carrier-for.js'
 import { job } from '../job.js'
 import { moveInstance } from '../session-progress.js'
 import type { Stage } from '../stage.js'
@@ -19,7 +20,7 @@ export const startSession: Stage = {
       if ((await instanceIdsOf(trx, sessionId)).length > 0) return []
       const instanceId = randomUUID()
       await insertInstance(trx, { id: instanceId, sessionId, providerId: session.providerId, periodId: session.periodId })
-      if (session.sync && session.integration === 'jasper') {
+      if (session.sync && hasCarrierApi(session.integration)) {
         return [job('sync-devices', instanceId, 'start'), ...(await moveInstance(trx, config, instanceId, sessionId, 'syncing'))]
       }
       return [job('build-problem', instanceId), ...(await moveInstance(trx, config, instanceId, sessionId, 'optimizing'))]

@@ -56,8 +56,9 @@ export function findRoute(method: string, pathname: string): { readonly route: R
 function listDevices(call: Call): Answer {
   const body = parse(call.body, wire.deviceListBody)
   checkAccount(call, body.accountName)
-  const page = call.account.page(body.largestDeviceIdSeen, call.pageSize)
   const cycleEnd = call.account.cycleAt(call.now).end
+  if (body.deviceId !== undefined) return ok({ hasMoreData: false, devices: [listed(deviceOf(call, body.deviceId), call.account.accountName, cycleEnd)] } satisfies wire.DeviceListPage)
+  const page = call.account.page(body.largestDeviceIdSeen, call.pageSize)
   const answer: wire.DeviceListPage = { hasMoreData: page.hasMoreData, devices: page.devices.map((device) => listed(device, call.account.accountName, cycleEnd)) }
   return ok(answer)
 }
