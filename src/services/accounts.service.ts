@@ -105,11 +105,11 @@ export async function listProviders(ctx: ServiceContext, input: { readonly tenan
  * @throws SimoptError `INPUT_INVALID` (a field missing or wrong, named as `names` says), `TENANT_NOT_FOUND`, `ALREADY_EXISTS`.
  */
 export async function addProvider(ctx: ServiceContext, input: NewProviderInput, viewer?: Viewer, names: AccountFieldNames = BODY_FIELD_NAMES): Promise<ProviderView> {
-  const jasper = input.integration === 'jasper' || input.integration === 'thingspace' ? jasperAccount(input, names, input.integration) : undefined
+  const api = input.integration === 'files' ? undefined : apiAccount(input, names, input.integration)
   const carrierAccount = input.integration === 'thingspace' ? thingSpaceAccount(input, names) : undefined
   checkTimeZone(input.timeZone, names)
   checkUrl(input.url, ctx, names)
-  const sealed = jasper === undefined ? undefined : sealCredentials(secretBox(ctx.config), { ...jasper, ...(carrierAccount === undefined ? {} : { carrierAccount }) })
+  const sealed = api === undefined ? undefined : sealCredentials(secretBox(ctx.config), { ...api, ...(carrierAccount === undefined ? {} : { carrierAccount }) })
   const row = await inTransaction(ctx.store, async (trx) => {
     const tenant = input.createTenant === true ? { id: await ensureTenant(trx, input.tenant), name: input.tenant } : await visibleTenant(trx, viewer, input.tenant)
     if ((await findProviderOf(trx, tenant.id, input.name)) !== undefined) {
@@ -121,7 +121,7 @@ export async function addProvider(ctx: ServiceContext, input: NewProviderInput, 
       cycleEndDay: input.cycleEndDay ?? 0,
       cycleEndHour: input.cycleEndHour ?? 0,
       settings: settingsOf(input),
-      baseUrl: jasper?.url,
+      baseUrl: api?.url,
       sealedCredentials: sealed,
     })
   })
@@ -164,7 +164,8 @@ export function providerView(account: ProviderAccount): ProviderView {
   }
 }
 
-function jasperAccount(input: AccountFields, names: AccountFieldNames, integration: ProviderIntegration): { url: string; user: string; apiKey: string } {
+/** The address and login every carrier API takes (Jasper: user and API key; ThingSpace: its session login's user and password). */
+function apiAccount(input: AccountFields, names: AccountFieldNames, integration: ProviderIntegration): { url: string; user: string; apiKey: string } {
   const { url, user, apiKey } = input
   for (const field of ['url', 'user', 'apiKey'] as const) {
     if (input[field] === undefined) throw new SimoptError('INPUT_INVALID', `${names[field]} is required for a ${integration} provider`, { field: names[field] })
