@@ -17,6 +17,7 @@ import {
   secretBox,
   toProviderAccount,
   updateProviderAccount,
+  type AccountChange,
   type ProviderAccount,
   type ProviderIntegration,
   type ProviderSettings,
@@ -25,15 +26,7 @@ import type { ServiceContext } from './context.js'
 import { visibleProvider, visibleTenant, type Viewer } from './tenant-access.js'
 
 /** The fields a provider is made or changed with; on a change, only those given change. */
-export interface AccountFields {
-  readonly url?: string | undefined
-  readonly user?: string | undefined
-  /** Stored sealed, never given back. */
-  readonly apiKey?: string | undefined
-  /** ThingSpace: the app's OAuth2 client id and secret, and the billing account. */
-  readonly clientId?: string | undefined
-  readonly clientSecret?: string | undefined
-  readonly accountName?: string | undefined
+export interface AccountFields extends AccountChange {
   readonly timeZone?: string | undefined
   readonly cycleEndDay?: number | undefined
   readonly cycleEndHour?: number | undefined

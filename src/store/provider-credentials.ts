@@ -29,7 +29,9 @@ export interface CarrierAccount {
 export interface AccountChange {
   readonly url?: string | undefined
   readonly user?: string | undefined
+  /** Stored sealed, never given back. */
   readonly apiKey?: string | undefined
+  /** ThingSpace: the app's OAuth2 client id and secret, and the billing account. */
   readonly clientId?: string | undefined
   readonly clientSecret?: string | undefined
   readonly accountName?: string | undefined
