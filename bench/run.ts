@@ -13,13 +13,17 @@
  * Sync under faults (issue 16): 20k SIMs at 40 calls/s with 20% of calls failing, Essential and Advantage
  * (`--faults-sims N` for a smaller fleet).
  * Hard: the optimizer on hard catalogs (100 pooled-heavy plans, 240 plans in clusters, realistic 36/40), issue 18.
+ * ThingSpace (issue 19): a 20k-SIM sync from the ThingSpace simulator at its allowed call rate, and 5,000
+ * asynchronous plan changes pushed with 20% of callbacks lost (`--sims N` shrinks both: N SIMs synced, N/4
+ * changes); a failed check makes the bench exit 1.
  * Chaos (issue 16): a 50k-SIM session on PostgreSQL + BullMQ with workers killed 10 times (chaos-run.ts);
  * a failed check makes the bench exit 1.
  *
- * `npm run bench -- --sections service` runs some sections only (optimizer, seeds, hard, e2e, service, sync, sync-faults, push, api, chaos), and
+ * `npm run bench -- --sections service` runs some sections only (optimizer, seeds, hard, e2e, service, sync, sync-faults, push, thingspace, api, chaos), and
  * `--sims 1000000` limits the optimizer table to those fleet sizes (chaos: its first value is the fleet,
  * `--kills N` the kills, `--chaos-timeout S` the seconds after which an unsettled session fails the run;
- * e2e: its first value is the fleet of the 40-plan run against reading sims.csv, bench/e2e-speed.ts).
+ * e2e: its first value is the fleet of the 40-plan run against reading sims.csv, bench/e2e-speed.ts;
+ * thingspace: its first value is the fleet synced).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -37,6 +41,8 @@ import { printSeedRuns, seedRuns, type SeedFigures } from './seeds-run.js'
 import { printSyncFaultsRuns, syncFaultsRun, type SyncFaultsFigures } from './sync-faults-run.js'
 import { hardRuns, printHardRuns, type HardFigures } from './hard-run.js'
 import { chaosRun, printChaosRun, type ChaosFigures } from './chaos-run.js'
+import { THINGSPACE_SYNC_SIMS, printThingSpaceSyncRun, thingspaceSyncRun, type ThingSpaceSyncFigures } from './thingspace-run.js'
+import { THINGSPACE_PUSH_CHANGES, printThingSpacePushRun, thingspacePushRun, type ThingSpacePushFigures } from './thingspace-push.js'
 import { E2E_SPEED_SIMS, e2eSpeedRun, printE2eSpeedRun, printE2eSpeedTarget, type E2eSpeedFigures } from './e2e-speed.js'
 
 const CLI = path.join(import.meta.dirname, '../src/cli/main.js')
@@ -90,7 +96,7 @@ function highsCell(figures: HighsFigures | string): [string, string] {
   return [seconds(figures.seconds), `${money(figures.value)}${note}`]
 }
 
-const SECTIONS = ['optimizer', 'seeds', 'hard', 'e2e', 'service', 'sync', 'sync-faults', 'push', 'api', 'chaos'] as const
+const SECTIONS = ['optimizer', 'seeds', 'hard', 'e2e', 'service', 'sync', 'sync-faults', 'push', 'thingspace', 'api', 'chaos'] as const
 type Section = (typeof SECTIONS)[number]
 
 const CHAOS_SIMS = 50_000
@@ -102,6 +108,7 @@ function parseArguments(argv: readonly string[]): {
   sims: readonly number[]
   faultsSims: number
   e2eSims: number
+  thingspace: { sims: number; changes: number }
   chaos: { sims: number; kills: number; timeoutSeconds: number }
 } {
   const value = (flag: string) => {
@@ -119,10 +126,11 @@ function parseArguments(argv: readonly string[]): {
     timeoutSeconds: Number(value('--chaos-timeout') ?? CHAOS_TIMEOUT_SECONDS),
   }
   const e2eSims = value('--sims') === undefined ? E2E_SPEED_SIMS : sims[0]!
+  const thingspace = value('--sims') === undefined ? { sims: THINGSPACE_SYNC_SIMS, changes: THINGSPACE_PUSH_CHANGES } : { sims: sims[0]!, changes: Math.max(1, Math.floor(sims[0]! / 4)) }
   for (const [flag, count] of [['--sims', chaos.sims], ['--kills', chaos.kills], ['--chaos-timeout', chaos.timeoutSeconds]] as const) {
     if (!(Number.isInteger(count) && count >= 0)) throw new Error(`bench ${flag} must be a whole number, got ${String(count)}`)
   }
-  return { sections, sims, faultsSims, e2eSims, chaos }
+  return { sections, sims, faultsSims, e2eSims, thingspace, chaos }
 }
 
 async function optimizerTable(simCounts: readonly number[]): Promise<Row[]> {
@@ -248,6 +256,15 @@ try {
     push = await pushRun(folder)
     printPushRun(push)
   }
+  let thingspaceSync: ThingSpaceSyncFigures | undefined
+  let thingspacePush: ThingSpacePushFigures | undefined
+  if (options.sections.includes('thingspace')) {
+    thingspaceSync = await thingspaceSyncRun(folder, options.thingspace.sims)
+    printThingSpaceSyncRun(thingspaceSync)
+    thingspacePush = await thingspacePushRun(folder, options.thingspace.changes)
+    printThingSpacePushRun(thingspacePush)
+    if (![...thingspaceSync.checks, ...thingspacePush.checks].every((check) => check.passed)) process.exitCode = 1
+  }
   let api: ApiLoadFigures[] = []
   if (options.sections.includes('api')) {
     api = await apiRun(files!, folder, MILLION.sims)
@@ -262,7 +279,7 @@ try {
   targets(rows, e2e, service)
   if (e2eSpeed !== undefined) printE2eSpeedTarget(e2eSpeed)
   await mkdir('data/bench', { recursive: true })
-  await writeFile('data/bench/last-run.json', `${JSON.stringify({ options, rows, seeds, hard, e2e, e2eSpeed, service, sync, syncFaults, push, api, chaos }, null, 2)}\n`)
+  await writeFile('data/bench/last-run.json', `${JSON.stringify({ options, rows, seeds, hard, e2e, e2eSpeed, service, sync, syncFaults, push, thingspaceSync, thingspacePush, api, chaos }, null, 2)}\n`)
 } finally {
   await rm(folder, { recursive: true, force: true })
 }
