@@ -17,6 +17,7 @@ import { scheduleSlots } from './migrations/0008-schedule-slots.js'
 import { cycleEndDay } from './migrations/0009-cycle-end-day.js'
 import { unpricedSims } from './migrations/0010-unpriced-sims.js'
 import { optimizerInfo } from './migrations/0011-optimizer-info.js'
+import { usageReadAt } from './migrations/0012-usage-read-at.js'
 
 function migrations(store: Store): Record<string, Migration> {
   return {
@@ -29,6 +30,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0009-cycle-end-day': cycleEndDay(),
     '0010-unpriced-sims': unpricedSims(),
     '0011-optimizer-info': optimizerInfo(),
+    '0012-usage-read-at': usageReadAt(),
   }
 }
 

@@ -105,6 +105,8 @@ export interface UsageReadingTable {
   sms: number
   /** When the carrier measured it; null for imported usage, which is priced as given (no projection). */
   measured_at: number | null
+  /** When a sync stored it (epoch ms): what "read by this sync" is told by; null for imported usage. */
+  read_at: number | null
 }
 
 export interface SessionTable {

@@ -14,24 +14,25 @@ export interface SyncedUsage {
   readonly measuredAt: number
 }
 
-/** Upserts cycle-to-date usage readings of one billing period. */
-export async function upsertUsage(db: Db, periodId: string, readings: readonly SyncedUsage[]): Promise<void> {
+/** Upserts cycle-to-date usage readings of one billing period, stored at `readAt`. */
+export async function upsertUsage(db: Db, periodId: string, readings: readonly SyncedUsage[], readAt = Date.now()): Promise<void> {
   if (readings.length === 0) return
   await db
     .insertInto('usage_readings')
-    .values(readings.map((reading) => ({ period_id: periodId, iccid: reading.iccid, usage_mb: reading.usageMb, sms: reading.sms, measured_at: reading.measuredAt })))
+    .values(readings.map((reading) => ({ period_id: periodId, iccid: reading.iccid, usage_mb: reading.usageMb, sms: reading.sms, measured_at: reading.measuredAt, read_at: readAt })))
     .onConflict((conflict) =>
       conflict.columns(['period_id', 'iccid']).doUpdateSet((eb) => ({
         usage_mb: eb.ref('excluded.usage_mb'),
         sms: eb.ref('excluded.sms'),
         measured_at: eb.ref('excluded.measured_at'),
+        read_at: eb.ref('excluded.read_at'),
       })),
     )
     .execute()
 }
 
 /**
- * Billed devices of the provider without a reading for the period measured at or after `since` (epoch ms;
+ * Billed devices of the provider without a reading for the period stored at or after `since` (epoch ms;
  * 0: without any reading), ICCIDs after `after` in order, at most `limit`.
  */
 export async function devicesWithoutReading(db: Db, providerId: string, periodId: string, since: number, after: string, limit: number): Promise<string[]> {
@@ -45,14 +46,14 @@ export async function countDevicesWithoutReading(db: Db, providerId: string, per
   return Number(row.n)
 }
 
-/** How many devices of the provider have a reading for the period measured at or after `since`: devices read, not rows returned. */
+/** How many devices of the provider have a reading for the period stored at or after `since`: devices read, not rows returned. */
 export async function countDevicesRead(db: Db, providerId: string, periodId: string, since: number): Promise<number> {
   const row = await db
     .selectFrom('devices as d')
     .innerJoin('usage_readings as u', (join) => join.onRef('u.iccid', '=', 'd.iccid').on('u.period_id', '=', periodId))
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .where('d.provider_id', '=', providerId)
-    .where('u.measured_at', '>=', since)
+    .where('u.read_at', '>=', since)
     .executeTakeFirstOrThrow()
   return Number(row.n)
 }
@@ -69,5 +70,5 @@ function withoutReading(db: Db, providerId: string, periodId: string, since: num
     .leftJoin('usage_readings as u', (join) => join.onRef('u.iccid', '=', 'd.iccid').on('u.period_id', '=', periodId))
     .where('d.provider_id', '=', providerId)
     .where('d.status', 'not in', [...UNBILLED_STATUSES])
-    .where((eb) => (since > 0 ? eb.or([eb('u.iccid', 'is', null), eb('u.measured_at', 'is', null), eb('u.measured_at', '<', since)]) : eb('u.iccid', 'is', null)))
+    .where((eb) => (since > 0 ? eb.or([eb('u.iccid', 'is', null), eb('u.read_at', 'is', null), eb('u.read_at', '<', since)]) : eb('u.iccid', 'is', null)))
 }

@@ -84,6 +84,10 @@ describe('a ThingSpace session', () => {
       const devices = await setup.store.db.selectFrom('devices').select(['iccid', 'rate_plan', 'comm_plan']).execute()
       assert.equal(devices.length, setup.simulator.account.size, 'every device synced by cursor')
       assert.ok(devices.every((device) => device.comm_plan === setup.simulator.account.accountName))
+      // Usage rated in arrears is measured before the sync began: the sync still counts what it read.
+      const priced = await setup.store.db.selectFrom('instances').select('sims').where('id', '=', instanceId).executeTakeFirstOrThrow()
+      const sync = await setup.store.db.selectFrom('syncs').select('usage_rows').where('instance_id', '=', instanceId).executeTakeFirstOrThrow()
+      assert.ok(priced.sims !== null && priced.sims > 0 && sync.usage_rows === priced.sims, `usage readings ${sync.usage_rows}, SIMs priced ${priced.sims}`)
       const rows = await allEnded(setup.store, instanceId)
       assert.ok(rows.length > 5, `a session with changes, got ${rows.length}`)
       assert.deepEqual(new Set(rows.map((row) => row.status)), new Set(['verified']))
