@@ -37,7 +37,7 @@ export function sessionSummary(view: SessionView): string {
   if (view.optimizer !== undefined) {
     const { status, components, dualEvaluations, phaseMs } = view.optimizer
     const ms = Object.values(phaseMs).reduce((sum, phase) => sum + phase, 0)
-    rows.push(['optimizer', status, `${formatCount(components)} components, ${formatCount(dualEvaluations)} dual evaluations, ${(ms / 1000).toFixed(1)} s`])
+    rows.push(['optimizer', status, `${formatCount(components)} component${components === 1 ? '' : 's'}, ${formatCount(dualEvaluations)} dual evaluations, ${(ms / 1000).toFixed(1)} s`])
   }
   return formatTable(rows)
 }
