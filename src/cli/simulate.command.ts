@@ -98,21 +98,14 @@ export function simulateCommand(): Command {
 }
 
 async function simulateJasper(options: SimulateCommandOptions): Promise<void> {
-  const port = parseOption('--port', options.port, wholeNumberOption(0, 65_535))
-  const { timeZone = 'UTC', cycleEndDay = 1, cycleEndHour = 0 } = cycleOptions(options)
+  const common = commonOptions(options, 5)
+  const { port, cycle: { timeZone } } = common
   const simulator = await startJasperSimulator({
-    port,
-    sims: parseOption('--sims', options.sims, wholeNumberOption(1, 1_000_000)),
-    seed: parseOption('--seed', options.seed, wholeNumberOption(0, 2 ** 32 - 1)),
-    plans: parseOption('--plans', options.plans, wholeNumberOption(1, 1000)),
+    ...common,
     user: parseOption('--user', options.user, z.string().min(1, { error: 'must not be empty' }).regex(/^[^:]*$/, { error: 'must not contain a colon' })),
     apiKey: parseOption('--api-key', options.apiKey, z.string().min(1, { error: 'must not be empty' })),
-    rateLimit: parseOption('--rate-limit', options.rateLimit ?? '5', wholeNumberOption(1, 10_000, 'calls per second')),
-    errorRate: parseOption('--error-rate', options.errorRate, shareOption),
-    latencyMs: parseOption('--latency-ms', options.latencyMs, wholeNumberOption(0, 600_000, 'ms')),
     advantage: !options.essential,
     shiftDuringCrawl: options.shiftDuringCrawl,
-    cycle: { timeZone, cycleEndDay, cycleEndHour },
     shiftDuringUsage: parseOption('--shift-during-usage', options.shiftDuringUsage, wholeNumberOption(0, 1_000_000, 'devices')),
   }).catch(portInUse(port))
   try {
@@ -130,29 +123,22 @@ async function simulateJasper(options: SimulateCommandOptions): Promise<void> {
       await writeSimulatedPriceSheet(options.writePriceSheet, fleet)
       process.stdout.write(`  wrote plans.csv, pools.csv, comm_plans.csv and sims.csv to ${options.writePriceSheet}\n`)
     }
-    process.stderr.write('Jasper simulator running; stop with Ctrl+C\n')
-    await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])
+    await runningUntilStopped('Jasper')
   } finally {
     await simulator.close()
   }
 }
 
 async function simulateThingSpace(options: SimulateCommandOptions): Promise<void> {
-  const port = parseOption('--port', options.port, wholeNumberOption(0, 65_535))
-  const { timeZone = 'UTC', cycleEndDay = 1, cycleEndHour = 0 } = cycleOptions(options)
+  const common = commonOptions(options, 10)
+  const { port, cycle: { timeZone } } = common
   const nonEmpty = z.string().min(1, { error: 'must not be empty' })
   const simulator = await startThingSpaceSimulator({
-    port,
-    sims: parseOption('--sims', options.sims, wholeNumberOption(1, 1_000_000)),
-    seed: parseOption('--seed', options.seed, wholeNumberOption(0, 2 ** 32 - 1)),
-    plans: parseOption('--plans', options.plans, wholeNumberOption(1, 1000)),
+    ...common,
     username: parseOption('--user', options.user, nonEmpty),
     password: parseOption('--api-key', options.apiKey, nonEmpty),
     appKey: parseOption('--app-key', options.appKey, nonEmpty.regex(/^[^:]*$/, { error: 'must not contain a colon' })),
     appSecret: parseOption('--app-secret', options.appSecret, nonEmpty),
-    rateLimit: parseOption('--rate-limit', options.rateLimit ?? '10', wholeNumberOption(1, 10_000, 'calls per second')),
-    errorRate: parseOption('--error-rate', options.errorRate, shareOption),
-    latencyMs: parseOption('--latency-ms', options.latencyMs, wholeNumberOption(0, 600_000, 'ms')),
     tokenTtlSeconds: parseOption('--token-ttl-seconds', options.tokenTtlSeconds, wholeNumberOption(1, 86_400, 'seconds')),
     revokeTokensEvery: parseOption('--revoke-tokens-every', options.revokeTokensEvery, wholeNumberOption(0, 1_000_000_000, 'calls')),
     loseCallbacks: parseOption('--lose-callbacks', options.loseCallbacks, shareOption),
@@ -160,7 +146,6 @@ async function simulateThingSpace(options: SimulateCommandOptions): Promise<void
     suspendDuringPush: parseOption('--suspend-during-push', options.suspendDuringPush, wholeNumberOption(0, 1_000_000_000)),
     processingMs: parseOption('--processing-ms', options.processingMs, wholeNumberOption(0, 3_600_000, 'ms')),
     pageSize: parseOption('--page-size', options.pageSize, wholeNumberOption(1, 2000, 'devices')),
-    cycle: { timeZone, cycleEndDay, cycleEndHour },
   }).catch(portInUse(port))
   try {
     const { account, faults } = simulator
@@ -182,8 +167,7 @@ async function simulateThingSpace(options: SimulateCommandOptions): Promise<void
       await writeThingSpacePriceSheet(options.writePriceSheet, account)
       process.stdout.write(`  wrote plans.csv, pools.csv, comm_plans.csv and sims.csv to ${options.writePriceSheet}\n`)
     }
-    process.stderr.write('ThingSpace simulator running; stop with Ctrl+C\n')
-    await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])
+    await runningUntilStopped('ThingSpace')
   } finally {
     await simulator.close()
   }
@@ -194,4 +178,26 @@ function portInUse(port: number): (error: unknown) => never {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new SimoptError('INPUT_INVALID', `option --port: port ${port} is in use`)
     throw error
   }
+}
+
+/** The options both simulators take alike: where, how big, how fast, how faulty, and the billing cycle. */
+function commonOptions(options: SimulateCommandOptions, defaultRateLimit: number) {
+  const port = parseOption('--port', options.port, wholeNumberOption(0, 65_535))
+  const { timeZone = 'UTC', cycleEndDay = 1, cycleEndHour = 0 } = cycleOptions(options)
+  return {
+    port,
+    sims: parseOption('--sims', options.sims, wholeNumberOption(1, 1_000_000)),
+    seed: parseOption('--seed', options.seed, wholeNumberOption(0, 2 ** 32 - 1)),
+    plans: parseOption('--plans', options.plans, wholeNumberOption(1, 1000)),
+    rateLimit: parseOption('--rate-limit', options.rateLimit ?? String(defaultRateLimit), wholeNumberOption(1, 10_000, 'calls per second')),
+    errorRate: parseOption('--error-rate', options.errorRate, shareOption),
+    latencyMs: parseOption('--latency-ms', options.latencyMs, wholeNumberOption(0, 600_000, 'ms')),
+    cycle: { timeZone, cycleEndDay, cycleEndHour },
+  }
+}
+
+/** Serves until Ctrl+C (or SIGTERM). */
+async function runningUntilStopped(carrier: string): Promise<void> {
+  process.stderr.write(`${carrier} simulator running; stop with Ctrl+C\n`)
+  await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])
 }
