@@ -13,13 +13,11 @@ import { after, describe, it } from 'node:test'
 import { writeThingSpacePriceSheet } from '../../src/carriers/thingspace/simulator/price-sheet.js'
 import { startThingSpaceSimulator, type ThingSpaceSimulator, type ThingSpaceSimulatorOptions } from '../../src/carriers/thingspace/simulator/thingspace-simulator.js'
 import { PLAN_CHANGES_PER_MONTH } from '../../src/carriers/thingspace/thingspace-wire.js'
-import { billingPeriodAt } from '../../src/domain/index.js'
 import type { Store } from '../../src/store/database.js'
-import { eventually, sessionEnd, simoptOk, sqliteLocal, startWorkerProcess, stopWorkerProcess, storeFor, type ServiceEnv } from '../helpers/service-env.js'
+import { eventually, simoptOk, sqliteLocal, startWorkerProcess, stopWorkerProcess, storeFor, type ServiceEnv } from '../helpers/service-env.js'
+import { PERIOD, allEnded, changes, runSession } from '../helpers/change-sessions.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
-const PERIOD = billingPeriodAt(Date.now(), { timeZone: 'UTC', cycleEndDay: 0, cycleEndHour: 0 }).name
-const ENDED = ['verified', 'discrepancy', 'failed', 'skipped']
 
 interface Setup {
   readonly env: ServiceEnv
@@ -50,29 +48,6 @@ async function setUp(simulatorOptions: ThingSpaceSimulatorOptions, extraEnv: Ser
   const store = storeFor(env)
   after(() => store.close())
   return { env, simulator, store }
-}
-
-async function runSession({ env, store }: Setup): Promise<{ sessionId: string; instanceId: string }> {
-  const sessionId = (await simoptOk(env, ['run', '--tenant', 'acme', '--provider', 'main', '--period', PERIOD])).stdout.trim()
-  const end = await sessionEnd(store, sessionId)
-  assert.equal(end.status, 'done', end.message ?? '')
-  const instance = await store.db.selectFrom('instances').select('id').where('session_id', '=', sessionId).executeTakeFirstOrThrow()
-  return { sessionId, instanceId: instance.id }
-}
-
-async function changes(store: Store, instanceId: string) {
-  return store.db.selectFrom('changes').selectAll().where('instance_id', '=', instanceId).orderBy('iccid').execute()
-}
-
-async function allEnded(store: Store, instanceId: string, timeoutMs = 120_000) {
-  return eventually(
-    'every change to end',
-    async () => {
-      const rows = await changes(store, instanceId)
-      return rows.length > 0 && rows.every((row) => ENDED.includes(row.status)) ? rows : undefined
-    },
-    timeoutMs,
-  )
 }
 
 describe('a ThingSpace session', () => {
