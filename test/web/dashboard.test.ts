@@ -78,6 +78,10 @@ it('logs in, runs a session on the simulator, shows the result and approves chan
   await page.locator('#session-state', { hasText: 'done' }).waitFor({ timeout: 90_000 })
   assert.equal(await page.getByRole('progressbar').getAttribute('aria-valuenow'), '100')
   await page.getByRole('heading', { name: 'Carrier sync' }).waitFor()
+  // Each status change once: the instance's moves, made with the session's, are not listed again.
+  const stageStatuses = await page.locator('section[aria-labelledby="stages-title"] tbody tr td:nth-child(2)').allInnerTexts()
+  assert.deepEqual(stageStatuses, [...new Set(stageStatuses)], `stages: ${stageStatuses.join(', ')}`)
+  assert.ok(stageStatuses.includes('syncing') && stageStatuses.includes('done'), stageStatuses.join(', '))
   await snap(page, '03-session-done')
 
   await page.getByRole('link', { name: 'Open the result' }).click()
@@ -85,6 +89,10 @@ it('logs in, runs a session on the simulator, shows the result and approves chan
   await page.locator('#sim-table tbody tr').first().waitFor()
   assert.equal(await page.locator('#sim-table tbody tr').count(), 50)
   assert.ok((await page.locator('svg[role="img"] rect').count()) > 2, 'the cost-by-plan chart has bars')
+  // Every bar says its value: the before bars as well as the after bars.
+  const bars = await page.locator('svg[role="img"] rect').count()
+  assert.equal(await page.locator('svg[role="img"] text.bar-value.before').count(), bars / 2)
+  assert.equal(await page.locator('svg[role="img"] text.bar-value.after').count(), bars / 2)
   await page.getByText("the seed strategy's cost").waitFor()
   const firstIccid = (await page.locator('#sim-table tbody tr td').first().textContent())!
   await page.getByRole('button', { name: 'Next' }).click()
