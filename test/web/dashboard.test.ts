@@ -5,7 +5,7 @@
  * Without a browser: skipped outside CI, failed in CI.
  */
 import assert from 'node:assert/strict'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { after, it, type TestContext } from 'node:test'
 import { chromium, type Browser, type Page } from 'playwright-core'
@@ -13,7 +13,7 @@ import { startJasperSimulator } from '../../src/carriers/jasper/simulator/jasper
 import { writeSimulatedPriceSheet } from '../../src/carriers/jasper/simulator/simulated-fleet.js'
 import { billingPeriodAt } from '../../src/domain/index.js'
 import { call, startApiServer, tenantKeys } from '../helpers/api-server.js'
-import { REPO_ROOT } from '../helpers/paths.js'
+import { EXAMPLES, REPO_ROOT } from '../helpers/paths.js'
 import { eventually, simoptOk } from '../helpers/service-env.js'
 
 const CHROMIUM = process.env.SIMOPT_TEST_CHROMIUM ?? '/usr/bin/chromium'
@@ -128,5 +128,18 @@ it('logs in, runs a session on the simulator, shows the result and approves chan
   await page.locator('#change-table tbody tr').first().waitFor()
   await page.getByText('verified').first().waitFor()
   await snap(page, '06-changes-verified')
+
+  // What-if on the example files: 50 rows shown, every SIM downloadable.
+  await page.goto(`${server.url}/#/what-if`)
+  for (const [label, file] of [['Rate plans', 'plans.csv'], ['Communication plans', 'comm_plans.csv'], ['SIMs', 'sims.csv'], ['Pools', 'pools.csv']] as const) {
+    await page.getByLabel(new RegExp(`^${label} \\(`)).setInputFiles(path.join(EXAMPLES, file))
+  }
+  await page.getByRole('button', { name: 'Optimize' }).click()
+  await page.getByText('The first 50 of 3,000 SIMs').waitFor({ timeout: 60_000 })
+  const [csv] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByRole('button', { name: 'Download every SIM (CSV)' }).click()])
+  assert.equal(csv.suggestedFilename(), 'simopt-what-if.csv')
+  const downloaded = await readFile((await csv.path())!, 'utf8')
+  assert.equal(downloaded.trimEnd().split('\n').length, 1 + 3000)
+  await snap(page, '07-what-if')
   assert.deepEqual(problems, [], 'no script errors in the page')
 })
