@@ -131,16 +131,12 @@ export async function whatIf(files: ProblemFiles, billing: BillingTerms, rows: n
   }
 }
 
-/**
- * What-if in full: the files optimized as `whatIf` does it, as the report of every SIM (the CSV and the
- * workbook of `simopt optimize --report-csv / --xlsx`), for a download. Nothing is stored.
- * @throws SimoptError `INPUT_INVALID` naming the file, line and column of a bad value.
- */
-export async function whatIfReport(files: ProblemFiles, billing: BillingTerms): Promise<ReportSource> {
-  const { problem, result, startedAt, readAt, finishedAt } = await optimizeFiles(files, billing)
+/** The report of files optimized (`optimizeFiles`): `simopt optimize --xlsx / --report-csv`, what-if's download. */
+export function reportOfFiles(run: FilesOptimization, provider: 'files' | 'what-if'): ReportSource {
+  const { problem, result, startedAt, readAt, finishedAt } = run
   return reportFromOptimization(problem, result, {
     tenant: null,
-    provider: 'what-if',
+    provider,
     period: null,
     sessionId: null,
     startedAt,
@@ -153,4 +149,13 @@ export async function whatIfReport(files: ProblemFiles, billing: BillingTerms): 
     usageMeasuredTill: null,
     generatedAt: finishedAt,
   })
+}
+
+/**
+ * What-if in full: the files optimized as `whatIf` does it, as the report of every SIM (the CSV and the
+ * workbook of `simopt optimize --report-csv / --xlsx`), for a download. Nothing is stored.
+ * @throws SimoptError `INPUT_INVALID` naming the file, line and column of a bad value.
+ */
+export async function whatIfReport(files: ProblemFiles, billing: BillingTerms): Promise<ReportSource> {
+  return reportOfFiles(await optimizeFiles(files, billing), 'what-if')
 }
