@@ -9,6 +9,10 @@ import path from 'node:path'
 import type { FastifyReply } from 'fastify'
 import { z } from 'zod'
 
+/** Media types of the downloads. */
+export const CSV = 'text/csv'
+export const WORKBOOK = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
 export async function sendTempFile(reply: FastifyReply, file: { name: string; type: string }, write: (target: string) => Promise<unknown>): Promise<FastifyReply> {
   const folder = await mkdtemp(path.join(tmpdir(), 'simopt-download-'))
   const remove = () => void rm(folder, { recursive: true, force: true })

@@ -14,3 +14,12 @@ export function formatTable(rows: readonly (readonly [label: string, value: stri
     .map(([label, value, note]) => `  ${label.padEnd(labelWidth)}  ${value.padStart(valueWidth)}${note === undefined ? '' : `  ${note}`}`)
     .join('\n')
 }
+
+/** A time left, as a person reads it: `about 40 s`, `about 12 min`, `about 2 h 5 min`. */
+export function formatTimeLeft(ms: number): string {
+  const seconds = Math.max(1, Math.round(ms / 1000))
+  if (seconds < 60) return `about ${seconds} s`
+  const minutes = Math.round(seconds / 60)
+  if (minutes < 60) return `about ${minutes} min`
+  return `about ${Math.floor(minutes / 60)} h ${minutes % 60} min`
+}

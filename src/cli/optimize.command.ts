@@ -1,12 +1,15 @@
+import { availableParallelism } from 'node:os'
 /** `simopt optimize`: price sheet and fleet files in, the cheapest assignment found and its summary out. */
 import { Command, Option } from 'commander'
 import { z } from 'zod'
 import { checkOutputs, writeAssignmentFile, writeOutputs, writeSummaryFile, type InputSource, type OutputTarget, type PendingOutput, type RunSummary } from '../io/index.js'
-import { reportFromOptimization, writeReportCsv, writeReportWorkbook, type ReportSource } from '../io/report/index.js'
-import { STRATEGIES, type StrategyName } from '../optimizer/index.js'
-import { optimizeFiles } from '../services/reports.service.js'
+import { writeReportCsv, writeReportWorkbook, type ReportSource } from '../io/report/index.js'
+import type { BillingTerms } from '../domain/index.js'
+import { STRATEGIES, type OptimizeOptions, type StrategyName } from '../optimizer/index.js'
+import { optimizeFiles, reportOfFiles } from '../services/reports.service.js'
 import { formatCount, formatMoney, formatPercent, formatTable } from './format.js'
 import { moneyOption, parseOption, periodDaysOption } from './options.js'
+import { terminalProgress, type TerminalProgress } from './terminal-progress.js'
 
 interface OptimizeCommandOptions {
   plans: string
@@ -45,36 +48,40 @@ export function optimizeCommand(): Command {
         options.minSavingPerChange === undefined ? undefined : parseOption('--min-saving-per-change', options.minSavingPerChange, moneyOption)
       // An output that would overwrite an input or land on a folder is refused before anything is read.
       await checkOutputs(outputTargets(options), inputSources(options))
-      const { problem, result, summary, startedAt, readAt, finishedAt } = await optimizeFiles(
-        { plans: options.plans, commPlans: options.commPlans, sims: options.sims, pools: options.pools },
-        { periodDays, prorate: options.prorate },
-        { strategy, minSavingPerChange },
-      )
-      const outputs: PendingOutput[] = [
-        { path: options.out, option: '--out', write: (file) => writeAssignmentFile(file, problem, result.assignment, result.before, result.priced) },
-        { path: options.summary, option: '--summary', write: (file) => writeSummaryFile(file, summary) },
-      ]
-      if (options.xlsx !== undefined || options.reportCsv !== undefined) {
-        const report = reportFromOptimization(problem, result, {
-          tenant: null,
-          provider: 'files',
-          period: null,
-          sessionId: null,
-          startedAt,
-          finishedAt,
-          stages: [
-            { name: 'read files', seconds: (readAt - startedAt) / 1000 },
-            { name: 'optimize', seconds: (finishedAt - readAt) / 1000 },
-          ],
-          devicesSyncedTill: null,
-          usageMeasuredTill: null,
-          generatedAt: finishedAt,
-        })
-        outputs.push(...reportOutputs(report, options))
+      const progress = terminalProgress()
+      try {
+        await optimizeAndWrite(options, { periodDays, prorate: options.prorate }, { strategy, minSavingPerChange }, progress)
+      } finally {
+        progress.end()
       }
-      await writeOutputs(outputs)
-      process.stdout.write(`${summaryTable(summary)}\n  wrote ${listOf(outputs.map((output) => output.path))}\n`)
     })
+}
+
+async function optimizeAndWrite(options: OptimizeCommandOptions, billing: BillingTerms, tuning: OptimizeOptions, progress: TerminalProgress): Promise<void> {
+  progress.say('reading the files')
+  const run = await optimizeFiles(
+    { plans: options.plans, commPlans: options.commPlans, sims: options.sims, pools: options.pools },
+    billing,
+    {
+      ...tuning,
+      // On a terminal every component goes to a worker thread, so that the progress line goes on ticking
+      // while a large one is solved (the answer does not depend on where a component is solved).
+      ...(progress.shown ? { workers: availableParallelism() } : {}),
+      onProgress: (solved, components) => progress.say(`optimizing: ${formatCount(solved)} of ${formatCount(components)} component${components === 1 ? '' : 's'} solved`),
+    },
+  )
+  progress.say('writing the files')
+  const { problem, result, summary } = run
+  const outputs: PendingOutput[] = [
+    { path: options.out, option: '--out', write: (file) => writeAssignmentFile(file, problem, result.assignment, result.before, result.priced) },
+    { path: options.summary, option: '--summary', write: (file) => writeSummaryFile(file, summary) },
+  ]
+  if (options.xlsx !== undefined || options.reportCsv !== undefined) {
+    outputs.push(...reportOutputs(reportOfFiles(run, 'files'), options))
+  }
+  await writeOutputs(outputs)
+  progress.end()
+  process.stdout.write(`${summaryTable(summary)}\n  wrote ${listOf(outputs.map((output) => output.path))}\n`)
 }
 
 function reportOutputs(report: ReportSource, options: OptimizeCommandOptions): PendingOutput[] {

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import { Command, CommanderError } from 'commander'
 import { isSimoptError } from '../domain/index.js'
 import { EXIT_CODES, exitCodeOf } from './exit-codes.js'
@@ -17,6 +18,7 @@ import { providerCommand } from './provider.command.js'
 import { reportCommand } from './report.command.js'
 import { resultsCommand } from './results.command.js'
 import { serveCommand } from './serve.command.js'
+import { sessionsCommand } from './sessions.command.js'
 import { simulateCommand } from './simulate.command.js'
 import { restartCommand, runCommand } from './run.command.js'
 import { scheduleCommand } from './schedule.command.js'
@@ -27,6 +29,7 @@ import { workerCommand } from './worker.command.js'
 export function buildProgram(): Command {
   return new Command('simopt')
     .description('simopt: the cheapest assignment of IoT / M2M SIM cards to carrier rate plans')
+    .version(packageVersion(), '-V, --version', 'print the version of simopt')
     .exitOverride()
     .showHelpAfterError('(run simopt help for the commands and their options)')
     .addCommand(optimizeCommand())
@@ -39,6 +42,7 @@ export function buildProgram(): Command {
     .addCommand(restartCommand())
     .addCommand(workerCommand())
     .addCommand(statusCommand())
+    .addCommand(sessionsCommand())
     .addCommand(resultsCommand())
     .addCommand(reportCommand())
     .addCommand(outboxCommand())
@@ -55,12 +59,26 @@ export function buildProgram(): Command {
     .addCommand(scheduleCommand())
 }
 
+/** The version in package.json, two folders above the built `dist/src/cli/`, as in the source tree. */
+function packageVersion(): string {
+  const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string }
+  return version
+}
+
+/**
+ * `help provider add` as `provider add --help`: commander's own help command looks at its first argument
+ * only, and would print the help of `provider` instead.
+ */
+function helpOfSubcommand(argv: readonly string[]): readonly string[] {
+  return argv[0] === 'help' && argv.length > 2 && !argv.includes('--help') ? [...argv.slice(1), '--help'] : argv
+}
+
 /** Runs the command line and returns the exit code; errors are reported on standard error, one line each. */
 export async function runCli(argv: readonly string[]): Promise<number> {
   const program = buildProgram()
   for (const command of program.commands) command.exitOverride()
   try {
-    await program.parseAsync([...argv], { from: 'user' })
+    await program.parseAsync([...helpOfSubcommand(argv)], { from: 'user' })
     // A command that finished but reports a failure (say, `run --wait` on a session that failed) set it.
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_CODES.OK
   } catch (error) {

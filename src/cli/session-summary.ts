@@ -1,7 +1,7 @@
 /** How a session reads on the terminal: `status SESSION`, `run --wait` and `demo` all print it this way. */
 import { savingsFigures } from '../domain/index.js'
 import type { SessionView } from '../store/index.js'
-import { formatCount, formatMoney, formatPercent, formatTable } from './format.js'
+import { formatCount, formatMoney, formatPercent, formatTable, formatTimeLeft } from './format.js'
 
 export const formatTime = (at: number | null) => (at === null ? '' : new Date(at).toISOString().replace('T', ' ').slice(0, 19))
 
@@ -13,6 +13,8 @@ export function sessionSummary(view: SessionView): string {
     ['period', view.period],
     ['status', view.status, `${view.percent}%`],
   ]
+  const progress = progressDetail(view)
+  if (progress !== '') rows.push(['progress', progress])
   if (view.message !== null) rows.push(['message', view.message])
   for (const sync of view.syncs) {
     rows.push(
@@ -40,6 +42,30 @@ export function sessionSummary(view: SessionView): string {
     rows.push(['optimizer', status, `${formatCount(components)} component${components === 1 ? '' : 's'}, ${formatCount(dualEvaluations)} dual evaluations, ${(ms / 1000).toFixed(1)} s`])
   }
   return formatTable(rows)
+}
+
+/**
+ * What a running session is doing, in a line: a sync's SIMs read, calls and time left, or the components
+ * solved; empty once it has ended or before it has started.
+ */
+export function progressDetail(view: SessionView): string {
+  if (view.status === 'syncing') {
+    return view.syncProgress
+      .filter((sync) => sync.stage !== 'done')
+      .map((sync) => {
+        const sims = sync.simsTotal === null ? `${formatCount(sync.simsDone)} devices listed` : `usage of ${formatCount(sync.simsDone)} of ${formatCount(sync.simsTotal)} SIMs read`
+        const left = sync.remainingMs === null ? '' : `, ${formatTimeLeft(sync.remainingMs)} left`
+        return `${sims}, ${formatCount(sync.calls)} calls${left}`
+      })
+      .join('; ')
+  }
+  if (view.status === 'optimizing') {
+    return view.instances
+      .filter((instance) => instance.component_count !== null)
+      .map((instance) => `${formatCount(instance.components_done)} of ${formatCount(instance.component_count!)} components solved`)
+      .join('; ')
+  }
+  return ''
 }
 
 /** Every status change of the session and its instances, with its time. */

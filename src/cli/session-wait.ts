@@ -7,6 +7,7 @@ import { startWorker } from '../jobs/worker.js'
 import { settleSessionMessages, waitForSession as followSession } from '../services/sessions.service.js'
 import type { SessionView } from '../store/index.js'
 import type { Service } from './service.js'
+import { progressDetail } from './session-summary.js'
 
 const BAR_WIDTH = 30
 /** How long a finished session's messages get to go out before this process leaves them to a worker. */
@@ -17,7 +18,7 @@ export async function waitForSession(service: Service, sessionId: string): Promi
   const worker = config.queue === 'local' ? await startWorker(config, store, service.queue(), service.workerId) : undefined
   const bar = progressBar()
   try {
-    const view = await followSession(service, sessionId, (seen) => bar.draw(seen.percent, seen.status))
+    const view = await followSession(service, sessionId, (seen) => bar.draw(seen.percent, seen.status, progressDetail(seen)))
     // This process's worker sends the session's e-mails and webhooks, for a while, before it stops.
     if (worker !== undefined) {
       const messages = await settleSessionMessages(service, sessionId, DRAIN_MS)
@@ -30,20 +31,27 @@ export async function waitForSession(service: Service, sessionId: string): Promi
   }
 }
 
+/**
+ * On a terminal, one line redrawn with what the session is doing (SIMs read, calls, time left). Elsewhere (a
+ * log, a pipe) a line each time the percent or the status changes, without the detail that changes every poll.
+ */
 function progressBar() {
   const tty = process.stderr.isTTY === true
   let last = ''
+  let drawn = false
   return {
-    draw(percent: number, status: string) {
+    draw(percent: number, status: string, detail: string) {
       const filled = Math.round((percent / 100) * BAR_WIDTH)
-      const line = `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${String(percent).padStart(3)}% ${status}`
+      const bar = `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${String(percent).padStart(3)}% ${status}`
+      const line = tty && detail !== '' ? `${bar}: ${detail}` : bar
       if (line === last) return
       last = line
-      // Not a terminal (a log, a pipe): one line per change, no carriage returns.
-      process.stderr.write(tty ? `\r${line}` : `${line}\n`)
+      drawn = true
+      // \x1b[K clears what a longer line before left at the end.
+      process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`)
     },
     end() {
-      if (tty && last !== '') process.stderr.write('\n')
+      if (tty && drawn) process.stderr.write('\n')
     },
   }
 }

@@ -4,7 +4,7 @@
  * carrier sync, an e-mail). Stages move sessions only through here.
  */
 import type { Config } from '../config.js'
-import { instanceIdsOf, instancesOf, progressPercent, sessionFacts, setInstanceStatus, setSessionStatus, type Db, type SessionStatus, type Trx } from '../store/index.js'
+import { instanceIdsOf, instancesOf, sessionFacts, sessionPercent, setInstanceStatus, setSessionStatus, type Db, type SessionStatus, type Trx } from '../store/index.js'
 import type { Job, JobType } from './job.js'
 import { queueEmail, queueWebhook } from './queue-message.js'
 
@@ -20,6 +20,21 @@ export async function moveSession(trx: Trx, config: Config, sessionId: string, t
 /** Reports progress within a stage (components finishing), as the webhook's `progress` event. */
 export async function reportProgress(trx: Trx, config: Config, sessionId: string): Promise<Job[]> {
   return sessionEvent(trx, config, sessionId, 'progress')
+}
+
+/** The session's percent now (`progressPercent`): what a stage reads before it moves the session on. */
+export async function percentOfSession(db: Db, sessionId: string): Promise<number> {
+  const facts = await sessionFacts(db, sessionId)
+  return sessionPercent(db, facts.status, await instancesOf(db, sessionId))
+}
+
+/**
+ * Reports progress within a stage (a carrier sync's jobs) when the session's percent has passed a multiple
+ * of `step` since it was `before`: a webhook event every few percent, not one per job.
+ */
+export async function reportProgressPast(trx: Trx, config: Config, sessionId: string, before: number, step = 5): Promise<Job[]> {
+  const now = await percentOfSession(trx, sessionId)
+  return Math.floor(now / step) > Math.floor(before / step) ? reportProgress(trx, config, sessionId) : []
 }
 
 /** Moves an instance and its session together (a session has one instance per provider and period). */
@@ -49,7 +64,7 @@ async function sessionEvent(db: Db, config: Config, sessionId: string, event: 'p
     provider: facts.provider,
     period: facts.period,
     status: facts.status,
-    percent: progressPercent(facts.status, instances),
+    percent: await sessionPercent(db, facts.status, instances),
     message: facts.message,
     at: Date.now(),
   })

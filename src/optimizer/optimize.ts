@@ -19,6 +19,8 @@ export interface OptimizeOptions extends Partial<OptimizerOptions> {
   readonly minSavingPerChange?: number
   /** Worker threads for independent components; 0 solves on the calling thread. Default: one per core, none for one component. */
   readonly workers?: number
+  /** Told the components solved, of how many, as they are (the `lagrangian` strategy; `solve-components.ts`). */
+  readonly onProgress?: (solved: number, components: number) => void
 }
 
 export interface OptimizationResult {
@@ -51,7 +53,7 @@ export async function optimize(problem: Problem, options: OptimizeOptions = {}):
     assignment = timed(phaseMs, 'seed', () => seedStrategy(problem))
     work = workOfComponents([], phaseMs)
   } else {
-    const result = await lagrangianStrategy(problem, { ...tuning, minSavingPerChange: options.minSavingPerChange, workers: options.workers })
+    const result = await lagrangianStrategy(problem, { ...tuning, minSavingPerChange: options.minSavingPerChange, workers: options.workers, onProgress: options.onProgress })
     assignment = result.assignment
     lowerBound = result.lowerBound
     work = result.work

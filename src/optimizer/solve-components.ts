@@ -12,14 +12,28 @@ import { solveComponent, type ComponentOptions, type ComponentSolution } from '.
 export interface ParallelOptions extends ComponentOptions {
   /** Worker threads to use; 0 solves everything on the calling thread. Default: one per core, none for one component. */
   readonly workers?: number
+  /**
+   * Told how many components are solved, of how many: once before the first, then as each is solved (a
+   * terminal's progress). Stays on the calling thread; never sent to a worker.
+   */
+  readonly onProgress?: (solved: number, components: number) => void
 }
 
 export async function solveComponents(components: readonly Component[], options: ParallelOptions = {}): Promise<ComponentSolution[]> {
-  const { workers: requested, ...componentOptions } = options
+  const { workers: requested, onProgress, ...componentOptions } = options
+  let solved = 0
+  onProgress?.(0, components.length)
+  const solvedOne = (): void => onProgress?.(++solved, components.length)
   const threads = Math.min(requested ?? availableParallelism(), components.length)
   // By default one component is solved inline; asking for a worker explicitly keeps the calling thread
   // free (a job runner must go on answering its queue while a large component is solved).
-  if (threads === 0 || (threads === 1 && requested === undefined)) return components.map((component) => solveComponent(component, componentOptions))
+  if (threads === 0 || (threads === 1 && requested === undefined)) {
+    return components.map((component) => {
+      const solution = solveComponent(component, componentOptions)
+      solvedOne()
+      return solution
+    })
+  }
 
   const solutions: ComponentSolution[] = new Array(components.length)
   let next = 0
@@ -37,6 +51,7 @@ export async function solveComponents(components: readonly Component[], options:
             }
             worker.on('message', ({ id, solution }: { id: number; solution: ComponentSolution }) => {
               solutions[id] = solution
+              solvedOne()
               sendNext()
             })
             worker.on('error', reject)

@@ -5,7 +5,7 @@
  */
 import type { BillingTerms, PlanLine, Problem } from '../domain/index.js'
 import { readProblemFiles, summarize, type ProblemFiles, type RunSummary } from '../io/index.js'
-import type { ReportSource } from '../io/report/index.js'
+import { reportFromOptimization, type ReportSource } from '../io/report/index.js'
 import { optimize, type OptimizationResult, type OptimizeOptions } from '../optimizer/index.js'
 import {
   instancePlanLines,
@@ -129,4 +129,33 @@ export async function whatIf(files: ProblemFiles, billing: BillingTerms, rows: n
       costAfter: result.priced.monthly[i]! + result.priced.overage[i]! + result.priced.sms[i]!,
     })),
   }
+}
+
+/** The report of files optimized (`optimizeFiles`): `simopt optimize --xlsx / --report-csv`, what-if's download. */
+export function reportOfFiles(run: FilesOptimization, provider: 'files' | 'what-if'): ReportSource {
+  const { problem, result, startedAt, readAt, finishedAt } = run
+  return reportFromOptimization(problem, result, {
+    tenant: null,
+    provider,
+    period: null,
+    sessionId: null,
+    startedAt,
+    finishedAt,
+    stages: [
+      { name: 'read files', seconds: (readAt - startedAt) / 1000 },
+      { name: 'optimize', seconds: (finishedAt - readAt) / 1000 },
+    ],
+    devicesSyncedTill: null,
+    usageMeasuredTill: null,
+    generatedAt: finishedAt,
+  })
+}
+
+/**
+ * What-if in full: the files optimized as `whatIf` does it, as the report of every SIM (the CSV and the
+ * workbook of `simopt optimize --report-csv / --xlsx`), for a download. Nothing is stored.
+ * @throws SimoptError `INPUT_INVALID` naming the file, line and column of a bad value.
+ */
+export async function whatIfReport(files: ProblemFiles, billing: BillingTerms): Promise<ReportSource> {
+  return reportOfFiles(await optimizeFiles(files, billing), 'what-if')
 }

@@ -5,6 +5,7 @@ import type { OptimizerInfo } from '../optimizer/index.js'
 import { sessionOptimizerInfo } from './optimizer-runs.js'
 import type { InstanceTable, SyncTable } from './schema.js'
 import type { SessionTrigger } from './sessions.js'
+import { syncProgressOf, type SyncProgress } from './sync-progress.js'
 import type { SessionStatus, TransitionEntity } from './statuses.js'
 
 export interface SessionView {
@@ -21,6 +22,8 @@ export interface SessionView {
   readonly instances: readonly Selectable<InstanceTable>[]
   /** The carrier sync of each instance that synced. */
   readonly syncs: readonly Selectable<SyncTable>[]
+  /** How far each of those syncs has come (SIMs, calls, time left), in the order of `syncs`. */
+  readonly syncProgress: readonly SyncProgress[]
   readonly transitions: readonly { readonly entity: TransitionEntity; readonly from: SessionStatus | null; readonly to: SessionStatus; readonly message: string | null; readonly at: number }[]
   /** 0-100. */
   readonly percent: number
@@ -51,7 +54,7 @@ function baseQuery(db: Db) {
 }
 
 /** A session as lists show it: its row, and its instance's figures (null until the instance has them). */
-export interface SessionListItem extends Omit<SessionView, 'instances' | 'syncs' | 'transitions' | 'percent' | 'optimizer'> {
+export interface SessionListItem extends Omit<SessionView, 'instances' | 'syncs' | 'syncProgress' | 'transitions' | 'percent' | 'optimizer'> {
   readonly sims: number | null
   readonly costBefore: number | null
   readonly costAfter: number | null
@@ -86,32 +89,53 @@ export async function findSession(db: Db, id: string): Promise<SessionView | und
     .where('entity_id', 'in', [id, ...instances.map((instance) => instance.id)])
     .orderBy('seq')
     .execute()
-  const syncs = instances.length === 0 ? [] : await db.selectFrom('syncs').selectAll().where('instance_id', 'in', instances.map((instance) => instance.id)).execute()
+  const syncs = await syncsOf(db, instances)
+  const syncProgress = await syncProgressOf(db, syncs)
   return {
     ...toView(row),
     instances,
     syncs,
+    syncProgress,
     transitions: transitions.map((t) => ({ entity: t.entity, from: t.from_status, to: t.to_status, message: t.message, at: t.at })),
-    percent: progressPercent(row.status, instances),
+    percent: progressPercent(row.status, instances, syncProgress),
     optimizer: await sessionOptimizerInfo(db, id),
   }
 }
 
+async function syncsOf(db: Db, instances: readonly Selectable<InstanceTable>[]): Promise<Selectable<SyncTable>[]> {
+  if (instances.length === 0) return []
+  return db.selectFrom('syncs').selectAll().where('instance_id', 'in', instances.map((instance) => instance.id)).execute()
+}
+
+/** A session's percent as `progressPercent` tells it, read from the store (the webhook's `percent`). */
+export async function sessionPercent(db: Db, status: SessionStatus, instances: readonly Selectable<InstanceTable>[]): Promise<number> {
+  return progressPercent(status, instances, await syncProgressOf(db, await syncsOf(db, instances)))
+}
+
 /**
  * Progress of a session: building the problem is 5-10%, the components (counted as they finish) take it
- * to 95%, finalizing does the rest.
+ * to 95%, finalizing does the rest. An instance that syncs from its carrier first spends the first half on
+ * the sync (its SIMs read, `sync-progress.ts`) and the rest, halved, after it.
  */
-export function progressPercent(status: SessionStatus, instances: readonly Selectable<InstanceTable>[]): number {
+export function progressPercent(status: SessionStatus, instances: readonly Selectable<InstanceTable>[], syncs: readonly SyncProgress[] = []): number {
   if (status === 'done') return 100
   if (status === 'pending' || instances.length === 0) return 0
   let sum = 0
   for (const instance of instances) {
-    if (instance.status === 'done') sum += 100
-    else if (instance.status === 'finalizing') sum += 95
-    else if (instance.component_count === null) sum += 5
-    else sum += 10 + (85 * instance.components_done) / Math.max(1, instance.component_count)
+    const sync = syncs.find((each) => each.instanceId === instance.id)
+    const afterSync = instancePercent(instance)
+    // Syncing before the sync's first job has committed: nothing read yet.
+    if (sync === undefined) sum += instance.status === 'syncing' ? 0 : afterSync
+    else sum += sync.stage === 'done' ? 50 + afterSync / 2 : 50 * sync.fraction
   }
   return Math.floor(sum / instances.length)
+}
+
+function instancePercent(instance: Selectable<InstanceTable>): number {
+  if (instance.status === 'done') return 100
+  if (instance.status === 'finalizing') return 95
+  if (instance.component_count === null) return 5
+  return 10 + (85 * instance.components_done) / Math.max(1, instance.component_count)
 }
 
 function toView(row: {

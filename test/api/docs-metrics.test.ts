@@ -35,6 +35,7 @@ const ROUTES = [
   'post /api/sessions/{id}/changes/approve',
   'post /api/sessions/{id}/changes/push',
   'post /api/what-if',
+  'post /api/what-if/download',
   'get /api/tenants/{tenant}/schedule',
   'get /api/api-keys',
   'post /api/api-keys',

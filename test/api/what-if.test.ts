@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, it } from 'node:test'
+import ExcelJS from 'exceljs'
 import { writeGroups } from '../helpers/fleets.js'
 import { call, startApiServer, tenantKeys } from '../helpers/api-server.js'
 import { simoptOk } from '../helpers/service-env.js'
@@ -14,11 +15,11 @@ const server = await startApiServer()
 const keys = await tenantKeys(server.store, 'acme')
 const files = await writeGroups(path.join(server.folder, 'fleet'), 2, 400, 6, 11)
 
-async function upload(fields: Partial<Record<'plans' | 'commPlans' | 'sims' | 'pools', string>>, extra: Record<string, string> = {}) {
+async function upload(fields: Partial<Record<'plans' | 'commPlans' | 'sims' | 'pools', string>>, extra: Record<string, string> = {}, route = '/api/what-if') {
   const form = new FormData()
   for (const [field, file] of Object.entries(fields)) form.append(field, new Blob([await readFile(file)]), path.basename(file))
   for (const [field, value] of Object.entries(extra)) form.append(field, value)
-  return call(server, 'POST', '/api/what-if', { key: keys.operator, body: form })
+  return call(server, 'POST', route, { key: keys.operator, body: form })
 }
 
 describe('what-if', () => {
@@ -38,6 +39,31 @@ describe('what-if', () => {
       const rows = await server.store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
       assert.equal(Number(rows.n), table === 'tenants' ? 1 : 0, table)
     }
+  })
+
+  it('downloads every SIM: the CSV simopt optimize --report-csv writes, or the workbook; a viewer may not', async () => {
+    const reportCsv = path.join(server.folder, 'report.csv')
+    const all = { plans: files.plans, commPlans: files.commPlans, sims: files.sims, pools: files.pools }
+    await simoptOk(server.env, ['optimize', ...Object.entries({ plans: files.plans, 'comm-plans': files.commPlans, sims: files.sims, pools: files.pools }).flatMap(([option, file]) => [`--${option}`, file]), '--period-days', '31', '--out', path.join(server.folder, 'a.csv'), '--summary', path.join(server.folder, 's.json'), '--report-csv', reportCsv])
+    const csv = await upload(all, { periodDays: '31' }, '/api/what-if/download')
+    assert.equal(csv.status, 200, String(csv.body))
+    assert.match(csv.headers.get('content-type') ?? '', /^text\/csv/)
+    assert.match(csv.headers.get('content-disposition') ?? '', /attachment; filename="simopt-what-if\.csv"/)
+    assert.equal(csv.body, await readFile(reportCsv, 'utf8'))
+    assert.equal((csv.body as string).trimEnd().split('\n').length, 1 + 800, 'every SIM, not the first 50')
+
+    const form = new FormData()
+    for (const [field, file] of Object.entries(all)) form.append(field, new Blob([await readFile(file)]), path.basename(file))
+    form.append('format', 'xlsx')
+    const response = await fetch(`${server.url}/api/what-if/download`, { method: 'POST', headers: { authorization: `Bearer ${keys.operator}` }, body: form })
+    assert.equal(response.status, 200)
+    assert.equal(response.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    const workbook = new ExcelJS.Workbook()
+    await workbook.xlsx.load(await response.arrayBuffer())
+    assert.equal(workbook.getWorksheet('Assignments')!.actualRowCount, 1 + 800)
+
+    const viewer = await call(server, 'POST', '/api/what-if/download', { key: keys.viewer, body: new FormData() })
+    assert.equal(viewer.status, 403)
   })
 
   it('names the file, line and column of a bad value', async () => {

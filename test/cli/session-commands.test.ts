@@ -40,4 +40,17 @@ describe('session commands', () => {
     assert.match((await simoptOk(env, ['status'])).stdout, new RegExp(`${pending}\\s+acme\\s+main\\s+2026-11\\s+pending`))
     assert.match((await simoptOk(env, ['status', pending])).stdout, /status\s+pending\s+0%/)
   })
+
+  // Last: the other cases need the session pending.
+  it('simopt sessions cancel ends the pending session, names who did it, and refuses a second time', async () => {
+    const run = await simoptOk(env, ['sessions', 'cancel', pending, '--by', 'ana'])
+    assert.equal(run.stdout, `session ${pending} is cancelled (cancelled by cli:ana)\n`)
+    assert.match((await simoptOk(env, ['status', pending])).stdout, /status\s+cancelled/)
+    const again = await simopt(env, ['sessions', 'cancel', pending])
+    assert.equal(again.code, 2, again.stderr)
+    assert.match(again.stderr, /is cancelled; only a session that has not ended can be cancelled/)
+    const missingRun = await simopt(env, ['sessions', 'cancel', missing])
+    assert.equal(missingRun.code, 2)
+    assert.match(missingRun.stderr, new RegExp(`session ${missing} does not exist`))
+  })
 })

@@ -43,6 +43,15 @@ const newFolder = async () => {
   return folder
 }
 
+/** The characters a value takes in its cell's number format, as a spreadsheet shows it. */
+function shownLength(value: Cell, numFmt: string | undefined): number {
+  if (value === null) return 0
+  if (typeof value !== 'number') return String(value).length
+  if (numFmt === '#,##0.00') return value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).length
+  if (numFmt === '[<10]#,##0.000;#,##0.0') return (value < 10 ? value.toFixed(3) : value.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })).length
+  return value.toLocaleString('en-US', { maximumFractionDigits: 0 }).length
+}
+
 const close = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) < 1e-6, `${what}: ${actual} vs ${expected}`)
 
 function sourceFor(problem: Problem, result: OptimizationResult): ReportSource {
@@ -144,7 +153,38 @@ for (const { name, problem: makeProblem } of CASES) {
       }
       const assignments = sheet(workbook, 'Assignments')
       assert.equal(assignments.getCell('K2').numFmt, '#,##0.00')
-      assert.equal(assignments.getCell('G2').numFmt, '#,##0.0')
+      // Usage as the dashboard shows it: three decimals under 10 MB, one from there.
+      assert.equal(assignments.getCell('G2').numFmt, '[<10]#,##0.000;#,##0.0')
+    })
+
+    it('prints one page wide, landscape when wide, with the header row on every page', () => {
+      for (const worksheet of workbook.worksheets) {
+        const setup = worksheet.pageSetup
+        assert.equal(setup.fitToPage, true, worksheet.name)
+        assert.equal(setup.fitToWidth, 1, worksheet.name)
+        assert.equal(setup.fitToHeight, 0, worksheet.name)
+        const width = worksheet.columns.reduce((sum, column) => sum + (column.width ?? 9), 0)
+        if (worksheet.name !== 'Summary') assert.equal(setup.orientation, width > 90 ? 'landscape' : 'portrait', worksheet.name)
+        if (worksheet.name !== 'Summary') assert.equal(setup.printTitlesRow, '1:1', worksheet.name)
+      }
+      // Its chart stands beside the figures: wider than a portrait page.
+      assert.equal(sheet(workbook, 'Summary').pageSetup.orientation, 'landscape')
+      assert.equal(sheet(workbook, 'Assignments').pageSetup.orientation, 'landscape')
+    })
+
+    it('has columns as wide as every value they show, header included', () => {
+      for (const name of ['Assignments', 'Plans', 'Changes']) {
+        const worksheet = sheet(workbook, name)
+        const [header, ...lines] = rows[name]!
+        for (const [index, title] of header!.entries()) {
+          // exceljs leaves out a column of its default width, 9.
+          const width = worksheet.getColumn(index + 1).width ?? 9
+          assert.ok(width >= String(title).length + 2, `${name} ${String(title)}: width ${width}`)
+          const format = worksheet.getCell(2, index + 1).numFmt
+          const widest = Math.max(...lines.map((line) => shownLength(line[index] ?? null, format)))
+          assert.ok(width >= widest + 1, `${name} ${String(title)}: width ${width}, a value ${widest} characters wide`)
+        }
+      }
     })
 
     it('adds up to the summary: SIM costs, plan totals, savings and gap', () => {

@@ -5,7 +5,7 @@
  * Without a browser: skipped outside CI, failed in CI.
  */
 import assert from 'node:assert/strict'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { after, it, type TestContext } from 'node:test'
 import { chromium, type Browser, type Page } from 'playwright-core'
@@ -13,7 +13,7 @@ import { startJasperSimulator } from '../../src/carriers/jasper/simulator/jasper
 import { writeSimulatedPriceSheet } from '../../src/carriers/jasper/simulator/simulated-fleet.js'
 import { billingPeriodAt } from '../../src/domain/index.js'
 import { call, startApiServer, tenantKeys } from '../helpers/api-server.js'
-import { REPO_ROOT } from '../helpers/paths.js'
+import { EXAMPLES, REPO_ROOT } from '../helpers/paths.js'
 import { eventually, simoptOk } from '../helpers/service-env.js'
 
 const CHROMIUM = process.env.SIMOPT_TEST_CHROMIUM ?? '/usr/bin/chromium'
@@ -78,6 +78,10 @@ it('logs in, runs a session on the simulator, shows the result and approves chan
   await page.locator('#session-state', { hasText: 'done' }).waitFor({ timeout: 90_000 })
   assert.equal(await page.getByRole('progressbar').getAttribute('aria-valuenow'), '100')
   await page.getByRole('heading', { name: 'Carrier sync' }).waitFor()
+  // Each status change once: the instance's moves, made with the session's, are not listed again.
+  const stageStatuses = await page.locator('section[aria-labelledby="stages-title"] tbody tr td:nth-child(2)').allInnerTexts()
+  assert.deepEqual(stageStatuses, [...new Set(stageStatuses)], `stages: ${stageStatuses.join(', ')}`)
+  assert.ok(stageStatuses.includes('syncing') && stageStatuses.includes('done'), stageStatuses.join(', '))
   await snap(page, '03-session-done')
 
   await page.getByRole('link', { name: 'Open the result' }).click()
@@ -85,6 +89,10 @@ it('logs in, runs a session on the simulator, shows the result and approves chan
   await page.locator('#sim-table tbody tr').first().waitFor()
   assert.equal(await page.locator('#sim-table tbody tr').count(), 50)
   assert.ok((await page.locator('svg[role="img"] rect').count()) > 2, 'the cost-by-plan chart has bars')
+  // Every bar says its value: the before bars as well as the after bars.
+  const bars = await page.locator('svg[role="img"] rect').count()
+  assert.equal(await page.locator('svg[role="img"] text.bar-value.before').count(), bars / 2)
+  assert.equal(await page.locator('svg[role="img"] text.bar-value.after').count(), bars / 2)
   await page.getByText("the seed strategy's cost").waitFor()
   const firstIccid = (await page.locator('#sim-table tbody tr td').first().textContent())!
   await page.getByRole('button', { name: 'Next' }).click()
@@ -120,5 +128,18 @@ it('logs in, runs a session on the simulator, shows the result and approves chan
   await page.locator('#change-table tbody tr').first().waitFor()
   await page.getByText('verified').first().waitFor()
   await snap(page, '06-changes-verified')
+
+  // What-if on the example files: 50 rows shown, every SIM downloadable.
+  await page.goto(`${server.url}/#/what-if`)
+  for (const [label, file] of [['Rate plans', 'plans.csv'], ['Communication plans', 'comm_plans.csv'], ['SIMs', 'sims.csv'], ['Pools', 'pools.csv']] as const) {
+    await page.getByLabel(new RegExp(`^${label} \\(`)).setInputFiles(path.join(EXAMPLES, file))
+  }
+  await page.getByRole('button', { name: 'Optimize' }).click()
+  await page.getByText('The first 50 of 3,000 SIMs').waitFor({ timeout: 60_000 })
+  const [csv] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByRole('button', { name: 'Download every SIM (CSV)' }).click()])
+  assert.equal(csv.suggestedFilename(), 'simopt-what-if.csv')
+  const downloaded = await readFile((await csv.path())!, 'utf8')
+  assert.equal(downloaded.trimEnd().split('\n').length, 1 + 3000)
+  await snap(page, '07-what-if')
   assert.deepEqual(problems, [], 'no script errors in the page')
 })

@@ -9,7 +9,7 @@ import { CHANGE_STATUSES } from '../../store/index.js'
 import { callerOf } from '../auth.js'
 import { replies, type ZodApp } from '../contract.js'
 import { serviceContext, type ApiDeps } from '../deps.js'
-import { fileAnswer, sendTempFile } from '../download.js'
+import { CSV, fileAnswer, sendTempFile, WORKBOOK } from '../download.js'
 import { iccidText, pageLimit, sessionParams } from '../schemas.js'
 
 const resultLine = z.object({
@@ -35,9 +35,6 @@ const resultsQuery = z.object({
   iccid: iccidText.optional().describe('only SIMs whose ICCID starts with this'),
   limit: pageLimit(100, 1000),
 })
-
-const CSV = 'text/csv'
-const WORKBOOK = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 export function resultRoutes(app: ZodApp, deps: ApiDeps): void {
   const ctx = serviceContext(deps)

@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { savingsFigures } from '../../domain/index.js'
 import { cancelSession, getSession, listSessions, startSession } from '../../services/sessions.service.js'
-import { SESSION_STATUSES, entityName, optimizerInfoSchema, type SessionView } from '../../store/index.js'
+import { SESSION_STATUSES, entityName, optimizerInfoSchema, type SessionView, type SyncProgress } from '../../store/index.js'
 import { callerOf } from '../auth.js'
 import { replies, type ZodApp } from '../contract.js'
 import { serviceContext, type ApiDeps } from '../deps.js'
@@ -59,6 +59,10 @@ const sync = z.object({
   errors: z.number().int(),
   startedAt: epochMillis,
   finishedAt: nullableEpochMillis,
+  simsDone: z.number().int().describe('devices listed so far by the crawl (stage devices), then devices whose usage is read'),
+  simsTotal: z.number().int().nullable().describe('what simsDone counts towards: the billed devices; null while the crawl runs'),
+  fraction: z.number().min(0).max(1).describe('share of the sync done: the crawl is its first half, the usage its second'),
+  remainingMs: z.number().int().nullable().describe('time the sync should still take at its pace so far; null until it can tell'),
 })
 
 const sessionDetail = sessionRow.extend({
@@ -192,7 +196,8 @@ function detail(view: SessionView): z.input<typeof sessionDetail> {
         finishedAt: instance.finished_at,
       }
     }),
-    syncs: view.syncs.map((sync) => ({
+    syncs: view.syncs.map((sync, index) => ({
+      ...syncProgressFields(view.syncProgress[index]),
       stage: sync.stage,
       devicesSeen: sync.devices_seen,
       devicesAdded: sync.devices_added,
@@ -206,4 +211,8 @@ function detail(view: SessionView): z.input<typeof sessionDetail> {
     })),
     optimizer: view.optimizer,
   }
+}
+
+function syncProgressFields(progress: SyncProgress | undefined) {
+  return { simsDone: progress?.simsDone ?? 0, simsTotal: progress?.simsTotal ?? null, fraction: progress?.fraction ?? 0, remainingMs: progress?.remainingMs ?? null }
 }

@@ -15,9 +15,11 @@ import multipart, { type MultipartFile } from '@fastify/multipart'
 import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { SimoptError, isSimoptError, quoteInput } from '../../domain/index.js'
-import { whatIf } from '../../services/reports.service.js'
+import { writeReportCsv, writeReportWorkbook } from '../../io/report/index.js'
+import { whatIf, whatIfReport } from '../../services/reports.service.js'
 import { replies, type ZodApp } from '../contract.js'
 import type { ApiDeps } from '../deps.js'
+import { CSV, fileAnswer, sendTempFile, WORKBOOK } from '../download.js'
 import { optimizerInfoSchema } from '../../store/index.js'
 
 /** Upload fields and the file names they are saved as (error messages name the file by these). */
@@ -44,6 +46,11 @@ const whatIfBody = z.object({
   prorate: flag.default(false),
   rows: z.coerce.number().int().min(0).max(1000).default(100).describe('how many assignment rows to return'),
 })
+
+const whatIfDownloadBody = whatIfBody.omit({ rows: true }).extend({
+  format: z.enum(['csv', 'xlsx']).default('csv').describe('csv: every SIM, the columns of the report CSV; xlsx: the workbook (summary, assignments, plans, changes)'),
+})
+
 
 const whatIfAnswer = z.object({
   summary: z.object({
@@ -123,6 +130,35 @@ export async function whatIfRoutes(app: ZodApp, { config }: ApiDeps): Promise<vo
       const { body } = request
       const files = { plans: body.plans.file, commPlans: body.commPlans.file, sims: body.sims.file, pools: body.pools?.file }
       return whatIf(files, { periodDays: body.periodDays, prorate: body.prorate }, body.rows)
+    },
+  )
+
+  // The same files again, answered with every SIM: nothing is kept between the two requests.
+  app.post(
+    '/api/what-if/download',
+    {
+      config: { role: 'operator' },
+      onRequest: async (request) => {
+        if (Number(request.headers['content-length'] ?? 0) > config.bodyLimitBytes) throw new SimoptError('PAYLOAD_TOO_LARGE', `request body is larger than ${config.bodyLimitBytes} bytes`)
+      },
+      schema: {
+        operationId: 'downloadWhatIf',
+        tags: ['what-if'],
+        summary: 'optimize uploaded files as whatIf does, answered with every SIM: the report CSV or the workbook',
+        consumes: ['multipart/form-data'],
+        body: whatIfDownloadBody,
+        produces: [CSV, WORKBOOK],
+        response: replies({ 200: fileAnswer('the CSV file or the workbook') }),
+      },
+    },
+    async (request, reply) => {
+      handled.add(request)
+      const { body } = request
+      const files = { plans: body.plans.file, commPlans: body.commPlans.file, sims: body.sims.file, pools: body.pools?.file }
+      const source = await whatIfReport(files, { periodDays: body.periodDays, prorate: body.prorate })
+      return body.format === 'xlsx'
+        ? sendTempFile(reply, { name: 'simopt-what-if.xlsx', type: WORKBOOK }, (file) => writeReportWorkbook(file, source))
+        : sendTempFile(reply, { name: 'simopt-what-if.csv', type: `${CSV}; charset=utf-8` }, (file) => writeReportCsv(file, source))
     },
   )
 }

@@ -13,6 +13,7 @@ import { addPlanTotals, EMPTY_PLAN_TOTAL, planTotalCost, savingsFigures, type Pl
 import { ASSIGNMENT_REPORT_COLUMNS, assignmentValues, type ColumnFormat } from './report-csv.js'
 import type { ChangeLine, PlanLine, ReportSource, ReportSummary } from './report-source.js'
 import { addColumnChart } from './workbook-chart.js'
+import { displayedLength, fitWidths, pageSetupFor, WIDTH_SAMPLE_ROWS, type LaidOutColumn } from './workbook-layout.js'
 
 export interface ReportWorkbookOptions {
   /** Default true; false leaves out the `Assignments` sheet (e-mail attachments of huge fleets). */
@@ -37,7 +38,8 @@ type Workbook = ExcelJS.stream.xlsx.WorkbookWriter
 type Worksheet = ExcelJS.Worksheet
 
 const MONEY_FORMAT = '#,##0.00'
-const MB_FORMAT = '#,##0.0'
+/** Usage with the dashboard's precision: three decimals under 10 MB, one from there. */
+const MB_FORMAT = '[<10]#,##0.000;#,##0.0'
 const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss'
 const COUNT_FORMAT = '#,##0'
 /** Shared by every cell of a column, and frozen: exceljs would otherwise change one cell's style for all. */
@@ -64,11 +66,15 @@ export async function writeReportWorkbook(file: string, source: ReportSource, op
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false })
   try {
     writeSummarySheet(workbook, source, included)
+    // No SIM's figure is larger than the largest figure of its plans' lines: the widths of number columns fit every row.
+    const plans = plansSheetRows(source.plans)
+    const largest = largestFigures(plans)
+    const planNames = Math.max(0, ...source.plans.filter((line) => line.kind === 'plan').map((line) => line.name.length))
     const assignmentRows = included.assignments
-      ? await writeTableSheet(workbook, 'Assignments', ASSIGNMENT_COLUMNS, source.assignments(), assignmentValues, failure.signal)
+      ? await writeTableSheet(workbook, 'Assignments', withLargest(ASSIGNMENT_COLUMNS, largest, planNames), source.assignments(), assignmentValues, failure.signal)
       : 0
-    writePlansSheet(workbook, source.plans)
-    const changeRows = included.changes ? await writeTableSheet(workbook, 'Changes', CHANGE_COLUMNS, source.changes(), changeValues, failure.signal) : 0
+    writePlansSheet(workbook, plans)
+    const changeRows = included.changes ? await writeTableSheet(workbook, 'Changes', withLargest(CHANGE_COLUMNS, largest, planNames), source.changes(), changeValues, failure.signal) : 0
     await Promise.race([workbook.commit(), failed])
     await Promise.race([finished(output), failed])
     return { assignmentRows, changeRows }
@@ -104,17 +110,39 @@ interface SummaryRow {
 }
 
 function writeSummarySheet(workbook: Workbook, source: ReportSource, included: Included): void {
-  const sheet = workbook.addWorksheet('Summary')
-  sheet.columns = [{ width: 34 }, { width: 24 }, { width: 16 }]
-  for (const row of summaryRows(source.summary, included)) {
+  const rows = summaryRows(source.summary, included)
+  const planLines = source.plans.filter((line) => line.kind === 'plan' && (line.before.sims > 0 || line.after.sims > 0))
+  const widths = summaryWidths(rows, planLines)
+  const chart = planLines.length > 0 ? chartColumns(planLines.length) : 0
+  // The chart stands beside the figures: its columns (Excel's default width, about 9) count towards the page's.
+  const sheet = workbook.addWorksheet('Summary', { pageSetup: pageSetupFor(widths, { extraWidth: (chart + 1) * 9 }) })
+  sheet.columns = widths.map((width) => ({ width }))
+  for (const row of rows) {
     const added = sheet.addRow([row.label, row.value])
     if (row.format !== undefined) added.getCell(2).numFmt = row.format
     added.getCell(1).font = { bold: true }
     added.commit()
   }
-  const planLines = source.plans.filter((line) => line.kind === 'plan' && (line.before.sims > 0 || line.after.sims > 0))
   if (planLines.length > 0) writeCostByPlan(workbook, sheet, planLines)
   sheet.commit()
+}
+
+/** Labels (bold) and plan names; values and the cost-by-plan table's money. */
+function summaryWidths(rows: readonly SummaryRow[], planLines: readonly PlanLine[]): number[] {
+  const bold = (text: string) => Math.ceil(text.length * 1.1)
+  const moneyLength = (value: number) => displayedLength(value, 'money')
+  const value = (row: SummaryRow) => (typeof row.value === 'number' ? moneyLength(row.value) : displayedLength(row.value, 'text'))
+  const costs = planLines.flatMap((line) => [planTotalCost(line.before), planTotalCost(line.after)])
+  return [
+    Math.max(...rows.map((row) => bold(row.label)), ...planLines.map((line) => line.name.length)) + 2,
+    Math.max(...rows.map(value), ...costs.map(moneyLength), bold('Cost before')) + 2,
+    Math.max(...costs.map(moneyLength), bold('Cost after')) + 2,
+  ]
+}
+
+/** Columns the cost-by-plan chart spans: wider with more plans, so each keeps a readable pair of columns. */
+function chartColumns(plans: number): number {
+  return Math.max(8, Math.ceil(plans * 1.2))
 }
 
 function summaryRows(summary: ReportSummary, included: Included): SummaryRow[] {
@@ -175,38 +203,57 @@ function writeCostByPlan(workbook: Workbook, sheet: Worksheet, planLines: readon
       { nameRef: `Summary!$C$${header.number}`, name: 'Cost after', valuesRef: column('C'), values: planLines.map((line) => planTotalCost(line.after)) },
     ],
     numberFormat: MONEY_FORMAT,
-    // Beside the summary's labels and values; wider with more plans, so each keeps a readable pair of columns.
+    // Beside the summary's labels and values.
     from: { col: 4, row: 1 },
-    to: { col: 4 + Math.max(8, Math.ceil(planLines.length * 1.2)), row: 22 },
+    to: { col: 4 + chartColumns(planLines.length), row: 22 },
   })
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Tables: Assignments, Changes, Plans
 
-interface SheetColumn {
-  readonly title: string
-  readonly format: ColumnFormat
-  readonly width: number
+interface SheetColumn extends LaidOutColumn {
+  /** Holds rate plan names, whose longest is known before the rows are. */
+  readonly ratePlan?: boolean
 }
 
 const ASSIGNMENT_COLUMNS: readonly SheetColumn[] = ASSIGNMENT_REPORT_COLUMNS.map((column) => ({
   title: column.title,
   format: column.format,
-  width: column.format === 'text' ? 22 : 14,
+  ratePlan: column.csv === 'current_plan' || column.csv === 'new_plan',
 }))
 
 const CHANGE_COLUMNS: readonly SheetColumn[] = [
-  { title: 'ICCID', format: 'text', width: 22 },
-  { title: 'MSISDN', format: 'text', width: 16 },
-  { title: 'Communication plan', format: 'text', width: 22 },
-  { title: 'Old plan', format: 'text', width: 18 },
-  { title: 'New plan', format: 'text', width: 18 },
-  { title: 'Cost before', format: 'money', width: 14 },
-  { title: 'Cost after', format: 'money', width: 14 },
-  { title: 'Saving', format: 'money', width: 14 },
-  { title: 'Status', format: 'text', width: 12 },
+  { title: 'ICCID', format: 'text' },
+  { title: 'MSISDN', format: 'text' },
+  { title: 'Communication plan', format: 'text' },
+  { title: 'Old plan', format: 'text', ratePlan: true },
+  { title: 'New plan', format: 'text', ratePlan: true },
+  { title: 'Cost before', format: 'money' },
+  { title: 'Cost after', format: 'money' },
+  { title: 'Saving', format: 'money' },
+  { title: 'Status', format: 'text' },
 ]
+
+/** The largest number of each format in `rows` (any sign). */
+function largestFigures(rows: readonly (readonly CellValue[])[]): Record<ColumnFormat, number> {
+  const largest: Record<ColumnFormat, number> = { text: 0, count: 0, mb: 0, money: 0 }
+  for (const row of rows) {
+    for (const [index, value] of row.entries()) {
+      const format = PLAN_COLUMNS[index]?.format
+      if (format !== undefined && typeof value === 'number') largest[format] = Math.max(largest[format], Math.abs(value))
+    }
+  }
+  return largest
+}
+
+/** The columns with what is known of their widest values before the rows: the largest figures, the longest plan name. */
+function withLargest(columns: readonly SheetColumn[], largest: Record<ColumnFormat, number>, planNameLength: number): SheetColumn[] {
+  return columns.map((column) => {
+    if (column.format !== 'text') return { ...column, largest: largest[column.format] }
+    return column.ratePlan === true ? { ...column, longest: planNameLength } : column
+  })
+}
 
 function changeValues(line: ChangeLine): CellValue[] {
   return [line.iccid, line.msisdn, line.commPlan, line.oldPlan, line.newPlan, line.costBefore, line.costAfter, line.costBefore - line.costAfter, line.status]
@@ -221,12 +268,24 @@ async function writeTableSheet<T>(
   values: (line: T) => CellValue[],
   signal: AbortSignal,
 ): Promise<number> {
-  const sheet = startTableSheet(workbook, name, columns)
+  // The widths are written before the first row: they come from the first rows, held back until then.
+  const iterator = lines[Symbol.asyncIterator]()
+  const sample: CellValue[][] = []
+  let next = await iterator.next()
+  for (; next.done !== true && sample.length < WIDTH_SAMPLE_ROWS; next = await iterator.next()) sample.push(values(next.value))
+  const sheet = startTableSheet(workbook, name, columns, sample)
   const styles = columns.map((column) => CELL_STYLES[column.format])
   let count = 0
-  for await (const line of lines) {
-    addStyledRow(sheet, values(line), styles)
+  const add = async (row: readonly CellValue[]) => {
+    addStyledRow(sheet, row, styles)
     if (++count % ROWS_BETWEEN_WAITS === 0) await zipCaughtUp(sheet, signal)
+  }
+  try {
+    for (const row of sample) await add(row)
+    for (; next.done !== true; next = await iterator.next()) await add(values(next.value))
+  } catch (error) {
+    await iterator.return?.()
+    throw error
   }
   // The filter is written when the sheet is committed, so it can cover every row.
   sheet.autoFilter = `A1:${columnLetter(columns.length)}${count + 1}`
@@ -245,9 +304,11 @@ function addStyledRow(sheet: Worksheet, values: readonly CellValue[], styles: re
   row.commit()
 }
 
-function startTableSheet(workbook: Workbook, name: string, columns: readonly SheetColumn[]): Worksheet {
-  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] })
-  sheet.columns = columns.map((column) => ({ width: column.width }))
+/** A sheet with its header row, columns as wide as the header and `rows` need, printed with the header on every page. */
+function startTableSheet(workbook: Workbook, name: string, columns: readonly SheetColumn[], rows: readonly (readonly CellValue[])[]): Worksheet {
+  const widths = fitWidths(columns, rows)
+  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }], pageSetup: pageSetupFor(widths, { titleRows: '1:1' }) })
+  sheet.columns = widths.map((width) => ({ width }))
   const header = sheet.addRow(columns.map((column) => column.title))
   header.font = { bold: true }
   header.commit()
@@ -265,10 +326,10 @@ const PLAN_FIGURES: readonly { readonly title: string; readonly format: ColumnFo
 ]
 
 const PLAN_COLUMNS: readonly SheetColumn[] = [
-  { title: 'Kind', format: 'text', width: 8 },
-  { title: 'Name', format: 'text', width: 20 },
-  { title: 'Pool', format: 'text', width: 16 },
-  ...(['before', 'after'] as const).flatMap((when) => PLAN_FIGURES.map((figure) => ({ title: `${figure.title} ${when}`, format: figure.format, width: 14 }))),
+  { title: 'Kind', format: 'text' },
+  { title: 'Name', format: 'text' },
+  { title: 'Pool', format: 'text' },
+  ...(['before', 'after'] as const).flatMap((when) => PLAN_FIGURES.map((figure) => ({ title: `${figure.title} ${when}`, format: figure.format }))),
 ]
 
 function planFigures(total: PlanTotal): number[] {
@@ -279,20 +340,27 @@ function planFigures(total: PlanTotal): number[] {
  * Every plan and pool line, then the total of the plan lines. Pool lines repeat their plans' figures (with
  * the pool's own overage charge in place of its SIMs' shares), so adding them again would count them twice.
  */
-function writePlansSheet(workbook: Workbook, lines: readonly PlanLine[]): void {
-  const sheet = startTableSheet(workbook, 'Plans', PLAN_COLUMNS)
-  const styles = PLAN_COLUMNS.map((column) => CELL_STYLES[column.format])
+function plansSheetRows(lines: readonly PlanLine[]): CellValue[][] {
   let before = EMPTY_PLAN_TOTAL
   let after = EMPTY_PLAN_TOTAL
+  const rows: CellValue[][] = []
   for (const line of lines) {
-    addStyledRow(sheet, [line.kind, line.name, line.pool, ...planFigures(line.before), ...planFigures(line.after)], styles)
+    rows.push([line.kind, line.name, line.pool, ...planFigures(line.before), ...planFigures(line.after)])
     if (line.kind === 'plan') {
       before = addPlanTotals(before, line.before)
       after = addPlanTotals(after, line.after)
     }
   }
+  rows.push(['Total', 'all plans', 'pool lines not added', ...planFigures(before), ...planFigures(after)])
+  return rows
+}
+
+/** The plan and pool lines, then their total in bold. */
+function writePlansSheet(workbook: Workbook, rows: readonly (readonly CellValue[])[]): void {
+  const sheet = startTableSheet(workbook, 'Plans', PLAN_COLUMNS, rows)
+  const styles = PLAN_COLUMNS.map((column) => CELL_STYLES[column.format])
   const bold = styles.map((style) => ({ ...style, font: { bold: true } }))
-  addStyledRow(sheet, ['Total', 'all plans', 'pool lines not added', ...planFigures(before), ...planFigures(after)], bold)
+  for (const [index, row] of rows.entries()) addStyledRow(sheet, row, index === rows.length - 1 ? bold : styles)
   sheet.commit()
 }
 

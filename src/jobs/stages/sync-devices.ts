@@ -13,6 +13,7 @@ import { isCarrierError, type Carrier, type ChangeWindow, type DeviceListing, ty
 import { advanceSync, findSync, instanceScope, startSync, upsertDevices, type SyncedDevice, type SyncRow } from '../../store/index.js'
 import { carrierCalls, carrierFor } from '../carrier-for.js'
 import { job } from '../job.js'
+import { percentOfSession, reportProgressPast } from '../session-progress.js'
 import type { Stage } from '../stage.js'
 import { sessionOfInstance } from './session-of.js'
 
@@ -23,7 +24,7 @@ export const syncDevices: Stage = {
   type: 'sync-devices',
   sessionOf: sessionOfInstance,
   async run(instanceId, { store, config, commit }) {
-    const { provider } = await instanceScope(store.db, instanceId)
+    const { provider, sessionId } = await instanceScope(store.db, instanceId)
     const carrier = carrierFor(provider, config)
     const callsBefore = carrierCalls(provider.id)
     const now = Date.now()
@@ -49,9 +50,10 @@ export const syncDevices: Stage = {
       }
       const counts = { devicesSeen: pages.reduce((sum, devices) => sum + devices.length, 0), devicesAdded: added, devicesUpdated: updated, commPlansAdded, calls: callsAfter.calls - callsBefore.calls, errors: callsAfter.errors - callsBefore.errors }
       const stage = done ? 'usage' : 'devices'
+      const percentBefore = await percentOfSession(trx, sessionId)
       if (existing === undefined) await startSync(trx, { instanceId, stage, windowSince: window.since, windowTill: crawl.till, lastPage: crawl.last, nextPage: crawl.next, startedAt: now }, counts)
       else await advanceSync(trx, instanceId, { stage, nextPage: crawl.next, windowTill: crawl.till }, counts)
-      return [done ? job('sync-usage', instanceId, 'start') : job('sync-devices', instanceId, crawl.next)]
+      return [done ? job('sync-usage', instanceId, 'start') : job('sync-devices', instanceId, crawl.next), ...(await reportProgressPast(trx, config, sessionId, percentBefore))]
     })
   },
 }

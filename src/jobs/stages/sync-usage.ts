@@ -35,7 +35,7 @@ import {
 import { carrierCalls, carrierFor } from '../carrier-for.js'
 import { job, type Job } from '../job.js'
 import { queueEmail } from '../queue-message.js'
-import { moveInstance, sessionFacts } from '../session-progress.js'
+import { moveInstance, percentOfSession, reportProgressPast, sessionFacts } from '../session-progress.js'
 import type { Stage } from '../stage.js'
 import { sessionOfInstance } from './session-of.js'
 
@@ -131,8 +131,12 @@ export const syncUsage: Stage = {
       // Devices read, not rows returned: a device on two plans' pages, or read again on its own, counts once.
       const usageRows = done ? await countDevicesRead(trx, provider.id, period.id, sync.startedAt) : undefined
       const counts = { usageRows: readings.size, commPlansAdded, calls: callsAfter.calls - callsBefore.calls, errors: callsAfter.errors - callsBefore.errors }
+      const percentBefore = await percentOfSession(trx, sessionId)
       await advanceSync(trx, instanceId, { stage: done ? 'done' : 'usage', usageCursor: cursor, ...(usageRows === undefined ? {} : { usageRows }), ...(done ? { finishedAt: Date.now() } : {}) }, counts)
-      if (!done) return [job('sync-usage', instanceId, cursor.plan < cursor.plans.length ? `${cursor.plan}-${cursor.page}` : `${cursor.plans.length}-${cursor.after}`)]
+      if (!done) {
+        const next = job('sync-usage', instanceId, cursor.plan < cursor.plans.length ? `${cursor.plan}-${cursor.page}` : `${cursor.plans.length}-${cursor.after}`)
+        return [next, ...(await reportProgressPast(trx, config, sessionId, percentBefore))]
+      }
       await markDevicesSynced(trx, provider.id, sync.windowTill)
       const notices = await newCommPlansNotice(trx, config, instanceId, sessionId, provider.id)
       return [job('build-problem', instanceId), ...notices, ...(await moveInstance(trx, config, instanceId, sessionId, 'optimizing'))]

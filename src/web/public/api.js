@@ -34,8 +34,9 @@ export async function api(method, path, body) {
 }
 
 /** A file answer (CSV, workbook) saved by the browser: fetched with the key, then handed over as a download. */
-export async function download(path, name) {
-  const response = await fetch(path, { headers: { authorization: `Bearer ${session.key()}` } })
+export async function download(path, name, form) {
+  // A form (what-if's files) is posted; without one the file is read with GET.
+  const response = await fetch(path, { method: form ? 'POST' : 'GET', headers: { authorization: `Bearer ${session.key()}` }, body: form })
   if (!response.ok) throw new ApiError(response.status, (await response.json()).message)
   const url = URL.createObjectURL(await response.blob())
   const link = Object.assign(document.createElement('a'), { href: url, download: name })

@@ -46,7 +46,9 @@ export function pairedBars(lines, { title }) {
         svg('text', { x: pad.left - 8, y: top + rowHeight / 2 + 4, 'text-anchor': 'end' }, line.label),
         svg('rect', { x: pad.left, y: top + 3, width: x(line.before), height: 9, fill: 'var(--before)' }, svg('title', {}, `${line.label} before: ${money(line.before)}`)),
         svg('rect', { x: pad.left, y: top + 13, width: x(line.after), height: 9, fill: 'var(--after)' }, svg('title', {}, `${line.label} after: ${money(line.after)}`)),
-        svg('text', { x: pad.left + Math.max(x(line.before), x(line.after)) + 6, y: top + rowHeight / 2 + 4 }, money(line.after)),
+        // Each bar its own value, at its end: before above, after below.
+        svg('text', { class: 'bar-value before', x: pad.left + x(line.before) + 4, y: top + 11, 'font-size': 10 }, money(line.before)),
+        svg('text', { class: 'bar-value after', x: pad.left + x(line.after) + 4, y: top + 21, 'font-size': 10 }, money(line.after)),
       )
     }),
   )

@@ -8,3 +8,8 @@ export const percent = (value, digits = 1) => (value === null || value === undef
 export const mb = (value) => `${value.toFixed(value < 10 ? 3 : 1)} MB`
 export const time = (ms) => (ms === null || ms === undefined ? '–' : new Date(ms).toLocaleString())
 export const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`
+export const timeLeft = (ms) => {
+  const minutes = Math.round(ms / 60000)
+  if (ms < 60000) return `about ${Math.max(1, Math.round(ms / 1000))} s`
+  return minutes < 60 ? `about ${minutes} min` : `about ${Math.floor(minutes / 60)} h ${minutes % 60} min`
+}

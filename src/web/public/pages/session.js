@@ -1,7 +1,7 @@
 // One session, live: its progress and stages, polled until it ends; then its figures and where to go next.
 import { api } from '../api.js'
 import { figure, h, say, show, statusBadge } from '../dom.js'
-import { count, money, percent, seconds, time } from '../format.js'
+import { count, money, percent, seconds, time, timeLeft } from '../format.js'
 
 const POLL_MS = 1000
 const ENDED = ['done', 'failed', 'cancelled']
@@ -68,30 +68,47 @@ function details(detail, me, id) {
       ),
     )
   }
-  if (instance) sections.push(h('section', { class: 'card', 'aria-label': 'Components' }, h('p', {}, `Components: ${count(instance.componentsDone)} of ${count(instance.componentCount)} done`)))
-  for (const sync of detail.syncs) {
-    sections.push(h('section', { class: 'card' }, h('h2', {}, 'Carrier sync'), h('div', { class: 'grid' }, figure('Devices seen', count(sync.devicesSeen)), figure('Added', count(sync.devicesAdded)), figure('Updated', count(sync.devicesUpdated)), figure('Usage readings', count(sync.usageRows)), figure('Calls', count(sync.calls)), figure('Errors', count(sync.errors)))))
-  }
-  const stages = detail.stages
-  sections.push(
+  // Components are counted once the problem is built; during the sync there are none to show.
+  if (instance && instance.componentCount !== null) sections.push(h('section', { class: 'card', 'aria-label': 'Components' }, h('p', {}, `Components: ${count(instance.componentsDone)} of ${count(instance.componentCount)} done`)))
+  for (const sync of detail.syncs) sections.push(syncCard(sync))
+  sections.push(stagesCard(detail.stages))
+  return sections
+}
+
+/** A carrier sync: while it runs, what it has read, its calls and the time left; then what it found. */
+function syncCard(sync) {
+  const running = sync.stage !== 'done'
+  const read = sync.simsTotal === null ? figure('Devices listed', count(sync.simsDone)) : figure('SIMs read', `${count(sync.simsDone)} of ${count(sync.simsTotal)}`)
+  const figures = running
+    ? [read, figure('Calls', count(sync.calls)), figure('Errors', count(sync.errors)), figure('Time left', sync.remainingMs === null ? '–' : timeLeft(sync.remainingMs))]
+    : [figure('Devices seen', count(sync.devicesSeen)), figure('Added', count(sync.devicesAdded)), figure('Updated', count(sync.devicesUpdated)), figure('Usage readings', count(sync.usageRows)), figure('Calls', count(sync.calls)), figure('Errors', count(sync.errors))]
+  const title = running ? `Carrier sync: ${sync.stage === 'devices' ? 'listing devices' : 'reading usage'}` : 'Carrier sync'
+  return h('section', { class: 'card', 'aria-label': 'Carrier sync' }, h('h2', {}, title), h('div', { class: 'grid' }, figures))
+}
+
+/**
+ * Every status change, once: an instance moves with its session (the same status, the same message), so
+ * an instance's move the session also made is left out; only a move of its own is shown.
+ */
+function stagesCard(transitions) {
+  const sessionMoves = new Set(transitions.filter((stage) => stage.entity === 'session').map((stage) => stage.to))
+  const stages = transitions.filter((stage) => stage.entity === 'session' || !sessionMoves.has(stage.to))
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'stages-title' },
+    h('h2', { id: 'stages-title' }, 'Stages'),
     h(
-      'section',
-      { class: 'card', 'aria-labelledby': 'stages-title' },
-      h('h2', { id: 'stages-title' }, 'Stages'),
+      'table',
+      {},
+      h('thead', {}, h('tr', {}, ['What', 'Status', 'At', 'Took', 'Note'].map((label) => h('th', { scope: 'col' }, label)))),
       h(
-        'table',
+        'tbody',
         {},
-        h('thead', {}, h('tr', {}, ['What', 'Status', 'At', 'Took', 'Note'].map((label) => h('th', { scope: 'col' }, label)))),
-        h(
-          'tbody',
-          {},
-          stages.map((stage, i) => {
-            const next = stages.slice(i + 1).find((later) => later.entity === stage.entity)
-            return h('tr', {}, h('td', {}, stage.entity), h('td', {}, statusBadge(stage.to)), h('td', {}, time(stage.at)), h('td', {}, next ? seconds(next.at - stage.at) : ''), h('td', {}, stage.message ?? ''))
-          }),
-        ),
+        stages.map((stage, i) => {
+          const next = stages.slice(i + 1).find((later) => later.entity === stage.entity)
+          return h('tr', {}, h('td', {}, stage.entity), h('td', {}, statusBadge(stage.to)), h('td', {}, time(stage.at)), h('td', {}, next ? seconds(next.at - stage.at) : ''), h('td', {}, stage.message ?? ''))
+        }),
       ),
     ),
   )
-  return sections
 }
