@@ -108,11 +108,12 @@ export function createMobilityProblem(input: MobilityProblemInput): Problem {
   if (!resolution.ok) throw new SimoptError('PROBLEM_INVALID', resolution.message)
   const { plans, commPlans, commPlanOfPlan } = resolution.sheet
   const { sims } = input
-  return createProblem({
+  const problem = createProblem({
     plans,
     poolDefinitions: input.poolDefinitions,
     commPlans,
     sims: { ...sims, commPlan: Int32Array.from(sims.currentPlan, (plan) => commPlanOfPlan[plan] ?? -1) },
     billing: { ...input.billing, prorate: false },
   })
+  return { ...problem, fleet: 'mobility' }
 }

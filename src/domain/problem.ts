@@ -1,4 +1,5 @@
 import { SimoptError } from './errors.js'
+import type { FleetKind } from './mobility.js'
 import type { CommPlan, PoolDefinition, RatePlan, RatePool } from './rate-plan.js'
 import type { SimTable } from './sim-table.js'
 
@@ -20,6 +21,8 @@ export interface Problem {
   readonly commPlans: readonly CommPlan[]
   readonly sims: SimTable
   readonly billing: BillingTerms
+  /** Absent: M2M. Mobility: the pools are optimization groups and the communication plans (group, type) sets. */
+  readonly fleet?: FleetKind | undefined
 }
 
 export interface ProblemInput {
