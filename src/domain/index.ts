@@ -40,6 +40,7 @@ export { hasBundles, meteredCharge, voiceSmsCharge } from './voice-sms-cost.js'
 export {
   FLEET_KINDS,
   createMobilityProblem,
+  mobilityGroups,
   mobilityPriceSheet,
   mobilitySetName,
   type FleetKind,

@@ -65,6 +65,9 @@ export function mobilityPriceSheet(plans: readonly RatePlan[], groups: readonly 
   for (const [planIndex, plan] of plans.entries()) {
     const group = groupOfPlan[planIndex]
     if (group === undefined) {
+      if (plan.pool !== undefined) {
+        return { ok: false, planIndex, field: 'pool', message: `plan ${plan.code} names pool ${plan.pool} but is in no optimization group; a Mobility fleet pools by optimization group` }
+      }
       sheetPlans.push(plan)
       commPlanOfPlan[planIndex] = commPlans.length
       commPlans.push({ name: plan.code, allowedPlans: [planIndex] })
@@ -116,4 +119,17 @@ export function createMobilityProblem(input: MobilityProblemInput): Problem {
     billing: { ...input.billing, prorate: false },
   })
   return { ...problem, fleet: 'mobility' }
+}
+
+/**
+ * The optimization groups of a Mobility problem, read back from its plans: a grouped plan pools under its
+ * group's name, and no other plan of a Mobility price sheet names a pool ({@link mobilityPriceSheet}).
+ */
+export function mobilityGroups(problem: Pick<Problem, 'plans'>): OptimizationGroup[] {
+  const groups = new Map<string, string[]>()
+  for (const plan of problem.plans) {
+    if (plan.pool === undefined) continue
+    groups.set(plan.pool, [...(groups.get(plan.pool) ?? []), plan.code])
+  }
+  return [...groups].map(([name, planCodes]) => ({ name, planCodes }))
 }

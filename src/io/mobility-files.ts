@@ -3,7 +3,7 @@
  * bundles (plans.csv), optional pool terms per group (pools.csv), and SIMs with voice minutes (sims.csv).
  * No communication plans file: a SIM's allowed plans are its group's plans of its current plan's type.
  */
-import { createMobilityProblem, mobilityPriceSheet, resolvePools, type BillingTerms, type PoolDefinition, type Problem } from '../domain/index.js'
+import { SimTableBuilder, createMobilityProblem, mobilityPriceSheet, resolvePools, type BillingTerms, type PoolDefinition, type Problem } from '../domain/index.js'
 import { inputError } from './input-error.js'
 import { readPlansFile } from './plans-file.js'
 import { readPoolsFile } from './pools-file.js'
@@ -12,7 +12,8 @@ import { readSimsFile } from './sims-file.js'
 
 export interface MobilityFiles {
   readonly plans: string
-  readonly sims: string
+  /** Absent: the price sheet alone (a provider whose fleet comes from its carrier). */
+  readonly sims?: string | undefined
   /** Overage terms of a group's pool, the pool named as the group. */
   readonly pools?: string | undefined
 }
@@ -36,7 +37,7 @@ export async function readMobilityFiles(files: MobilityFiles, billing: BillingTe
   const poolDefinitions: PoolDefinition[] = files.pools === undefined ? [] : await readPoolsFile(files.pools)
   const pools = resolvePools(sheet.plans, poolDefinitions)
   if (!pools.ok) throw inputError(at(lines[pools.planIndex], 'optimization_group'), pools.message)
-  const sims = await readSimsFile(files.sims, { plans: sheet.plans, commPlans: sheet.commPlans, periodDays: billing.periodDays, mobility: sheet })
+  const sims = files.sims === undefined ? new SimTableBuilder(1).build() : await readSimsFile(files.sims, { plans: sheet.plans, commPlans: sheet.commPlans, periodDays: billing.periodDays, mobility: sheet })
   return createMobilityProblem({ plans, groups, poolDefinitions, sims, billing })
 }
 
