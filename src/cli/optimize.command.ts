@@ -131,6 +131,7 @@ function listOf(items: readonly string[]): string {
 
 function summaryTable(summary: RunSummary): string {
   const rows: [string, string, string?][] = [
+    ...(summary.fleet === 'mobility' ? [['fleet', 'Mobility'] as [string, string]] : []),
     ['strategy', summary.strategy],
     ['SIMs', formatCount(summary.sims)],
     ['changes', formatCount(summary.changes)],

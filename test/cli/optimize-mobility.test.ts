@@ -7,6 +7,7 @@ import { readAssignmentFile } from '../../src/io/assignment-file.js'
 import { readMobilityFiles } from '../../src/io/mobility-files.js'
 import type { RunSummary } from '../../src/io/summary-file.js'
 import { runSimopt } from '../helpers/cli.js'
+import { readWorkbook, sheet, sheetRows, summaryValue } from '../helpers/report-workbook.js'
 import { EXAMPLES } from '../helpers/paths.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
@@ -36,6 +37,28 @@ describe('simopt optimize --fleet mobility on the bundled Mobility example', () 
     }
     // The pools are the two optimization groups; the tablet plan in no group pools with nothing.
     assert.deepEqual(problem.pools.map((pool) => pool.name), ['SALES', 'FIELD'])
+  })
+
+  it('says Mobility in the summary and the workbook, whose rows show SMS and voice minutes', async () => {
+    const folder = await tempDir()
+    const xlsx = path.join(folder, 'report.xlsx')
+    const csv = path.join(folder, 'report.csv')
+    const summaryFile = path.join(folder, 'summary.json')
+    const run = await runSimopt(['optimize', '--fleet', 'mobility', '--plans', plansFile, '--sims', simsFile, '--out', path.join(folder, 'a.csv'), '--summary', summaryFile, '--xlsx', xlsx, '--report-csv', csv])
+    assert.equal(run.code, 0, run.stderr)
+    assert.match(run.stdout, /fleet +Mobility/)
+    assert.equal((JSON.parse(await readFile(summaryFile, 'utf8')) as RunSummary).fleet, 'mobility')
+    const workbook = await readWorkbook(xlsx)
+    assert.equal(summaryValue(workbook, 'Fleet'), 'Mobility')
+    const rows = sheetRows(sheet(workbook, 'Assignments'))
+    const header = rows[0]!
+    for (const title of ['Optimization group: type', 'SMS used', 'Voice minutes', 'Voice + SMS']) assert.ok(header.includes(title), `no column ${title}`)
+    const talker = rows.find((row) => row[0] === '8901410000000000002')!
+    assert.equal(talker[header.indexOf('Voice minutes')], 475)
+    assert.equal(talker[header.indexOf('SMS used')], 296)
+    assert.equal(talker[header.indexOf('Optimization group: type')], 'SALES: voice+data')
+    const csvHeader = (await readFile(csv, 'utf8')).split('\n')[0]!
+    assert.equal(csvHeader, 'iccid,msisdn,optimization_group,current_plan,new_plan,raw_usage_mb,usage_mb,sms,voice_min,monthly,overage,voice_sms_charge,cost_before,cost_after')
   })
 
   it('prices voice minutes and SMS beyond a plan\'s bundles (the 2 GB plan includes 450 minutes and 1000 SMS)', async () => {

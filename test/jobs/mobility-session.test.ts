@@ -16,6 +16,7 @@ import {
   ensureProvider,
   ensureTenant,
   importFleet,
+  instanceReport,
   loadProblem,
   migrate,
   openStore,
@@ -116,6 +117,14 @@ describe('a session on a Mobility provider', () => {
       const priced = priceAssignment(problem, assignment)
       assert.ok(Math.abs(priced.total - instance.cost_after!) < 1e-6, `${priced.total} vs ${instance.cost_after}`)
       assert.ok(priced.totalSms > 0)
+
+      // The session's report says Mobility, and its rows carry each SIM's SMS and voice minutes.
+      const report = await instanceReport(store, instance.id)
+      assert.equal(report.summary.fleet, 'mobility')
+      let talker
+      for await (const line of report.assignments()) if (line.iccid === HEAVY_TALKER) talker = line
+      assert.equal(talker?.voiceMinutes, 475)
+      assert.equal(talker?.smsCount, 296)
     } finally {
       await worker.stop()
       await store.close()

@@ -10,7 +10,7 @@ import { createWriteStream } from 'node:fs'
 import { finished } from 'node:stream/promises'
 import type ExcelJS from 'exceljs'
 import { addPlanTotals, EMPTY_PLAN_TOTAL, planTotalCost, savingsFigures, type PlanTotal } from '../../domain/index.js'
-import { ASSIGNMENT_REPORT_COLUMNS, assignmentValues, type ColumnFormat } from './report-csv.js'
+import { assignmentReportColumns, assignmentValues, type ColumnFormat } from './report-csv.js'
 import type { ChangeLine, PlanLine, ReportSource, ReportSummary } from './report-source.js'
 import { addColumnChart } from './workbook-chart.js'
 
@@ -65,7 +65,7 @@ export async function writeReportWorkbook(file: string, source: ReportSource, op
   try {
     writeSummarySheet(workbook, source, included)
     const assignmentRows = included.assignments
-      ? await writeTableSheet(workbook, 'Assignments', ASSIGNMENT_COLUMNS, source.assignments(), assignmentValues, failure.signal)
+      ? await writeAssignmentsSheet(workbook, source, failure.signal)
       : 0
     writePlansSheet(workbook, source.plans)
     const changeRows = included.changes ? await writeTableSheet(workbook, 'Changes', CHANGE_COLUMNS, source.changes(), changeValues, failure.signal) : 0
@@ -126,6 +126,7 @@ function summaryRows(summary: ReportSummary, included: Included): SummaryRow[] {
   return [
     { label: 'Tenant', value: text(summary.tenant) },
     { label: 'Provider', value: summary.provider },
+    { label: 'Fleet', value: summary.fleet === 'mobility' ? 'Mobility' : 'M2M' },
     { label: 'Billing period', value: text(summary.period) },
     { label: 'Session', value: text(summary.sessionId) },
     time('Started (UTC)', summary.startedAt),
@@ -190,11 +191,12 @@ interface SheetColumn {
   readonly width: number
 }
 
-const ASSIGNMENT_COLUMNS: readonly SheetColumn[] = ASSIGNMENT_REPORT_COLUMNS.map((column) => ({
-  title: column.title,
-  format: column.format,
-  width: column.format === 'text' ? 22 : 14,
-}))
+/** Every SIM, in the columns of the report's fleet (M2M or Mobility). */
+function writeAssignmentsSheet(workbook: Workbook, source: ReportSource, signal: AbortSignal): Promise<number> {
+  const columns = assignmentReportColumns(source.summary.fleet)
+  const sheetColumns = columns.map((column) => ({ title: column.title, format: column.format, width: column.format === 'text' ? 22 : 14 }))
+  return writeTableSheet(workbook, 'Assignments', sheetColumns, source.assignments(), (line) => assignmentValues(line, columns), signal)
+}
 
 const CHANGE_COLUMNS: readonly SheetColumn[] = [
   { title: 'ICCID', format: 'text', width: 22 },
