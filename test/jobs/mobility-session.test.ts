@@ -21,6 +21,8 @@ import {
   migrate,
   openStore,
   readOptimizationGroups,
+  unpricedCommPlans,
+  upsertDevices,
   upsertVoiceSmsUsage,
   type Store,
 } from '../../src/store/index.js'
@@ -78,6 +80,12 @@ describe('a session on a Mobility provider', () => {
       assert.deepEqual(small.voice, { included: 450, blockSize: 1, blockPrice: 0.25 })
       assert.equal(small.type, 'voice+data')
       assert.deepEqual(problem.pools.map((pool) => pool.name), ['SALES', 'FIELD'])
+
+      // A carrier's own communication plan on a synced device asks no one for its rate plans on a Mobility provider.
+      const synced = { iccid: '8901410000000009999', status: 'ACTIVATED', commPlan: 'ATT-BUSINESS-APN', ratePlan: 'BUS-VD-2GB' }
+      const { commPlansAdded } = await upsertDevices(store.db, provider.id, [synced], Date.now())
+      assert.equal(commPlansAdded, 1)
+      assert.deepEqual(await unpricedCommPlans(store.db, provider.id), [])
     } finally {
       await store.close()
     }
