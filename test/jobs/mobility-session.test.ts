@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import path from 'node:path'
-import { describe, it } from 'node:test'
+import { describe, it, type TestContext } from 'node:test'
 import { loadConfig } from '../../src/config.js'
 import { priceAssignment } from '../../src/domain/index.js'
 import { readMobilityFiles } from '../../src/io/index.js'
@@ -28,15 +28,15 @@ import {
 } from '../../src/store/index.js'
 import { EXAMPLES } from '../helpers/paths.js'
 import { eventually } from '../helpers/service-env.js'
+import { freshPostgresDatabase } from '../helpers/services.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
 const config = loadConfig({ SIMOPT_DATABASE_URL: 'sqlite::memory:', SIMOPT_JOB_LEASE_MS: '5000' })
 const REQUEST = { tenant: 'acme', provider: 'att-mobility', period: '2026-11', trigger: 'manual' } as const
 const HEAVY_TALKER = '8901410000000000002'
 
-async function mobilityStore(): Promise<Store> {
-  const folder = await tempDir()
-  const store = openStore(`sqlite:${path.join(folder, 'simopt.db')}`)
+async function mobilityStore(url?: string): Promise<Store> {
+  const store = openStore(url ?? `sqlite:${path.join(await tempDir(), 'simopt.db')}`)
   await migrate(store)
   const problem = await readMobilityFiles(
     { plans: path.join(EXAMPLES, 'mobility', 'plans.csv'), sims: path.join(EXAMPLES, 'mobility', 'sims.csv') },
@@ -56,9 +56,18 @@ async function providerAndPeriod(store: Store) {
   return { provider, period }
 }
 
+const BACKENDS = {
+  sqlite: async () => mobilityStore(),
+  postgres: async (t: TestContext) => {
+    const url = await freshPostgresDatabase(t)
+    return url === undefined ? undefined : mobilityStore(url)
+  },
+}
+
 describe('a session on a Mobility provider', () => {
-  it('stores the optimization groups and the plans\' types and bundles, and records voice and SMS without touching data usage', async () => {
-    const store = await mobilityStore()
+  for (const [backend, open] of Object.entries(BACKENDS)) it(`stores the optimization groups and the plans' types and bundles, and records voice and SMS without touching data usage (${backend})`, async (t) => {
+    const store = await open(t)
+    if (store === undefined) return
     try {
       const { provider, period } = await providerAndPeriod(store)
       assert.deepEqual(await readOptimizationGroups(store.db, provider.id), [
