@@ -1,5 +1,7 @@
 /** `simopt import`: a tenant's price sheet and fleet from the CSV files of DESIGN.md §6 into the database. */
-import { Command } from 'commander'
+import { Command, Option } from 'commander'
+import { z } from 'zod'
+import { FLEET_KINDS, SimoptError, type FleetKind } from '../domain/index.js'
 import { importFleetFiles } from '../services/imports.service.js'
 import { formatCount } from './format.js'
 import { nameArgument, parseOption, wholeNumberOption } from './options.js'
@@ -10,7 +12,8 @@ interface ImportOptions {
   provider: string
   period: string
   plans: string
-  commPlans: string
+  commPlans?: string
+  fleet: FleetKind
   sims?: string
   pools?: string
   prorate?: boolean
@@ -26,7 +29,8 @@ export function importCommand(): Command {
     .requiredOption('--provider <name>', 'service provider (carrier account) of the tenant', nameArgument('--provider'))
     .requiredOption('--period <YYYY-MM>', 'billing period the usage belongs to')
     .requiredOption('--plans <file>', 'rate plans (plans.csv)')
-    .requiredOption('--comm-plans <file>', 'communication plans and the rate plans each allows (comm_plans.csv)')
+    .option('--comm-plans <file>', 'communication plans and the rate plans each allows (comm_plans.csv); M2M fleets only')
+    .addOption(new Option('--fleet <kind>', 'm2m, or mobility: the plans file names optimization groups, and the provider becomes a Mobility provider').choices(FLEET_KINDS).default('m2m'))
     .option('--sims <file>', 'SIMs with usage, communication plan and current plan (sims.csv); without it, only the price sheet is replaced (for a provider whose fleet comes from its carrier)')
     .option('--pools <file>', 'overage terms of named pools (pools.csv)')
     .option('--prorate', 'the carrier prorates SIMs active part of the period (a provider setting)')
@@ -34,6 +38,10 @@ export function importCommand(): Command {
     .option('--cycle-end-day <day>', 'day of the month the billing cycle ends on, at the cycle end hour, for a new provider (1 with hour 0: calendar months; 0 means 1)', '0')
     .option('--cycle-end-hour <hour>', 'hour the billing cycle ends, for a new provider', '0')
     .action(async (options: ImportOptions) => {
+      const fleet = parseOption('--fleet', options.fleet, z.enum(FLEET_KINDS))
+      if ((fleet === 'm2m') !== (options.commPlans !== undefined)) {
+        throw new SimoptError('INPUT_INVALID', fleet === 'm2m' ? 'option --comm-plans is required for an M2M fleet (a Mobility fleet, --fleet mobility, needs none)' : 'option --comm-plans is for M2M fleets; a Mobility fleet\'s SIMs move within their optimization group and rate plan type')
+      }
       const cycleEndDay = parseOption('--cycle-end-day', options.cycleEndDay, wholeNumberOption(0, 31))
       const cycleEndHour = parseOption('--cycle-end-hour', options.cycleEndHour, wholeNumberOption(0, 23))
       await withService(async (service) => {
@@ -41,13 +49,16 @@ export function importCommand(): Command {
           tenant: options.tenant,
           provider: options.provider,
           period: options.period,
-          files: { plans: options.plans, commPlans: options.commPlans, sims: options.sims, pools: options.pools },
+          files:
+            fleet === 'mobility'
+              ? { fleet, plans: options.plans, sims: options.sims, pools: options.pools }
+              : { plans: options.plans, commPlans: options.commPlans!, sims: options.sims, pools: options.pools },
           prorate: options.prorate,
           newCycle: { timeZone: options.timeZone, cycleEndDay, cycleEndHour },
         })
-        const fleet = options.sims === undefined ? 'the price sheet' : `${formatCount(counts.devices)} SIMs`
+        const imported = options.sims === undefined ? 'the price sheet' : `${formatCount(counts.devices)} SIMs`
         process.stdout.write(
-          `imported ${fleet}, ${counts.plans} rate plans and ${counts.commPlans} communication plans ` +
+          `imported ${imported}, ${counts.plans} rate plans and ${counts.commPlans} ${fleet === 'mobility' ? 'optimization group and rate plan type sets' : 'communication plans'} ` +
             `for tenant ${options.tenant}, provider ${options.provider}, period ${options.period}\n`,
         )
       })

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os'
 /** `simopt optimize`: price sheet and fleet files in, the cheapest assignment found and its summary out. */
 import { Command, Option } from 'commander'
 import { z } from 'zod'
+import { FLEET_KINDS, SimoptError, type FleetKind } from '../domain/index.js'
 import { checkOutputs, writeAssignmentFile, writeOutputs, writeSummaryFile, type InputSource, type OutputTarget, type PendingOutput, type RunSummary } from '../io/index.js'
 import { writeReportCsv, writeReportWorkbook, type ReportSource } from '../io/report/index.js'
 import type { BillingTerms } from '../domain/index.js'
@@ -13,8 +14,9 @@ import { terminalProgress, type TerminalProgress } from './terminal-progress.js'
 
 interface OptimizeCommandOptions {
   plans: string
-  commPlans: string
+  commPlans?: string
   sims: string
+  fleet: FleetKind
   pools?: string
   periodDays: string
   prorate: boolean
@@ -30,8 +32,9 @@ export function optimizeCommand(): Command {
   return new Command('optimize')
     .description('find the cheapest assignment of SIMs to rate plans for a price sheet and fleet given as CSV files')
     .requiredOption('--plans <file>', 'rate plans (plans.csv)')
-    .requiredOption('--comm-plans <file>', 'communication plans and the rate plans each allows (comm_plans.csv)')
+    .option('--comm-plans <file>', 'communication plans and the rate plans each allows (comm_plans.csv); M2M fleets only')
     .requiredOption('--sims <file>', 'SIMs with usage, communication plan and current plan (sims.csv)')
+    .addOption(new Option('--fleet <kind>', 'm2m, or mobility: plans pool and move by optimization group and rate plan type').choices(FLEET_KINDS).default('m2m'))
     .option('--pools <file>', 'overage terms of named pools shared by several plans (pools.csv)')
     .option('--period-days <days>', 'length of the billing period in days', '30')
     .option('--prorate', 'prorate monthly rate and allowance of SIMs active part of the period', false)
@@ -44,6 +47,13 @@ export function optimizeCommand(): Command {
     .action(async (options: OptimizeCommandOptions) => {
       const periodDays = parseOption('--period-days', options.periodDays, periodDaysOption)
       const strategy = parseOption('--strategy', options.strategy, z.enum(STRATEGIES))
+      const fleet = parseOption('--fleet', options.fleet, z.enum(FLEET_KINDS))
+      if (fleet === 'm2m' && options.commPlans === undefined) {
+        throw new SimoptError('INPUT_INVALID', 'option --comm-plans is required for an M2M fleet (a Mobility fleet, --fleet mobility, needs none)')
+      }
+      if (fleet === 'mobility' && options.commPlans !== undefined) {
+        throw new SimoptError('INPUT_INVALID', 'option --comm-plans is for M2M fleets; a Mobility fleet\'s SIMs move within their optimization group and rate plan type')
+      }
       const minSavingPerChange =
         options.minSavingPerChange === undefined ? undefined : parseOption('--min-saving-per-change', options.minSavingPerChange, moneyOption)
       // An output that would overwrite an input or land on a folder is refused before anything is read.
@@ -60,7 +70,9 @@ export function optimizeCommand(): Command {
 async function optimizeAndWrite(options: OptimizeCommandOptions, billing: BillingTerms, tuning: OptimizeOptions, progress: TerminalProgress): Promise<void> {
   progress.say('reading the files')
   const run = await optimizeFiles(
-    { plans: options.plans, commPlans: options.commPlans, sims: options.sims, pools: options.pools },
+    options.fleet === 'mobility'
+      ? { fleet: 'mobility', plans: options.plans, sims: options.sims, pools: options.pools }
+      : { plans: options.plans, commPlans: options.commPlans!, sims: options.sims, pools: options.pools },
     billing,
     {
       ...tuning,
@@ -112,9 +124,9 @@ function outputTargets(options: OptimizeCommandOptions): OutputTarget[] {
 function inputSources(options: OptimizeCommandOptions): InputSource[] {
   const sources: InputSource[] = [
     { path: options.plans, option: '--plans' },
-    { path: options.commPlans, option: '--comm-plans' },
     { path: options.sims, option: '--sims' },
   ]
+  if (options.commPlans !== undefined) sources.push({ path: options.commPlans, option: '--comm-plans' })
   if (options.pools !== undefined) sources.push({ path: options.pools, option: '--pools' })
   return sources
 }
@@ -126,6 +138,7 @@ function listOf(items: readonly string[]): string {
 
 function summaryTable(summary: RunSummary): string {
   const rows: [string, string, string?][] = [
+    ...(summary.fleet === 'mobility' ? [['fleet', 'Mobility'] as [string, string]] : []),
     ['strategy', summary.strategy],
     ['SIMs', formatCount(summary.sims)],
     ['changes', formatCount(summary.changes)],

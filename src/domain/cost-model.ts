@@ -6,10 +6,11 @@
  * Units: data in MB, money in the account's currency, unrounded (round only when displaying).
  */
 import type { BillingTerms, Problem } from './problem.js'
+import { overageBlocks } from './overage-blocks.js'
 import type { RatePlan, RatePool } from './rate-plan.js'
+import { voiceSmsCharge } from './voice-sms-cost.js'
 
-/** Excess data at or below this many MB is float noise and never buys an overage block. */
-export const MB_TOLERANCE = 1e-9
+export { MB_TOLERANCE, overageBlocks } from './overage-blocks.js'
 
 /**
  * Pool overage is attributed to SIMs in whole multiples of this amount of money, so that the
@@ -36,11 +37,6 @@ export function allowanceMb(plan: RatePlan, factor: number): number {
 /** SMS charge of one SIM on `plan`. */
 export function smsCharge(plan: RatePlan, sms: number): number {
   return plan.smsRate * sms
-}
-
-/** Whole overage blocks needed to cover `excessMb` (0 when usage is within the allowance). */
-export function overageBlocks(excessMb: number, blockMb: number): number {
-  return excessMb > MB_TOLERANCE ? Math.ceil((excessMb - MB_TOLERANCE) / blockMb) : 0
 }
 
 /** Overage charge for `excessMb` over the allowance, sold in blocks of `blockMb` at `blockPrice` each. */
@@ -77,6 +73,7 @@ export interface PricedAssignment {
   readonly totalOverage: number
   /** Per SIM, in the rows of the problem's SIM table. */
   readonly monthly: Float64Array
+  /** Voice and SMS charges (the SMS rate and any voice / SMS bundle overage: `voiceSmsCharge`). */
   readonly sms: Float64Array
   /** A pooled SIM's share of its pool's charge, in proportion to its usage above its own allowance. */
   readonly overage: Float64Array
@@ -90,7 +87,7 @@ export interface PricedAssignment {
  */
 export function priceAssignment(problem: Problem, assignment: Int32Array): PricedAssignment {
   const { plans, pools, poolOfPlan, billing } = problem
-  const { count, usageMb, sms: smsCounts, daysActive } = problem.sims
+  const { count, usageMb, sms: smsCounts, daysActive, voiceMinutes } = problem.sims
   const monthly = new Float64Array(count)
   const sms = new Float64Array(count)
   const overage = new Float64Array(count)
@@ -109,7 +106,7 @@ export function priceAssignment(problem: Problem, assignment: Int32Array): Price
     const factor = prorationFactor(daysActive[i]!, billing)
     const usage = usageMb[i]!
     monthly[i] = monthlyCharge(plan, factor)
-    sms[i] = smsCharge(plan, smsCounts[i]!)
+    sms[i] = voiceSmsCharge(plan, smsCounts[i]!, voiceMinutes?.[i] ?? 0)
     totalMonthly += monthly[i]!
     totalSms += sms[i]!
     const pool = poolOfPlan[planIndex]!

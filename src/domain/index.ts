@@ -1,5 +1,5 @@
 export { ERROR_CODES, ERROR_TABLE, SimoptError, errorCodeOf, errorSpec, isSimoptError, type ErrorCode, type ErrorCodeSpec, type SimoptErrorOptions } from './errors.js'
-export type { CommPlan, PoolDefinition, RatePlan, RatePool } from './rate-plan.js'
+export type { CommPlan, MeteredAllowance, PoolDefinition, RatePlan, RatePool } from './rate-plan.js'
 export { SimTableBuilder, simTableFromRows, type SimRow, type SimTable } from './sim-table.js'
 export {
   allowedPlanMatrix,
@@ -36,6 +36,19 @@ export {
 } from './projection.js'
 export { billingPeriod, billingPeriodAt, daysActiveIn, type BillingCycle, type BillingPeriod } from './billing-period.js'
 export { subProblem } from './sub-problem.js'
+export { hasBundles, meteredCharge, voiceSmsCharge } from './voice-sms-cost.js'
+export {
+  FLEET_KINDS,
+  createMobilityProblem,
+  mobilityGroups,
+  mobilityPriceSheet,
+  mobilitySetName,
+  type FleetKind,
+  type MobilityPriceSheet,
+  type MobilityProblemInput,
+  type MobilityResolution,
+  type OptimizationGroup,
+} from './mobility.js'
 export { EMPTY_PLAN_TOTAL, addPlanTotals, planLines, planTotalCost, planTotals, type PlanLine, type PlanTotal } from './plan-totals.js'
 export { savingsFigures, type SavingsFigures } from './savings.js'
 export { DEFAULT_PUSH_PER_MINUTE, PUSH_MARGIN_MS, decidePush, type PushDecision, type PushFacts } from './push-decision.js'

@@ -1,4 +1,5 @@
 import { SimoptError } from './errors.js'
+import type { FleetKind } from './mobility.js'
 import type { CommPlan, PoolDefinition, RatePlan, RatePool } from './rate-plan.js'
 import type { SimTable } from './sim-table.js'
 
@@ -20,6 +21,8 @@ export interface Problem {
   readonly commPlans: readonly CommPlan[]
   readonly sims: SimTable
   readonly billing: BillingTerms
+  /** Absent: M2M. Mobility: the pools are optimization groups and the communication plans (group, type) sets. */
+  readonly fleet?: FleetKind | undefined
 }
 
 export interface ProblemInput {
@@ -116,6 +119,11 @@ export function createProblem(input: ProblemInput): Problem {
     if (!(plan.overageBlockMb > 0) || !(plan.overageBlockPrice > 0)) {
       fail(`plan ${plan.code} must sell overage in blocks of more than 0 MB at a price above 0`)
     }
+    for (const [what, bundle] of [['voice', plan.voice], ['SMS', plan.text]] as const) {
+      if (bundle !== undefined && !(bundle.included >= 0 && bundle.blockSize > 0 && bundle.blockPrice >= 0)) {
+        fail(`plan ${plan.code} must include 0 or more ${what} units and sell more in blocks of more than 0 at a price of 0 or more`)
+      }
+    }
   }
   const resolution = resolvePools(plans, input.poolDefinitions)
   if (!resolution.ok) return fail(resolution.message)
@@ -136,7 +144,7 @@ export function createProblem(input: ProblemInput): Problem {
     }
     const usage = sims.usageMb[i]!
     const days = sims.daysActive[i]!
-    if (!(usage >= 0) || !(sims.sms[i]! >= 0)) fail(`SIM ${sims.iccid[i]} has negative or missing usage`)
+    if (!(usage >= 0) || !(sims.sms[i]! >= 0) || !((sims.voiceMinutes?.[i] ?? 0) >= 0)) fail(`SIM ${sims.iccid[i]} has negative or missing usage`)
     if (!(days >= 0 && days <= billing.periodDays)) fail(`SIM ${sims.iccid[i]} was active ${days} days in a ${billing.periodDays}-day period`)
   }
   return { plans, pools: resolution.pools, poolOfPlan: resolution.poolOfPlan, commPlans, sims, billing }

@@ -18,6 +18,22 @@ export interface RatePlan {
   readonly pooled: boolean
   /** Named pool shared with other plans; absent: a pooled plan forms a pool of its own. */
   readonly pool?: string | undefined
+  /** Mobility: the kind of service (voice + data, data only, hotspot, …); a SIM only moves between plans of its own type. */
+  readonly type?: string | undefined
+  /** Voice minutes the plan includes and how it sells more; absent: the carrier does not bill voice on it. */
+  readonly voice?: MeteredAllowance | undefined
+  /** SMS the plan includes and how it sells more (besides `smsRate`); absent: no SMS bundle. */
+  readonly text?: MeteredAllowance | undefined
+}
+
+/** A per-SIM allowance of countable units (voice minutes, SMS) sold beyond it in whole blocks. */
+export interface MeteredAllowance {
+  /** Units included per SIM per period. */
+  readonly included: number
+  /** Units per overage block; > 0. */
+  readonly blockSize: number
+  /** Price of one block; >= 0. */
+  readonly blockPrice: number
 }
 
 /** A named pool's overage terms (`pools.csv`). */

@@ -10,6 +10,8 @@ export interface SimTable {
   readonly usageMb: Float64Array
   /** SMS count in the period. */
   readonly sms: Float64Array
+  /** Voice minutes in the period (Mobility fleets); absent: no SIM of the table has any. */
+  readonly voiceMinutes?: Float64Array | undefined
   /** Index into the problem's communication plans. */
   readonly commPlan: Int32Array
   /** Index into the problem's rate plans: the plan the SIM is on now. */
@@ -24,6 +26,7 @@ export interface SimRow {
   readonly iccid: string
   readonly usageMb: number
   readonly sms: number
+  readonly voiceMinutes?: number | undefined
   readonly commPlan: number
   readonly currentPlan: number
   readonly daysActive: number
@@ -36,6 +39,8 @@ export class SimTableBuilder {
   #iccid: string[] = []
   #usageMb: Float64Array
   #sms: Float64Array
+  /** Allocated at the first row that has voice minutes. */
+  #voiceMinutes: Float64Array | undefined
   #commPlan: Int32Array
   #currentPlan: Int32Array
   #daysActive: Float64Array
@@ -61,6 +66,10 @@ export class SimTableBuilder {
     this.#iccid.push(row.iccid)
     this.#usageMb[i] = row.usageMb
     this.#sms[i] = row.sms
+    if (row.voiceMinutes !== undefined && row.voiceMinutes !== 0) {
+      this.#voiceMinutes ??= new Float64Array(this.#usageMb.length)
+      this.#voiceMinutes[i] = row.voiceMinutes
+    }
     this.#commPlan[i] = row.commPlan
     this.#currentPlan[i] = row.currentPlan
     this.#daysActive[i] = row.daysActive
@@ -75,6 +84,7 @@ export class SimTableBuilder {
       iccid: this.#iccid,
       usageMb: this.#usageMb,
       sms: this.#sms,
+      ...(this.#voiceMinutes === undefined ? {} : { voiceMinutes: this.#voiceMinutes }),
       commPlan: this.#commPlan,
       currentPlan: this.#currentPlan,
       daysActive: this.#daysActive,
@@ -90,6 +100,7 @@ export class SimTableBuilder {
     }
     this.#usageMb = resize(this.#usageMb, (n) => new Float64Array(n))
     this.#sms = resize(this.#sms, (n) => new Float64Array(n))
+    if (this.#voiceMinutes !== undefined) this.#voiceMinutes = resize(this.#voiceMinutes, (n) => new Float64Array(n))
     this.#commPlan = resize(this.#commPlan, (n) => new Int32Array(n))
     this.#currentPlan = resize(this.#currentPlan, (n) => new Int32Array(n))
     this.#daysActive = resize(this.#daysActive, (n) => new Float64Array(n))

@@ -14,6 +14,7 @@ export function subProblem(problem: Problem, rows: ArrayLike<number>): Problem {
     iccid: Array.from({ length: count }, (_, i) => sims.iccid[rows[i]!]!),
     usageMb: Float64Array.from({ length: count }, (_, i) => sims.usageMb[rows[i]!]!),
     sms: Float64Array.from({ length: count }, (_, i) => sims.sms[rows[i]!]!),
+    ...(sims.voiceMinutes === undefined ? {} : { voiceMinutes: Float64Array.from({ length: count }, (_, i) => sims.voiceMinutes![rows[i]!]!) }),
     commPlan: Int32Array.from({ length: count }, (_, i) => sims.commPlan[rows[i]!]!),
     currentPlan: Int32Array.from({ length: count }, (_, i) => sims.currentPlan[rows[i]!]!),
     daysActive: Float64Array.from({ length: count }, (_, i) => sims.daysActive[rows[i]!]!),

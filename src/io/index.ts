@@ -4,4 +4,5 @@ export { csvField, writeCsv, writeCsvLines, type CsvValue } from './csv-writer.j
 export { readCsv, CsvRow, type CsvColumns } from './csv-reader.js'
 export { describeLocation, inputError, type FileLocation } from './input-error.js'
 export { readProblemFiles, writeProblemFiles, type ProblemFiles } from './problem-files.js'
+export { readFleetFiles, readMobilityFiles, type FleetFiles, type MobilityFiles } from './mobility-files.js'
 export { summarize, writeSummaryFile, type RunSummary } from './summary-file.js'

@@ -1,4 +1,7 @@
-/** `sims.csv`: `iccid,usage_mb,sms,comm_plan,current_plan[,days_active][,auto_change]`, streamed. */
+/**
+ * `sims.csv`: `iccid,usage_mb,sms,comm_plan,current_plan[,days_active][,auto_change][,voice_min]`, streamed.
+ * A Mobility fleet's file needs no `comm_plan`: a SIM's allowed plans follow from its current plan.
+ */
 import { SimTableBuilder, quoteInput, allowedPlanMatrix, type CommPlan, type RatePlan, type SimTable } from '../domain/index.js'
 import { booleanText, iccid, nonNegativeNumber, wholeCount } from './csv-fields.js'
 import { readCsv, type CsvRow } from './csv-reader.js'
@@ -8,7 +11,12 @@ import { simsFastPath, type FastSim } from './sims-fast-path.js'
 
 export const SIM_COLUMNS = {
   required: ['iccid', 'usage_mb', 'sms', 'comm_plan', 'current_plan'],
-  optional: ['days_active', 'auto_change'],
+  optional: ['days_active', 'auto_change', 'voice_min'],
+} as const
+
+export const MOBILITY_SIM_COLUMNS = {
+  required: ['iccid', 'usage_mb', 'sms', 'current_plan'],
+  optional: ['days_active', 'auto_change', 'voice_min', 'comm_plan'],
 } as const
 
 export interface SimsFileContext {
@@ -17,6 +25,8 @@ export interface SimsFileContext {
   readonly periodDays: number
   /** false: every line through the checked path, as before the fast path (tests compare the two). */
   readonly fastPath?: boolean
+  /** A Mobility fleet: the allowed-plan set of a SIM on each plan (`MobilityPriceSheet.commPlanOfPlan`). */
+  readonly mobility?: { readonly commPlanOfPlan: Int32Array } | undefined
 }
 
 export async function readSimsFile(file: string, context: SimsFileContext): Promise<SimTable> {
@@ -28,14 +38,16 @@ export async function readSimsFile(file: string, context: SimsFileContext): Prom
   const sims = new SimTableBuilder(64 * 1024)
   // ICCID hashes, for the duplicate check: the fast path has them for free while it reads the digits.
   let hashes: Int32Array = new Int32Array(64 * 1024)
-  const keep = (sim: FastSim, line: number) => {
+  const keep = (sim: FastSim & { readonly voiceMinutes?: number }, line: number) => {
     if (sims.count === hashes.length) hashes = grown(hashes)
     hashes[sims.count] = sim.hash
     sims.add(sim)
     lines.push(line)
   }
+  const { mobility } = context
+  // The fast path knows the M2M columns only: voice minutes and Mobility files take the checked path.
   const fastPath = (header: ReadonlyMap<string, number>) =>
-    simsFastPath({
+    mobility !== undefined || header.has('voice_min') ? undefined : simsFastPath({
       header,
       planNames: plans.map((plan) => plan.code),
       commPlanNames: commPlans.map((commPlan) => commPlan.name),
@@ -44,21 +56,21 @@ export async function readSimsFile(file: string, context: SimsFileContext): Prom
       add: keep,
     })
 
-  const { header } = await readCsv(file, SIM_COLUMNS, (row: CsvRow) => {
+  const { header } = await readCsv(file, mobility === undefined ? SIM_COLUMNS : MOBILITY_SIM_COLUMNS, (row: CsvRow) => {
     const id = row.parse('iccid', iccid)
-    const commPlanName = row.text('comm_plan')
-    if (commPlanName === '') row.fail('comm_plan', 'is empty')
-    const commPlan = commPlanIndexByName.get(commPlanName)
-    if (commPlan === undefined) row.fail('comm_plan', `unknown communication plan ${quoteInput(commPlanName, { bare: true })}; it is not in the communication plans file`)
-    if (commPlans[commPlan]!.allowedPlans.length === 0) {
-      row.fail('comm_plan', `communication plan ${quoteInput(commPlanName, { bare: true })} allows no rate plan, so this SIM cannot be priced`)
-    }
-
     const planCode = row.text('current_plan')
     if (planCode === '') row.fail('current_plan', 'is empty')
     const currentPlan = planIndexByCode.get(planCode)
     if (currentPlan === undefined) row.fail('current_plan', `unknown rate plan ${quoteInput(planCode, { bare: true })}; it is not in the plans file`)
-    if (!allowed[commPlan * plans.length + currentPlan]) {
+
+    const commPlanName = row.text('comm_plan')
+    const commPlan = mobility !== undefined ? mobility.commPlanOfPlan[currentPlan]! : commPlanIndexByName.get(commPlanName)
+    if (commPlanName === '' && mobility === undefined) row.fail('comm_plan', 'is empty')
+    if (commPlan === undefined) row.fail('comm_plan', `unknown communication plan ${quoteInput(commPlanName, { bare: true })}; it is not in the communication plans file`)
+    if (commPlans[commPlan]!.allowedPlans.length === 0) {
+      row.fail('comm_plan', `communication plan ${quoteInput(commPlanName, { bare: true })} allows no rate plan, so this SIM cannot be priced`)
+    }
+    if (mobility === undefined && !allowed[commPlan * plans.length + currentPlan]) {
       row.fail('current_plan', `rate plan ${quoteInput(planCode, { bare: true })} is not allowed by communication plan ${quoteInput(commPlanName, { bare: true })}`)
     }
 
@@ -71,6 +83,7 @@ export async function readSimsFile(file: string, context: SimsFileContext): Prom
         hash: hashString(id),
         usageMb: row.parse('usage_mb', nonNegativeNumber),
         sms: row.parse('sms', wholeCount),
+        voiceMinutes: row.parseOptional('voice_min', nonNegativeNumber, 0),
         commPlan,
         currentPlan,
         daysActive,

@@ -1,9 +1,11 @@
 import { writeFile } from 'node:fs/promises'
-import { savingsFigures, type Problem } from '../domain/index.js'
+import { savingsFigures, type FleetKind, type Problem } from '../domain/index.js'
 import type { OptimizationResult, OptimizerInfo } from '../optimizer/index.js'
 
 /** `summary.json`: the figures of one optimization. Money unrounded, in the account's currency. */
 export interface RunSummary {
+  /** `m2m` or `mobility`: what kind of fleet was optimized. */
+  readonly fleet: FleetKind
   readonly strategy: string
   readonly sims: number
   readonly plans: number
@@ -36,6 +38,7 @@ export function summarize(problem: Problem, result: OptimizationResult): RunSumm
   const costAfter = result.priced.total
   const lowerBound = result.lowerBound ?? null
   return {
+    fleet: problem.fleet ?? 'm2m',
     strategy: result.strategy,
     sims: problem.sims.count,
     plans: problem.plans.length,

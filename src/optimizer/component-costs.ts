@@ -3,14 +3,14 @@
  * pays on a plan by itself, and what it adds to its pool. Everything goes through the domain's cost
  * functions, so the optimizer prices exactly as `priceAssignment` does.
  */
-import { allowanceMb, monthlyCharge, overageCharge, smsCharge, unpooledOverageCharge } from '../domain/index.js'
+import { allowanceMb, monthlyCharge, overageCharge, unpooledOverageCharge, voiceSmsCharge } from '../domain/index.js'
 import type { Component } from './component.js'
 
-/** What SIM `s` pays on local plan `p` by itself: monthly and SMS, plus overage when the plan does not pool. */
+/** What SIM `s` pays on local plan `p` by itself: monthly, voice and SMS, plus overage when the plan does not pool. */
 export function simCharge(component: Component, s: number, p: number): number {
   const plan = component.plans[p]!
   const factor = component.factor[s]!
-  const charge = monthlyCharge(plan, factor) + smsCharge(plan, component.sms[s]!)
+  const charge = monthlyCharge(plan, factor) + voiceSmsCharge(plan, component.sms[s]!, component.voiceMinutes[s]!)
   return component.poolOfPlan[p]! < 0 ? charge + unpooledOverageCharge(plan, component.usageMb[s]!, factor) : charge
 }
 

@@ -24,6 +24,8 @@ export interface Component {
   /** Proration factor (1 when the provider does not prorate). */
   readonly factor: Float64Array
   readonly sms: Float64Array
+  /** Voice minutes (zeros for an M2M fleet). */
+  readonly voiceMinutes: Float64Array
   readonly optionSet: Int32Array
   /** Local plan the SIM is on now. */
   readonly current: Int32Array
@@ -90,6 +92,7 @@ function buildComponent(problem: Problem, members: readonly number[]): Component
   const usageMb = new Float64Array(n)
   const factor = new Float64Array(n)
   const sms = new Float64Array(n)
+  const voiceMinutes = new Float64Array(n)
   const optionSet = new Int32Array(n)
   const current = new Int32Array(n)
   const locked = new Uint8Array(n)
@@ -111,6 +114,7 @@ function buildComponent(problem: Problem, members: readonly number[]): Component
     usageMb[s] = sims.usageMb[i]!
     factor[s] = prorationFactor(sims.daysActive[i]!, billing)
     sms[s] = sims.sms[i]!
+    if (sims.voiceMinutes !== undefined) voiceMinutes[s] = sims.voiceMinutes[i]!
     optionSet[s] = set
     current[s] = addPlan(sims.currentPlan[i]!)
     locked[s] = sims.autoChange[i] === 1 ? 0 : 1
@@ -134,6 +138,7 @@ function buildComponent(problem: Problem, members: readonly number[]): Component
     usageMb,
     factor,
     sms,
+    voiceMinutes,
     optionSet,
     current,
     locked,

@@ -10,7 +10,7 @@
  * evaluation, and the members, kept in ascending usage, find their pieces by walking along it: O(N + P),
  * not O(N·P).
  */
-import { MB_TOLERANCE, allowanceMb, type RatePlan } from '../domain/index.js'
+import { MB_TOLERANCE, allowanceMb, hasBundles, voiceSmsCharge, type RatePlan } from '../domain/index.js'
 import type { Component } from './component.js'
 import { simAllowance, simCharge } from './component-costs.js'
 import { DEFAULT_OPTIMIZER_OPTIONS } from './options.js'
@@ -43,13 +43,17 @@ interface EnvelopeGroup {
   readonly factor: number
   /** Pooled plans the group may use. */
   readonly plans: Int32Array
-  /** SMS rate shared by all those plans, or NaN when they differ (SIMs with SMS are then priced one by one). */
+  /**
+   * SMS rate shared by all those plans, or NaN when they differ or any plan has voice / SMS bundles (SIMs
+   * with SMS or voice are then priced one by one).
+   */
   readonly smsRate: number
   /** Per member: its SIM in the component, usage, SMS, current plan, and best unpooled option. */
   readonly sims: Int32Array
   readonly part: Uint8Array
   readonly usageMb: Float64Array
   readonly sms: Float64Array
+  readonly voiceMinutes: Float64Array
   readonly current: Int32Array
   readonly unpooledPlan: Int32Array
   /** Penalty included. */
@@ -136,11 +140,12 @@ export class LagrangianEvaluator {
     const group: EnvelopeGroup = {
       factor,
       plans: Int32Array.from(pooledPlans),
-      smsRate: rates.size <= 1 ? (rates.values().next().value ?? 0) : Number.NaN,
+      smsRate: rates.size <= 1 && !pooledPlans.some((p) => hasBundles(c.plans[p]!)) ? (rates.values().next().value ?? 0) : Number.NaN,
       sims: Int32Array.from(members),
       part: new Uint8Array(size),
       usageMb: new Float64Array(size),
       sms: new Float64Array(size),
+      voiceMinutes: new Float64Array(size),
       current: new Int32Array(size),
       unpooledPlan: new Int32Array(size).fill(-1),
       unpooledCost: new Float64Array(size).fill(Infinity),
@@ -151,6 +156,7 @@ export class LagrangianEvaluator {
       const s = members[m]!
       group.usageMb[m] = c.usageMb[s]!
       group.sms[m] = c.sms[s]!
+      group.voiceMinutes[m] = c.voiceMinutes[s]!
       group.current[m] = c.current[s]!
       group.part[m] = partOfUsage(c.usageMb[s]!, this.parts)
       for (const p of unpooledPlans) {
@@ -191,7 +197,7 @@ export class LagrangianEvaluator {
       const hullSize = this.#buildEnvelope(group, lambda)
       const hullPlans = this.#hullPlans
       const hullFrom = this.#hullFrom
-      const { usageMb: usages, sms: smsCounts, current: currents, unpooledCost, unpooledPlan, currentUnpooledCost, sims: members, part: parts, fixed } = group
+      const { usageMb: usages, sms: smsCounts, voiceMinutes: voices, current: currents, unpooledCost, unpooledPlan, currentUnpooledCost, sims: members, part: parts, fixed } = group
       const perSimSms = Number.isNaN(group.smsRate)
       // The envelope piece covering the member's usage, walked from the previous member's: usage (nearly
       // always) grows along the members, and the walk back keeps it exact when it does not.
@@ -199,16 +205,17 @@ export class LagrangianEvaluator {
       for (let m = 0; m < members.length; m++) {
         const u = usages[m]!
         const count = smsCounts[m]!
+        const voice = voices[m]!
         const now = currents[m]!
         let best = unpooledCost[m]!
         let bestPlan = unpooledPlan[m]!
         if (fixed[m]! >= 0) {
           bestPlan = fixed[m]!
           best = this.optionCost(members[m]!, bestPlan, lambda) + (bestPlan === now ? 0 : penalty)
-        } else if (count !== 0 && perSimSms) {
-          // Pooled plans charge SMS differently: price each.
+        } else if ((count !== 0 || voice !== 0) && perSimSms) {
+          // Pooled plans charge SMS or voice differently: price each. (Without either, every plan charges 0.)
           for (const p of group.plans) {
-            const cost = lineCost(plans[p]!, lambda[poolOfPlan[p]!]!, f, u) + plans[p]!.smsRate * count + (p === now ? 0 : penalty)
+            const cost = lineCost(plans[p]!, lambda[poolOfPlan[p]!]!, f, u) + voiceSmsCharge(plans[p]!, count, voice) + (p === now ? 0 : penalty)
             if (cost < best) {
               best = cost
               bestPlan = p
@@ -276,7 +283,7 @@ export class LagrangianEvaluator {
     const c = this.component
     const k = c.poolOfPlan[p]!
     if (k < 0) return simCharge(c, s, p)
-    return lineCost(c.plans[p]!, lambda[k]!, c.factor[s]!, c.usageMb[s]!) + c.plans[p]!.smsRate * c.sms[s]!
+    return lineCost(c.plans[p]!, lambda[k]!, c.factor[s]!, c.usageMb[s]!) + voiceSmsCharge(c.plans[p]!, c.sms[s]!, c.voiceMinutes[s]!)
   }
 
   /**
@@ -329,6 +336,7 @@ function byUsage(group: EnvelopeGroup): EnvelopeGroup {
     part: gather(group.part),
     usageMb: gather(group.usageMb),
     sms: gather(group.sms),
+    voiceMinutes: gather(group.voiceMinutes),
     current: gather(group.current),
     unpooledPlan: gather(group.unpooledPlan),
     unpooledCost: gather(group.unpooledCost),

@@ -16,8 +16,8 @@ import {
   monthlyCharge,
   priceAssignment,
   prorationFactor,
-  smsCharge,
   unpooledOverageCharge,
+  voiceSmsCharge,
   type Problem,
   type RatePlan,
 } from '../domain/index.js'
@@ -39,11 +39,13 @@ function improveGroup(problem: Problem, group: CommGroup, assignment: Int32Array
   const usage = new Float64Array(n)
   const factor = new Float64Array(n)
   const smsCount = new Float64Array(n)
+  const voice = new Float64Array(n)
   for (let j = 0; j < n; j++) {
     const i = group.sims[j]!
     usage[j] = sims.usageMb[i]!
     factor[j] = prorationFactor(sims.daysActive[i]!, billing)
     smsCount[j] = sims.sms[i]!
+    voice[j] = sims.voiceMinutes?.[i] ?? 0
   }
 
   const { othersUsage, othersAllowance } = ledgerWithout(problem, group, assignment, ledger)
@@ -60,7 +62,7 @@ function improveGroup(problem: Problem, group: CommGroup, assignment: Int32Array
       const planIndex = target[j]!
       const plan = plans[planIndex]!
       const pool = poolOfPlan[planIndex]!
-      cost += monthlyCharge(plan, factor[j]!) + smsCharge(plan, smsCount[j]!)
+      cost += monthlyCharge(plan, factor[j]!) + voiceSmsCharge(plan, smsCount[j]!, voice[j]!)
       if (pool < 0) cost += unpooledOverageCharge(plan, usage[j]!, factor[j]!)
       else {
         candidateUsage[pool]! += usage[j]!

@@ -4,7 +4,7 @@
  * before anything is written, and the import is one transaction.
  */
 import { billingPeriod, type BillingCycle } from '../domain/index.js'
-import { readProblemFiles, type ProblemFiles } from '../io/index.js'
+import { readFleetFiles, type FleetFiles } from '../io/index.js'
 import {
   ensurePeriod,
   ensureProvider,
@@ -24,7 +24,8 @@ export interface FleetImportInput {
   /** `YYYY-MM`. */
   readonly period: string
   /** Without `sims`, only the price sheet is replaced (for a provider whose fleet comes from its carrier). */
-  readonly files: ProblemFiles
+  /** With `fleet: 'mobility'`, a Mobility price sheet (and fleet), and the provider becomes a Mobility provider. */
+  readonly files: FleetFiles
   /** The provider setting; absent: as stored (false for a new provider). */
   readonly prorate?: boolean | undefined
   /** The billing cycle of a provider made by this import; an existing one keeps its own. */
@@ -38,12 +39,15 @@ export async function importFleetFiles(ctx: ServiceContext, input: FleetImportIn
   const existing = await findProviderByNames(store.db, input.tenant, input.provider)
   const period = billingPeriod(input.period, existing?.cycle ?? input.newCycle)
   const prorate = input.prorate ?? existing?.settings.prorate ?? false
-  const problem = await readProblemFiles(input.files, { periodDays: period.days, prorate })
+  const problem = await readFleetFiles(input.files, { periodDays: period.days, prorate })
+  const fleet = input.files.fleet ?? 'm2m'
   return inTransaction(store, async (trx) => {
     const tenantId = await ensureTenant(trx, input.tenant)
-    const row = await ensureProvider(trx, tenantId, input.provider, { ...input.newCycle, integration: 'files', settings: { prorate } })
+    const row = await ensureProvider(trx, tenantId, input.provider, { ...input.newCycle, integration: 'files', settings: { prorate, fleet } })
     const provider = toProviderAccount(row)
-    if (prorate !== provider.settings.prorate) await updateProviderAccount(trx, provider, { settings: { ...provider.settings, prorate } })
+    if (prorate !== provider.settings.prorate || fleet !== provider.settings.fleet) {
+      await updateProviderAccount(trx, provider, { settings: { ...provider.settings, prorate, fleet } })
+    }
     const periodRow = await ensurePeriod(trx, row, input.period)
     return importFleet(trx, store.dialect, row, periodRow, problem, input.files.sims === undefined ? 'price sheet' : 'price sheet and fleet')
   })

@@ -4,7 +4,7 @@
  * billing period; and the files-in, result-out optimization of `simopt optimize` and the what-if upload.
  */
 import type { BillingTerms, PlanLine, Problem } from '../domain/index.js'
-import { readProblemFiles, summarize, type ProblemFiles, type RunSummary } from '../io/index.js'
+import { readFleetFiles, summarize, type FleetFiles, type ProblemFiles, type RunSummary } from '../io/index.js'
 import { reportFromOptimization, type ReportSource } from '../io/report/index.js'
 import { optimize, type OptimizationResult, type OptimizeOptions } from '../optimizer/index.js'
 import {
@@ -90,9 +90,9 @@ export interface FilesOptimization {
  * takes no service context: `simopt optimize` runs it without one.
  * @throws SimoptError `INPUT_INVALID` naming the file, line and column of a bad value.
  */
-export async function optimizeFiles(files: ProblemFiles, billing: BillingTerms, options: OptimizeOptions = {}): Promise<FilesOptimization> {
+export async function optimizeFiles(files: FleetFiles, billing: BillingTerms, options: OptimizeOptions = {}): Promise<FilesOptimization> {
   const startedAt = Date.now()
-  const problem = await readProblemFiles(files, billing)
+  const problem = await readFleetFiles(files, billing)
   const readAt = Date.now()
   const result = await optimize(problem, options)
   const finishedAt = Date.now()

@@ -3,6 +3,7 @@
  * devices, so each is one statement per table), with the communication plans it finds and how far it got.
  */
 import type { Db } from './database.js'
+import { parseProviderSettings } from './provider-settings.js'
 
 export interface SyncedDevice {
   readonly iccid: string
@@ -70,8 +71,13 @@ export async function ratePlansInUse(db: Db, providerId: string): Promise<string
   return rows.map((row) => row.rate_plan)
 }
 
-/** Communication plans of the provider that allow no rate plan in the price sheet (first seen in a sync), by name. */
+/**
+ * Communication plans of the provider that allow no rate plan in the price sheet (first seen in a sync), by name.
+ * None for a Mobility provider: its SIMs move by optimization group and rate plan type, not communication plan.
+ */
 export async function unpricedCommPlans(db: Db, providerId: string): Promise<string[]> {
+  const provider = await db.selectFrom('service_providers').select(['name', 'settings']).where('id', '=', providerId).executeTakeFirst()
+  if (provider !== undefined && parseProviderSettings(provider.settings, provider.name).fleet === 'mobility') return []
   const rows = await db
     .selectFrom('comm_plans')
     .leftJoin('comm_plan_rate_plans', (join) => join.onRef('comm_plan_rate_plans.provider_id', '=', 'comm_plans.provider_id').onRef('comm_plan_rate_plans.comm_plan', '=', 'comm_plans.name'))

@@ -3,11 +3,12 @@
  * billing period. All or nothing: inside one transaction it replaces the provider's plans, pools, communication
  * plans and devices and the period's usage, so a session never sees half an import.
  */
-import type { Problem } from '../domain/index.js'
+import { mobilityGroups, type Problem } from '../domain/index.js'
 import type { PeriodRow, ProviderRow } from './accounts.js'
 import { insertRows } from './bulk-insert.js'
 import { sql, type Transaction } from 'kysely'
 import type { Dialect } from './database.js'
+import { replaceOptimizationGroups } from './optimization-groups.js'
 import type { Database } from './schema.js'
 
 const DAY_MS = 86_400_000
@@ -49,8 +50,16 @@ export async function importFleet(
       sms_rate: plan.smsRate,
       pooled: plan.pooled ? 1 : 0,
       pool: plan.pool ?? null,
+      rate_plan_type: plan.type ?? null,
+      voice_included_min: plan.voice?.included ?? null,
+      voice_block_min: plan.voice?.blockSize ?? null,
+      voice_block_price: plan.voice?.blockPrice ?? null,
+      sms_included: plan.text?.included ?? null,
+      sms_block: plan.text?.blockSize ?? null,
+      sms_block_price: plan.text?.blockPrice ?? null,
     })),
   )
+  await replaceOptimizationGroups(trx, provider.id, problem.fleet === 'mobility' ? mobilityGroups(problem) : [])
   // Named pools keep their own terms; a plan's own pool is described by the plan.
   const namedPools = pools.filter((pool) => pool.plans.some((p) => plans[p]!.pool === pool.name))
   await insertRows(
@@ -99,7 +108,7 @@ export async function importFleet(
       'usage_readings',
       (function* () {
         // Files carry usage already projected: no measurement time, so it is priced as given.
-        for (let i = 0; i < sims.count; i++) yield { period_id: period.id, iccid: sims.iccid[i]!, usage_mb: sims.usageMb[i]!, sms: sims.sms[i]!, measured_at: null }
+        for (let i = 0; i < sims.count; i++) yield { period_id: period.id, iccid: sims.iccid[i]!, usage_mb: sims.usageMb[i]!, sms: sims.sms[i]!, voice_min: sims.voiceMinutes?.[i] ?? 0, measured_at: null }
       })(),
     )
     // Fresh statistics, or PostgreSQL reads the new fleet back by scanning it for every page.

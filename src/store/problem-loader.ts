@@ -8,15 +8,18 @@ import {
   SimTableBuilder,
   SimoptError,
   UNBILLED_STATUSES,
+  createMobilityProblem,
   createProblem,
   daysActiveIn,
   projectUsage,
   type CommPlan,
   type DeviceStatus,
+  type MeteredAllowance,
   type RatePlan,
 } from '../domain/index.js'
 import type { PeriodRow, ProviderRow } from './accounts.js'
 import type { Db, Store } from './database.js'
+import { readOptimizationGroups } from './optimization-groups.js'
 import type { ProblemSnapshot } from './problem-snapshot.js'
 import { parseProviderSettings } from './provider-settings.js'
 
@@ -50,6 +53,9 @@ async function readProblem(db: Db, provider: ProviderRow, period: PeriodRow, now
     smsRate: row.sms_rate,
     pooled: row.pooled === 1,
     pool: row.pool ?? undefined,
+    ...(row.rate_plan_type === null ? {} : { type: row.rate_plan_type }),
+    ...bundle('voice', row.voice_included_min, row.voice_block_min, row.voice_block_price),
+    ...bundle('text', row.sms_included, row.sms_block, row.sms_block_price),
   }))
   for (const plan of plans) {
     if (!(plan.overageBlockMb > 0)) fail(`rate plan ${plan.code} has an overage block size of ${plan.overageBlockMb} MB; it must be more than 0`)
@@ -60,6 +66,10 @@ async function readProblem(db: Db, provider: ProviderRow, period: PeriodRow, now
     if (!(pool.overage_block_mb > 0) || !(pool.overage_block_price > 0)) fail(`pool ${pool.name} must sell overage in blocks of more than 0 MB at a price above 0`)
   }
   const planIndex = new Map(plans.map((plan, index) => [plan.code, index]))
+  // A Mobility provider's SIMs pool and move by optimization group and rate plan type, not communication plan.
+  const mobility = settings.fleet === 'mobility'
+  const groups = mobility ? await readOptimizationGroups(db, provider.id) : []
+  if (mobility && groups.length === 0) fail('no optimization groups (import a Mobility price sheet, with optimization_group, first)')
 
   const commPlanRows = await db.selectFrom('comm_plans').selectAll().where('provider_id', '=', provider.id).orderBy('position').execute()
   const allowedRows = await db.selectFrom('comm_plan_rate_plans').selectAll().where('provider_id', '=', provider.id).orderBy('position').execute()
@@ -94,7 +104,7 @@ async function readProblem(db: Db, provider: ProviderRow, period: PeriodRow, now
     const page = await db
       .selectFrom('devices as d')
       .innerJoin('usage_readings as u', (join) => join.onRef('u.iccid', '=', 'd.iccid').on('u.period_id', '=', period.id))
-      .select(['d.iccid', 'd.status', 'd.comm_plan', 'd.rate_plan', 'd.activated_at', 'd.auto_change', 'u.usage_mb', 'u.sms', 'u.measured_at'])
+      .select(['d.iccid', 'd.status', 'd.comm_plan', 'd.rate_plan', 'd.activated_at', 'd.auto_change', 'u.usage_mb', 'u.sms', 'u.voice_min', 'u.measured_at'])
       .where('d.provider_id', '=', provider.id)
       .where('d.status', 'not in', UNBILLED_STATUSES)
       .where('d.iccid', '>', after)
@@ -103,9 +113,10 @@ async function readProblem(db: Db, provider: ProviderRow, period: PeriodRow, now
       .execute()
     for (const row of page) {
       const device = `device ${row.iccid}`
-      const listed = commPlanIndex.get(row.comm_plan) ?? fail(`${device} is on unknown communication plan ${row.comm_plan}`)
+      const listed = mobility ? 0 : (commPlanIndex.get(row.comm_plan) ?? fail(`${device} is on unknown communication plan ${row.comm_plan}`))
       const current = planIndex.get(row.rate_plan) ?? fail(`${device} is on unknown rate plan ${row.rate_plan}`)
-      const stray = !allowed.has(listed * plans.length + current)
+      // Mobility: the allowed plans follow from the current plan (createMobilityProblem), none is a stray.
+      const stray = !mobility && !allowed.has(listed * plans.length + current)
       const commPlan = stray ? strayCommPlan(listed, current) : listed
       const usage = row.usage_mb
       const status = (DEVICE_STATUSES as readonly string[]).includes(row.status) ? (row.status as DeviceStatus) : 'ACTIVATED'
@@ -114,6 +125,7 @@ async function readProblem(db: Db, provider: ProviderRow, period: PeriodRow, now
         iccid: row.iccid,
         usageMb: projectUsage({ usageMb: usage, status, measuredAt: row.measured_at ?? undefined }, bounds, now, settings.projection),
         sms: row.sms,
+        voiceMinutes: row.voice_min,
         commPlan,
         currentPlan: current,
         daysActive: daysActiveIn({ name: period.name, ...bounds, days: periodDays }, row.activated_at ?? undefined),
@@ -124,13 +136,12 @@ async function readProblem(db: Db, provider: ProviderRow, period: PeriodRow, now
     after = page.at(-1)!.iccid
   }
   if (sims.count === 0) fail('no devices with usage in this period (import or sync them first)')
-  const build = () => createProblem({
-    plans,
-    poolDefinitions: poolRows.map((row) => ({ name: row.name, overageBlockMb: row.overage_block_mb, overageBlockPrice: row.overage_block_price })),
-    commPlans,
-    sims: sims.build(),
-    billing: { periodDays, prorate: settings.prorate },
-  })
+  const poolDefinitions = poolRows.map((row) => ({ name: row.name, overageBlockMb: row.overage_block_mb, overageBlockPrice: row.overage_block_price }))
+  const billing = { periodDays, prorate: settings.prorate }
+  const build = () =>
+    mobility
+      ? createMobilityProblem({ plans, groups, poolDefinitions, sims: sims.build(), billing })
+      : createProblem({ plans, poolDefinitions, commPlans, sims: sims.build(), billing })
   let problem
   try {
     problem = build()
@@ -140,4 +151,10 @@ async function readProblem(db: Db, provider: ProviderRow, period: PeriodRow, now
     throw error
   }
   return { problem, rawUsageMb: Float64Array.from(raw), minSavingPerChange: settings.minSavingPerChange }
+}
+
+/** A plan's voice or SMS bundle from its three columns; none when they are null. */
+function bundle<K extends 'voice' | 'text'>(key: K, included: number | null, blockSize: number | null, blockPrice: number | null): Partial<Record<K, MeteredAllowance>> {
+  if (included === null || blockSize === null || blockPrice === null) return {}
+  return { [key]: { included, blockSize, blockPrice } } as Partial<Record<K, MeteredAllowance>>
 }

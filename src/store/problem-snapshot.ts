@@ -6,7 +6,7 @@
  * JSON of the same would take three times that and far longer to parse.
  */
 import { z } from 'zod'
-import type { BillingTerms, CommPlan, Problem, RatePlan, RatePool } from '../domain/index.js'
+import { FLEET_KINDS, type BillingTerms, type CommPlan, type FleetKind, type Problem, type RatePlan, type RatePool } from '../domain/index.js'
 
 export interface ProblemSnapshot {
   readonly problem: Problem
@@ -26,6 +26,10 @@ interface Header {
   readonly count: number
   readonly iccidBytes: number
   readonly minSavingPerChange: number
+  /** Absent: M2M. */
+  readonly fleet?: FleetKind | undefined
+  /** Whether a voice minutes column follows the others (Mobility); absent: none. */
+  readonly voice?: boolean | undefined
 }
 
 // Keys in the domain types' order, and loose: the header is handed on as the domain objects it was written from.
@@ -50,6 +54,8 @@ const headerSchema = z.object({
   count: z.number().int().min(0),
   iccidBytes: z.number().int().min(0),
   minSavingPerChange: z.number(),
+  fleet: z.enum(FLEET_KINDS).optional(),
+  voice: z.boolean().optional(),
 }) satisfies z.ZodType<Header>
 
 const align8 = (n: number) => Math.ceil(n / 8) * 8
@@ -67,16 +73,19 @@ export function encodeSnapshot({ problem, rawUsageMb, minSavingPerChange }: Prob
     count: sims.count,
     iccidBytes: iccids.length,
     minSavingPerChange,
+    ...(problem.fleet === undefined ? {} : { fleet: problem.fleet }),
+    ...(sims.voiceMinutes === undefined ? {} : { voice: true }),
   }
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8')
   const n = sims.count
   const columnsAt = align8(4 + headerBytes.length)
-  const size = columnsAt + n * (8 * 4 + 4 * 2 + 1) + iccids.length
+  const size = columnsAt + n * (8 * 4 + 4 * 2 + 1 + (sims.voiceMinutes === undefined ? 0 : 8)) + iccids.length
   const out = Buffer.alloc(size)
   out.writeUInt32LE(headerBytes.length, 0)
   headerBytes.copy(out, 4)
   let at = columnsAt
-  for (const column of [sims.usageMb, sims.sms, sims.daysActive, rawUsageMb, sims.commPlan, sims.currentPlan, sims.autoChange]) {
+  const columns = [sims.usageMb, sims.sms, sims.daysActive, rawUsageMb, sims.commPlan, sims.currentPlan, sims.autoChange, ...(sims.voiceMinutes === undefined ? [] : [sims.voiceMinutes])]
+  for (const column of columns) {
     const bytes = new Uint8Array(column.buffer, column.byteOffset, n * column.BYTES_PER_ELEMENT)
     out.set(bytes, at)
     at += bytes.length
@@ -108,6 +117,7 @@ export function decodeSnapshot(bytes: Uint8Array): ProblemSnapshot {
   const commPlan = take((b) => new Int32Array(b), 4)
   const currentPlan = take((b) => new Int32Array(b), 4)
   const autoChange = take((b) => new Uint8Array(b), 1)
+  const voiceMinutes = header.voice === true ? take((b) => new Float64Array(b), 8) : undefined
   const iccid = n === 0 ? [] : buffer.toString('utf8', at, at + header.iccidBytes).split('\n')
   const problem: Problem = {
     plans: header.plans,
@@ -115,7 +125,8 @@ export function decodeSnapshot(bytes: Uint8Array): ProblemSnapshot {
     poolOfPlan: Int32Array.from(header.poolOfPlan),
     commPlans: header.commPlans,
     billing: header.billing,
-    sims: { count: n, iccid, usageMb, sms, commPlan, currentPlan, daysActive, autoChange },
+    sims: { count: n, iccid, usageMb, sms, ...(voiceMinutes === undefined ? {} : { voiceMinutes }), commPlan, currentPlan, daysActive, autoChange },
+    ...(header.fleet === undefined ? {} : { fleet: header.fleet }),
   }
   return { problem, rawUsageMb, minSavingPerChange: header.minSavingPerChange }
 }

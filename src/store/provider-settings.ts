@@ -1,6 +1,6 @@
 /** A service provider's settings (DESIGN.md §1), kept as JSON and validated whenever read. */
 import { z } from 'zod'
-import { DEFAULT_PROJECTION } from '../domain/index.js'
+import { DEFAULT_PROJECTION, FLEET_KINDS } from '../domain/index.js'
 import { parseSettingsJson } from './settings-json.js'
 
 export const providerSettingsSchema = z.object({
@@ -20,6 +20,8 @@ export const providerSettingsSchema = z.object({
     .default({ enabled: DEFAULT_PROJECTION.enabled, cushion: DEFAULT_PROJECTION.cushion }),
   /** Local hour (billing time zone) from which each scheduled day's run may start; absent: the cycle end hour. */
   scheduleStartHour: z.number().int().min(0).max(23).optional(),
+  /** `mobility`: the problem pools and moves SIMs by optimization group and rate plan type (issue 21). */
+  fleet: z.enum(FLEET_KINDS).default('m2m'),
 })
 
 export type ProviderSettings = z.infer<typeof providerSettingsSchema>

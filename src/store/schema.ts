@@ -64,6 +64,24 @@ export interface RatePlanTable {
   sms_rate: number
   pooled: number
   pool: string | null
+  /** Mobility: the rate plan type; null for none. */
+  rate_plan_type: string | null
+  /** Voice and SMS bundles (`MeteredAllowance`); all three of a bundle null: no bundle. */
+  voice_included_min: number | null
+  voice_block_min: number | null
+  voice_block_price: number | null
+  sms_included: number | null
+  sms_block: number | null
+  sms_block_price: number | null
+}
+
+/** A Mobility provider's optimization groups: the group of each plan in one (a plan is in at most one). */
+export interface OptimizationGroupTable {
+  provider_id: string
+  plan_code: string
+  name: string
+  /** Order of the groups' plans as imported. */
+  position: number
 }
 
 export interface PoolTable {
@@ -103,6 +121,8 @@ export interface UsageReadingTable {
   iccid: string
   usage_mb: number
   sms: number
+  /** Voice minutes (Mobility); 0 where the carrier reports none. */
+  voice_min: Generated<number>
   /** When the carrier measured it; null for imported usage, which is priced as given (no projection). */
   measured_at: number | null
   /** When a sync stored it (epoch ms): what "read by this sync" is told by; null for imported usage. */
@@ -354,6 +374,7 @@ export interface Database {
   service_providers: ServiceProviderTable
   billing_periods: BillingPeriodTable
   rate_plans: RatePlanTable
+  optimization_groups: OptimizationGroupTable
   pools: PoolTable
   comm_plans: CommPlanTable
   comm_plan_rate_plans: CommPlanRatePlanTable

@@ -5,6 +5,7 @@
 import type { AssignmentLine, ChangeLine, ReportSource, ReportSummary } from '../io/report/report-source.js'
 import type { Store } from './database.js'
 import { instancePlanLines } from './plan-total-rows.js'
+import { parseProviderSettings } from './provider-settings.js'
 import { resultCosts, resultLine } from './results.js'
 
 const PAGE = 20_000
@@ -33,6 +34,7 @@ export async function instanceReport(store: Store, instanceId: string): Promise<
       'tenants.name as tenant',
       'service_providers.name as provider',
       'service_providers.devices_synced_till',
+      'service_providers.settings',
       'billing_periods.name as period',
     ])
     .where('instances.id', '=', instanceId)
@@ -50,6 +52,7 @@ export async function instanceReport(store: Store, instanceId: string): Promise<
     sync === undefined
       ? undefined
       : await db.selectFrom('usage_readings').select((eb) => eb.fn.max('measured_at').as('at')).where('period_id', '=', instance.period_id).executeTakeFirst()
+  const mobility = parseProviderSettings(instance.settings, instance.provider).fleet === 'mobility'
   const summary: ReportSummary = {
     tenant: instance.tenant,
     provider: instance.provider,
@@ -67,11 +70,12 @@ export async function instanceReport(store: Store, instanceId: string): Promise<
     devicesSyncedTill: sync === undefined ? null : instance.devices_synced_till,
     usageMeasuredTill: usage?.at == null ? null : Number(usage.at),
     generatedAt: Date.now(),
+    ...(mobility ? { fleet: 'mobility' as const } : {}),
   }
   return {
     summary,
     plans: await instancePlanLines(db, instanceId, instance.provider_id),
-    assignments: () => assignmentLines(store, instanceId, instance.provider_id),
+    assignments: () => assignmentLines(store, instanceId, instance.provider_id, mobility ? instance.period_id : undefined),
     changes: () => changeLines(store, instanceId, instance.provider_id),
   }
 }
@@ -87,9 +91,14 @@ function stageSeconds(transitions: readonly { to_status: string; at: number }[])
   return stages
 }
 
-async function* assignmentLines(store: Store, instanceId: string, providerId: string): AsyncGenerator<AssignmentLine> {
-  for await (const row of resultPages(store, instanceId, providerId, false)) {
-    yield { ...resultLine(row), msisdn: row.msisdn }
+/**
+ * `mobilityPeriod`: a Mobility instance's period, whose usage readings give each row its SMS and voice
+ * minutes (as read when the report is made: results keep charges, not counts).
+ */
+async function* assignmentLines(store: Store, instanceId: string, providerId: string, mobilityPeriod?: string): AsyncGenerator<AssignmentLine> {
+  for await (const row of resultPages(store, instanceId, providerId, false, mobilityPeriod)) {
+    const counts = mobilityPeriod === undefined ? {} : { smsCount: row.sms ?? 0, voiceMinutes: row.voice_min ?? 0 }
+    yield { ...resultLine(row), msisdn: row.msisdn, ...counts }
   }
 }
 
@@ -111,7 +120,7 @@ async function* changeLines(store: Store, instanceId: string, providerId: string
 }
 
 /** Result rows with the device's MSISDN, in ICCID order, by keyset pages; `changedOnly` keeps SIMs whose plan changes. */
-async function* resultPages(store: Store, instanceId: string, providerId: string, changedOnly: boolean) {
+async function* resultPages(store: Store, instanceId: string, providerId: string, changedOnly: boolean, usagePeriod?: string) {
   let after = ''
   for (;;) {
     let query = store.db
@@ -120,6 +129,11 @@ async function* resultPages(store: Store, instanceId: string, providerId: string
       .leftJoin('changes', (join) => join.onRef('changes.instance_id', '=', 'results.instance_id').onRef('changes.iccid', '=', 'results.iccid'))
       .selectAll('results')
       .select(['devices.msisdn', 'changes.status as change_status'])
+      .$if(usagePeriod !== undefined, (qb) =>
+        qb
+          .leftJoin('usage_readings', (join) => join.on('usage_readings.period_id', '=', usagePeriod!).onRef('usage_readings.iccid', '=', 'results.iccid'))
+          .select(['usage_readings.sms', 'usage_readings.voice_min']),
+      )
       .where('results.instance_id', '=', instanceId)
       .where('results.iccid', '>', after)
     if (changedOnly) query = query.whereRef('results.new_plan', '<>', 'results.current_plan')

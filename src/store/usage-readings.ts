@@ -31,6 +31,35 @@ export async function upsertUsage(db: Db, periodId: string, readings: readonly S
     .execute()
 }
 
+/** Voice minutes and SMS of one device in a period, as a Mobility carrier's usage feed reports them. */
+export interface VoiceSmsUsage {
+  readonly iccid: string
+  readonly voiceMinutes: number
+  readonly sms: number
+  /** When the carrier measured it (epoch ms). */
+  readonly measuredAt: number
+}
+
+/**
+ * Records voice minutes and SMS of devices for one billing period, stored at `readAt`, leaving their data
+ * usage as it is (a carrier that reports voice and data in separate files, like Telegence, calls this for
+ * voice and SMS and {@link upsertUsage} for data). A device without a reading yet gets one with no data.
+ */
+export async function upsertVoiceSmsUsage(db: Db, periodId: string, readings: readonly VoiceSmsUsage[], readAt = Date.now()): Promise<void> {
+  if (readings.length === 0) return
+  await db
+    .insertInto('usage_readings')
+    .values(readings.map((reading) => ({ period_id: periodId, iccid: reading.iccid, usage_mb: 0, sms: reading.sms, voice_min: reading.voiceMinutes, measured_at: reading.measuredAt, read_at: readAt })))
+    .onConflict((conflict) =>
+      conflict.columns(['period_id', 'iccid']).doUpdateSet((eb) => ({
+        sms: eb.ref('excluded.sms'),
+        voice_min: eb.ref('excluded.voice_min'),
+        read_at: eb.ref('excluded.read_at'),
+      })),
+    )
+    .execute()
+}
+
 /**
  * Billed devices of the provider without a reading for the period stored at or after `since` (epoch ms;
  * 0: without any reading), ICCIDs after `after` in order, at most `limit`.

@@ -1,5 +1,5 @@
 /** Small problems written the way a person states them: plans by code, SIMs by usage and plan. */
-import { createProblem, simTableFromRows, type CommPlan, type PoolDefinition, type Problem, type RatePlan } from '../../src/domain/index.js'
+import { createMobilityProblem, createProblem, simTableFromRows, type CommPlan, type PoolDefinition, type Problem, type RatePlan } from '../../src/domain/index.js'
 
 export function plan(code: string, terms: Partial<Omit<RatePlan, 'code'>> = {}): RatePlan {
   return {
@@ -11,6 +11,9 @@ export function plan(code: string, terms: Partial<Omit<RatePlan, 'code'>> = {}):
     smsRate: terms.smsRate ?? 0,
     pooled: terms.pooled ?? false,
     pool: terms.pool,
+    ...(terms.type === undefined ? {} : { type: terms.type }),
+    ...(terms.voice === undefined ? {} : { voice: terms.voice }),
+    ...(terms.text === undefined ? {} : { text: terms.text }),
   }
 }
 
@@ -72,5 +75,51 @@ export function assignmentOf(problem: Problem, codes: readonly string[]): Int32A
     const index = problem.plans.findIndex((p) => p.code === code)
     if (index < 0) throw new Error(`test assignment: unknown plan ${code}`)
     return index
+  })
+}
+
+export interface MobilitySimSpec {
+  readonly usageMb: number
+  /** Code of the current plan. */
+  readonly plan: string
+  readonly sms?: number
+  readonly voiceMinutes?: number
+  readonly autoChange?: boolean
+}
+
+export interface MobilityProblemSpec {
+  readonly plans: readonly RatePlan[]
+  /** Optimization groups by name with the plan codes they hold. */
+  readonly groups: Readonly<Record<string, readonly string[]>>
+  readonly sims: readonly MobilitySimSpec[]
+  readonly poolDefinitions?: readonly PoolDefinition[]
+  readonly periodDays?: number
+}
+
+/** A Mobility fleet's problem, as `createMobilityProblem` builds it. */
+export function mobilityProblemOf(spec: MobilityProblemSpec): Problem {
+  const planIndex = new Map(spec.plans.map((p, index) => [p.code, index]))
+  const periodDays = spec.periodDays ?? 30
+  return createMobilityProblem({
+    plans: spec.plans,
+    groups: Object.entries(spec.groups).map(([name, planCodes]) => ({ name, planCodes })),
+    poolDefinitions: spec.poolDefinitions,
+    sims: simTableFromRows(
+      spec.sims.map((sim, row) => {
+        const current = planIndex.get(sim.plan)
+        if (current === undefined) throw new Error(`test problem: unknown plan ${sim.plan}`)
+        return {
+          iccid: `89010000000000${String(row).padStart(5, '0')}`,
+          usageMb: sim.usageMb,
+          sms: sim.sms ?? 0,
+          voiceMinutes: sim.voiceMinutes ?? 0,
+          commPlan: 0,
+          currentPlan: current,
+          daysActive: periodDays,
+          autoChange: sim.autoChange ?? true,
+        }
+      }),
+    ),
+    billing: { periodDays, prorate: false },
   })
 }

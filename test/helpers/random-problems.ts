@@ -1,7 +1,7 @@
 /** Random small problems of every shape the cost model knows, for checks against exact answers. */
 import { Random } from '../../src/demo/random.js'
 import type { Problem, RatePlan } from '../../src/domain/index.js'
-import { plan, problemOf, type SimSpec } from './problems.js'
+import { mobilityProblemOf, plan, problemOf, type SimSpec } from './problems.js'
 
 export interface RandomProblemShape {
   readonly sims: number
@@ -75,4 +75,43 @@ export function bruteForceOptimum(problem: Problem, price: (assignment: Int32Arr
   }
   visit(0)
   return best
+}
+
+/**
+ * A random Mobility fleet: one or two optimization groups over plans of two rate plan types, some plans
+ * with voice and SMS bundles, a plan outside every group, SIMs with data, voice and SMS, a few locked.
+ */
+export function randomMobilityProblem(random: Random, shape: RandomProblemShape): Problem {
+  const types = ['voice+data', 'data']
+  const plans: RatePlan[] = []
+  const groupBlock = { overageBlockMb: [1, 10, 100][random.int(0, 2)]!, overageBlockPrice: Math.round((0.5 + random.next() * 5) * 100) / 100 }
+  for (let p = 0; p < shape.plans; p++) {
+    const includedMb = [0, 100, 500, 2048, 5120][random.int(0, 4)]!
+    plans.push(
+      plan(`M${p}`, {
+        monthlyRate: Math.round((5 + includedMb * 0.01 + random.next() * 10) * 100) / 100,
+        includedMb,
+        ...groupBlock,
+        smsRate: random.chance(0.3) ? 0.01 : 0,
+        type: random.pick(types),
+        voice: random.chance(0.5) ? { included: [0, 200, 1000][random.int(0, 2)]!, blockSize: [1, 100][random.int(0, 1)]!, blockPrice: random.int(1, 10) } : undefined,
+        text: random.chance(0.4) ? { included: [0, 500][random.int(0, 1)]!, blockSize: [1, 100][random.int(0, 1)]!, blockPrice: random.int(1, 5) / 10 } : undefined,
+      }),
+    )
+  }
+  const codes = plans.map((p) => p.code)
+  const twoGroups = codes.length >= 3 && random.chance(0.5)
+  const outside = codes.length >= 2 && random.chance(0.3) ? codes[codes.length - 1]! : undefined
+  const grouped = codes.filter((code) => code !== outside)
+  const groups: Record<string, string[]> = twoGroups
+    ? { G1: grouped.filter((_, i) => i % 2 === 0), G2: grouped.filter((_, i) => i % 2 === 1) }
+    : { G1: grouped }
+  const sims = Array.from({ length: shape.sims }, () => ({
+    usageMb: random.chance(0.2) ? 0 : Math.round(random.logNormal(800, 1.5) * 1000) / 1000,
+    plan: random.pick(codes),
+    sms: random.chance(0.4) ? 0 : random.int(1, 900),
+    voiceMinutes: random.chance(0.3) ? 0 : random.int(1, 1500),
+    autoChange: random.chance(0.9),
+  }))
+  return mobilityProblemOf({ plans, groups, sims })
 }

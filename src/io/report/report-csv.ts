@@ -4,7 +4,8 @@
  * read from.
  */
 import { csvField, writeCsvLines } from '../csv-writer.js'
-import type { AssignmentLine, ReportSource } from './report-source.js'
+import type { FleetKind } from '../../domain/index.js'
+import type { AssignmentLine, ReportSource, ReportSummary } from './report-source.js'
 
 /** How a column's values are shown in the workbook; the CSV writes every number unrounded. */
 export type ColumnFormat = 'text' | 'count' | 'mb' | 'money'
@@ -33,19 +34,43 @@ export const ASSIGNMENT_REPORT_COLUMNS: readonly AssignmentColumn[] = [
   { csv: 'cost_after', title: 'Cost after', format: 'money', value: (line) => line.costAfter },
 ]
 
+/**
+ * A Mobility fleet's columns: the allowed-plan set is the SIM's optimization group and rate plan type, its
+ * SMS and voice minutes are shown, and the SMS charge holds voice and SMS (the old system's
+ * `OptimizationMobilityDeviceResult` beside the M2M `OptimizationM2MDeviceResult`).
+ */
+export const MOBILITY_REPORT_COLUMNS: readonly AssignmentColumn[] = ASSIGNMENT_REPORT_COLUMNS.flatMap((column): AssignmentColumn[] => {
+  if (column.csv === 'comm_plan') return [{ csv: 'optimization_group', title: 'Optimization group: type', format: 'text', value: column.value }]
+  if (column.csv === 'sms_charge') return [{ csv: 'voice_sms_charge', title: 'Voice + SMS', format: 'money', value: column.value }]
+  if (column.csv === 'usage_mb') {
+    return [
+      column,
+      { csv: 'sms', title: 'SMS used', format: 'count', value: (line) => line.smsCount ?? null },
+      { csv: 'voice_min', title: 'Voice minutes', format: 'count', value: (line) => line.voiceMinutes ?? null },
+    ]
+  }
+  return [column]
+})
+
+/** The columns of a report of `fleet` (absent: M2M). */
+export function assignmentReportColumns(fleet: FleetKind | undefined): readonly AssignmentColumn[] {
+  return fleet === 'mobility' ? MOBILITY_REPORT_COLUMNS : ASSIGNMENT_REPORT_COLUMNS
+}
+
 /** The values of one SIM in column order. */
-export function assignmentValues(line: AssignmentLine): (string | number | null)[] {
-  return ASSIGNMENT_REPORT_COLUMNS.map((column) => column.value(line))
+export function assignmentValues(line: AssignmentLine, columns: readonly AssignmentColumn[] = ASSIGNMENT_REPORT_COLUMNS): (string | number | null)[] {
+  return columns.map((column) => column.value(line))
 }
 
 /** Writes every SIM of `source` as CSV, money and MB unrounded; a missing MSISDN is an empty field. */
-export async function writeReportCsv(file: string, source: Pick<ReportSource, 'assignments'>): Promise<void> {
+export async function writeReportCsv(file: string, source: Pick<ReportSource, 'assignments'> & { readonly summary?: Pick<ReportSummary, 'fleet'> }): Promise<void> {
+  const columns = assignmentReportColumns(source.summary?.fleet)
   await writeCsvLines(
     file,
-    ASSIGNMENT_REPORT_COLUMNS.map((column) => column.csv),
+    columns.map((column) => column.csv),
     (async function* () {
       for await (const line of source.assignments()) {
-        yield assignmentValues(line)
+        yield assignmentValues(line, columns)
           .map((value) => (value === null ? '' : csvField(value)))
           .join(',')
       }

@@ -7,7 +7,7 @@ import type { OptimizationResult } from '../../optimizer/index.js'
 import type { AssignmentLine, ChangeLine, ReportSource, ReportSummary } from './report-source.js'
 
 /** The summary's figures that come from outside the problem and the result. */
-export type ReportMeta = Omit<ReportSummary, 'sims' | 'changes' | 'costBefore' | 'costAfter' | 'lowerBound' | 'baselineCost'>
+export type ReportMeta = Omit<ReportSummary, 'sims' | 'changes' | 'costBefore' | 'costAfter' | 'lowerBound' | 'baselineCost' | 'fleet'>
 
 /**
  * Files carry projected usage only, so the usage so far is the projected usage, and SIMs have no MSISDN.
@@ -20,6 +20,7 @@ export function reportFromOptimization(problem: Problem, result: OptimizationRes
   for (let i = 0; i < sims.count; i++) if (assignment[i] !== sims.currentPlan[i]) changes++
   const planCode = (plan: number) => problem.plans[plan]!.code
   const commPlanName = (i: number) => problem.commPlans[sims.commPlan[i]!]!.name
+  const mobility = problem.fleet === 'mobility'
   const cost = (pricing: PricedAssignment, i: number) => pricing.monthly[i]! + pricing.overage[i]! + pricing.sms[i]!
 
   return {
@@ -31,6 +32,7 @@ export function reportFromOptimization(problem: Problem, result: OptimizationRes
       costAfter: priced.total,
       lowerBound: result.lowerBound ?? null,
       baselineCost: result.baselineCost,
+      ...(mobility ? { fleet: 'mobility' as const } : {}),
     },
     plans: planLines(problem, { assignment: problem.sims.currentPlan, priced: before }, { assignment, priced }),
     async *assignments(): AsyncIterable<AssignmentLine> {
@@ -48,6 +50,7 @@ export function reportFromOptimization(problem: Problem, result: OptimizationRes
           sms: priced.sms[i]!,
           costBefore: cost(before, i),
           costAfter: cost(priced, i),
+          ...(mobility ? { smsCount: sims.sms[i]!, voiceMinutes: sims.voiceMinutes?.[i] ?? 0 } : {}),
         }
       }
     },

@@ -3,7 +3,7 @@
  * pipeline's report stage and `simopt report` from a finished session in the database. The workbook and
  * the CSV are written from this alone, so every way to a report shows the same figures the same way.
  */
-import type { PlanLine } from '../../domain/index.js'
+import type { FleetKind, PlanLine } from '../../domain/index.js'
 
 export interface ReportSummary {
   readonly tenant: string | null
@@ -27,6 +27,8 @@ export interface ReportSummary {
   readonly devicesSyncedTill: number | null
   readonly usageMeasuredTill: number | null
   readonly generatedAt: number
+  /** M2M or Mobility (the old system's two result kinds); absent: M2M. */
+  readonly fleet?: FleetKind | undefined
 }
 
 /** One line of the `Plans` sheet: a rate plan, or a pool (its plans' figures summed, its own overage charge). */
@@ -48,6 +50,9 @@ export interface AssignmentLine {
   readonly sms: number
   readonly costBefore: number
   readonly costAfter: number
+  /** Mobility rows: the SIM's SMS count and voice minutes. */
+  readonly smsCount?: number | undefined
+  readonly voiceMinutes?: number | undefined
 }
 
 /** One SIM whose plan changes, for the `Changes` sheet. */

@@ -10,7 +10,7 @@ import { createWriteStream } from 'node:fs'
 import { finished } from 'node:stream/promises'
 import type ExcelJS from 'exceljs'
 import { addPlanTotals, EMPTY_PLAN_TOTAL, planTotalCost, savingsFigures, type PlanTotal } from '../../domain/index.js'
-import { ASSIGNMENT_REPORT_COLUMNS, assignmentValues, type ColumnFormat } from './report-csv.js'
+import { assignmentReportColumns, assignmentValues, type ColumnFormat } from './report-csv.js'
 import type { ChangeLine, PlanLine, ReportSource, ReportSummary } from './report-source.js'
 import { addColumnChart } from './workbook-chart.js'
 import { displayedLength, fitWidths, pageSetupFor, WIDTH_SAMPLE_ROWS, type LaidOutColumn } from './workbook-layout.js'
@@ -71,7 +71,7 @@ export async function writeReportWorkbook(file: string, source: ReportSource, op
     const largest = largestFigures(plans)
     const planNames = Math.max(0, ...source.plans.filter((line) => line.kind === 'plan').map((line) => line.name.length))
     const assignmentRows = included.assignments
-      ? await writeTableSheet(workbook, 'Assignments', withLargest(ASSIGNMENT_COLUMNS, largest, planNames), source.assignments(), assignmentValues, failure.signal)
+      ? await writeAssignmentsSheet(workbook, source, largest, planNames, failure.signal)
       : 0
     writePlansSheet(workbook, plans)
     const changeRows = included.changes ? await writeTableSheet(workbook, 'Changes', withLargest(CHANGE_COLUMNS, largest, planNames), source.changes(), changeValues, failure.signal) : 0
@@ -154,6 +154,7 @@ function summaryRows(summary: ReportSummary, included: Included): SummaryRow[] {
   return [
     { label: 'Tenant', value: text(summary.tenant) },
     { label: 'Provider', value: summary.provider },
+    { label: 'Fleet', value: summary.fleet === 'mobility' ? 'Mobility' : 'M2M' },
     { label: 'Billing period', value: text(summary.period) },
     { label: 'Session', value: text(summary.sessionId) },
     time('Started (UTC)', summary.startedAt),
@@ -217,11 +218,16 @@ interface SheetColumn extends LaidOutColumn {
   readonly ratePlan?: boolean
 }
 
-const ASSIGNMENT_COLUMNS: readonly SheetColumn[] = ASSIGNMENT_REPORT_COLUMNS.map((column) => ({
-  title: column.title,
-  format: column.format,
-  ratePlan: column.csv === 'current_plan' || column.csv === 'new_plan',
-}))
+/** Every SIM, in the columns of the report's fleet (M2M or Mobility). */
+function writeAssignmentsSheet(workbook: Workbook, source: ReportSource, largest: Record<ColumnFormat, number>, planNames: number, signal: AbortSignal): Promise<number> {
+  const columns = assignmentReportColumns(source.summary.fleet)
+  const sheetColumns: SheetColumn[] = columns.map((column) => ({
+    title: column.title,
+    format: column.format,
+    ratePlan: column.csv === 'current_plan' || column.csv === 'new_plan',
+  }))
+  return writeTableSheet(workbook, 'Assignments', withLargest(sheetColumns, largest, planNames), source.assignments(), (line) => assignmentValues(line, columns), signal)
+}
 
 const CHANGE_COLUMNS: readonly SheetColumn[] = [
   { title: 'ICCID', format: 'text' },
