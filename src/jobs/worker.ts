@@ -10,6 +10,7 @@ import { JobRunner } from './job-runner.js'
 import { LocalQueue } from './local-queue.js'
 import type { Stage } from './stage.js'
 import { PIPELINE } from './stages/index.js'
+import { countJob } from './process-counters.js'
 import { workerCache } from './worker-cache.js'
 
 export interface Worker {
@@ -39,7 +40,11 @@ export async function startWorker(
   const logger = createLogger(config)
   const cache = workerCache(config, store, queue, logger)
   const runner = new JobRunner(store, queue, stages, { workerId, config, logger, cache })
-  await queue.start(runner.process, concurrency)
+  await queue.start(async (job) => {
+    const outcome = await runner.process(job)
+    countJob(job.type, outcome.kind)
+    return outcome
+  }, concurrency)
   return {
     id: workerId,
     stop: async () => {
