@@ -1,11 +1,11 @@
 /**
  * The carrier of a provider, for the sync and push stages, whichever carrier it is: the only place that
  * maps an integration to a carrier. Every client of one carrier account in this process shares one call
- * limiter (the account's limits count all its calls together), and a ThingSpace client is kept between
- * jobs so that its tokens are too.
+ * limiter (the account's limits count all its calls together), which with the BullMQ queue also counts them
+ * in Redis with every other worker's; and a ThingSpace client is kept between jobs so that its tokens are too.
  */
 import type { Config } from '../config.js'
-import { CallLimiter, JASPER_TRAITS, JasperClient, THINGSPACE_TRAITS, ThingSpaceCarrier, ThingSpaceClient, type Carrier, type CarrierTraits } from '../carriers/index.js'
+import { CallLimiter, JASPER_TRAITS, JasperClient, redisCallBudget, sharedRedis, THINGSPACE_TRAITS, ThingSpaceCarrier, ThingSpaceClient, type Carrier, type CarrierTraits } from '../carriers/index.js'
 import { carrierUrlProblem } from '../carriers/carrier-address.js'
 import { redactUrl, SimoptError } from '../domain/index.js'
 import { openCredentials, parseProviderSettings, secretBox, type ProviderRow } from '../store/index.js'
@@ -45,7 +45,11 @@ export function carrierFor(provider: ProviderRow, config: Config): Carrier {
   }
   const { callsPerSecond, callsInFlight } = parseProviderSettings(provider.settings, provider.name)
   let limiter = limiters.get(provider.id)
-  if (limiter === undefined) limiters.set(provider.id, (limiter = new CallLimiter({ name: `provider ${provider.name}`, callsPerSecond, maxInFlight: callsInFlight })))
+  if (limiter === undefined) {
+    // Workers of a BullMQ queue may run anywhere: the account's calls are counted in its Redis, across them all.
+    const shared = config.queue === 'bullmq' && config.redisUrl !== undefined ? redisCallBudget(sharedRedis(config.redisUrl), config.queuePrefix, provider.id) : undefined
+    limiters.set(provider.id, (limiter = new CallLimiter({ name: `provider ${provider.name}`, callsPerSecond, maxInFlight: callsInFlight, shared })))
+  }
   // A worker or server outlives settings changes: `provider set --calls-per-second` applies from the next job.
   else limiter.setLimits({ callsPerSecond, maxInFlight: callsInFlight })
   const refusePrivateAddresses = !config.allowPrivateCarrierUrls

@@ -1,6 +1,7 @@
 /** Puts a queue, the job runner and the pipeline together: what `simopt worker` (and `run --wait`) runs. */
 import { randomUUID } from 'node:crypto'
 import { availableParallelism, hostname } from 'node:os'
+import { closeSharedRedis } from '../carriers/index.js'
 import type { Config } from '../config.js'
 import { createLogger } from '../logger.js'
 import type { Store } from '../store/index.js'
@@ -50,6 +51,7 @@ export async function startWorker(
     stop: async () => {
       await queue.stop()
       cache.close()
+      await closeSharedRedis()
     },
   }
 }
