@@ -6,7 +6,8 @@
  *
  * Two sorted sets per account, changed only by scripts that read Redis's clock (one clock for every
  * machine): the calls of the last second (scored by start, then by answer, as the limiter counts them), and
- * the calls in flight (scored by when their lease runs out, so a process that dies mid-call frees its place).
+ * the calls in flight (scored by when their lease runs out, renewed while the call runs, so a process that
+ * dies mid-call frees its place within a lease).
  */
 import { randomUUID } from 'node:crypto'
 import { setTimeout as delay } from 'node:timers/promises'
@@ -14,8 +15,13 @@ import type { Redis } from 'ioredis'
 import type { CallBudgetLimits, SharedCallBudget } from './call-limiter.js'
 
 const WINDOW_MS = 1000
-/** Longer than any carrier call takes (the clients time out at 30 s): only a dead process's lease runs out. */
-const LEASE_MS = 35_000
+/**
+ * A call in flight holds its place this long unless renewed (every third of it while it runs): a process
+ * that dies mid-call holds up the account's other callers for at most this. A process whose event loop
+ * stalls longer loses its place, and another may call alongside it once.
+ */
+const LEASE_MS = 3000
+const RENEW_EVERY_MS = LEASE_MS / 3
 /** How soon to ask again while the account's calls in flight are all taken. */
 const IN_FLIGHT_POLL_MS = 5
 
@@ -43,6 +49,14 @@ redis.call('PEXPIRE', KEYS[2], lease * 2)
 return 0
 `
 
+/** KEYS: in flight. ARGV: call id, lease ms. The call still runs: its place is kept for another lease. */
+const RENEW = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])
+return 0
+`
+
 /** KEYS: window, in flight. ARGV: call id, window ms. The call's answer came: it counts from now, and leaves the calls in flight. */
 const RELEASE = `
 local t = redis.call('TIME')
@@ -65,7 +79,11 @@ export function redisCallBudget(redis: () => Promise<Redis>, prefix: string, acc
         if (wait === 0) break
         await delay(wait < 0 ? IN_FLIGHT_POLL_MS : wait)
       }
+      const renewal = setInterval(() => void client.eval(RENEW, 1, keys[1]!, id, LEASE_MS).catch(() => {}), RENEW_EVERY_MS)
+      // A call in flight does not keep the process alive on its own.
+      renewal.unref()
       return async () => {
+        clearInterval(renewal)
         await client.eval(RELEASE, 2, ...keys, id, WINDOW_MS)
       }
     },

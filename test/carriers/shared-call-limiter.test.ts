@@ -43,6 +43,20 @@ describe('the call limit of one account across workers', () => {
     assert.equal(await connections[0]!.zcard(`${redis.prefix}:carrier-calls:provider-1:in-flight`), 0)
   })
 
+  it('a worker that dies mid-call frees its place in flight within a lease', async (t: TestContext) => {
+    const redis = await freshRedisPrefix(t)
+    if (redis === undefined) return
+    const [dying, living] = [new Redis(redis.url), new Redis(redis.url)]
+    after(() => living.disconnect())
+    const limits = { callsPerSecond: 5, maxInFlight: 1 }
+    await redisCallBudget(async () => dying, redis.prefix, 'provider-2').acquire(limits)
+    // Never released, and its lease no longer renewed: what a SIGKILL leaves.
+    dying.disconnect()
+    const release = await redisCallBudget(async () => living, redis.prefix, 'provider-2').acquire(limits)
+    await release()
+    assert.equal(await living.zcard(`${redis.prefix}:carrier-calls:provider-2:in-flight`), 0)
+  })
+
   it('each keeping only its own budget: the carrier refuses calls over the cap (what sharing prevents)', async () => {
     const simulator = await startJasperSimulator({ sims: 50, seed: 5, rateLimit: CALLS_PER_SECOND })
     after(() => simulator.close())
