@@ -7,6 +7,8 @@
  * workers: the carrier refused nothing, and never had two calls in flight.
  */
 import assert from 'node:assert/strict'
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { after, describe, it, type TestContext } from 'node:test'
 import { startJasperSimulator } from '../../src/carriers/jasper/simulator/jasper-simulator.js'
@@ -14,7 +16,7 @@ import { SIMULATED_CYCLE, writeSimulatedPriceSheet } from '../../src/carriers/ja
 import { billingPeriodAt } from '../../src/domain/index.js'
 import { call } from '../helpers/api-server.js'
 import { freshPostgresDatabase, freshRedisPrefix } from '../helpers/services.js'
-import { eventually, postgresBullmq, simoptOk, sqliteLocal, startListeningProcess, stopWorkerProcess, storeFor, type ListeningProcess } from '../helpers/service-env.js'
+import { eventually, postgresBullmq, simopt, simoptOk, sqliteLocal, startListeningProcess, stopWorkerProcess, storeFor, type ListeningProcess } from '../helpers/service-env.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
 const CALLS_PER_SECOND = 20
@@ -158,5 +160,22 @@ describe('the deployment topology as processes', () => {
     const apiTier = await startListeningProcess(env, ['serve', '--no-worker', '--port', '0'])
     await stopWorkerProcess(apiTier.child)
     assert.match(apiTier.stderr(), /warning: SIMOPT_SECRET_KEY is unset: carrier credentials are encrypted with the key in .*secret\.key.*Set SIMOPT_SECRET_KEY to the same value on every process/)
+  })
+
+  it('refuses --no-worker with --concurrency, and a worker port in use, saying what to do', async () => {
+    const env = sqliteLocal(await tempDir('simopt-refusals-'))
+    const both = await simopt(env, ['serve', '--no-worker', '--concurrency', '2'])
+    assert.equal(both.code, 2)
+    assert.match(both.stderr, /--concurrency is for the worker, and --no-worker runs none/)
+    const taken = createServer()
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+    try {
+      const port = (taken.address() as AddressInfo).port
+      const worker = await simopt(env, ['worker', '--port', String(port)])
+      assert.equal(worker.code, 2)
+      assert.match(worker.stderr, new RegExp(`worker port ${port} on 127\\.0\\.0\\.1: .*EADDRINUSE.*give a free one with --port or SIMOPT_WORKER_PORT`))
+    } finally {
+      taken.close()
+    }
   })
 })
