@@ -47,6 +47,8 @@ const settings = z
     /** Port of `simopt serve` (the API and the dashboard), on 127.0.0.1 unless `SIMOPT_HOST` says otherwise. */
     SIMOPT_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
     SIMOPT_HOST: z.string().min(1).default('127.0.0.1'),
+    /** Port of `simopt worker`'s own `/healthz`, `/readyz` and `/metrics` (on `SIMOPT_HOST`); unset: none. */
+    SIMOPT_WORKER_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
     SIMOPT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: (issue) => `must be fatal, error, warn, info, debug, trace or silent, got ${quoteInput(issue.input)}` }).default('info'),
     /** Largest request body the API takes (the what-if upload is the big one). */
     SIMOPT_BODY_LIMIT_MB: z.coerce.number().min(0.01).max(1024).default(50),
@@ -102,6 +104,8 @@ export interface Config {
   readonly verifyDelayMs: number
   readonly port: number
   readonly host: string
+  /** Where `simopt worker` serves its health and metrics; undefined: it does not. */
+  readonly workerPort: number | undefined
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   readonly bodyLimitBytes: number
   readonly retentionDays: number
@@ -163,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     verifyDelayMs: value.SIMOPT_VERIFY_DELAY_MS,
     port: value.SIMOPT_PORT,
     host: value.SIMOPT_HOST,
+    workerPort: value.SIMOPT_WORKER_PORT,
     logLevel: value.SIMOPT_LOG_LEVEL,
     bodyLimitBytes: Math.round(value.SIMOPT_BODY_LIMIT_MB * 1024 * 1024),
     retentionDays: value.SIMOPT_RETENTION_DAYS,

@@ -23,6 +23,7 @@ import { sessionRoutes } from './routes/sessions.routes.js'
 import { tenantRoutes } from './routes/tenants.routes.js'
 import { whatIfRoutes } from './routes/what-if.routes.js'
 
+import { processMetrics } from '../jobs/metrics.js'
 import { createLogger } from '../logger.js'
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
@@ -34,6 +35,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // Every route's contract is zod (`contract.ts`): it validates, types, shapes the answer and documents.
   const zodApp = useZodContracts(app)
   installErrorHandlers(app)
+  const metrics = processMetrics(deps.store, { fleet: true })
+  app.addHook('onResponse', async (request, reply) => {
+    // The route as declared: one series per route, not one per session id; unknown addresses share one.
+    metrics.observeRequest({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, seconds: reply.elapsedTime / 1000 })
+  })
   installAuth(app, deps.store)
   await app.register(swagger, {
     openapi: {
@@ -46,7 +52,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     transformObject: jsonSchemaTransformObject,
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
-  healthRoutes(zodApp, deps)
+  healthRoutes(zodApp, deps, metrics)
   sessionRoutes(zodApp, deps)
   savingsRoutes(zodApp, deps)
   resultRoutes(zodApp, deps)

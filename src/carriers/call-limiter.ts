@@ -41,6 +41,22 @@ export interface CallLimiterOptions {
   readonly sleep?: (ms: number) => Promise<void>
   /** In [0, 1), for the retry jitter. Default `Math.random`. */
   readonly random?: () => number
+  /**
+   * The account's budget as other processes count it too (`redis-call-budget.ts`, for workers sharing a
+   * BullMQ queue): each call also waits for a start from it. Default none: this process is the only caller.
+   */
+  readonly shared?: SharedCallBudget
+}
+
+export interface CallBudgetLimits {
+  readonly callsPerSecond: number
+  readonly maxInFlight: number
+}
+
+/** Calls of one account counted across processes. */
+export interface SharedCallBudget {
+  /** Waits until the account may start a call within `limits`, counting it; resolves to what to call once its answer came. */
+  acquire(limits: CallBudgetLimits): Promise<() => Promise<void>>
 }
 
 /** What the limiter has done since it was made; a snapshot. */
@@ -88,6 +104,7 @@ export class CallLimiter {
   readonly #now: () => number
   readonly #sleep: (ms: number) => Promise<void>
   readonly #random: () => number
+  readonly #shared: SharedCallBudget | undefined
 
   #inFlight = 0
   readonly #slotWaiters: (() => void)[] = []
@@ -131,6 +148,7 @@ export class CallLimiter {
     this.#now = options.now ?? Date.now
     this.#sleep = options.sleep ?? ((ms) => delay(ms))
     this.#random = options.random ?? Math.random
+    this.#shared = options.shared
   }
 
   /**
@@ -143,10 +161,11 @@ export class CallLimiter {
       await this.#takeSlot()
       let settled: Settled<T>
       let entry: { at: number } | undefined
+      let release: (() => Promise<void>) | undefined
       try {
         // The circuit may have opened while this call queued for a slot.
         this.#refuseIfOpen()
-        entry = await this.#waitForTurn()
+        ;({ entry, release } = await this.#waitForTurn())
         this.#calls++
         if (retry > 0) this.#retries++
         settled = await call().then(
@@ -156,6 +175,8 @@ export class CallLimiter {
       } finally {
         this.#lastActivity = Math.max(this.#lastActivity, this.#now())
         if (entry !== undefined) entry.at = Math.max(entry.at, this.#now())
+        // Not released (the shared store unreachable): the call's lease there runs out instead.
+        await release?.().catch(() => {})
         this.#releaseSlot()
       }
       if (settled.ok) {
@@ -238,8 +259,16 @@ export class CallLimiter {
     else next()
   }
 
-  #waitForTurn(): Promise<{ at: number }> {
-    const turn = this.#turns.then(() => this.#startWhenAllowed())
+  #waitForTurn(): Promise<{ entry: { at: number }; release: (() => Promise<void>) | undefined }> {
+    const turn = this.#turns.then(async () => {
+      const entry = await this.#startWhenAllowed()
+      if (this.#shared === undefined) return { entry, release: undefined }
+      const release = await this.#shared.acquire({ callsPerSecond: this.#callsPerSecond, maxInFlight: this.#maxInFlight })
+      // Started when the other processes' calls let it: this process's window counts it from then.
+      entry.at = Math.max(entry.at, this.#now())
+      this.#lastActivity = Math.max(this.#lastActivity, entry.at)
+      return { entry, release }
+    })
     this.#turns = turn.then(
       () => {},
       () => {},

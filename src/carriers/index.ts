@@ -23,6 +23,7 @@ export {
   type RatePlansPage,
   type RatePlanUsagePage,
 } from './carrier.js'
-export { CallLimiter, type CallLimiterOptions, type CallLimiterStats } from './call-limiter.js'
+export { CallLimiter, type CallBudgetLimits, type CallLimiterOptions, type CallLimiterStats, type SharedCallBudget } from './call-limiter.js'
+export { closeSharedRedis, redisCallBudget, sharedRedis } from './redis-call-budget.js'
 export { JASPER_TRAITS, JasperClient, createJasperClient, type CreateJasperClientOptions, type JasperClientOptions } from './jasper/jasper-client.js'
 export { ThingSpaceCarrier, ThingSpaceClient, THINGSPACE_TRAITS, type ThingSpaceCredentials } from './thingspace/index.js'

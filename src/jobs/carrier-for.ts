@@ -1,16 +1,18 @@
 /**
  * The carrier of a provider, for the sync and push stages, whichever carrier it is: the only place that
  * maps an integration to a carrier. Every client of one carrier account in this process shares one call
- * limiter (the account's limits count all its calls together), and a ThingSpace client is kept between
- * jobs so that its tokens are too.
+ * limiter (the account's limits count all its calls together), which with the BullMQ queue also counts them
+ * in Redis with every other worker's; and a ThingSpace client is kept between jobs so that its tokens are too.
  */
+import { createHash } from 'node:crypto'
 import type { Config } from '../config.js'
-import { CallLimiter, JASPER_TRAITS, JasperClient, THINGSPACE_TRAITS, ThingSpaceCarrier, ThingSpaceClient, type Carrier, type CarrierTraits } from '../carriers/index.js'
+import { CallLimiter, JASPER_TRAITS, JasperClient, redisCallBudget, sharedRedis, THINGSPACE_TRAITS, ThingSpaceCarrier, ThingSpaceClient, type Carrier, type CarrierTraits } from '../carriers/index.js'
 import { carrierUrlProblem } from '../carriers/carrier-address.js'
 import { redactUrl, SimoptError } from '../domain/index.js'
 import { openCredentials, parseProviderSettings, secretBox, type ProviderRow } from '../store/index.js'
 
-const limiters = new Map<string, CallLimiter>()
+/** By provider id, with the carrier account it counts calls for. */
+const limiters = new Map<string, { readonly account: string; readonly limiter: CallLimiter }>()
 /** By provider id, with what it was made from: a changed address or credentials make a new one. */
 const thingSpaceClients = new Map<string, { readonly made: string; readonly client: ThingSpaceClient }>()
 
@@ -44,19 +46,26 @@ export function carrierFor(provider: ProviderRow, config: Config): Carrier {
     throw new SimoptError('SETTING_MISSING', `provider ${provider.name}'s credentials were given for another API address than ${redactUrl(provider.base_url)}; give them again with it (simopt provider set ${options})`)
   }
   const { callsPerSecond, callsInFlight } = parseProviderSettings(provider.settings, provider.name)
-  let limiter = limiters.get(provider.id)
-  if (limiter === undefined) limiters.set(provider.id, (limiter = new CallLimiter({ name: `provider ${provider.name}`, callsPerSecond, maxInFlight: callsInFlight })))
+  const account = accountKey(provider.integration, provider.base_url, user)
+  let counted = limiters.get(provider.id)
+  if (counted === undefined || counted.account !== account) {
+    // Workers of a BullMQ queue may run anywhere: the account's calls are counted in its Redis, across them
+    // all, and across the providers (of any tenant) that use the same carrier account.
+    const shared = config.queue === 'bullmq' && config.redisUrl !== undefined ? redisCallBudget(sharedRedis(config.redisUrl), config.queuePrefix, account) : undefined
+    counted = { account, limiter: new CallLimiter({ name: `provider ${provider.name}`, callsPerSecond, maxInFlight: callsInFlight, shared }) }
+    limiters.set(provider.id, counted)
+  }
   // A worker or server outlives settings changes: `provider set --calls-per-second` applies from the next job.
-  else limiter.setLimits({ callsPerSecond, maxInFlight: callsInFlight })
+  else counted.limiter.setLimits({ callsPerSecond, maxInFlight: callsInFlight })
   const refusePrivateAddresses = !config.allowPrivateCarrierUrls
-  if (provider.integration === 'jasper') return new JasperClient({ baseUrl: provider.base_url, user, apiKey, limiter, timeZone: provider.time_zone, refusePrivateAddresses })
+  if (provider.integration === 'jasper') return new JasperClient({ baseUrl: provider.base_url, user, apiKey, limiter: counted.limiter, timeZone: provider.time_zone, refusePrivateAddresses })
 
   if (carrierAccount === undefined) throw new SimoptError('SETTING_MISSING', `provider ${provider.name} has no ThingSpace client id, secret and account (set them with simopt provider set ${options})`)
   const made = `${provider.base_url}\n${provider.credentials}`
   let kept = thingSpaceClients.get(provider.id)
   if (kept === undefined || kept.made !== made) {
     const credentials = { appKey: carrierAccount.clientId, appSecret: carrierAccount.clientSecret, username: user, password: apiKey }
-    kept = { made, client: new ThingSpaceClient({ baseUrl: provider.base_url, accountName: carrierAccount.accountName, credentials, limiter, refusePrivateAddresses }) }
+    kept = { made, client: new ThingSpaceClient({ baseUrl: provider.base_url, accountName: carrierAccount.accountName, credentials, limiter: counted.limiter, refusePrivateAddresses }) }
     thingSpaceClients.set(provider.id, kept)
   }
   const cycle = { timeZone: provider.time_zone, cycleEndDay: provider.cycle_end_day, cycleEndHour: provider.cycle_end_hour }
@@ -65,7 +74,12 @@ export function carrierFor(provider: ProviderRow, config: Config): Carrier {
 
 /** The limiter's counters for a provider (calls made so far in this process), for the sync summary. */
 export function carrierCalls(providerId: string): { calls: number; errors: number } {
-  const stats = limiters.get(providerId)?.stats
+  const stats = limiters.get(providerId)?.limiter.stats
   if (stats === undefined) return { calls: 0, errors: 0 }
   return { calls: stats.calls, errors: Object.values(stats.errors).reduce((sum, count) => sum + count, 0) }
+}
+
+/** Names a carrier account (its API, and the user calling it) without putting the user name in Redis's keys. */
+function accountKey(integration: string, baseUrl: string, user: string): string {
+  return createHash('sha256').update(`${integration}\n${baseUrl}\n${user}`).digest('hex').slice(0, 24)
 }

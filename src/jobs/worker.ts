@@ -1,6 +1,7 @@
 /** Puts a queue, the job runner and the pipeline together: what `simopt worker` (and `run --wait`) runs. */
 import { randomUUID } from 'node:crypto'
 import { availableParallelism, hostname } from 'node:os'
+import { closeSharedRedis } from '../carriers/index.js'
 import type { Config } from '../config.js'
 import { createLogger } from '../logger.js'
 import type { Store } from '../store/index.js'
@@ -10,6 +11,7 @@ import { JobRunner } from './job-runner.js'
 import { LocalQueue } from './local-queue.js'
 import type { Stage } from './stage.js'
 import { PIPELINE } from './stages/index.js'
+import { countJob } from './process-counters.js'
 import { workerCache } from './worker-cache.js'
 
 export interface Worker {
@@ -39,12 +41,17 @@ export async function startWorker(
   const logger = createLogger(config)
   const cache = workerCache(config, store, queue, logger)
   const runner = new JobRunner(store, queue, stages, { workerId, config, logger, cache })
-  await queue.start(runner.process, concurrency)
+  await queue.start(async (job) => {
+    const outcome = await runner.process(job)
+    countJob(job.type, outcome.kind)
+    return outcome
+  }, concurrency)
   return {
     id: workerId,
     stop: async () => {
       await queue.stop()
       cache.close()
+      await closeSharedRedis()
     },
   }
 }

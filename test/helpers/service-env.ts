@@ -100,3 +100,30 @@ export function sessionEnd(store: Store, id: string, timeoutMs = 120_000): Promi
     timeoutMs,
   )
 }
+
+export interface ListeningProcess {
+  readonly child: ChildProcess
+  /** The address the process printed alone on its first line of standard output. */
+  readonly url: string
+  /** Its standard error so far. */
+  stderr(): string
+}
+
+/** Starts `simopt <args>` (`serve`, or `worker --port`) and waits for the address it prints. */
+export async function startListeningProcess(env: ServiceEnv, args: readonly string[]): Promise<ListeningProcess> {
+  const child = spawn(process.execPath, [CLI_MAIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  try {
+    const url = await eventually(`simopt ${args.join(' ')} to print its address`, async () => {
+      if (child.exitCode !== null) throw new Error(`simopt ${args.join(' ')} exited ${child.exitCode}: ${stderr}`)
+      return /^(http:\/\/[^\s]+)$/m.exec(stdout)?.[1]
+    }, 30_000)
+    return { child, url, stderr: () => stderr }
+  } catch (error) {
+    child.kill('SIGKILL')
+    throw error
+  }
+}

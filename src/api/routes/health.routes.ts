@@ -2,15 +2,12 @@
 import { z } from 'zod'
 import { replies, type ZodApp } from '../contract.js'
 import type { ApiDeps } from '../deps.js'
-import { metricsRegistry } from '../metrics.js'
-import { cacheState } from '../../jobs/worker-cache.js'
-import { pingDatabase } from '../../store/index.js'
+import type { Metrics } from '../../jobs/metrics.js'
+import { readiness } from '../../jobs/readiness.js'
 
 const health = z.object({ status: z.enum(['ok', 'ready', 'degraded']), cache: z.string().optional() })
 
-export function healthRoutes(app: ZodApp, { store }: ApiDeps): void {
-  const registry = metricsRegistry(store)
-
+export function healthRoutes(app: ZodApp, { store }: ApiDeps, { registry }: Metrics): void {
   app.get('/healthz', { schema: { operationId: 'getHealth', tags: ['operations'], summary: 'the process is up', response: replies({ 200: health }) } }, async () => ({ status: 'ok' as const }))
 
   app.get(
@@ -25,9 +22,7 @@ export function healthRoutes(app: ZodApp, { store }: ApiDeps): void {
     },
     async (request, reply) => {
       try {
-        await pingDatabase(store.db)
-        // The cache only speeds things up: without it the service is ready, but not at its best.
-        return cacheState() === 'down' ? { status: 'degraded' as const, cache: 'unreachable' } : { status: 'ready' as const }
+        return await readiness(store)
       } catch (error) {
         request.log.warn({ err: error }, 'database not reachable')
         return reply.status(503).send({ code: 'UNAVAILABLE', message: 'the database is not reachable' })
@@ -41,7 +36,7 @@ export function healthRoutes(app: ZodApp, { store }: ApiDeps): void {
       schema: {
         operationId: 'getMetrics',
         tags: ['operations'],
-        summary: 'Prometheus metrics: sessions by status, stage durations, job queue depth and failures, carrier calls and errors, savings of the last run',
+        summary: 'Prometheus metrics: this process (Node, jobs, pushes, deliveries, carrier calls and errors, HTTP requests) and the fleet (sessions by status and running time, stage durations, job queue depth, savings and SIMs of the last run, optimizer runs)',
         produces: ['text/plain'],
       },
     },

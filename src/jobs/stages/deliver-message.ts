@@ -11,6 +11,7 @@ import { sendEmail } from '../../notify/email.js'
 import { sendWebhook } from '../../notify/webhook.js'
 import { earlierPendingWebhook, findOutboxMessage, findTenantContacts, markOutboxFailed, markOutboxSent, recordOutboxFailure, sessionOfMessage, type Db, type OutboxRow } from '../../store/index.js'
 import type { Config } from '../../config.js'
+import { countDelivery } from '../process-counters.js'
 import type { Stage } from '../stage.js'
 
 export const deliverMessage: Stage = {
@@ -31,12 +32,14 @@ export const deliverMessage: Stage = {
       const reason = error instanceof Error ? error.message : String(error)
       // Kept on the message so `simopt outbox` shows why it waits; the runner schedules the retry.
       await recordOutboxFailure(store.db, messageId, reason)
+      countDelivery(message.channel, 'failed')
       throw error
     }
     await commit(async (trx) => {
       await markOutboxSent(trx, messageId)
       return []
     })
+    countDelivery(message.channel, 'sent')
   },
 }
 

@@ -15,6 +15,7 @@ import { audit, changesIn, failChanges, instanceScope, LIMIT_REACHED_ANSWER, mar
 import { carrierFor } from '../carrier-for.js'
 import { job, type Job } from '../job.js'
 import { MAX_ATTEMPTS } from '../job-runner.js'
+import { countPush } from '../process-counters.js'
 import type { Stage } from '../stage.js'
 import { sessionOfInstance } from './session-of.js'
 
@@ -78,6 +79,7 @@ async function pushOne({ db, carrier, instanceId, sessionId }: PushContext, chan
     // Someone else already made this very change: nothing to send, the verification confirms it.
     if (await moveChange(db, instanceId, change.iccid, 'approved', 'pushed', { answer: 'already on the new plan at the carrier; not sent', pushed_at: Date.now(), found_plan: found })) {
       await audit(db, { ...step, action: 'push: already in place', detail: `${change.old_plan} -> ${change.new_plan}: the carrier had it already; not sent` })
+      countPush('already-in-place')
     }
     return
   }
@@ -85,6 +87,7 @@ async function pushOne({ db, carrier, instanceId, sessionId }: PushContext, chan
     const answer = `skipped: the SIM moved to ${found} at the carrier since the change was planned from ${change.old_plan}; not overwritten`
     if (await moveChange(db, instanceId, change.iccid, 'approved', 'skipped', { answer, found_plan: found })) {
       await audit(db, { ...step, action: 'push: skipped', detail: `${change.old_plan} -> ${change.new_plan}: found ${found} at the carrier; not overwritten` })
+      countPush('skipped')
     }
     return
   }
@@ -93,6 +96,7 @@ async function pushOne({ db, carrier, instanceId, sessionId }: PushContext, chan
     const answer = `${SUSPENDED_ANSWER}suspended at the carrier when the change was to be sent; not sent`
     if (await moveChange(db, instanceId, change.iccid, 'approved', 'failed', { answer, found_plan: found })) {
       await audit(db, { ...step, action: 'push: refused', detail: `${change.old_plan} -> ${change.new_plan}: the SIM is suspended; not sent` })
+      countPush('refused')
     }
     return
   }
@@ -107,14 +111,17 @@ async function pushOne({ db, carrier, instanceId, sessionId }: PushContext, chan
       const answer = refusal === 'limit-reached' ? `${LIMIT_REACHED_ANSWER}${message}` : refusal === 'suspended' ? `${SUSPENDED_ANSWER}${message}` : message
       await moveChange(db, instanceId, change.iccid, 'pushing', 'failed', { answer })
       await audit(db, { ...step, action: 'push: refused', detail: `${change.old_plan} -> ${change.new_plan}: ${message}` })
+      countPush('refused')
       return
     }
     // Not known to have arrived: `pushing` stays, and the retry asks the carrier before sending again.
     await audit(db, { ...step, action: 'push: no answer', detail: `${change.old_plan} -> ${change.new_plan}: ${message}` })
+    countPush('no-answer')
     throw error
   }
   const answer = request.kind === 'done' ? 'accepted' : acceptedAnswer(request.requestId)
   await moveChange(db, instanceId, change.iccid, 'pushing', 'pushed', { answer, pushed_at: Date.now() })
+  countPush('accepted')
   await audit(db, { ...step, action: 'push: accepted', detail: `${change.old_plan} -> ${change.new_plan}${request.kind === 'done' ? '' : ` (request ${request.requestId}, outcome to come)`}` })
 }
 
