@@ -30,6 +30,13 @@ export const moneyOption = z
   // A digit string past a double's range is Infinity: refused ("must be a number") rather than taken as no limit.
   .pipe(z.number())
 
+/** An amount of money that may be negative (a saving can be: a change that costs more on its own). */
+export const signedMoneyOption = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?$/, { error: (issue) => `must be an amount of money such as -0.50 or 2, got ${quoteInput(issue.input)}` })
+  .transform(Number)
+  .pipe(z.number())
+
 /** Commander's parser for a tenant or provider name (`--tenant`, `--provider`, `--name`): the store's one name rule. */
 export function nameArgument(option: string): (value: string) => string {
   return (value) => parseOption(option, value, entityName)

@@ -18,6 +18,7 @@ import { cycleEndDay } from './migrations/0009-cycle-end-day.js'
 import { unpricedSims } from './migrations/0010-unpriced-sims.js'
 import { optimizerInfo } from './migrations/0011-optimizer-info.js'
 import { usageReadAt } from './migrations/0012-usage-read-at.js'
+import { changeAttribution } from './migrations/0016-change-attribution.js'
 
 function migrations(store: Store): Record<string, Migration> {
   return {
@@ -31,6 +32,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0010-unpriced-sims': unpricedSims(),
     '0011-optimizer-info': optimizerInfo(),
     '0012-usage-read-at': usageReadAt(),
+    '0016-change-attribution': changeAttribution(),
   }
 }
 
