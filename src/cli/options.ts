@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { SimoptError, quoteInput } from '../domain/index.js'
+import { SimoptError, isCurrencyCode, quoteInput } from '../domain/index.js'
 import { entityName } from '../store/index.js'
 import { inProjectWords } from '../validation-words.js'
 
@@ -36,6 +36,9 @@ export const signedMoneyOption = z
   .regex(/^-?\d+(\.\d+)?$/, { error: (issue) => `must be an amount of money such as -0.50 or 2, got ${quoteInput(issue.input)}` })
   .transform(Number)
   .pipe(z.number())
+
+/** An ISO 4217 currency code (`USD`, `EUR`). */
+export const currencyOption = z.string().refine(isCurrencyCode, { error: (issue) => `must be an ISO 4217 currency code such as USD or EUR, got ${quoteInput(String(issue.input))}` })
 
 /** Commander's parser for a tenant or provider name (`--tenant`, `--provider`, `--name`): the store's one name rule. */
 export function nameArgument(option: string): (value: string) => string {

@@ -44,3 +44,5 @@ export { scheduleAt, type ScheduleDecision, type ScheduledProvider, type Schedul
 export { redactUrl } from './redact-url.js'
 export { QUOTED_LENGTH, quoteInput } from './quote-input.js'
 export { attributeChanges, type ChangeAttribution } from './change-attribution.js'
+export { DEFAULT_CURRENCY, currencySymbol, formatAmount, formatMoney, isCurrencyCode, moneyNumberFormat } from './money-format.js'
+export { DEFAULT_TIME_ZONE, formatTime } from './time-format.js'

@@ -94,4 +94,16 @@ describe("each change's saving", () => {
     const both = await call(server, 'POST', `/api/sessions/${session}/changes/approve`, { key: keys.operator, body: { iccids: [all[0]!.iccid], filter: { minSaving: 0 } } })
     assert.equal(both.status, 400)
   })
+
+  it("takes the provider's minimum saving per change from the API, and the next session plans no change that saves less alone", async () => {
+    const bad = await call(server, 'PATCH', '/api/tenants/acme/providers/main', { key: keys.admin, body: { minSavingPerChange: -1, currency: 'DOLLARS' } })
+    assert.equal(bad.status, 400)
+    const set = await call(server, 'PATCH', '/api/tenants/acme/providers/main', { key: keys.admin, body: { minSavingPerChange: 1_000_000, currency: 'EUR' } })
+    assert.equal(set.status, 200, JSON.stringify(set.body))
+    assert.equal(set.body.minSavingPerChange, 1_000_000)
+    assert.equal(set.body.currency, 'EUR')
+    const second = await finishedSession(server, keys.operator)
+    const listed = await call(server, 'GET', `/api/sessions/${second}/changes?limit=1`, { key: keys.viewer })
+    assert.equal(listed.body.selection.changes, 0, 'no change saves a million on its own')
+  })
 })
