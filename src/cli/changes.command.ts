@@ -7,10 +7,10 @@
 import { userInfo } from 'node:os'
 import { Command } from 'commander'
 import { z } from 'zod'
-import { SimoptError } from '../domain/index.js'
+import { formatMoney, SimoptError } from '../domain/index.js'
 import { approveChanges, listChanges, previewPush, pushChanges, type ApprovalSelection, type PushAnswer, type PushPreview } from '../services/changes.service.js'
 import { CHANGE_ORDERS, CHANGE_STATUSES, type ChangeFilter, type ChangeSelection } from '../store/index.js'
-import { formatCount, formatMoney } from './format.js'
+import { formatCount } from './format.js'
 import { parseOption, signedMoneyOption } from './options.js'
 import { withService } from './service.js'
 
@@ -50,7 +50,10 @@ export function changesCommand(): Command {
       .option('--status <status>', `only changes in this status (${CHANGE_STATUSES.join(', ')})`)
       .option('--order <order>', `${CHANGE_ORDERS.join(', ')}`, 'iccid')
       .option('--after <next>', "start after where the previous list ended (its 'next')")
-      .option('--limit <n>', 'how many to list', '50'),
+      .option('--limit <n>', 'how many to list', '50')
+      // The list and `approve` share the filter options: each must keep its own, or `changes approve S
+      // --to-plan X` would hand --to-plan to the list and approve every planned change.
+      .enablePositionalOptions(),
   ).action(async (sessionId: string | undefined, options: FilterOptions & { status?: string; order: string; after?: string; limit: string }) => {
     if (sessionId === undefined) throw new SimoptError('INPUT_INVALID', 'give a session id: simopt changes SESSION (or changes approve|push SESSION)')
     const status = options.status === undefined ? undefined : parseOption('--status', options.status, z.enum(CHANGE_STATUSES))
@@ -64,11 +67,12 @@ export function changesCommand(): Command {
       const lines = [
         `  changes: ${CHANGE_STATUSES.filter((s) => counts[s] !== undefined).map((s) => `${formatCount(counts[s]!)} ${s}`).join(', ') || 'none'}`,
         `  push: ${listing.pushDecision ?? 'not decided yet'}${listing.pushReason === null ? '' : ` (${listing.pushReason})`}`,
-        `  ${filtered ? 'selected' : 'all'}: ${selectionText(listing.selection)}`,
-        ...listing.rows.map(
-          (change) =>
-            `  ${change.iccid}  ${change.oldPlan} -> ${change.newPlan}  saves ${formatMoney(change.saving)} (own ${formatMoney(change.ownSaving)}, pool ${formatMoney(change.poolEffect)})  ${change.status}${change.answer === null ? '' : `  (${change.answer})`}`,
-        ),
+        `  ${filtered ? 'selected' : 'all'}: ${selectionText(listing.selection, listing.currency)}`,
+        ...listing.rows.map((change) => {
+          const money = (value: number) => formatMoney(value, listing.currency)
+          const answer = change.answer === null ? '' : `  (${change.answer})`
+          return `  ${change.iccid}  ${change.oldPlan} -> ${change.newPlan}  saves ${money(change.saving)} (own ${money(change.ownSaving)}, pool ${money(change.poolEffect)})  ${change.status}${answer}`
+        }),
         ...(listing.next === null ? [] : [`  more: --after ${listing.next}`]),
       ]
       process.stdout.write(`${lines.join('\n')}\n`)
@@ -89,7 +93,7 @@ export function changesCommand(): Command {
       const selection: ApprovalSelection = iccids !== undefined ? { iccids } : filtered ? { filter } : 'all'
       await withService(async (service) => {
         const answer = await approveChanges(service, sessionId, selection, `cli:${options.by}`)
-        process.stdout.write(`approved ${selectionText(answer.approvedSelection)}\n${decisionLines(answer)}`)
+        process.stdout.write(`approved ${selectionText(answer.approvedSelection, answer.currency)}\n${decisionLines(answer)}`)
       })
     }),
   )
@@ -109,9 +113,10 @@ export function changesCommand(): Command {
   return changes
 }
 
-/** `1,448 changes saving 20,771.79 (own 20,308.58, pool effects 463.21)` */
-function selectionText(selection: ChangeSelection): string {
-  return `${formatCount(selection.changes)} changes saving ${formatMoney(selection.saving)} (own ${formatMoney(selection.ownSaving)}, pool effects ${formatMoney(selection.poolEffect)})`
+/** `1,448 changes saving $20,771.79 (own $20,308.58, pool effects $463.21)` */
+function selectionText(selection: ChangeSelection, currency: string): string {
+  const money = (value: number) => formatMoney(value, currency)
+  return `${formatCount(selection.changes)} changes saving ${money(selection.saving)} (own ${money(selection.ownSaving)}, pool effects ${money(selection.poolEffect)})`
 }
 
 /** What was decided, and where to follow a push that was queued. */

@@ -28,6 +28,9 @@ export function buildProgram(): Command {
   return new Command('simopt')
     .description('simopt: the cheapest assignment of IoT / M2M SIM cards to carrier rate plans')
     .exitOverride()
+    // A command's options stay its own: a parent's option of the same name never takes a subcommand's
+    // (commander requires this here for `changes` to keep its filter options from `changes approve`).
+    .enablePositionalOptions()
     .showHelpAfterError('(run simopt help for the commands and their options)')
     .addCommand(optimizeCommand())
     .addCommand(generateCommand())

@@ -35,6 +35,8 @@ export interface ChangeListing {
   readonly pushDecision: string | null
   readonly pushReason: string | null
   readonly pushEstimatedSeconds: number | null
+  /** ISO 4217 code of the amounts (the provider's `currency`). */
+  readonly currency: string
   /** What the changes the filter selects add up to, on every page. */
   readonly selection: ChangeSelection
   readonly rows: ChangeListLine[]
@@ -65,10 +67,17 @@ export async function listChanges(ctx: ServiceContext, sessionId: string, query:
     pushDecision: instance.push_decision,
     pushReason: instance.push_reason,
     pushEstimatedSeconds: instance.push_estimated_seconds,
+    currency: await currencyOf(ctx.store.db, instance.id),
     selection: await changeSelection(ctx.store.db, instance.id, filter),
     rows,
     next: rows.length === limit && last !== undefined ? cursorText(last, order) : null,
   }
+}
+
+/** The currency of the instance's amounts: its provider's. */
+async function currencyOf(db: Db, instanceId: string): Promise<string> {
+  const facts = await instancePushFacts(db, instanceId)
+  return parseProviderSettings(facts.providerSettings, facts.provider).currency
 }
 
 /** By ICCID a page ends at an ICCID; by saving at a saving and an ICCID, `SAVING:ICCID` (the saving unrounded). */
@@ -94,6 +103,8 @@ export interface PushAnswer {
   readonly approved: number
   /** What the changes approved by this request add up to (none for a push). */
   readonly approvedSelection: ChangeSelection
+  /** ISO 4217 code of the amounts. */
+  readonly currency: string
   readonly verdict: InstancePush['verdict']
   readonly reason: string
   readonly estimatedSeconds: number
@@ -110,7 +121,7 @@ export type ApprovalSelection = { readonly iccids: readonly string[] } | { reado
  */
 export async function approveChanges(ctx: ServiceContext, sessionId: string, selection: ApprovalSelection, actor: string, scope?: TenantScope): Promise<PushAnswer> {
   const instance = await finishedInstance(ctx, sessionId, 'its changes exist', scope)
-  return decided(ctx, async (trx) => {
+  return decided(ctx, instance.id, async (trx) => {
     let iccids = selection === 'all' ? undefined : 'iccids' in selection ? selection.iccids : undefined
     if (selection !== 'all' && 'filter' in selection) {
       iccids = await changeIccids(trx, instance.id, { ...selection.filter, status: 'planned' })
@@ -127,13 +138,13 @@ export async function approveChanges(ctx: ServiceContext, sessionId: string, sel
  */
 export async function pushChanges(ctx: ServiceContext, sessionId: string, actor: string, scope?: TenantScope): Promise<PushAnswer> {
   const instance = await finishedInstance(ctx, sessionId, 'its changes exist', scope)
-  return decided(ctx, async (trx) => ({ approvedSelection: NOTHING_SELECTED, push: await decideInstancePush(trx, ctx.config, instance.id, actor, true) }))
+  return decided(ctx, instance.id, async (trx) => ({ approvedSelection: NOTHING_SELECTED, push: await decideInstancePush(trx, ctx.config, instance.id, actor, true) }))
 }
 
 /** Records the decision's jobs in the transaction that made it, and publishes them once it commits. */
 const NOTHING_SELECTED: ChangeSelection = { changes: 0, saving: 0, ownSaving: 0, poolEffect: 0 }
 
-async function decided(ctx: ServiceContext, work: (trx: Db) => Promise<{ approvedSelection: ChangeSelection; push: InstancePush }>): Promise<PushAnswer> {
+async function decided(ctx: ServiceContext, instanceId: string, work: (trx: Db) => Promise<{ approvedSelection: ChangeSelection; push: InstancePush }>): Promise<PushAnswer> {
   let jobs: Job[] = []
   const outcome = await inTransaction(ctx.store, async (trx) => {
     const result = await work(trx)
@@ -142,7 +153,14 @@ async function decided(ctx: ServiceContext, work: (trx: Db) => Promise<{ approve
     return result
   })
   await ctx.queue().publish(jobs)
-  return { approved: outcome.approvedSelection.changes, approvedSelection: outcome.approvedSelection, verdict: outcome.push.verdict, reason: outcome.push.decision.reason, estimatedSeconds: outcome.push.decision.estimatedSeconds }
+  return {
+    approved: outcome.approvedSelection.changes,
+    approvedSelection: outcome.approvedSelection,
+    currency: await currencyOf(ctx.store.db, instanceId),
+    verdict: outcome.push.verdict,
+    reason: outcome.push.decision.reason,
+    estimatedSeconds: outcome.push.decision.estimatedSeconds,
+  }
 }
 
 /** What a push of the approved changes would do, sending nothing. */

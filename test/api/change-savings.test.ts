@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { finishedSession, importedFleet } from '../helpers/api-fleet.js'
 import { call, startApiServer, tenantKeys } from '../helpers/api-server.js'
+import { simoptOk } from '../helpers/service-env.js'
 
 const server = await startApiServer()
 const keys = await tenantKeys(server.store, 'acme')
@@ -80,6 +81,27 @@ describe("each change's saving", () => {
     assert.match(bad.body.message, /SAVING:ICCID/)
   })
 
+  it('lists, sorts, filters and approves on the command line, with the totals in the currency', async () => {
+    const all = await allPages('order=saving-desc', 1000)
+    const toPlan = all[0]!.newPlan
+    const onto = all.filter((row) => row.newPlan === toPlan)
+    const listed = await simoptOk(server.env, ['changes', session, '--order', 'saving-desc', '--to-plan', toPlan, '--limit', '2'])
+    const money = (value: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(value)
+    const total = onto.reduce((sum, row) => sum + row.saving, 0)
+    assert.match(listed.stdout, new RegExp(`^  selected: ${onto.length} changes saving ${money(total).replace('$', '\\$')} \\(own `, 'm'))
+    const rows = listed.stdout.split('\n').filter((line) => / -> /.test(line))
+    assert.deepEqual(rows.map((line) => line.trim().split(' ')[0]), onto.slice(0, 2).map((row) => row.iccid))
+    assert.match(rows[0]!, new RegExp(`saves ${money(onto[0]!.saving).replace('$', '\\$')} \\(own ${money(onto[0]!.ownSaving).replace('$', '\\$')}, pool ${money(onto[0]!.poolEffect).replace('$', '\\$')}\\)`))
+    if (onto.length > 2) {
+      const next = /^  more: --after (\S+)$/m.exec(listed.stdout)?.[1]
+      assert.ok(next !== undefined, listed.stdout)
+      const rest = await simoptOk(server.env, ['changes', session, '--order', 'saving-desc', '--to-plan', toPlan, '--limit', '1', '--after', next])
+      assert.match(rest.stdout, new RegExp(`^  ${onto[2]!.iccid} `, 'm'))
+    }
+    const approved = await simoptOk(server.env, ['changes', 'approve', session, '--to-plan', toPlan, '--by', 'ann'])
+    assert.match(approved.stdout, new RegExp(`^approved ${onto.length} changes saving ${money(total).replace('$', '\\$')} `))
+  })
+
   it('approves what a filter selects and answers what it adds up to', async () => {
     const all = await allPages('order=saving-desc', 1000)
     const threshold = all[Math.floor(all.length / 3)]!.saving
@@ -87,7 +109,8 @@ describe("each change's saving", () => {
     const approved = await call(server, 'POST', `/api/sessions/${session}/changes/approve`, { key: keys.operator, body: { filter: { minSaving: threshold } } })
     assert.equal(approved.status, 200, JSON.stringify(approved.body))
     assert.deepEqual(approved.body.approvedSelection, preview.body.selection)
-    assert.equal(approved.body.approved, all.filter((row) => row.saving >= threshold).length)
+    assert.ok(approved.body.approved > 0 && approved.body.approved === preview.body.selection.changes)
+    assert.equal(approved.body.currency, 'USD')
     const again = await call(server, 'POST', `/api/sessions/${session}/changes/approve`, { key: keys.operator, body: { filter: { minSaving: threshold } } })
     assert.equal(again.status, 409)
     assert.match(again.body.message, /no planned changes that match the filter/)

@@ -22,6 +22,7 @@ const selection = z.object({
 const pushAnswer = z.object({
   approved: z.number().int().describe('changes approved by this request'),
   approvedSelection: selection.describe('what the changes approved by this request add up to'),
+  currency: z.string().describe("ISO 4217 code of the amounts (the provider's currency setting)"),
   verdict: z.enum(['go', 'no-go', 'awaiting-approval']),
   reason: z.string(),
   estimatedSeconds: z.number(),
@@ -64,6 +65,7 @@ const changeListing = z.object({
   pushDecision: z.string().nullable(),
   pushReason: z.string().nullable(),
   pushEstimatedSeconds: z.number().nullable(),
+  currency: z.string().describe("ISO 4217 code of the amounts (the provider's currency setting)"),
   selection: selection.describe('what the changes the filter selects add up to, over every page'),
   rows: z.array(changeLine),
   next: z.string().nullable().describe('pass as after= for the next page; null on the last'),
