@@ -1,6 +1,7 @@
 /** `simopt optimize`: price sheet and fleet files in, the cheapest assignment found and its summary out. */
 import { Command, Option } from 'commander'
 import { z } from 'zod'
+import { DEFAULT_CURRENCY, DEFAULT_TIME_ZONE } from '../domain/index.js'
 import { checkOutputs, writeAssignmentFile, writeOutputs, writeSummaryFile, type InputSource, type OutputTarget, type PendingOutput, type RunSummary } from '../io/index.js'
 import { reportFromOptimization, writeReportCsv, writeReportWorkbook, type ReportSource } from '../io/report/index.js'
 import { STRATEGIES, type StrategyName } from '../optimizer/index.js'
@@ -69,6 +70,9 @@ export function optimizeCommand(): Command {
           devicesSyncedTill: null,
           usageMeasuredTill: null,
           generatedAt: finishedAt,
+          // Files name no currency or time zone: the defaults.
+          currency: DEFAULT_CURRENCY,
+          timeZone: DEFAULT_TIME_ZONE,
         })
         outputs.push(...reportOutputs(report, options))
       }

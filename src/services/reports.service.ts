@@ -7,8 +7,10 @@ import type { BillingTerms, PlanLine, Problem } from '../domain/index.js'
 import { readProblemFiles, summarize, type ProblemFiles, type RunSummary } from '../io/index.js'
 import type { ReportSource } from '../io/report/index.js'
 import { optimize, type OptimizationResult, type OptimizeOptions } from '../optimizer/index.js'
+import { parseTenantSettings } from '../notify/tenant-settings.js'
 import {
   instancePlanLines,
+  instancePushFacts,
   instanceReport,
   resultPage as resultPageRows,
   resultRows,
@@ -58,7 +60,8 @@ export async function planTable(ctx: ServiceContext, sessionId: string, scope?: 
  */
 export async function sessionReport(ctx: ServiceContext, sessionId: string, scope?: TenantScope): Promise<ReportSource> {
   const instance = await finishedInstance(ctx, sessionId, 'its report exists', scope)
-  return instanceReport(ctx.store, instance.id)
+  const facts = await instancePushFacts(ctx.store.db, instance.id)
+  return instanceReport(ctx.store, instance.id, parseTenantSettings(facts.tenantSettings, facts.tenant).timeZone)
 }
 
 /**

@@ -4,13 +4,18 @@
  */
 import type { AssignmentLine, ChangeLine, ReportSource, ReportSummary } from '../io/report/report-source.js'
 import type { Store } from './database.js'
+import { parseProviderSettings } from './provider-settings.js'
 import { instancePlanLines } from './plan-total-rows.js'
 import { resultCosts, resultLine } from './results.js'
 
 const PAGE = 20_000
 
-/** @throws Error when the instance does not exist or has no result yet. */
-export async function instanceReport(store: Store, instanceId: string): Promise<ReportSource> {
+/**
+ * Amounts are in the provider's currency; times are shown in `timeZone` (the tenant's setting, which the
+ * caller reads: tenant settings are the notifier's).
+ * @throws Error when the instance does not exist or has no result yet.
+ */
+export async function instanceReport(store: Store, instanceId: string, timeZone = 'UTC'): Promise<ReportSource> {
   const { db } = store
   const instance = await db
     .selectFrom('instances')
@@ -33,6 +38,7 @@ export async function instanceReport(store: Store, instanceId: string): Promise<
       'tenants.name as tenant',
       'service_providers.name as provider',
       'service_providers.devices_synced_till',
+      'service_providers.settings as provider_settings',
       'billing_periods.name as period',
     ])
     .where('instances.id', '=', instanceId)
@@ -67,6 +73,8 @@ export async function instanceReport(store: Store, instanceId: string): Promise<
     devicesSyncedTill: sync === undefined ? null : instance.devices_synced_till,
     usageMeasuredTill: usage?.at == null ? null : Number(usage.at),
     generatedAt: Date.now(),
+    currency: parseProviderSettings(instance.provider_settings, instance.provider).currency,
+    timeZone,
   }
   return {
     summary,
@@ -104,6 +112,9 @@ async function* changeLines(store: Store, instanceId: string, providerId: string
       newPlan: row.new_plan,
       costBefore: cost.before,
       costAfter: cost.after,
+      saving: row.own_saving + row.pool_effect,
+      ownSaving: row.own_saving,
+      poolEffect: row.pool_effect,
       // Where the change stands with the carrier, when the report is made.
       status: row.change_status ?? 'planned',
     }

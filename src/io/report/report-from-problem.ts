@@ -2,7 +2,7 @@
  * A report of an optimization held in memory (`simopt optimize`): the problem, the result and what neither
  * of them knows (who, when, how long each stage took).
  */
-import { planLines, type PricedAssignment, type Problem } from '../../domain/index.js'
+import { attributeChanges, planLines, type PricedAssignment, type Problem } from '../../domain/index.js'
 import type { OptimizationResult } from '../../optimizer/index.js'
 import type { AssignmentLine, ChangeLine, ReportSource, ReportSummary } from './report-source.js'
 
@@ -21,6 +21,7 @@ export function reportFromOptimization(problem: Problem, result: OptimizationRes
   const planCode = (plan: number) => problem.plans[plan]!.code
   const commPlanName = (i: number) => problem.commPlans[sims.commPlan[i]!]!.name
   const cost = (pricing: PricedAssignment, i: number) => pricing.monthly[i]! + pricing.overage[i]! + pricing.sms[i]!
+  const { ownSaving, poolEffect } = attributeChanges(problem, { assignment: sims.currentPlan, priced: before }, { assignment, priced })
 
   return {
     summary: {
@@ -62,6 +63,9 @@ export function reportFromOptimization(problem: Problem, result: OptimizationRes
           newPlan: planCode(assignment[i]!),
           costBefore: cost(before, i),
           costAfter: cost(priced, i),
+          saving: ownSaving[i]! + poolEffect[i]!,
+          ownSaving: ownSaving[i]!,
+          poolEffect: poolEffect[i]!,
           status: 'planned',
         }
       }

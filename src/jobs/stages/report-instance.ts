@@ -8,7 +8,8 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { writeReportWorkbook, type ReportSource, type ReportWorkbookOptions } from '../../io/report/index.js'
-import { hasUnfinishedInstance, instanceReport, instanceState, sessionTenantId, setInstanceStatus } from '../../store/index.js'
+import { parseTenantSettings } from '../../notify/tenant-settings.js'
+import { hasUnfinishedInstance, instancePushFacts, instanceReport, instanceState, sessionTenantId, setInstanceStatus } from '../../store/index.js'
 import { job, type Job } from '../job.js'
 import { queueEmail } from '../queue-message.js'
 import { moveSession } from '../session-progress.js'
@@ -23,7 +24,8 @@ export const reportInstance: Stage = {
   async run(instanceId, { store, config, commit }) {
     const instance = await instanceState(store.db, instanceId)
     if (instance.status === 'done') return
-    const source = await instanceReport(store, instanceId)
+    const facts = await instancePushFacts(store.db, instanceId)
+    const source = await instanceReport(store, instanceId, parseTenantSettings(facts.tenantSettings, facts.tenant).timeZone)
     const workbook = await workbookWithin(source, config.maxAttachmentBytes)
     const { summary } = source
     await commit(async (trx): Promise<Job[]> => {
