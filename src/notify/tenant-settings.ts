@@ -5,7 +5,7 @@
  * `unaddressed`, and `simopt status` says what to set.
  */
 import { z } from 'zod'
-import { DEFAULT_TIME_ZONE, isTimeZone } from '../domain/index.js'
+import { DEFAULT_TIME_ZONE, isTimeZone, mailboxAddress } from '../domain/index.js'
 import { parseSettingsJson } from '../store/index.js'
 
 /** Every e-mail simopt sends (issue 6); `progress` and `error` are the webhook's events. */
@@ -45,7 +45,11 @@ export const tenantSettingsSchema = z.object({
   /** IANA time zone the tenant's people read times in: e-mails, workbooks, the command line. */
   timeZone: z.string().refine(isTimeZone, { error: 'must be an IANA time zone such as Europe/Berlin' }).default(DEFAULT_TIME_ZONE),
   /** The From of the tenant's e-mails (`Name <address>` or an address); absent: `SIMOPT_MAIL_FROM`. */
-  emailFrom: z.string().min(3).max(200).optional(),
+  emailFrom: z
+    .string()
+    .max(200)
+    .refine((text) => mailboxAddress(text) !== undefined, { error: (issue) => `${JSON.stringify(issue.input)} is not an e-mail address or Name <address>` })
+    .optional(),
 })
 
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>
