@@ -128,5 +128,10 @@ describe("each change's saving", () => {
     const second = await finishedSession(server, keys.operator)
     const listed = await call(server, 'GET', `/api/sessions/${second}/changes?limit=1`, { key: keys.viewer })
     assert.equal(listed.body.selection.changes, 0, 'no change saves a million on its own')
+    // The session's amounts now read in euros, on the command line and in the API.
+    assert.equal(listed.body.currency, 'EUR')
+    const status = await simoptOk(server.env, ['status', second])
+    assert.match(status.stdout, /^ {2}cost before +€[\d,]+\.\d\d$/m)
+    assert.equal((await call(server, 'GET', `/api/sessions/${second}`, { key: keys.viewer })).body.currency, 'EUR')
   })
 })
