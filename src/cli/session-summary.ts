@@ -1,5 +1,5 @@
 /** How a session reads on the terminal: `status SESSION`, `run --wait` and `demo` all print it this way. */
-import { formatMoney, savingsFigures } from '../domain/index.js'
+import { formatMoney, formatTime as formatZonedTime, savingsFigures } from '../domain/index.js'
 import type { SessionView } from '../store/index.js'
 import { formatCount, formatPercent, formatTable } from './format.js'
 
@@ -43,7 +43,7 @@ export function sessionSummary(view: SessionView): string {
   return formatTable(rows)
 }
 
-/** Every status change of the session and its instances, with its time. */
-export function sessionStages(view: SessionView): string {
-  return view.transitions.map((t) => `  ${formatTime(t.at)}  ${t.entity} ${t.from ?? '-'} -> ${t.to}${t.message === null ? '' : `: ${t.message}`}`).join('\n')
+/** Every status change of the session and its instances, with its time in `timeZone` (the tenant's). */
+export function sessionStages(view: SessionView, timeZone: string): string {
+  return view.transitions.map((t) => `  ${formatZonedTime(t.at, timeZone)}  ${t.entity} ${t.from ?? '-'} -> ${t.to}${t.message === null ? '' : `: ${t.message}`}`).join('\n')
 }

@@ -130,8 +130,12 @@ describe("each change's saving", () => {
     assert.equal(listed.body.selection.changes, 0, 'no change saves a million on its own')
     // The session's amounts now read in euros, on the command line and in the API.
     assert.equal(listed.body.currency, 'EUR')
+    // And its times in the tenant's time zone.
+    await simoptOk(server.env, ['tenant', 'set', '--tenant', 'acme', '--time-zone', 'Asia/Tokyo'])
     const status = await simoptOk(server.env, ['status', second])
     assert.match(status.stdout, /^ {2}cost before +€[\d,]+\.\d\d$/m)
-    assert.equal((await call(server, 'GET', `/api/sessions/${second}`, { key: keys.viewer })).body.currency, 'EUR')
+    assert.match(status.stdout, /^ {2}\d{4}-\d\d-\d\d \d\d:\d\d\+09:00 Asia\/Tokyo {2}session pending -> /m)
+    const detail = await call(server, 'GET', `/api/sessions/${second}`, { key: keys.viewer })
+    assert.deepEqual([detail.body.currency, detail.body.timeZone], ['EUR', 'Asia/Tokyo'])
   })
 })

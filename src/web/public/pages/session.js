@@ -87,7 +87,7 @@ function details(detail, me, id) {
           {},
           stages.map((stage, i) => {
             const next = stages.slice(i + 1).find((later) => later.entity === stage.entity)
-            return h('tr', {}, h('td', {}, stage.entity), h('td', {}, statusBadge(stage.to)), h('td', {}, time(stage.at)), h('td', {}, next ? seconds(next.at - stage.at) : ''), h('td', {}, stage.message ?? ''))
+            return h('tr', {}, h('td', {}, stage.entity), h('td', {}, statusBadge(stage.to)), h('td', {}, time(stage.at, detail.timeZone)), h('td', {}, next ? seconds(next.at - stage.at) : ''), h('td', {}, stage.message ?? ''))
           }),
         ),
       ),
