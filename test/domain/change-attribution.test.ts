@@ -62,6 +62,23 @@ describe("each change's saving: its own and its pool effect", () => {
     assert.equal(cents(left.ownSaving[1]!), 200 - 50 - 10)
   })
 
+  it('credits a pool that charges less to the changes that took its excess out, not to those that spent the allowance they freed', () => {
+    // One pool shared by SMALL (10 MB) and BIG (100 MB), 14 blocks over before. The heavy SIM leaves the pool,
+    // which ends within its allowance; the idle SIM steps down from BIG to SMALL on the allowance freed.
+    const problem = problemOf({
+      plans: [
+        plan('SMALL', { monthlyRate: 1, includedMb: 10, pooled: true, pool: 'SHARED', overageBlockMb: 10, overageBlockPrice: 5 }),
+        plan('BIG', { monthlyRate: 5, includedMb: 100, pooled: true, pool: 'SHARED', overageBlockMb: 10, overageBlockPrice: 5 }),
+        plan('OUT', { monthlyRate: 3, includedMb: 1000 }),
+      ],
+      sims: [{ usageMb: 250, plan: 'SMALL' }, { usageMb: 0, plan: 'BIG' }],
+    })
+    const result = attributed(problem, assignmentOf(problem, ['OUT', 'SMALL']))
+    assert.deepEqual([cents(result.ownSaving[0]!), cents(result.poolEffect[0]!)], [-200, 7000], 'the heavy SIM took the 14 blocks out')
+    assert.deepEqual([cents(result.ownSaving[1]!), cents(result.poolEffect[1]!)], [400, 0], 'the idle SIM spent allowance the pool no longer needed')
+    assert.equal(cents(result.sum), cents(result.saving))
+  })
+
   it('adds up to the saving to the cent on random problems and random assignments', () => {
     fc.assert(
       fc.property(
