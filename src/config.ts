@@ -4,7 +4,7 @@
  */
 import { Cron } from 'croner'
 import { z } from 'zod'
-import { quoteInput, redactUrl, SimoptError } from './domain/index.js'
+import { mailboxAddress, quoteInput, redactUrl, SimoptError } from './domain/index.js'
 import { inProjectWords } from './validation-words.js'
 
 const DATABASE_URL = /^(sqlite:.+|postgres(ql)?:\/\/.+)$/
@@ -35,7 +35,13 @@ const settings = z
       .regex(/^smtps?:\/\/.+/, { error: (issue) => `must be smtp://… or smtps://…, got ${quoteInput(redactUrl(String(issue.input)))}` })
       .optional(),
     SIMOPT_OUTBOX_DIR: z.string().default('./data/outbox'),
-    SIMOPT_MAIL_FROM: z.email({ error: 'must be an e-mail address' }).default('simopt@localhost'),
+    /** The From of simopt's e-mails, `simopt <ops@example.com>` or an address; a tenant's `emailFrom` replaces it for its own. */
+    SIMOPT_MAIL_FROM: z
+      .string()
+      .refine((text) => mailboxAddress(text) !== undefined, { error: (issue) => `must be an e-mail address or Name <address>, got ${quoteInput(String(issue.input))}` })
+      .default('simopt@localhost'),
+    /** Where people reach the dashboard (`https://simopt.example.com`): e-mails link to a session there; unset: no link. */
+    SIMOPT_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     /** Where alerts about simopt itself go (the cache unreachable); the old system's `ErrorNotificationEmailReceiver`. */
     SIMOPT_ERROR_EMAIL: z.string().optional(),
     /** Retries of an e-mail or webhook that fails before it is marked failed (the old system's `CleanUpSendEmailRetryCount`). */
@@ -94,7 +100,10 @@ export interface Config {
   readonly maxPagesPerJob: number
   readonly smtpUrl: string | undefined
   readonly outboxDir: string
+  /** The From header; the envelope sender is its address. */
   readonly mailFrom: string
+  /** The dashboard's address as people reach it, without a trailing slash; undefined: e-mails carry no link. */
+  readonly publicUrl: string | undefined
   readonly errorEmail: readonly string[]
   readonly deliveryRetries: number
   readonly deliveryRetryMs: number
@@ -158,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: value.SIMOPT_SMTP_URL,
     outboxDir: value.SIMOPT_OUTBOX_DIR,
     mailFrom: value.SIMOPT_MAIL_FROM,
+    publicUrl: value.SIMOPT_PUBLIC_URL?.replace(/\/+$/, ''),
     errorEmail: value.SIMOPT_ERROR_EMAIL === undefined ? [] : emailList(value.SIMOPT_ERROR_EMAIL),
     deliveryRetries: value.SIMOPT_DELIVERY_RETRIES,
     deliveryRetryMs: value.SIMOPT_DELIVERY_RETRY_MS,

@@ -1,8 +1,10 @@
-/** Display formats for the terminal. Money is rounded to cents only here. */
-const moneyFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+/** Display formats for the terminal. Money is rounded only in domain/money-format.ts. */
+import { formatAmount } from '../domain/index.js'
+
 const countFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
 
-export const formatMoney = (value: number): string => moneyFormat.format(value)
+/** An amount without its currency (`1,234.56`), for files that name none; a session's amounts use `formatMoney` of domain with its currency. */
+export const formatMoney = (value: number): string => formatAmount(value)
 export const formatCount = (value: number): string => countFormat.format(value)
 export const formatPercent = (value: number, digits = 1): string => `${value.toFixed(digits)}%`
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { SimoptError, quoteInput } from '../domain/index.js'
+import { SimoptError, isCurrencyCode, quoteInput } from '../domain/index.js'
 import { entityName } from '../store/index.js'
 import { inProjectWords } from '../validation-words.js'
 
@@ -29,6 +29,16 @@ export const moneyOption = z
   .transform(Number)
   // A digit string past a double's range is Infinity: refused ("must be a number") rather than taken as no limit.
   .pipe(z.number())
+
+/** An amount of money that may be negative (a saving can be: a change that costs more on its own). */
+export const signedMoneyOption = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?$/, { error: (issue) => `must be an amount of money such as -0.50 or 2, got ${quoteInput(issue.input)}` })
+  .transform(Number)
+  .pipe(z.number())
+
+/** An ISO 4217 currency code (`USD`, `EUR`). */
+export const currencyOption = z.string().refine(isCurrencyCode, { error: (issue) => `must be an ISO 4217 currency code such as USD or EUR, got ${quoteInput(String(issue.input))}` })
 
 /** Commander's parser for a tenant or provider name (`--tenant`, `--provider`, `--name`): the store's one name rule. */
 export function nameArgument(option: string): (value: string) => string {

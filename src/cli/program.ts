@@ -31,6 +31,9 @@ export function buildProgram(): Command {
     .description('simopt: the cheapest assignment of IoT / M2M SIM cards to carrier rate plans')
     .version(packageVersion(), '-V, --version', 'print the version of simopt')
     .exitOverride()
+    // A command's options stay its own: a parent's option of the same name never takes a subcommand's
+    // (commander requires this here for `changes` to keep its filter options from `changes approve`).
+    .enablePositionalOptions()
     .showHelpAfterError('(run simopt help for the commands and their options)')
     .addCommand(optimizeCommand())
     .addCommand(generateCommand())

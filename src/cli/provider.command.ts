@@ -5,10 +5,10 @@
  */
 import { Command } from 'commander'
 import { z } from 'zod'
-import { isTimeZone, quoteInput, redactUrl, SimoptError } from '../domain/index.js'
+import { formatMoney, isTimeZone, quoteInput, redactUrl, SimoptError } from '../domain/index.js'
 import { addProvider, listProviders, updateProvider, type AccountFieldNames, type AccountFields, type ProviderView } from '../services/accounts.service.js'
 import { PROVIDER_INTEGRATIONS } from '../store/index.js'
-import { nameArgument, parseOption, wholeNumberOption } from './options.js'
+import { currencyOption, moneyOption, nameArgument, parseOption, wholeNumberOption } from './options.js'
 import { withService } from './service.js'
 
 interface ProviderOptions {
@@ -30,6 +30,8 @@ interface ProviderOptions {
   callsPerSecond?: string
   callsInFlight?: string
   scheduleStartHour?: string
+  minSavingPerChange?: string
+  currency?: string
 }
 
 const urlOption = z.url({ protocol: /^https?$/, error: (issue) => `must be an http(s) URL, got ${quoteInput(redactUrl(String(issue.input)))}` })
@@ -55,6 +57,8 @@ function withAccountOptions(command: Command): Command {
     .option('--calls-per-second <n>', 'calls per second the carrier account allows (Jasper: 5)')
     .option('--calls-in-flight <n>', 'calls the carrier account may have running at once (Jasper: 1)')
     .option('--schedule-start-hour <hour>', 'local hour from which each scheduled day’s session may start (0-23; "" for the cycle end hour)')
+    .option('--min-saving-per-change <amount>', 'a SIM changes plan only if the change alone saves at least this much (0: any saving)')
+    .option('--currency <code>', "the account's currency, ISO 4217 (USD, EUR, …): what amounts are shown in")
 }
 
 /** The options as the service names them in messages. */
@@ -157,6 +161,8 @@ function settingsOptions(options: ProviderOptions): AccountFields {
     ...(options.callsPerSecond === undefined ? {} : { callsPerSecond: parseOption('--calls-per-second', options.callsPerSecond, wholeNumberOption(1, 1000)) }),
     ...(options.prorate === undefined ? {} : { prorate: options.prorate }),
     ...(options.writeEnabled === undefined ? {} : { writeEnabled: options.writeEnabled }),
+    ...(options.minSavingPerChange === undefined ? {} : { minSavingPerChange: parseOption('--min-saving-per-change', options.minSavingPerChange, moneyOption) }),
+    ...(options.currency === undefined ? {} : { currency: parseOption('--currency', options.currency, currencyOption) }),
   }
 }
 
@@ -170,6 +176,8 @@ function describe(provider: ProviderView): string {
     settings.prorate ? 'prorates' : 'no proration',
     settings.writeEnabled ? 'writes enabled' : 'read only',
     `scheduled from ${String(settings.scheduleStartHour ?? cycle.cycleEndHour).padStart(2, '0')}:00`,
+    settings.currency,
+    ...(settings.minSavingPerChange > 0 ? [`changes saving at least ${formatMoney(settings.minSavingPerChange, settings.currency)}`] : []),
     provider.hasCredentials ? 'credentials set' : 'no credentials',
   ].join('  ')
 }

@@ -1,12 +1,13 @@
 /** How a session reads on the terminal: `status SESSION`, `run --wait` and `demo` all print it this way. */
-import { savingsFigures } from '../domain/index.js'
+import { formatMoney, formatTime as formatZonedTime, savingsFigures } from '../domain/index.js'
 import type { SessionView } from '../store/index.js'
-import { formatCount, formatMoney, formatPercent, formatTable, formatTimeLeft } from './format.js'
+import { formatCount, formatPercent, formatTable, formatTimeLeft } from './format.js'
 
 export const formatTime = (at: number | null) => (at === null ? '' : new Date(at).toISOString().replace('T', ' ').slice(0, 19))
 
 /** The session's figures: who and when, how far, and for each instance its SIMs, costs, savings, bound and changes. */
 export function sessionSummary(view: SessionView): string {
+  const money = (value: number) => formatMoney(value, view.currency)
   const rows: [string, string, string?][] = [
     ['session', view.id],
     ['tenant / provider', `${view.tenant} / ${view.provider}`],
@@ -27,13 +28,13 @@ export function sessionSummary(view: SessionView): string {
     if (instance.sims !== null) rows.push(instance.unpriced_note === null ? ['SIMs', formatCount(instance.sims)] : ['SIMs', formatCount(instance.sims), instance.unpriced_note])
     if (instance.component_count !== null) rows.push(['components', `${instance.components_done} of ${instance.component_count} done`])
     if (instance.changes !== null) rows.push(['changes', formatCount(instance.changes)])
-    if (instance.cost_before !== null) rows.push(['cost before', formatMoney(instance.cost_before)])
+    if (instance.cost_before !== null) rows.push(['cost before', money(instance.cost_before)])
     if (instance.cost_after !== null && instance.cost_before !== null) {
       const figures = savingsFigures(instance.cost_before, instance.cost_after, instance.lower_bound)
-      rows.push(['cost after', formatMoney(instance.cost_after)], ['savings', formatMoney(figures.savings), `(${formatPercent(figures.savingsPct)})`])
-      if (instance.lower_bound !== null && figures.gapPct !== null) rows.push(['lower bound', formatMoney(instance.lower_bound)], ['gap', formatPercent(figures.gapPct, 3)])
+      rows.push(['cost after', money(instance.cost_after)], ['savings', money(figures.savings), `(${formatPercent(figures.savingsPct)})`])
+      if (instance.lower_bound !== null && figures.gapPct !== null) rows.push(['lower bound', money(instance.lower_bound)], ['gap', formatPercent(figures.gapPct, 3)])
     }
-    if (instance.baseline_cost !== null) rows.push(['old method', formatMoney(instance.baseline_cost)])
+    if (instance.baseline_cost !== null) rows.push(['old method', money(instance.baseline_cost)])
     if (instance.push_decision !== null) rows.push(['push', instance.push_decision, instance.push_reason ?? ''])
   }
   if (view.optimizer !== undefined) {
@@ -68,7 +69,7 @@ export function progressDetail(view: SessionView): string {
   return ''
 }
 
-/** Every status change of the session and its instances, with its time. */
-export function sessionStages(view: SessionView): string {
-  return view.transitions.map((t) => `  ${formatTime(t.at)}  ${t.entity} ${t.from ?? '-'} -> ${t.to}${t.message === null ? '' : `: ${t.message}`}`).join('\n')
+/** Every status change of the session and its instances, with its time in `timeZone` (the tenant's). */
+export function sessionStages(view: SessionView, timeZone: string): string {
+  return view.transitions.map((t) => `  ${formatZonedTime(t.at, timeZone)}  ${t.entity} ${t.from ?? '-'} -> ${t.to}${t.message === null ? '' : `: ${t.message}`}`).join('\n')
 }

@@ -25,7 +25,7 @@ export function statusCommand(): Command {
         }
         const { view, messages } = await sessionStatus(service, sessionId)
         const messageLines = messages.length === 0 ? '' : `\n\n  messages\n${messages.map(outboxLine).join('\n')}`
-        process.stdout.write(`${sessionSummary(view)}\n\n  stages\n${sessionStages(view)}${messageLines}\n`)
+        process.stdout.write(`${sessionSummary(view)}\n\n  stages\n${sessionStages(view, view.timeZone)}${messageLines}\n`)
       })
     })
 }

@@ -22,6 +22,8 @@ interface TenantSetOptions {
   simCountChangePct?: string
   requireApproval?: boolean
   continuousLastDay?: boolean
+  timeZone?: string
+  emailFrom?: string
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value]
@@ -42,6 +44,8 @@ export function tenantCommand(): Command {
       .option('--no-require-approval', 'changes are pushed on a go without approval')
       .option('--continuous-last-day', 'on the last day of a period, scheduled sessions run every hour from the start hour, not once')
       .option('--no-continuous-last-day', 'one scheduled session a day, the last day too')
+      .option('--time-zone <zone>', 'IANA time zone times are shown in (e-mails, workbooks); default UTC')
+      .option('--email-from <from>', 'From of the tenant\'s e-mails, "Name <address>" or an address ("" for SIMOPT_MAIL_FROM)')
       .action(async (options: TenantSetOptions) => {
         const change = settingsChange(options)
         await withService(async (service) => {
@@ -68,6 +72,8 @@ export function tenantCommand(): Command {
             `  SIM count change  reported above ${settings.simCountChangePct}%`,
             `  rate plan changes ${settings.requireApproval ? 'wait for approval' : 'pushed on a go'}`,
             `  last day          ${settings.continuousLastDay ? 'a scheduled session every hour' : 'one scheduled session'}`,
+            `  time zone         ${settings.timeZone}`,
+            `  e-mail from       ${settings.emailFrom ?? '(SIMOPT_MAIL_FROM)'}`,
           ]
           process.stdout.write(`${lines.join('\n')}\n`)
         })
@@ -97,6 +103,8 @@ function settingsChange(options: TenantSetOptions): TenantSettingsChange {
     ...(options.simCountChangePct === undefined ? {} : { simCountChangePct: Number(options.simCountChangePct) }),
     ...(options.requireApproval === undefined ? {} : { requireApproval: options.requireApproval }),
     ...(options.continuousLastDay === undefined ? {} : { continuousLastDay: options.continuousLastDay }),
+    ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }),
+    ...(options.emailFrom === undefined ? {} : { emailFrom: options.emailFrom === '' ? null : options.emailFrom }),
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Config } from '../config.js'
-import { SimoptError } from '../domain/index.js'
+import { DEFAULT_TIME_ZONE, SimoptError } from '../domain/index.js'
 import { composeEmail } from '../notify/email.js'
 import { renderNotice, type Notice } from '../notify/render-notice.js'
 import { parseTenantSettings, recipientsOf, type TenantSettings } from '../notify/tenant-settings.js'
@@ -22,8 +22,9 @@ export async function queueEmail(db: Db, config: Config, to: Addressing, notice:
   const id = randomUUID()
   const { settings, tenant, problem } = await tenantSettings(db, to.tenantId)
   const recipients = notice.kind === 'cache-unreachable' ? config.errorEmail : settings === undefined ? [] : recipientsOf(settings, notice.kind)
-  const rendered = renderNotice(notice, settings?.email[notice.kind]?.subject)
-  const body = await composeEmail({ id, from: config.mailFrom, to: recipients, subject: rendered.subject, text: rendered.text, attachments: rendered.attachments })
+  const rendered = renderNotice(notice, settings?.email[notice.kind]?.subject, { timeZone: settings?.timeZone ?? DEFAULT_TIME_ZONE, publicUrl: config.publicUrl })
+  const from = settings?.emailFrom ?? config.mailFrom
+  const body = await composeEmail({ id, from, to: recipients, subject: rendered.subject, text: rendered.text, html: rendered.html, attachments: rendered.attachments })
   const unaddressed =
     recipients.length > 0
       ? undefined

@@ -4,6 +4,7 @@
  * from there as it is.
  */
 import { emailList, type Config } from '../config.js'
+import { mailboxAddress } from '../domain/index.js'
 import { mailTransport } from './mail-transport.js'
 import type { Attachment } from './render-notice.js'
 
@@ -13,6 +14,8 @@ export interface EmailContent {
   readonly to: readonly string[]
   readonly subject: string
   readonly text: string
+  /** The same message as HTML, beside the text (multipart/alternative); absent: text only. */
+  readonly html?: string | undefined
   readonly attachments: readonly Attachment[]
 }
 
@@ -24,6 +27,7 @@ export async function composeEmail(email: EmailContent): Promise<Buffer> {
     to: [...email.to],
     subject: email.subject,
     text: email.text,
+    ...(email.html === undefined ? {} : { html: email.html }),
     messageId: `<${email.id}@simopt>`,
     date: new Date(),
     attachments: email.attachments.map((attachment) => ({ filename: attachment.filename, content: attachment.content, contentType: attachment.contentType })),
@@ -31,11 +35,14 @@ export async function composeEmail(email: EmailContent): Promise<Buffer> {
   return composer.compile().build()
 }
 
-/** Sends an outbox e-mail as composed to its recipients (`a@x, b@y`). @throws what the transport throws. */
+/**
+ * Sends an outbox e-mail as composed to its recipients (`a@x, b@y`), from `SIMOPT_MAIL_FROM`'s address (the
+ * envelope; the From header is in the message). @throws what the transport throws.
+ */
 export async function sendEmail(config: Pick<Config, 'smtpUrl' | 'outboxDir' | 'mailFrom'>, message: { readonly id: string; readonly body: Uint8Array; readonly recipient: string }): Promise<void> {
   const transport = mailTransport(config)
   try {
-    await transport.send(message.id, Buffer.from(message.body), config.mailFrom, emailList(message.recipient))
+    await transport.send(message.id, Buffer.from(message.body), mailboxAddress(config.mailFrom) ?? config.mailFrom, emailList(message.recipient))
   } finally {
     transport.close()
   }

@@ -3,7 +3,8 @@
  * subject here is the default; a tenant may set its own per kind (`{tenant}`, `{provider}`, `{period}`
  * filled in).
  */
-import { savingsFigures } from '../domain/index.js'
+import { DEFAULT_CURRENCY, DEFAULT_TIME_ZONE, formatMoney, formatTime, savingsFigures } from '../domain/index.js'
+import { resultsHtml, sessionUrl, type NoticeDisplay } from './results-html.js'
 import type { EmailKind } from './tenant-settings.js'
 
 interface SessionFacts {
@@ -33,6 +34,13 @@ export type Notice =
       readonly workbook: Attachment
       /** Sheets the attachment leaves out because the whole workbook is too big to e-mail. */
       readonly sheetsLeftOut: readonly string[]
+      /** ISO 4217 code of the amounts (the provider's currency); default USD. */
+      readonly currency?: string | undefined
+      /** The billing period's bounds, epoch ms. */
+      readonly periodStart?: number | undefined
+      readonly periodEnd?: number | undefined
+      /** The changes that save the most, largest first. */
+      readonly topChanges?: readonly TopChange[] | undefined
     })
   | (SessionFacts & { readonly kind: 'sync-error'; readonly error: string })
   | { readonly kind: 'already-running'; readonly tenant: string; readonly provider: string; readonly period: string; readonly runningSessionId: string; readonly status: string }
@@ -49,15 +57,29 @@ export type Notice =
   | (SessionFacts & { readonly kind: 'plan-discrepancies'; readonly discrepancies: readonly { readonly iccid: string; readonly expected: string; readonly found: string }[] })
   | (SessionFacts & { readonly kind: 'new-comm-plans'; readonly commPlans: readonly string[] })
 
+/** A rate plan change as a results e-mail lists it. */
+export interface TopChange {
+  readonly iccid: string
+  readonly oldPlan: string
+  readonly newPlan: string
+  readonly saving: number
+  readonly ownSaving: number
+  readonly poolEffect: number
+}
+
+export type ResultsNotice = Extract<Notice, { kind: 'results' }>
+export type { NoticeDisplay } from './results-html.js'
+
 export interface RenderedNotice {
   readonly subject: string
   readonly text: string
+  /** The same message as HTML (the results e-mail); absent: text only. */
+  readonly html?: string | undefined
   readonly attachments: readonly Attachment[]
 }
 
-const money = (value: number) => value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
 const count = (value: number) => value.toLocaleString('en-US')
-const time = (at: number) => new Date(at).toISOString().replace('T', ' ').slice(0, 16) + ' UTC'
+
 
 const DEFAULT_SUBJECTS: Readonly<Record<EmailKind, string>> = {
   results: 'simopt: {provider} {period} optimized',
@@ -70,12 +92,16 @@ const DEFAULT_SUBJECTS: Readonly<Record<EmailKind, string>> = {
   'new-comm-plans': 'simopt: new communication plans for {provider}',
 }
 
-/** The notice as an e-mail; `subject` is the tenant's own subject line for this kind, if it set one. */
-export function renderNotice(notice: Notice, subject?: string): RenderedNotice {
+/**
+ * The notice as an e-mail; `subject` is the tenant's own subject line for this kind, if it set one. The
+ * results e-mail has an HTML part beside its text.
+ */
+export function renderNotice(notice: Notice, subject?: string, display: NoticeDisplay = { timeZone: DEFAULT_TIME_ZONE }): RenderedNotice {
   const fields: Record<string, string> = 'tenant' in notice ? { tenant: notice.tenant, provider: notice.provider, period: notice.period } : {}
   const filled = (subject ?? DEFAULT_SUBJECTS[notice.kind]).replace(/\{(tenant|provider|period)\}/g, (_, name: string) => fields[name] ?? '')
-  const { text, attachments } = body(notice)
-  return { subject: filled, text: `${text}\n`, attachments }
+  const { text, attachments } = body(notice, display)
+  const html = notice.kind === 'results' ? resultsHtml(notice, filled, display) : undefined
+  return { subject: filled, text: `${text}\n`, html, attachments }
 }
 
 function lines(...rows: readonly (readonly [string, string])[]): string {
@@ -83,11 +109,14 @@ function lines(...rows: readonly (readonly [string, string])[]): string {
   return rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n')
 }
 
-function body(notice: Notice): { text: string; attachments: readonly Attachment[] } {
+function body(notice: Notice, display: NoticeDisplay): { text: string; attachments: readonly Attachment[] } {
+  const time = (at: number) => formatTime(at, display.timeZone)
   switch (notice.kind) {
     case 'results': {
+      const money = (value: number) => formatMoney(value, notice.currency ?? DEFAULT_CURRENCY)
       const figures = savingsFigures(notice.costBefore, notice.costAfter, notice.lowerBound)
       const rows: [string, string][] = [
+        ...(notice.periodStart === undefined || notice.periodEnd === undefined ? [] : [['period', `${notice.period}: ${time(notice.periodStart)} to ${time(notice.periodEnd)}`] as [string, string]]),
         ['SIMs', count(notice.sims)],
         ['changes', count(notice.changes)],
         ['cost before', money(notice.costBefore)],
@@ -95,14 +124,20 @@ function body(notice: Notice): { text: string; attachments: readonly Attachment[
         ['savings', `${money(figures.savings)} (${figures.savingsPct.toFixed(2)}%)`],
       ]
       if (notice.lowerBound !== null && figures.gapPct !== null) rows.push(['lower bound', `${money(notice.lowerBound)} (gap ${figures.gapPct.toFixed(3)}%)`])
-      if (notice.baselineCost !== null) rows.push(['old method', money(notice.baselineCost)])
+      if (notice.baselineCost !== null) rows.push(['old method', `${money(notice.baselineCost)} (simopt saves ${money(notice.baselineCost - notice.costAfter)} more)`])
+      const link = sessionUrl(display, notice.sessionId)
+      const top = notice.topChanges ?? []
+      const topText =
+        top.length === 0
+          ? ''
+          : `\nThe changes that save the most (own saving + pool effect):\n${top.map((change) => `  ${change.iccid}  ${change.oldPlan} -> ${change.newPlan}  ${money(change.saving)} (own ${money(change.ownSaving)}, pool ${money(change.poolEffect)})`).join('\n')}\n`
       const omitted =
         notice.sheetsLeftOut.length === 0
           ? ''
           : `\nThe workbook attached leaves out the ${notice.sheetsLeftOut.join(' and ')} sheet${notice.sheetsLeftOut.length > 1 ? 's' : ''}: with ${count(notice.sims)} SIMs the whole one is too big for e-mail. The whole workbook: simopt report ${notice.sessionId} --xlsx FILE\n`
       const unpriced = notice.unpricedNote == null ? '' : `\nNot every SIM is in these figures: ${notice.unpricedNote}.\n`
       return {
-        text: `The session ${notice.sessionId} optimized ${notice.provider} (tenant ${notice.tenant}) for ${notice.period}.\n\n${lines(...rows)}\n${unpriced}${omitted}`,
+        text: `The session ${notice.sessionId} optimized ${notice.provider} (tenant ${notice.tenant}) for ${notice.period}.\n\n${lines(...rows)}\n${topText}${unpriced}${omitted}${link === undefined ? '' : `\nOn the dashboard: ${link}\n`}`,
         attachments: [notice.workbook],
       }
     }

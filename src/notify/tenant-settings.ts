@@ -5,6 +5,7 @@
  * `unaddressed`, and `simopt status` says what to set.
  */
 import { z } from 'zod'
+import { DEFAULT_TIME_ZONE, isTimeZone, mailboxAddress } from '../domain/index.js'
 import { parseSettingsJson } from '../store/index.js'
 
 /** Every e-mail simopt sends (issue 6); `progress` and `error` are the webhook's events. */
@@ -41,6 +42,14 @@ export const tenantSettingsSchema = z.object({
   requireApproval: z.boolean().default(false),
   /** Sessions run every hour on the period's last day (from the start hour), not once (`domain/schedule.ts`). */
   continuousLastDay: z.boolean().default(false),
+  /** IANA time zone the tenant's people read times in: e-mails, workbooks, the command line. */
+  timeZone: z.string().refine(isTimeZone, { error: 'must be an IANA time zone such as Europe/Berlin' }).default(DEFAULT_TIME_ZONE),
+  /** The From of the tenant's e-mails (`Name <address>` or an address); absent: `SIMOPT_MAIL_FROM`. */
+  emailFrom: z
+    .string()
+    .max(200)
+    .refine((text) => mailboxAddress(text) !== undefined, { error: (issue) => `${JSON.stringify(issue.input)} is not an e-mail address or Name <address>` })
+    .optional(),
 })
 
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>

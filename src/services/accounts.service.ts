@@ -36,6 +36,10 @@ export interface AccountFields extends AccountChange {
   readonly callsInFlight?: number | undefined
   /** null: back to the cycle end hour. */
   readonly scheduleStartHour?: number | null | undefined
+  /** A SIM changes plan only if the change alone saves at least this much (0: any saving). */
+  readonly minSavingPerChange?: number | undefined
+  /** ISO 4217 code of the account's money. */
+  readonly currency?: string | undefined
 }
 
 /** How the caller's interface names the fields in messages: `body/url`, `option --url`. */
@@ -188,7 +192,7 @@ function checkTimeZone(timeZone: string | undefined, names: AccountFieldNames): 
 /** The settings given; a null start hour is left out, which clears it. */
 function settingsOf(input: AccountFields): Partial<ProviderSettings> {
   return Object.fromEntries(
-    (['prorate', 'writeEnabled', 'callsPerSecond', 'callsInFlight', 'scheduleStartHour'] as const)
+    (['prorate', 'writeEnabled', 'callsPerSecond', 'callsInFlight', 'scheduleStartHour', 'minSavingPerChange', 'currency'] as const)
       .filter((key) => input[key] !== undefined)
       .map((key) => [key, input[key] ?? undefined]),
   )

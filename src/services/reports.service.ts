@@ -3,12 +3,14 @@
  * time, its plan table, its report (the source of the workbook and the CSV), its assignment, savings by
  * billing period; and the files-in, result-out optimization of `simopt optimize` and the what-if upload.
  */
-import type { BillingTerms, PlanLine, Problem } from '../domain/index.js'
+import { DEFAULT_CURRENCY, DEFAULT_TIME_ZONE, type BillingTerms, type PlanLine, type Problem } from '../domain/index.js'
 import { readFleetFiles, summarize, type FleetFiles, type ProblemFiles, type RunSummary } from '../io/index.js'
 import { reportFromOptimization, type ReportSource } from '../io/report/index.js'
 import { optimize, type OptimizationResult, type OptimizeOptions } from '../optimizer/index.js'
+import { parseTenantSettings } from '../notify/tenant-settings.js'
 import {
   instancePlanLines,
+  instancePushFacts,
   instanceReport,
   resultPage as resultPageRows,
   resultRows,
@@ -58,7 +60,8 @@ export async function planTable(ctx: ServiceContext, sessionId: string, scope?: 
  */
 export async function sessionReport(ctx: ServiceContext, sessionId: string, scope?: TenantScope): Promise<ReportSource> {
   const instance = await finishedInstance(ctx, sessionId, 'its report exists', scope)
-  return instanceReport(ctx.store, instance.id)
+  const facts = await instancePushFacts(ctx.store.db, instance.id)
+  return instanceReport(ctx.store, instance.id, parseTenantSettings(facts.tenantSettings, facts.tenant).timeZone)
 }
 
 /**
@@ -148,6 +151,9 @@ export function reportOfFiles(run: FilesOptimization, provider: 'files' | 'what-
     devicesSyncedTill: null,
     usageMeasuredTill: null,
     generatedAt: finishedAt,
+    // Files name no currency or time zone: the defaults.
+    currency: DEFAULT_CURRENCY,
+    timeZone: DEFAULT_TIME_ZONE,
   })
 }
 

@@ -3,6 +3,7 @@
  * and following one until it ends. The pipeline itself (what a start writes and queues) is `jobs/sessions.ts`.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
+import { DEFAULT_TIME_ZONE } from '../domain/index.js'
 import { job } from '../jobs/job.js'
 import { cancelSession as cancelInPipeline, restartSession as restartInPipeline, startSession as startInPipeline } from '../jobs/sessions.js'
 import {
@@ -12,10 +13,12 @@ import {
   instanceIdsOfSession,
   listOutbox,
   listSessions as listSessionRows,
+  tenantSettingsRecord,
   type SessionListFilter,
   type SessionListItem,
   type SessionView,
 } from '../store/index.js'
+import { parseTenantSettings } from '../notify/tenant-settings.js'
 import type { ServiceContext } from './context.js'
 import { reachableSession, sessionNotFound, type TenantScope } from './session-scope.js'
 
@@ -55,23 +58,30 @@ export async function listSessions(ctx: ServiceContext, filter: SessionListFilte
   return listSessionRows(ctx.store.db, filter)
 }
 
+/** A session as people read it: with the tenant's time zone, which its times are shown in. */
+export interface ShownSession extends SessionView {
+  /** IANA zone (the tenant's `timeZone` setting). */
+  readonly timeZone: string
+}
+
 /**
- * One session: its stages, progress and figures.
+ * One session: its stages, progress and figures, and the time zone to show its times in.
  * @throws SimoptError `SESSION_NOT_FOUND`.
  */
-export async function getSession(ctx: ServiceContext, sessionId: string, scope?: TenantScope): Promise<SessionView> {
+export async function getSession(ctx: ServiceContext, sessionId: string, scope?: TenantScope): Promise<ShownSession> {
   await reachableSession(ctx, sessionId, scope)
   const view = await findSession(ctx.store.db, sessionId)
   // Gone between the two reads (the retention clean-up): as if it never was.
   if (view === undefined) throw sessionNotFound(sessionId, scope)
-  return view
+  const record = await tenantSettingsRecord(ctx.store.db, view.tenant)
+  return { ...view, timeZone: record === undefined ? DEFAULT_TIME_ZONE : parseTenantSettings(record.settingsJson, view.tenant).timeZone }
 }
 
 /**
  * Cancels a session that has not ended; `actor` (`cli:<user>`, `api:<key>`) is named in its stages.
  * @throws SimoptError `SESSION_NOT_FOUND`, `STATE_CONFLICT` (it has ended).
  */
-export async function cancelSession(ctx: ServiceContext, sessionId: string, actor: string, scope?: TenantScope): Promise<SessionView> {
+export async function cancelSession(ctx: ServiceContext, sessionId: string, actor: string, scope?: TenantScope): Promise<ShownSession> {
   await reachableSession(ctx, sessionId, scope)
   await cancelInPipeline(ctx.store, ctx.queue(), ctx.config, sessionId, actor)
   return getSession(ctx, sessionId, scope)
@@ -87,7 +97,7 @@ export async function sessionOverview(ctx: ServiceContext): Promise<{ sessions: 
  * One session in detail with its messages (e-mails, webhooks).
  * @throws SimoptError `SESSION_NOT_FOUND`.
  */
-export async function sessionStatus(ctx: ServiceContext, sessionId: string): Promise<{ view: SessionView; messages: MessageLine[] }> {
+export async function sessionStatus(ctx: ServiceContext, sessionId: string): Promise<{ view: ShownSession; messages: MessageLine[] }> {
   const view = await getSession(ctx, sessionId)
   return { view, messages: await listOutbox(ctx.store.db, { sessionId, limit: 100 }) }
 }

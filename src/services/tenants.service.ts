@@ -49,6 +49,10 @@ export interface TenantSettingsChange {
   readonly simCountChangePct?: number
   readonly requireApproval?: boolean
   readonly continuousLastDay?: boolean
+  /** IANA zone the tenant reads times in. */
+  readonly timeZone?: string
+  /** The From of the tenant's e-mails; null: back to `SIMOPT_MAIL_FROM`. */
+  readonly emailFrom?: string | null
 }
 
 /**
@@ -76,6 +80,8 @@ function applyChange(current: TenantSettings, change: TenantSettingsChange): Ten
     ...(change.simCountChangePct === undefined ? {} : { simCountChangePct: change.simCountChangePct }),
     ...(change.requireApproval === undefined ? {} : { requireApproval: change.requireApproval }),
     ...(change.continuousLastDay === undefined ? {} : { continuousLastDay: change.continuousLastDay }),
+    ...(change.timeZone === undefined ? {} : { timeZone: change.timeZone }),
+    ...(change.emailFrom === undefined ? {} : { emailFrom: change.emailFrom ?? undefined }),
   }
   const parsed = tenantSettingsSchema.safeParse(next)
   if (parsed.success) return parsed.data

@@ -12,13 +12,12 @@ export type ChangeRow = Selectable<ChangeTable>
 export const CHANGE_STATUSES = ['planned', 'approved', 'pushing', 'pushed', 'verified', 'discrepancy', 'failed', 'skipped'] as const
 export type ChangeStatus = (typeof CHANGE_STATUSES)[number]
 
-/** Lists the instance's changes from its results, once (a second call adds nothing). */
+/** Lists the instance's changes from its results, each with its saving as attributed there, once (a second call adds nothing). */
 export async function planChanges(db: Db, instanceId: string): Promise<void> {
   const now = Date.now()
   await sql`
-    insert into changes (instance_id, iccid, old_plan, new_plan, saving, status, updated_at)
-    select instance_id, iccid, current_plan, new_plan,
-      (monthly_before + overage_before + sms_before) - (monthly_after + overage_after + sms_after), 'planned', ${now}
+    insert into changes (instance_id, iccid, old_plan, new_plan, saving, own_saving, pool_effect, status, updated_at)
+    select instance_id, iccid, current_plan, new_plan, own_saving + pool_effect, own_saving, pool_effect, 'planned', ${now}
     from results
     where instance_id = ${instanceId} and new_plan <> current_plan
     on conflict (instance_id, iccid) do nothing`.execute(db)

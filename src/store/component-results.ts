@@ -1,5 +1,5 @@
 /** The optimize stage's rows: the component to solve, and its answer stored in one go (claim, SIM results, plan lines, count). */
-import type { PlanLine, PricedAssignment, Problem } from '../domain/index.js'
+import type { ChangeAttribution, PlanLine, PricedAssignment, Problem } from '../domain/index.js'
 import type { OptimizerInfo } from '../optimizer/index.js'
 import { insertRows } from './bulk-insert.js'
 import type { Db, Dialect } from './database.js'
@@ -38,6 +38,8 @@ export interface SolvedComponent {
   readonly assignment: Int32Array
   readonly before: PricedAssignment
   readonly after: PricedAssignment
+  /** Each changed SIM's own saving and pool effect. */
+  readonly attribution: ChangeAttribution
   /** Figures per plan and pool, for the report. */
   readonly lines: readonly PlanLine[]
   readonly lowerBound: number | null
@@ -90,8 +92,8 @@ export async function storeSolvedComponent(trx: Db, dialect: Dialect, solved: So
   return { componentsDone: count.components_done, componentCount: count.component_count }
 }
 
-/** One `results` row per SIM: its plans and its cost split before and after. */
-function* resultRows({ instanceId, problem, rawUsageMb, assignment, before, after }: SolvedComponent) {
+/** One `results` row per SIM: its plans, its cost split before and after, and its change's attributed saving. */
+function* resultRows({ instanceId, problem, rawUsageMb, assignment, before, after, attribution }: SolvedComponent) {
   const { sims, plans, commPlans } = problem
   for (let i = 0; i < sims.count; i++) {
     yield {
@@ -108,6 +110,8 @@ function* resultRows({ instanceId, problem, rawUsageMb, assignment, before, afte
       monthly_after: after.monthly[i]!,
       overage_after: after.overage[i]!,
       sms_after: after.sms[i]!,
+      own_saving: attribution.ownSaving[i]!,
+      pool_effect: attribution.poolEffect[i]!,
     }
   }
 }

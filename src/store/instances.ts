@@ -120,7 +120,8 @@ export interface InstancePushFacts {
   readonly providerId: string
   readonly provider: string
   readonly providerSettings: string
-  /** End of the billing period (epoch ms). */
+  /** Start and end of the billing period (epoch ms). */
+  readonly periodStartsAt: number
   readonly periodEndsAt: number
   readonly tenant: string
   readonly tenantSettings: string
@@ -133,7 +134,7 @@ export async function instancePushFacts(db: Db, instanceId: string): Promise<Ins
     .innerJoin('service_providers', 'service_providers.id', 'instances.provider_id')
     .innerJoin('billing_periods', 'billing_periods.id', 'instances.period_id')
     .innerJoin('tenants', 'tenants.id', 'service_providers.tenant_id')
-    .select(['instances.session_id', 'instances.provider_id', 'service_providers.name as provider', 'service_providers.settings', 'billing_periods.ends_at', 'tenants.name as tenant', 'tenants.settings as tenantSettings'])
+    .select(['instances.session_id', 'instances.provider_id', 'service_providers.name as provider', 'service_providers.settings', 'billing_periods.starts_at', 'billing_periods.ends_at', 'tenants.name as tenant', 'tenants.settings as tenantSettings'])
     .where('instances.id', '=', instanceId)
     .executeTakeFirstOrThrow()
   return {
@@ -141,6 +142,7 @@ export async function instancePushFacts(db: Db, instanceId: string): Promise<Ins
     providerId: row.provider_id,
     provider: row.provider,
     providerSettings: row.settings,
+    periodStartsAt: row.starts_at,
     periodEndsAt: row.ends_at,
     tenant: row.tenant,
     tenantSettings: row.tenantSettings,

@@ -19,6 +19,7 @@ import { unpricedSims } from './migrations/0010-unpriced-sims.js'
 import { optimizerInfo } from './migrations/0011-optimizer-info.js'
 import { usageReadAt } from './migrations/0012-usage-read-at.js'
 import { mobility } from './migrations/0014-mobility.js'
+import { changeAttribution } from './migrations/0016-change-attribution.js'
 
 function migrations(store: Store): Record<string, Migration> {
   return {
@@ -33,6 +34,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0011-optimizer-info': optimizerInfo(),
     '0012-usage-read-at': usageReadAt(),
     '0014-mobility': mobility(),
+    '0016-change-attribution': changeAttribution(),
   }
 }
 

@@ -1,6 +1,6 @@
 /** A service provider's settings (DESIGN.md §1), kept as JSON and validated whenever read. */
 import { z } from 'zod'
-import { DEFAULT_PROJECTION, FLEET_KINDS } from '../domain/index.js'
+import { DEFAULT_CURRENCY, DEFAULT_PROJECTION, FLEET_KINDS, isCurrencyCode } from '../domain/index.js'
 import { parseSettingsJson } from './settings-json.js'
 
 export const providerSettingsSchema = z.object({
@@ -14,6 +14,8 @@ export const providerSettingsSchema = z.object({
   callsInFlight: z.number().int().min(1).max(64).default(1),
   /** A SIM changes plan only if the change alone saves at least this much (0: any saving). */
   minSavingPerChange: z.number().min(0).default(0),
+  /** ISO 4217 code of the account's money: what reports, e-mails, the dashboard and the CLI show amounts in. */
+  currency: z.string().refine(isCurrencyCode, { error: 'must be an ISO 4217 currency code such as USD or EUR' }).default(DEFAULT_CURRENCY),
   /** Project cycle-to-date usage to the period end, with this cushion. */
   projection: z
     .object({ enabled: z.boolean(), cushion: z.number().min(0).max(1) })

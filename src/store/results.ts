@@ -11,7 +11,8 @@ type CostSplit = Pick<ResultTable, 'monthly_before' | 'overage_before' | 'sms_be
 /**
  * A result row's cost for the period, on its current plan (`before`) and its new one (`after`): the sum the
  * cost model splits into monthly charge, overage and SMS, in the account's currency, unrounded.
- * (`planChanges` in changes.ts sums the same columns in SQL for a change's saving.)
+ * (A change's saving is not their difference: the result row's `own_saving` and `pool_effect` make it, so that
+ * the changes add up to the session's saving; domain/change-attribution.ts.)
  */
 export function resultCosts(row: CostSplit): { before: number; after: number } {
   return { before: row.monthly_before + row.overage_before + row.sms_before, after: row.monthly_after + row.overage_after + row.sms_after }

@@ -214,6 +214,9 @@ export interface ResultTable {
   monthly_after: number
   overage_after: number
   sms_after: number
+  /** The SIM's change's own saving and its pool effect (domain/change-attribution.ts); 0 when it keeps its plan. */
+  own_saving: Generated<number>
+  pool_effect: Generated<number>
 }
 
 /** A SIM whose plan the result changes, and how pushing it to the carrier went. */
@@ -222,8 +225,12 @@ export interface ChangeTable {
   iccid: string
   old_plan: string
   new_plan: string
-  /** What the change alone saves on the bill. */
+  /** What the change saves: its own saving plus its pool effect; the changes' savings add up to the instance's. */
   saving: number
+  /** What the SIM's own lines (monthly, SMS, overage off a pool) cost less on the new plan. */
+  own_saving: Generated<number>
+  /** Its share of what the pools it leaves and joins charge less (docs/decisions.md). */
+  pool_effect: Generated<number>
   /** `planned → approved → pushing → pushed → verified | discrepancy | failed`. */
   status: ChangeStatus
   updated_at: number

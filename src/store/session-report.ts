@@ -10,8 +10,12 @@ import { resultCosts, resultLine } from './results.js'
 
 const PAGE = 20_000
 
-/** @throws Error when the instance does not exist or has no result yet. */
-export async function instanceReport(store: Store, instanceId: string): Promise<ReportSource> {
+/**
+ * Amounts are in the provider's currency; times are shown in `timeZone` (the tenant's setting, which the
+ * caller reads: tenant settings are the notifier's).
+ * @throws Error when the instance does not exist or has no result yet.
+ */
+export async function instanceReport(store: Store, instanceId: string, timeZone = 'UTC'): Promise<ReportSource> {
   const { db } = store
   const instance = await db
     .selectFrom('instances')
@@ -34,7 +38,7 @@ export async function instanceReport(store: Store, instanceId: string): Promise<
       'tenants.name as tenant',
       'service_providers.name as provider',
       'service_providers.devices_synced_till',
-      'service_providers.settings',
+      'service_providers.settings as provider_settings',
       'billing_periods.name as period',
     ])
     .where('instances.id', '=', instanceId)
@@ -52,7 +56,8 @@ export async function instanceReport(store: Store, instanceId: string): Promise<
     sync === undefined
       ? undefined
       : await db.selectFrom('usage_readings').select((eb) => eb.fn.max('measured_at').as('at')).where('period_id', '=', instance.period_id).executeTakeFirst()
-  const mobility = parseProviderSettings(instance.settings, instance.provider).fleet === 'mobility'
+  const providerSettings = parseProviderSettings(instance.provider_settings, instance.provider)
+  const mobility = providerSettings.fleet === 'mobility'
   const summary: ReportSummary = {
     tenant: instance.tenant,
     provider: instance.provider,
@@ -71,6 +76,8 @@ export async function instanceReport(store: Store, instanceId: string): Promise<
     usageMeasuredTill: usage?.at == null ? null : Number(usage.at),
     generatedAt: Date.now(),
     ...(mobility ? { fleet: 'mobility' as const } : {}),
+    currency: providerSettings.currency,
+    timeZone,
   }
   return {
     summary,
@@ -113,6 +120,9 @@ async function* changeLines(store: Store, instanceId: string, providerId: string
       newPlan: row.new_plan,
       costBefore: cost.before,
       costAfter: cost.after,
+      saving: row.own_saving + row.pool_effect,
+      ownSaving: row.own_saving,
+      poolEffect: row.pool_effect,
       // Where the change stands with the carrier, when the report is made.
       status: row.change_status ?? 'planned',
     }

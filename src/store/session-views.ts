@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely'
 import type { Db } from './database.js'
 import type { OptimizerInfo } from '../optimizer/index.js'
 import { sessionOptimizerInfo } from './optimizer-runs.js'
+import { parseProviderSettings } from './provider-settings.js'
 import type { InstanceTable, SyncTable } from './schema.js'
 import type { SessionTrigger } from './sessions.js'
 import { syncProgressOf, type SyncProgress } from './sync-progress.js'
@@ -19,6 +20,8 @@ export interface SessionView {
   readonly attempt: number
   readonly createdAt: number
   readonly finishedAt: number | null
+  /** ISO 4217 code of the session's amounts (the provider's `currency`). */
+  readonly currency: string
   readonly instances: readonly Selectable<InstanceTable>[]
   /** The carrier sync of each instance that synced. */
   readonly syncs: readonly Selectable<SyncTable>[]
@@ -42,6 +45,7 @@ const sessionColumns = [
   'sessions.attempt',
   'sessions.created_at',
   'sessions.finished_at',
+  'service_providers.settings as provider_settings',
 ] as const
 
 function baseQuery(db: Db) {
@@ -149,6 +153,7 @@ function toView(row: {
   attempt: number
   created_at: number
   finished_at: number | null
+  provider_settings: string
 }) {
   return {
     id: row.id,
@@ -161,5 +166,6 @@ function toView(row: {
     attempt: row.attempt,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
+    currency: parseProviderSettings(row.provider_settings, row.provider).currency,
   }
 }

@@ -14,9 +14,9 @@ describe('simopt provider', () => {
     assert.equal(again.code, 2)
     assert.match(again.stderr, /tenant acme already has a provider att/)
 
-    await simoptOk(env, ['provider', 'set', '--tenant', 'acme', '--name', 'att', '--api-key', 'rotated-key', '--prorate', '--write-enabled'])
+    await simoptOk(env, ['provider', 'set', '--tenant', 'acme', '--name', 'att', '--api-key', 'rotated-key', '--prorate', '--write-enabled', '--min-saving-per-change', '1.5', '--currency', 'EUR'])
     const list = await simoptOk(env, ['provider', 'list', '--tenant', 'acme'])
-    assert.equal(list.stdout, 'att  jasper  http://127.0.0.1:9999  America/Chicago, cycle ends day 19 00:00  prorates  writes enabled  scheduled from 00:00  credentials set\n')
+    assert.equal(list.stdout, 'att  jasper  http://127.0.0.1:9999  America/Chicago, cycle ends day 19 00:00  prorates  writes enabled  scheduled from 00:00  EUR  changes saving at least €1.50  credentials set\n')
     assert.doesNotMatch(list.stdout + list.stderr, /secret|rotated/)
 
     const store = storeFor(env)
@@ -38,6 +38,8 @@ describe('simopt provider', () => {
       [['provider', 'add', '--tenant', 'acme', '--name', 'att', '--url', 'http://127.0.0.1:1', '--user', 'u', '--api-key', 'k', '--time-zone', 'Mars/Base'], /unknown time zone "Mars\/Base"/],
       [['provider', 'add', '--tenant', 'acme', '--name', 'att', '--integration', 'soap', '--url', 'http://127.0.0.1:1'], /option --integration/],
       [['provider', 'set', '--tenant', 'acme', '--name', 'nope', '--prorate'], /tenant "acme" does not exist|no service provider "nope"/],
+      [['provider', 'set', '--tenant', 'acme', '--name', 'att', '--currency', 'DOLLARS'], /option --currency: must be an ISO 4217 currency code such as USD or EUR, got "DOLLARS"/],
+      [['provider', 'set', '--tenant', 'acme', '--name', 'att', '--min-saving-per-change', '-1'], /option --min-saving-per-change: must be an amount of money/],
     ]
     for (const [args, message] of cases) {
       const run = await simopt(env, args)

@@ -35,7 +35,7 @@ describe('service commands', () => {
     assert.ok(id, demo.stdout)
     assert.match(demo.stderr, /status\s+done\s+100%/)
     assert.match(demo.stderr, /SIMs\s+3,000/)
-    assert.match(demo.stderr, /savings\s+[\d,]+\.\d\d  \(\d+\.\d%\)/)
+    assert.match(demo.stderr, /savings\s+\$[\d,]+\.\d\d  \(\d+\.\d%\)/, "in the provider's currency, USD by default")
 
     const status = await simoptOk(env, ['status', id])
     assert.match(status.stdout, /status\s+done\s+100%/)

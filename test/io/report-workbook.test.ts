@@ -30,7 +30,7 @@ const ASSIGNMENT_HEADER = [
   'Cost after',
 ]
 const CSV_HEADER = 'iccid,msisdn,comm_plan,current_plan,new_plan,raw_usage_mb,usage_mb,monthly,overage,sms_charge,cost_before,cost_after'
-const CHANGE_HEADER = ['ICCID', 'MSISDN', 'Communication plan', 'Old plan', 'New plan', 'Cost before', 'Cost after', 'Saving', 'Status']
+const CHANGE_HEADER = ['ICCID', 'MSISDN', 'Communication plan', 'Old plan', 'New plan', 'Cost before', 'Cost after', 'Saving', 'Own saving', 'Pool effect', 'Status']
 const PLAN_FIGURES = ['SIMs', 'Usage MB', 'Allowance MB', 'Monthly', 'Overage', 'SMS', 'Cost']
 const PLAN_HEADER = ['Kind', 'Name', 'Pool', ...PLAN_FIGURES.map((f) => `${f} before`), ...PLAN_FIGURES.map((f) => `${f} after`)]
 
@@ -66,6 +66,8 @@ function sourceFor(problem: Problem, result: OptimizationResult): ReportSource {
     devicesSyncedTill: null,
     usageMeasuredTill: null,
     generatedAt: Date.UTC(2025, 2, 24, 6, 2),
+    currency: 'USD',
+    timeZone: 'UTC',
   })
 }
 
@@ -145,14 +147,14 @@ for (const { name, problem: makeProblem } of CASES) {
       assert.equal(rows.Assignments!.length - 1, problem.sims.count)
       assert.equal(rows.Changes!.length - 1, changes)
       assert.deepEqual(written, { assignmentRows: problem.sims.count, changeRows: changes })
-      for (const [name, lastColumn, dataRows] of [['Assignments', 'L', problem.sims.count], ['Changes', 'I', changes]] as const) {
+      for (const [name, lastColumn, dataRows] of [['Assignments', 'L', problem.sims.count], ['Changes', 'K', changes]] as const) {
         const worksheet = sheet(workbook, name)
         assert.equal(worksheet.views[0]?.state, 'frozen', name)
         assert.equal((worksheet.views[0] as { ySplit?: number }).ySplit, 1, name)
         assert.equal(worksheet.autoFilter, `A1:${lastColumn}${dataRows + 1}`, name)
       }
       const assignments = sheet(workbook, 'Assignments')
-      assert.equal(assignments.getCell('K2').numFmt, '#,##0.00')
+      assert.equal(assignments.getCell('K2').numFmt, '"$"#,##0.00;-"$"#,##0.00')
       // Usage as the dashboard shows it: three decimals under 10 MB, one from there.
       assert.equal(assignments.getCell('G2').numFmt, '[<10]#,##0.000;#,##0.0')
     })
@@ -194,7 +196,9 @@ for (const { name, problem: makeProblem } of CASES) {
       assert.equal(costAfter, result.priced.total)
       close(columnSum(rows.Assignments!, 'Cost before'), costBefore, 'assignments before')
       close(columnSum(rows.Assignments!, 'Cost after'), costAfter, 'assignments after')
-      close(columnSum(rows.Changes!, 'Saving'), columnSum(rows.Changes!, 'Cost before') - columnSum(rows.Changes!, 'Cost after'), 'changes')
+      // Each change's saving is its own saving plus its pool effect, and the changes add up to the savings.
+      assert.ok(Math.abs(columnSum(rows.Changes!, 'Saving') - (costBefore - costAfter)) < 0.005, 'the changes add up to the savings to the cent')
+      close(columnSum(rows.Changes!, 'Saving'), columnSum(rows.Changes!, 'Own saving') + columnSum(rows.Changes!, 'Pool effect'), 'own saving plus pool effect')
 
       const [header, ...lines] = rows.Plans!
       const column = (title: string) => header!.indexOf(title)
@@ -321,6 +325,8 @@ describe('report workbook options and edges', () => {
         devicesSyncedTill: null,
         usageMeasuredTill: null,
         generatedAt: Date.UTC(2025, 0, 1),
+        currency: 'USD',
+        timeZone: 'UTC',
       },
       plans: [],
       async *assignments() {},
@@ -342,5 +348,19 @@ describe('report workbook options and edges', () => {
     const result = await optimize(problem, { strategy: 'seed' })
     const file = path.join(await newFolder(), 'missing-folder', 'report.xlsx')
     await assert.rejects(writeReportWorkbook(file, sourceFor(problem, result)), { code: 'ENOENT' })
+  })
+
+  it("shows money in the provider's currency and times in the tenant's time zone", async () => {
+    const problem = randomProblem(new Random(8), { sims: 60, plans: 4 })
+    const result = await optimize(problem, { workers: 0 })
+    const source = sourceFor(problem, result)
+    const file = path.join(await newFolder(), 'eur.xlsx')
+    await writeReportWorkbook(file, { ...source, summary: { ...source.summary, currency: 'EUR', timeZone: 'Europe/Berlin' } })
+    const workbook = await readWorkbook(file)
+    assert.equal(summaryValue(workbook, 'Currency'), 'EUR')
+    // 06:00 UTC on 24 March 2025 is 07:00 in Berlin (CET, before the change to summer time on the 30th).
+    assert.deepEqual(summaryValue(workbook, 'Started (Europe/Berlin)'), new Date(Date.UTC(2025, 2, 24, 7)))
+    assert.equal(sheet(workbook, 'Assignments').getCell('K2').numFmt, '"€"#,##0.00;-"€"#,##0.00')
+    assert.equal(sheet(workbook, 'Plans').getCell('J2').numFmt, '"€"#,##0.00;-"€"#,##0.00')
   })
 })

@@ -24,7 +24,7 @@ const NOTICES: Record<(typeof EMAIL_KINDS)[number], Notice> = {
 describe('notices', () => {
   it('every kind reads with its facts', () => {
     const expected: Record<string, RegExp[]> = {
-      results: [/savings\s+50\.00 \(25\.00%\)/, /lower bound\s+149\.50 \(gap 0\.333%\)/, /old method\s+180\.00/, /leaves out the Assignments and Changes sheets: with 1,000 SIMs the whole one is too big for e-mail/, /simopt report s-1 --xlsx FILE/],
+      results: [/savings\s+\$50\.00 \(25\.00%\)/, /lower bound\s+\$149\.50 \(gap 0\.333%\)/, /old method\s+\$180\.00 \(simopt saves \$30\.00 more\)/, /leaves out the Assignments and Changes sheets: with 1,000 SIMs the whole one is too big for e-mail/, /simopt report s-1 --xlsx FILE/],
       'sync-error': [/carrier said 40000029/, /simopt restart s-1/],
       'already-running': [/session s-0 is still running \(syncing\)/],
       'unexpected-sim-count': [/has 50 SIMs for 2026-11, against 100 in 2026-10 \(-50\.0%/],

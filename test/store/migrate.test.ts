@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import { describe, it } from 'node:test'
+import { sql } from 'kysely'
 import { billingPeriod } from '../../src/domain/index.js'
 import { openStore, type Store } from '../../src/store/database.js'
 import { migrate } from '../../src/store/migrate.js'
@@ -9,7 +10,7 @@ import { tempDir } from '../helpers/temp-dir.js'
 
 async function checkMigrations(store: Store): Promise<void> {
   try {
-    assert.deepEqual(await migrate(store), ['0001-initial', '0002-provider-credentials', '0003-sync', '0004-reports-and-outbox', '0005-rate-plan-changes', '0006-api-keys', '0007-schedule-runs', '0008-schedule-slots', '0009-cycle-end-day', '0010-unpriced-sims', '0011-optimizer-info', '0012-usage-read-at', '0014-mobility'])
+    assert.deepEqual(await migrate(store), ['0001-initial', '0002-provider-credentials', '0003-sync', '0004-reports-and-outbox', '0005-rate-plan-changes', '0006-api-keys', '0007-schedule-runs', '0008-schedule-slots', '0009-cycle-end-day', '0010-unpriced-sims', '0011-optimizer-info', '0012-usage-read-at', '0014-mobility', '0016-change-attribution'])
     assert.deepEqual(await migrate(store), [], 'a second run has nothing to do')
     // The schema takes what the service writes: a tenant, a provider, and a state transition with its sequence.
     await store.db.insertInto('tenants').values({ id: 't', name: 'acme', created_at: 1 }).execute()
@@ -59,13 +60,28 @@ describe('database migrations', () => {
         .insertInto('service_providers')
         .values(cases.map(([day]) => ({ id: `p${day}`, tenant_id: 't', name: `p${day}`, integration: 'files', time_zone: 'UTC', cycle_end_day: day, cycle_end_hour: 0, settings: '{}', created_at: 1 })))
         .execute()
-      assert.deepEqual(await migrate(store), ['0009-cycle-end-day', '0010-unpriced-sims', '0011-optimizer-info', '0012-usage-read-at', '0014-mobility'])
+      assert.deepEqual(await migrate(store), ['0009-cycle-end-day', '0010-unpriced-sims', '0011-optimizer-info', '0012-usage-read-at', '0014-mobility', '0016-change-attribution'])
       for (const [before, after, bounds] of cases) {
         const row = await store.db.selectFrom('service_providers').select('cycle_end_day').where('id', '=', `p${before}`).executeTakeFirstOrThrow()
         assert.equal(row.cycle_end_day, after, `stored day ${before}`)
         const period = billingPeriod('2026-11', { timeZone: 'UTC', cycleEndDay: after, cycleEndHour: 0 })
         assert.equal(`${new Date(period.start).toISOString()} ${new Date(period.end).toISOString()}`, bounds, `stored day ${before}`)
       }
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('keep the saving of a change planned before savings were attributed as its own saving, with no pool effect', async () => {
+    const store = openStore(`sqlite:${path.join(await tempDir(), 'simopt.db')}`)
+    try {
+      await migrate(store, '0012-usage-read-at')
+      // The change alone is what the migration reads: its session, instance and provider would only be noise.
+      await sql`pragma foreign_keys = off`.execute(store.db)
+      await store.db.insertInto('changes').values({ instance_id: 'i', iccid: '8901', old_plan: 'A', new_plan: 'B', saving: 1.25, status: 'planned', updated_at: 1 }).execute()
+      await migrate(store)
+      const row = await store.db.selectFrom('changes').select(['saving', 'own_saving', 'pool_effect']).executeTakeFirstOrThrow()
+      assert.deepEqual(row, { saving: 1.25, own_saving: 1.25, pool_effect: 0 })
     } finally {
       await store.close()
     }

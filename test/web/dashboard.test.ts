@@ -107,14 +107,37 @@ it('logs in, runs a session on the simulator, shows the result and approves chan
   const planned = await call(server, 'GET', `/api/sessions/${sessionId}/changes?limit=1`, { key: keys.viewer })
   const total = planned.body.counts.planned as number
   assert.ok(total > 2, `a session with changes, got ${total}`)
+  // Each change's saving is split into its own and its pool effect, and the selection adds up to the saving.
+  await page.getByRole('columnheader', { name: 'Pool effect' }).waitFor()
+  const detail = await call(server, 'GET', `/api/sessions/${sessionId}`, { key: keys.viewer })
+  const usd = (value: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(value)
+  await page.locator('#change-selection', { hasText: `${total} changes saving ${usd(detail.body.costBefore - detail.body.costAfter)}` }).waitFor()
+  await page.getByLabel('Sort by').selectOption('saving-desc')
+  const sorted = await call(server, 'GET', `/api/sessions/${sessionId}/changes?order=saving-desc&limit=2`, { key: keys.viewer })
+  await page.locator('#change-table tbody tr').first().getByText(sorted.body.rows[0].iccid).waitFor()
   await page.locator('#change-table tbody input[type="checkbox"]').nth(0).check()
   await page.locator('#change-table tbody input[type="checkbox"]').nth(1).check()
+  const picked = sorted.body.rows[0].saving + sorted.body.rows[1].saving
+  await page.getByRole('button', { name: `Approve picked (2, saves ${usd(picked)})` }).click()
+  // Nothing is approved until the total was shown and confirmed.
+  await page.locator('#approve-total', { hasText: `2 changes saving ${usd(picked)}` }).waitFor()
+  assert.equal((await call(server, 'GET', `/api/sessions/${sessionId}/changes?status=approved&limit=1`, { key: keys.viewer })).body.selection.changes, 0)
   await snap(page, '05-changes-picked')
-  await page.getByRole('button', { name: 'Approve selected' }).click()
-  await page.getByRole('button', { name: `Approve all planned (${total - 2})` }).waitFor()
+  await page.getByRole('button', { name: 'Confirm approval' }).click()
+  await page.getByRole('button', { name: new RegExp(`^Approve all planned \\(${total - 2}, saves `) }).waitFor()
+  // A filter's planned changes: those onto one plan.
+  const toPlan = sorted.body.rows[0].newPlan as string
+  const onto = await call(server, 'GET', `/api/sessions/${sessionId}/changes?status=planned&toPlan=${encodeURIComponent(toPlan)}&limit=1`, { key: keys.viewer })
+  await page.getByLabel('To plan').fill(toPlan)
+  await page.getByRole('button', { name: 'Apply' }).click()
+  await page.getByRole('button', { name: `Approve filtered planned (${onto.body.selection.changes}, saves ${usd(onto.body.selection.saving)})` }).click()
+  await page.locator('#approve-total', { hasText: `${onto.body.selection.changes} changes saving ${usd(onto.body.selection.saving)}` }).waitFor()
+  await page.getByRole('button', { name: 'Confirm approval' }).click()
+  await page.getByRole('button', { name: `Approve filtered planned (0, saves ${usd(0)})` }).waitFor()
   await page.getByRole('button', { name: /^Approve all planned/ }).click()
-  // The first two approvals may already have shown a go: wait for this click's own answer, none left to approve.
-  await page.getByRole('button', { name: 'Approve all planned (0)' }).waitFor()
+  await page.getByRole('button', { name: 'Confirm approval' }).click()
+  // The first approvals may already have shown a go: wait for this click's own answer, none left to approve.
+  await page.getByRole('button', { name: /^Approve all planned \(0,/ }).waitFor()
   await page.locator('#push-decision', { hasText: 'go' }).waitFor()
   const approvals = await server.store.db.selectFrom('changes').select(['status', 'approved_by']).execute()
   assert.equal(approvals.length, total)

@@ -1,18 +1,28 @@
 /**
- * A session's rate plan changes: listed with counts by status and the go / no-go decision; an operator
- * approves them (all, or some ICCIDs) or asks to push the approved ones now. The decision and the jobs it
+ * A session's rate plan changes: listed with counts by status, the go / no-go decision and the totals of the
+ * selection, filtered and sorted by plan and saving; an operator approves them (all, some ICCIDs, or those a
+ * filter selects) or asks to push the approved ones now. The decision and the jobs it
  * queues are the same ones `simopt changes approve|push` makes (`services/changes.service.ts`).
  */
 import { z } from 'zod'
 import { approveChanges, listChanges, pushChanges } from '../../services/changes.service.js'
-import { CHANGE_STATUSES } from '../../store/index.js'
+import { CHANGE_ORDERS, CHANGE_STATUSES } from '../../store/index.js'
 import { callerOf } from '../auth.js'
 import { replies, type ZodApp } from '../contract.js'
 import { serviceContext, type ApiDeps } from '../deps.js'
 import { iccidText, pageLimit, sessionParams } from '../schemas.js'
 
+const selection = z.object({
+  changes: z.number().int(),
+  saving: z.number().describe('own savings plus pool effects, in the account currency, unrounded'),
+  ownSaving: z.number(),
+  poolEffect: z.number(),
+})
+
 const pushAnswer = z.object({
   approved: z.number().int().describe('changes approved by this request'),
+  approvedSelection: selection.describe('what the changes approved by this request add up to'),
+  currency: z.string().describe("ISO 4217 code of the amounts (the provider's currency setting)"),
   verdict: z.enum(['go', 'no-go', 'awaiting-approval']),
   reason: z.string(),
   estimatedSeconds: z.number(),
@@ -22,7 +32,9 @@ const changeLine = z.object({
   iccid: z.string(),
   oldPlan: z.string(),
   newPlan: z.string(),
-  saving: z.number(),
+  saving: z.number().describe('what the change saves: ownSaving + poolEffect; the changes add up to the session saving'),
+  ownSaving: z.number().describe("what the SIM's own lines (monthly, SMS, overage off a pool) cost less"),
+  poolEffect: z.number().describe('its share of what the pools it leaves and joins charge less'),
   status: z.enum(CHANGE_STATUSES),
   attempts: z.number().int(),
   approvedBy: z.string().nullable(),
@@ -30,9 +42,21 @@ const changeLine = z.object({
   foundPlan: z.string().nullable(),
 })
 
-const changesQuery = z.object({
+const planCode = z.string().min(1).max(100)
+const money = z.coerce.number().refine(Number.isFinite, { error: 'must be a number' })
+
+/** Which changes, by plan and saving: what a list shows and an approval may take. */
+const changeFilter = z.object({
+  fromPlan: planCode.optional().describe('only changes off this plan'),
+  toPlan: planCode.optional().describe('only changes onto this plan'),
+  minSaving: money.optional().describe('only changes saving at least this much'),
+  maxSaving: money.optional().describe('only changes saving at most this much (0: the ones that cost on their own or overall)'),
+})
+
+const changesQuery = changeFilter.extend({
   status: z.enum(CHANGE_STATUSES).optional(),
-  after: iccidText.optional().describe('the last ICCID of the previous page'),
+  order: z.enum(CHANGE_ORDERS).default('iccid').describe('iccid, or saving-desc / saving-asc (then by ICCID)'),
+  after: z.string().max(64).optional().describe("the previous page's next"),
   limit: pageLimit(100, 1000),
 })
 
@@ -41,11 +65,19 @@ const changeListing = z.object({
   pushDecision: z.string().nullable(),
   pushReason: z.string().nullable(),
   pushEstimatedSeconds: z.number().nullable(),
+  currency: z.string().describe("ISO 4217 code of the amounts (the provider's currency setting)"),
+  selection: selection.describe('what the changes the filter selects add up to, over every page'),
   rows: z.array(changeLine),
   next: z.string().nullable().describe('pass as after= for the next page; null on the last'),
 })
 
-const approveBody = z.object({ iccids: z.array(iccidText).min(1).max(100_000).optional().describe('only these; absent: all planned changes') })
+const approveBody = z
+  .object({
+    iccids: z.array(iccidText).min(1).max(100_000).optional().describe('only these'),
+    filter: changeFilter.optional().describe('only the planned changes this selects'),
+  })
+  .refine((body) => body.iccids === undefined || body.filter === undefined, { error: 'give iccids or a filter, not both', path: ['filter'] })
+  .describe('iccids, a filter, or neither: all planned changes')
 
 export function changeRoutes(app: ZodApp, deps: ApiDeps): void {
   const ctx = serviceContext(deps)
@@ -57,7 +89,7 @@ export function changeRoutes(app: ZodApp, deps: ApiDeps): void {
       schema: {
         operationId: 'listChanges',
         tags: ['changes'],
-        summary: "the session's rate plan changes: counts by status, the push decision, and a page of changes in ICCID order",
+        summary: "the session's rate plan changes: counts by status, the push decision, the filter's totals, and a page of changes in the order asked",
         params: sessionParams,
         querystring: changesQuery,
         response: replies({ 200: changeListing }),
@@ -77,7 +109,7 @@ export function changeRoutes(app: ZodApp, deps: ApiDeps): void {
       schema: {
         operationId: 'approveChanges',
         tags: ['changes'],
-        summary: 'approve the planned changes (all, or the ICCIDs given), then decide go / no-go and queue the push on a go',
+        summary: 'approve the planned changes (all, the ICCIDs given, or those a filter selects), then decide go / no-go and queue the push on a go; answers what the approved ones add up to',
         params: sessionParams,
         body: approveBody,
         response: replies({ 200: pushAnswer }),
@@ -85,7 +117,8 @@ export function changeRoutes(app: ZodApp, deps: ApiDeps): void {
     },
     async (request) => {
       const caller = callerOf(request)
-      return approveChanges(ctx, request.params.id, request.body.iccids, caller.actor, caller)
+      const { iccids, filter } = request.body
+      return approveChanges(ctx, request.params.id, iccids !== undefined ? { iccids } : filter !== undefined ? { filter } : 'all', caller.actor, caller)
     },
   )
 

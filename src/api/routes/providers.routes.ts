@@ -3,6 +3,7 @@
  * Credentials go in and never come out: answers say only `hasCredentials`, and show URLs redacted.
  */
 import { z } from 'zod'
+import { isCurrencyCode } from '../../domain/index.js'
 import { addProvider, listProviders, updateProvider, type ProviderView } from '../../services/accounts.service.js'
 import { PROVIDER_INTEGRATIONS } from '../../store/index.js'
 import { epochMillis, name, tenantParams } from '../schemas.js'
@@ -22,6 +23,8 @@ const provider = z.object({
   callsPerSecond: z.number().int(),
   callsInFlight: z.number().int(),
   scheduleStartHour: z.number().int().nullable().describe('local hour scheduled sessions start from; null: the cycle end hour'),
+  minSavingPerChange: z.number().describe('a SIM changes plan only if the change alone saves at least this much'),
+  currency: z.string().describe("ISO 4217 code of the account's money"),
   hasCredentials: z.boolean().describe('whether API credentials are stored (they are never returned)'),
   createdAt: epochMillis,
 })
@@ -42,6 +45,8 @@ const accountFields = {
   callsPerSecond: z.number().int().min(1).max(1000).optional(),
   callsInFlight: z.number().int().min(1).max(64).optional(),
   scheduleStartHour: z.number().int().min(0).max(23).nullable().optional().describe('local hour from which each scheduled day’s session may start; null: the cycle end hour'),
+  minSavingPerChange: z.number().min(0).max(1e9).optional().describe('a SIM changes plan only if the change alone saves at least this much (0: any saving)'),
+  currency: z.string().refine(isCurrencyCode, { error: 'must be an ISO 4217 currency code such as USD or EUR' }).optional().describe("ISO 4217 code of the account's money (default USD)"),
 }
 
 export function providerRoutes(app: ZodApp, deps: ApiDeps): void {
@@ -107,6 +112,8 @@ function describe(view: ProviderView): z.infer<typeof provider> {
     callsPerSecond: settings.callsPerSecond,
     callsInFlight: settings.callsInFlight,
     scheduleStartHour: settings.scheduleStartHour ?? null,
+    minSavingPerChange: settings.minSavingPerChange,
+    currency: settings.currency,
     hasCredentials: view.hasCredentials,
     createdAt: view.createdAt,
   }

@@ -1,7 +1,7 @@
 /** Sessions: start, list, one in detail (stages, progress, figures), cancel. */
 import { z } from 'zod'
 import { savingsFigures } from '../../domain/index.js'
-import { cancelSession, getSession, listSessions, startSession } from '../../services/sessions.service.js'
+import { cancelSession, getSession, listSessions, startSession, type ShownSession } from '../../services/sessions.service.js'
 import { SESSION_STATUSES, entityName, optimizerInfoSchema, type SessionView, type SyncProgress } from '../../store/index.js'
 import { callerOf } from '../auth.js'
 import { replies, type ZodApp } from '../contract.js'
@@ -22,6 +22,7 @@ const sessionRow = z.object({
   trigger: z.string(),
   createdAt: epochMillis,
   finishedAt: nullableEpochMillis,
+  currency: z.string().describe("ISO 4217 code of the amounts (the provider's currency setting)"),
   sims: count,
   costBefore: money,
   costAfter: money,
@@ -66,6 +67,7 @@ const sync = z.object({
 })
 
 const sessionDetail = sessionRow.extend({
+  timeZone: z.string().describe("IANA zone the tenant reads times in (its timeZone setting); times are epoch ms"),
   attempt: z.number().int(),
   percent: z.number().int().min(0).max(100),
   stages: z
@@ -155,7 +157,7 @@ export function sessionRoutes(app: ZodApp, deps: ApiDeps): void {
 }
 
 /** The API's view of a session: its row, its first instance's figures on top, and every instance's in full. */
-function detail(view: SessionView): z.input<typeof sessionDetail> {
+function detail(view: ShownSession): z.input<typeof sessionDetail> {
   const first = view.instances[0]
   return {
     id: view.id,
@@ -168,6 +170,8 @@ function detail(view: SessionView): z.input<typeof sessionDetail> {
     attempt: view.attempt,
     createdAt: view.createdAt,
     finishedAt: view.finishedAt,
+    currency: view.currency,
+    timeZone: view.timeZone,
     percent: view.percent,
     sims: first?.sims ?? null,
     costBefore: first?.cost_before ?? null,

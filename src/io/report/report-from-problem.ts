@@ -2,7 +2,7 @@
  * A report of an optimization held in memory (`simopt optimize`): the problem, the result and what neither
  * of them knows (who, when, how long each stage took).
  */
-import { planLines, type PricedAssignment, type Problem } from '../../domain/index.js'
+import { attributeChanges, planLines, type PricedAssignment, type Problem } from '../../domain/index.js'
 import type { OptimizationResult } from '../../optimizer/index.js'
 import type { AssignmentLine, ChangeLine, ReportSource, ReportSummary } from './report-source.js'
 
@@ -22,6 +22,7 @@ export function reportFromOptimization(problem: Problem, result: OptimizationRes
   const commPlanName = (i: number) => problem.commPlans[sims.commPlan[i]!]!.name
   const mobility = problem.fleet === 'mobility'
   const cost = (pricing: PricedAssignment, i: number) => pricing.monthly[i]! + pricing.overage[i]! + pricing.sms[i]!
+  const { ownSaving, poolEffect } = attributeChanges(problem, { assignment: sims.currentPlan, priced: before }, { assignment, priced })
 
   return {
     summary: {
@@ -65,6 +66,9 @@ export function reportFromOptimization(problem: Problem, result: OptimizationRes
           newPlan: planCode(assignment[i]!),
           costBefore: cost(before, i),
           costAfter: cost(priced, i),
+          saving: ownSaving[i]! + poolEffect[i]!,
+          ownSaving: ownSaving[i]!,
+          poolEffect: poolEffect[i]!,
           status: 'planned',
         }
       }

@@ -29,6 +29,10 @@ export interface ReportSummary {
   readonly generatedAt: number
   /** M2M or Mobility (the old system's two result kinds); absent: M2M. */
   readonly fleet?: FleetKind | undefined
+  /** ISO 4217 code of every amount (the provider's `currency`). */
+  readonly currency: string
+  /** IANA zone the times are shown in (the tenant's `timeZone`). */
+  readonly timeZone: string
 }
 
 /** One line of the `Plans` sheet: a rate plan, or a pool (its plans' figures summed, its own overage charge). */
@@ -64,6 +68,10 @@ export interface ChangeLine {
   readonly newPlan: string
   readonly costBefore: number
   readonly costAfter: number
+  /** What the change saves: own saving plus pool effect (domain/change-attribution.ts); the changes add up to the saving. */
+  readonly saving: number
+  readonly ownSaving: number
+  readonly poolEffect: number
   /** `planned` until rate plan changes are pushed (issue 7), then the change's status. */
   readonly status: string
 }

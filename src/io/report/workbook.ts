@@ -9,7 +9,7 @@ import { once, type EventEmitter } from 'node:events'
 import { createWriteStream } from 'node:fs'
 import { finished } from 'node:stream/promises'
 import type ExcelJS from 'exceljs'
-import { addPlanTotals, EMPTY_PLAN_TOTAL, planTotalCost, savingsFigures, type PlanTotal } from '../../domain/index.js'
+import { addPlanTotals, EMPTY_PLAN_TOTAL, moneyNumberFormat, planTotalCost, savingsFigures, wallClockDate, type PlanTotal } from '../../domain/index.js'
 import { assignmentReportColumns, assignmentValues, type ColumnFormat } from './report-csv.js'
 import type { ChangeLine, PlanLine, ReportSource, ReportSummary } from './report-source.js'
 import { addColumnChart } from './workbook-chart.js'
@@ -37,17 +37,23 @@ type CellValue = string | number | Date | null
 type Workbook = ExcelJS.stream.xlsx.WorkbookWriter
 type Worksheet = ExcelJS.Worksheet
 
-const MONEY_FORMAT = '#,##0.00'
 /** Usage with the dashboard's precision: three decimals under 10 MB, one from there. */
 const MB_FORMAT = '[<10]#,##0.000;#,##0.0'
 const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss'
 const COUNT_FORMAT = '#,##0'
-/** Shared by every cell of a column, and frozen: exceljs would otherwise change one cell's style for all. */
-const CELL_STYLES: Record<ColumnFormat, Partial<ExcelJS.Style>> = {
-  text: Object.freeze({}),
-  count: Object.freeze({ numFmt: COUNT_FORMAT }),
-  mb: Object.freeze({ numFmt: MB_FORMAT }),
-  money: Object.freeze({ numFmt: MONEY_FORMAT }),
+type CellStyles = Readonly<Record<ColumnFormat, Partial<ExcelJS.Style>>>
+const cellStylesByCurrency = new Map<string, CellStyles>()
+/**
+ * Shared by every cell of a column, and frozen: exceljs would otherwise change one cell's style for all.
+ * Money columns show the account's currency.
+ */
+function cellStyles(currency: string): CellStyles {
+  let styles = cellStylesByCurrency.get(currency)
+  if (styles === undefined) {
+    styles = { text: Object.freeze({}), count: Object.freeze({ numFmt: COUNT_FORMAT }), mb: Object.freeze({ numFmt: MB_FORMAT }), money: Object.freeze({ numFmt: moneyNumberFormat(currency) }) }
+    cellStylesByCurrency.set(currency, styles)
+  }
+  return styles
 }
 /** Rows between checks that the zip keeps up. */
 const ROWS_BETWEEN_WAITS = 100
@@ -66,15 +72,18 @@ export async function writeReportWorkbook(file: string, source: ReportSource, op
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false })
   try {
     writeSummarySheet(workbook, source, included)
+    const styles = cellStyles(source.summary.currency)
     // No SIM's figure is larger than the largest figure of its plans' lines: the widths of number columns fit every row.
     const plans = plansSheetRows(source.plans)
     const largest = largestFigures(plans)
     const planNames = Math.max(0, ...source.plans.filter((line) => line.kind === 'plan').map((line) => line.name.length))
     const assignmentRows = included.assignments
-      ? await writeAssignmentsSheet(workbook, source, largest, planNames, failure.signal)
+      ? await writeAssignmentsSheet(workbook, source, largest, planNames, failure.signal, styles)
       : 0
-    writePlansSheet(workbook, plans)
-    const changeRows = included.changes ? await writeTableSheet(workbook, 'Changes', withLargest(CHANGE_COLUMNS, largest, planNames), source.changes(), changeValues, failure.signal) : 0
+    writePlansSheet(workbook, plans, styles)
+    const changeRows = included.changes
+      ? await writeTableSheet(workbook, 'Changes', withLargest(CHANGE_COLUMNS, largest, planNames), source.changes(), changeValues, failure.signal, styles)
+      : 0
     await Promise.race([workbook.commit(), failed])
     await Promise.race([finished(output), failed])
     return { assignmentRows, changeRows }
@@ -123,7 +132,7 @@ function writeSummarySheet(workbook: Workbook, source: ReportSource, included: I
     added.getCell(1).font = { bold: true }
     added.commit()
   }
-  if (planLines.length > 0) writeCostByPlan(workbook, sheet, planLines)
+  if (planLines.length > 0) writeCostByPlan(workbook, sheet, planLines, moneyNumberFormat(source.summary.currency))
   sheet.commit()
 }
 
@@ -148,17 +157,22 @@ function chartColumns(plans: number): number {
 function summaryRows(summary: ReportSummary, included: Included): SummaryRow[] {
   const { savings, savingsPct, gapPct } = savingsFigures(summary.costBefore, summary.costAfter, summary.lowerBound)
   const text = (value: string | null): CellValue => value ?? 'n/a'
-  const money = (label: string, value: number | null): SummaryRow => ({ label, value: value ?? 'n/a', format: MONEY_FORMAT })
-  const time = (label: string, epochMs: number | null): SummaryRow =>
-    epochMs === null ? { label, value: 'n/a' } : { label, value: new Date(epochMs), format: DATE_FORMAT }
+  const moneyFormat = moneyNumberFormat(summary.currency)
+  const money = (label: string, value: number | null): SummaryRow => ({ label, value: value ?? 'n/a', format: moneyFormat })
+  // A spreadsheet's dates have no zone: the wall-clock time in the tenant's zone, named in the label.
+  const time = (label: string, epochMs: number | null): SummaryRow => {
+    const labelled = `${label} (${summary.timeZone})`
+    return epochMs === null ? { label: labelled, value: 'n/a' } : { label: labelled, value: wallClockDate(epochMs, summary.timeZone), format: DATE_FORMAT }
+  }
   return [
     { label: 'Tenant', value: text(summary.tenant) },
     { label: 'Provider', value: summary.provider },
     { label: 'Fleet', value: summary.fleet === 'mobility' ? 'Mobility' : 'M2M' },
     { label: 'Billing period', value: text(summary.period) },
     { label: 'Session', value: text(summary.sessionId) },
-    time('Started (UTC)', summary.startedAt),
-    time('Finished (UTC)', summary.finishedAt),
+    { label: 'Currency', value: summary.currency },
+    time('Started', summary.startedAt),
+    time('Finished', summary.finishedAt),
     ...summary.stages.map((stage) => ({ label: `Stage ${stage.name} (seconds)`, value: stage.seconds, format: '0.000' })),
     { label: 'SIMs', value: summary.sims, format: COUNT_FORMAT },
     ...(included.assignments ? [] : [{ label: 'Assignments', value: `left out of this workbook: ${summary.sims.toLocaleString('en-US')} SIMs` }]),
@@ -171,14 +185,14 @@ function summaryRows(summary: ReportSummary, included: Included): SummaryRow[] {
     money('Lower bound', summary.lowerBound),
     { label: 'Gap %', value: gapPct === null ? 'n/a' : gapPct / 100, format: '0.000%' },
     money('Old method (seed strategy) cost', summary.baselineCost),
-    time('Devices synced till (UTC)', summary.devicesSyncedTill),
-    time('Usage measured till (UTC)', summary.usageMeasuredTill),
-    time('Generated at (UTC)', summary.generatedAt),
+    time('Devices synced till', summary.devicesSyncedTill),
+    time('Usage measured till', summary.usageMeasuredTill),
+    time('Generated at', summary.generatedAt),
   ]
 }
 
 /** The cost-by-plan table under the summary, and the chart drawn from it beside the summary. */
-function writeCostByPlan(workbook: Workbook, sheet: Worksheet, planLines: readonly PlanLine[]): void {
+function writeCostByPlan(workbook: Workbook, sheet: Worksheet, planLines: readonly PlanLine[], moneyFormat: string): void {
   sheet.addRow([]).commit()
   const title = sheet.addRow(['Cost by plan'])
   title.font = { bold: true }
@@ -189,8 +203,8 @@ function writeCostByPlan(workbook: Workbook, sheet: Worksheet, planLines: readon
   const first = header.number + 1
   for (const line of planLines) {
     const row = sheet.addRow([line.name, planTotalCost(line.before), planTotalCost(line.after)])
-    row.getCell(2).numFmt = MONEY_FORMAT
-    row.getCell(3).numFmt = MONEY_FORMAT
+    row.getCell(2).numFmt = moneyFormat
+    row.getCell(3).numFmt = moneyFormat
     row.commit()
   }
   const last = first + planLines.length - 1
@@ -203,7 +217,7 @@ function writeCostByPlan(workbook: Workbook, sheet: Worksheet, planLines: readon
       { nameRef: `Summary!$B$${header.number}`, name: 'Cost before', valuesRef: column('B'), values: planLines.map((line) => planTotalCost(line.before)) },
       { nameRef: `Summary!$C$${header.number}`, name: 'Cost after', valuesRef: column('C'), values: planLines.map((line) => planTotalCost(line.after)) },
     ],
-    numberFormat: MONEY_FORMAT,
+    numberFormat: moneyFormat,
     // Beside the summary's labels and values.
     from: { col: 4, row: 1 },
     to: { col: 4 + chartColumns(planLines.length), row: 22 },
@@ -219,14 +233,21 @@ interface SheetColumn extends LaidOutColumn {
 }
 
 /** Every SIM, in the columns of the report's fleet (M2M or Mobility). */
-function writeAssignmentsSheet(workbook: Workbook, source: ReportSource, largest: Record<ColumnFormat, number>, planNames: number, signal: AbortSignal): Promise<number> {
+function writeAssignmentsSheet(
+  workbook: Workbook,
+  source: ReportSource,
+  largest: Record<ColumnFormat, number>,
+  planNames: number,
+  signal: AbortSignal,
+  cellStyle: CellStyles,
+): Promise<number> {
   const columns = assignmentReportColumns(source.summary.fleet)
   const sheetColumns: SheetColumn[] = columns.map((column) => ({
     title: column.title,
     format: column.format,
     ratePlan: column.csv === 'current_plan' || column.csv === 'new_plan',
   }))
-  return writeTableSheet(workbook, 'Assignments', withLargest(sheetColumns, largest, planNames), source.assignments(), (line) => assignmentValues(line, columns), signal)
+  return writeTableSheet(workbook, 'Assignments', withLargest(sheetColumns, largest, planNames), source.assignments(), (line) => assignmentValues(line, columns), signal, cellStyle)
 }
 
 const CHANGE_COLUMNS: readonly SheetColumn[] = [
@@ -238,6 +259,8 @@ const CHANGE_COLUMNS: readonly SheetColumn[] = [
   { title: 'Cost before', format: 'money' },
   { title: 'Cost after', format: 'money' },
   { title: 'Saving', format: 'money' },
+  { title: 'Own saving', format: 'money' },
+  { title: 'Pool effect', format: 'money' },
   { title: 'Status', format: 'text' },
 ]
 
@@ -261,8 +284,12 @@ function withLargest(columns: readonly SheetColumn[], largest: Record<ColumnForm
   })
 }
 
+/**
+ * Cost before and after are the SIM's own lines with its share of its pools' overage; the saving is its own
+ * saving plus its pool effect, so the Saving column adds up to the Summary's savings.
+ */
 function changeValues(line: ChangeLine): CellValue[] {
-  return [line.iccid, line.msisdn, line.commPlan, line.oldPlan, line.newPlan, line.costBefore, line.costAfter, line.costBefore - line.costAfter, line.status]
+  return [line.iccid, line.msisdn, line.commPlan, line.oldPlan, line.newPlan, line.costBefore, line.costAfter, line.saving, line.ownSaving, line.poolEffect, line.status]
 }
 
 /** A sheet with a frozen, filtered header row over one row per line; returns how many rows it holds below the header. */
@@ -273,6 +300,7 @@ async function writeTableSheet<T>(
   lines: AsyncIterable<T>,
   values: (line: T) => CellValue[],
   signal: AbortSignal,
+  cellStyle: CellStyles,
 ): Promise<number> {
   // The widths are written before the first row: they come from the first rows, held back until then.
   const iterator = lines[Symbol.asyncIterator]()
@@ -280,7 +308,7 @@ async function writeTableSheet<T>(
   let next = await iterator.next()
   for (; next.done !== true && sample.length < WIDTH_SAMPLE_ROWS; next = await iterator.next()) sample.push(values(next.value))
   const sheet = startTableSheet(workbook, name, columns, sample)
-  const styles = columns.map((column) => CELL_STYLES[column.format])
+  const styles = columns.map((column) => cellStyle[column.format])
   let count = 0
   const add = async (row: readonly CellValue[]) => {
     addStyledRow(sheet, row, styles)
@@ -362,9 +390,9 @@ function plansSheetRows(lines: readonly PlanLine[]): CellValue[][] {
 }
 
 /** The plan and pool lines, then their total in bold. */
-function writePlansSheet(workbook: Workbook, rows: readonly (readonly CellValue[])[]): void {
+function writePlansSheet(workbook: Workbook, rows: readonly (readonly CellValue[])[], cellStyle: CellStyles): void {
   const sheet = startTableSheet(workbook, 'Plans', PLAN_COLUMNS, rows)
-  const styles = PLAN_COLUMNS.map((column) => CELL_STYLES[column.format])
+  const styles = PLAN_COLUMNS.map((column) => cellStyle[column.format])
   const bold = styles.map((style) => ({ ...style, font: { bold: true } }))
   for (const [index, row] of rows.entries()) addStyledRow(sheet, row, index === rows.length - 1 ? bold : styles)
   sheet.commit()

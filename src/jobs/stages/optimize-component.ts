@@ -1,11 +1,11 @@
 /**
  * Optimizes one component (on a worker thread, so the worker keeps renewing its lease meanwhile) and
- * stores one result row per SIM with its cost before and after, its figures per plan and pool for the
+ * stores one result row per SIM with its cost before and after, its change's saving (own and pool effect), its figures per plan and pool for the
  * report, and how the optimizer ran (its result info). The component's `done`, its rows and the
  * instance's count of finished components are one transaction; the job that completes the count
  * queues the finalize stage, so nothing ever polls for the end.
  */
-import { currentAssignment, planLines } from '../../domain/index.js'
+import { attributeChanges, currentAssignment, planLines } from '../../domain/index.js'
 import { optimize } from '../../optimizer/index.js'
 import { componentSnapshot, componentToSolve, decodeSnapshot, storeSolvedComponent } from '../../store/index.js'
 import { job, type Job } from '../job.js'
@@ -27,7 +27,9 @@ export const optimizeComponent: Stage = {
     const { before, priced: after, assignment } = result
     let changes = 0
     for (let i = 0; i < sims.count; i++) if (assignment[i] !== sims.currentPlan[i]) changes++
-    const lines = planLines(problem, { assignment: currentAssignment(problem), priced: before }, { assignment, priced: after })
+    const unchanged = { assignment: currentAssignment(problem), priced: before }
+    const lines = planLines(problem, unchanged, { assignment, priced: after })
+    const attribution = attributeChanges(problem, unchanged, { assignment, priced: after })
 
     await commit(async (trx): Promise<Job[]> => {
       const count = await storeSolvedComponent(trx, store.dialect, {
@@ -38,6 +40,7 @@ export const optimizeComponent: Stage = {
         assignment,
         before,
         after,
+        attribution,
         lines,
         lowerBound: result.lowerBound ?? null,
         baselineCost: result.baselineCost,

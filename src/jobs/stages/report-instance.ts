@@ -8,12 +8,16 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { writeReportWorkbook, type ReportSource, type ReportWorkbookOptions } from '../../io/report/index.js'
-import { hasUnfinishedInstance, instanceReport, instanceState, sessionTenantId, setInstanceStatus } from '../../store/index.js'
+import { parseTenantSettings } from '../../notify/tenant-settings.js'
+import { changePage, hasUnfinishedInstance, instancePushFacts, instanceReport, instanceState, sessionTenantId, setInstanceStatus } from '../../store/index.js'
 import { job, type Job } from '../job.js'
 import { queueEmail } from '../queue-message.js'
 import { moveSession } from '../session-progress.js'
 import type { Stage } from '../stage.js'
 import { sessionOfInstance } from './session-of.js'
+
+/** Changes the results e-mail lists, those that save the most. */
+const TOP_CHANGES = 10
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
@@ -23,9 +27,11 @@ export const reportInstance: Stage = {
   async run(instanceId, { store, config, commit }) {
     const instance = await instanceState(store.db, instanceId)
     if (instance.status === 'done') return
-    const source = await instanceReport(store, instanceId)
+    const facts = await instancePushFacts(store.db, instanceId)
+    const source = await instanceReport(store, instanceId, parseTenantSettings(facts.tenantSettings, facts.tenant).timeZone)
     const workbook = await workbookWithin(source, config.maxAttachmentBytes)
     const { summary } = source
+    const topChanges = await changePage(store.db, instanceId, {}, { order: 'saving-desc', limit: TOP_CHANGES })
     await commit(async (trx): Promise<Job[]> => {
       const jobs = await queueEmail(
         trx,
@@ -46,6 +52,10 @@ export const reportInstance: Stage = {
           baselineCost: summary.baselineCost,
           workbook: { filename: `simopt-${summary.provider}-${summary.period}.xlsx`, content: workbook.content, contentType: XLSX_TYPE },
           sheetsLeftOut: workbook.sheetsLeftOut,
+          currency: summary.currency,
+          periodStart: facts.periodStartsAt,
+          periodEnd: facts.periodEndsAt,
+          topChanges,
         },
       )
       await setInstanceStatus(trx, instanceId, 'done')

@@ -22,12 +22,12 @@ export async function resultPage({ params: [id] }) {
       h(
         'div',
         { class: 'grid' },
-        figure('Cost before', money(instance.costBefore)),
-        figure('Cost after', money(instance.costAfter)),
-        figure('Savings', money(instance.savings), percent(instance.savingsPct)),
-        figure('Lower bound', money(instance.lowerBound)),
+        figure('Cost before', money(instance.costBefore, detail.currency)),
+        figure('Cost after', money(instance.costAfter, detail.currency)),
+        figure('Savings', money(instance.savings, detail.currency), percent(instance.savingsPct)),
+        figure('Lower bound', money(instance.lowerBound, detail.currency)),
         figure('Gap', percent(instance.gapPct, 3), 'how far from the proven best'),
-        figure('Old method', money(instance.baselineCost), "the seed strategy's cost"),
+        figure('Old method', money(instance.baselineCost, detail.currency), "the seed strategy's cost"),
         figure('SIMs', count(instance.sims)),
         figure('Changes', count(instance.changes)),
       ),
@@ -43,7 +43,7 @@ export async function resultPage({ params: [id] }) {
         {},
         h('caption', {}, 'Plans before and after'),
         h('thead', {}, h('tr', {}, ['Plan', 'SIMs before', 'SIMs after', 'Cost before', 'Cost after'].map((label, i) => h('th', { scope: 'col', class: i > 0 ? 'num' : null }, label)))),
-        h('tbody', {}, planLines.map((line) => h('tr', {}, h('th', { scope: 'row' }, line.name), h('td', { class: 'num' }, count(line.before.sims)), h('td', { class: 'num' }, count(line.after.sims)), h('td', { class: 'num' }, money(cost(line.before))), h('td', { class: 'num' }, money(cost(line.after)))))),
+        h('tbody', {}, planLines.map((line) => h('tr', {}, h('th', { scope: 'row' }, line.name), h('td', { class: 'num' }, count(line.before.sims)), h('td', { class: 'num' }, count(line.after.sims)), h('td', { class: 'num' }, money(cost(line.before), detail.currency)), h('td', { class: 'num' }, money(cost(line.after), detail.currency))))),
       ),
     ),
     h(
@@ -60,11 +60,11 @@ export async function resultPage({ params: [id] }) {
       simTable,
     ),
   )
-  simBrowser(simTable, id, instance.sims)
+  simBrowser(simTable, id, instance.sims, detail.currency)
 }
 
 /** The SIM table: an ICCID prefix search and pages by the server's cursor; earlier cursors kept for "Previous". */
-function simBrowser(container, id, total) {
+function simBrowser(container, id, total, currency) {
   const search = h('input', { id: 'sim-search', type: 'search', inputmode: 'numeric', pattern: '[0-9A-Za-z]*', placeholder: 'ICCID starts with…' })
   const rows = h('tbody')
   const info = h('span', { class: 'muted', 'aria-live': 'polite' })
@@ -92,8 +92,8 @@ function simBrowser(container, id, total) {
             h('td', {}, row.currentPlan),
             h('td', {}, row.newPlan === row.currentPlan ? row.newPlan : h('strong', {}, row.newPlan)),
             h('td', { class: 'num' }, mb(row.usageMb)),
-            h('td', { class: 'num' }, money(row.costBefore)),
-            h('td', { class: 'num' }, money(row.costAfter)),
+            h('td', { class: 'num' }, money(row.costBefore, currency)),
+            h('td', { class: 'num' }, money(row.costAfter, currency)),
             h('td', {}, row.changeStatus ? statusBadge(row.changeStatus) : ''),
           ),
         ),

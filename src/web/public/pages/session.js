@@ -38,9 +38,9 @@ function details(detail, me, id) {
           'div',
           { class: 'grid' },
           figure('SIMs', count(instance.sims)),
-          figure('Cost before', money(instance.costBefore)),
-          figure('Cost after', money(instance.costAfter)),
-          figure('Savings', money(instance.savings), percent(instance.savingsPct)),
+          figure('Cost before', money(instance.costBefore, detail.currency)),
+          figure('Cost after', money(instance.costAfter, detail.currency)),
+          figure('Savings', money(instance.savings, detail.currency), percent(instance.savingsPct)),
           figure('Changes', count(instance.changes)),
         ),
         h('p', {}, h('a', { href: `#/sessions/${id}/result` }, 'Open the result'), ' · ', h('a', { href: `#/sessions/${id}/changes` }, 'Rate plan changes')),
@@ -71,7 +71,7 @@ function details(detail, me, id) {
   // Components are counted once the problem is built; during the sync there are none to show.
   if (instance && instance.componentCount !== null) sections.push(h('section', { class: 'card', 'aria-label': 'Components' }, h('p', {}, `Components: ${count(instance.componentsDone)} of ${count(instance.componentCount)} done`)))
   for (const sync of detail.syncs) sections.push(syncCard(sync))
-  sections.push(stagesCard(detail.stages))
+  sections.push(stagesCard(detail.stages, detail.timeZone))
   return sections
 }
 
@@ -90,7 +90,7 @@ function syncCard(sync) {
  * Every status change, once: an instance moves with its session (the same status, the same message), so
  * an instance's move the session also made is left out; only a move of its own is shown.
  */
-function stagesCard(transitions) {
+function stagesCard(transitions, timeZone) {
   const sessionMoves = new Set(transitions.filter((stage) => stage.entity === 'session').map((stage) => stage.to))
   const stages = transitions.filter((stage) => stage.entity === 'session' || !sessionMoves.has(stage.to))
   return h(
@@ -106,7 +106,7 @@ function stagesCard(transitions) {
         {},
         stages.map((stage, i) => {
           const next = stages.slice(i + 1).find((later) => later.entity === stage.entity)
-          return h('tr', {}, h('td', {}, stage.entity), h('td', {}, statusBadge(stage.to)), h('td', {}, time(stage.at)), h('td', {}, next ? seconds(next.at - stage.at) : ''), h('td', {}, stage.message ?? ''))
+          return h('tr', {}, h('td', {}, stage.entity), h('td', {}, statusBadge(stage.to)), h('td', {}, time(stage.at, timeZone)), h('td', {}, next ? seconds(next.at - stage.at) : ''), h('td', {}, stage.message ?? ''))
         }),
       ),
     ),
