@@ -2,32 +2,43 @@ import { createRequire } from 'node:module'
 import { Command, CommanderError } from 'commander'
 import { isSimoptError } from '../domain/index.js'
 import { EXIT_CODES, exitCodeOf } from './exit-codes.js'
-import { apikeyCommand } from './apikey.command.js'
-import { auditCommand } from './audit.command.js'
-import { backupCommand, restoreCommand } from './backup.command.js'
-import { changesCommand } from './changes.command.js'
-import { cleanupCommand } from './cleanup.command.js'
-import { configCommand } from './config.command.js'
-import { dbCommand } from './db.command.js'
-import { demoCommand } from './demo.command.js'
-import { generateCommand } from './generate.command.js'
-import { importCommand } from './import.command.js'
-import { optimizeCommand } from './optimize.command.js'
-import { outboxCommand } from './outbox.command.js'
-import { providerCommand } from './provider.command.js'
-import { reportCommand } from './report.command.js'
-import { resultsCommand } from './results.command.js'
-import { serveCommand } from './serve.command.js'
-import { sessionsCommand } from './sessions.command.js'
-import { simulateCommand } from './simulate.command.js'
-import { restartCommand, runCommand } from './run.command.js'
-import { scheduleCommand } from './schedule.command.js'
-import { statusCommand } from './status.command.js'
-import { tenantCommand } from './tenant.command.js'
-import { workerCommand } from './worker.command.js'
 
-export function buildProgram(): Command {
-  return new Command('simopt')
+/**
+ * Every command, in the order help lists them, with the module that builds it. A command's module is
+ * loaded only when the program needs it: a run of one command loads only that one (every module costs
+ * start-up time, a quarter of a second for all of them), help and unknown words load them all.
+ */
+const COMMANDS: readonly (readonly [name: string, load: () => Promise<Command>])[] = [
+  ['optimize', async () => (await import('./optimize.command.js')).optimizeCommand()],
+  ['generate', async () => (await import('./generate.command.js')).generateCommand()],
+  ['db', async () => (await import('./db.command.js')).dbCommand()],
+  ['import', async () => (await import('./import.command.js')).importCommand()],
+  ['provider', async () => (await import('./provider.command.js')).providerCommand()],
+  ['tenant', async () => (await import('./tenant.command.js')).tenantCommand()],
+  ['run', async () => (await import('./run.command.js')).runCommand()],
+  ['restart', async () => (await import('./run.command.js')).restartCommand()],
+  ['worker', async () => (await import('./worker.command.js')).workerCommand()],
+  ['status', async () => (await import('./status.command.js')).statusCommand()],
+  ['sessions', async () => (await import('./sessions.command.js')).sessionsCommand()],
+  ['results', async () => (await import('./results.command.js')).resultsCommand()],
+  ['report', async () => (await import('./report.command.js')).reportCommand()],
+  ['outbox', async () => (await import('./outbox.command.js')).outboxCommand()],
+  ['changes', async () => (await import('./changes.command.js')).changesCommand()],
+  ['audit', async () => (await import('./audit.command.js')).auditCommand()],
+  ['demo', async () => (await import('./demo.command.js')).demoCommand()],
+  ['simulate', async () => (await import('./simulate.command.js')).simulateCommand()],
+  ['serve', async () => (await import('./serve.command.js')).serveCommand()],
+  ['apikey', async () => (await import('./apikey.command.js')).apikeyCommand()],
+  ['config', async () => (await import('./config.command.js')).configCommand()],
+  ['cleanup', async () => (await import('./cleanup.command.js')).cleanupCommand()],
+  ['backup', async () => (await import('./backup.command.js')).backupCommand()],
+  ['restore', async () => (await import('./backup.command.js')).restoreCommand()],
+  ['schedule', async () => (await import('./schedule.command.js')).scheduleCommand()],
+]
+
+/** The program with every command, or only the one named (its help and errors are the same either way). */
+export async function buildProgram(only?: string): Promise<Command> {
+  const program = new Command('simopt')
     .description('simopt: the cheapest assignment of IoT / M2M SIM cards to carrier rate plans')
     .version(packageVersion(), '-V, --version', 'print the version of simopt')
     .exitOverride()
@@ -35,31 +46,9 @@ export function buildProgram(): Command {
     // (commander requires this here for `changes` to keep its filter options from `changes approve`).
     .enablePositionalOptions()
     .showHelpAfterError('(run simopt help for the commands and their options)')
-    .addCommand(optimizeCommand())
-    .addCommand(generateCommand())
-    .addCommand(dbCommand())
-    .addCommand(importCommand())
-    .addCommand(providerCommand())
-    .addCommand(tenantCommand())
-    .addCommand(runCommand())
-    .addCommand(restartCommand())
-    .addCommand(workerCommand())
-    .addCommand(statusCommand())
-    .addCommand(sessionsCommand())
-    .addCommand(resultsCommand())
-    .addCommand(reportCommand())
-    .addCommand(outboxCommand())
-    .addCommand(changesCommand())
-    .addCommand(auditCommand())
-    .addCommand(demoCommand())
-    .addCommand(simulateCommand())
-    .addCommand(serveCommand())
-    .addCommand(apikeyCommand())
-    .addCommand(configCommand())
-    .addCommand(cleanupCommand())
-    .addCommand(backupCommand())
-    .addCommand(restoreCommand())
-    .addCommand(scheduleCommand())
+  const wanted = COMMANDS.filter(([name]) => only === undefined || name === only)
+  for (const command of await Promise.all(wanted.map(([, load]) => load()))) program.addCommand(command)
+  return program
 }
 
 /** The version in package.json, two folders above the built `dist/src/cli/`, as in the source tree. */
@@ -78,7 +67,9 @@ function helpOfSubcommand(argv: readonly string[]): readonly string[] {
 
 /** Runs the command line and returns the exit code; errors are reported on standard error, one line each. */
 export async function runCli(argv: readonly string[]): Promise<number> {
-  const program = buildProgram()
+  // The command is the first word; a word no command has (or none: help) needs them all.
+  const word = argv[0]
+  const program = await buildProgram(COMMANDS.some(([name]) => name === word) ? word : undefined)
   for (const command of program.commands) command.exitOverride()
   try {
     await program.parseAsync([...helpOfSubcommand(argv)], { from: 'user' })

@@ -80,6 +80,9 @@ export class LagrangianEvaluator {
   /** Scratch for the envelope: lines' plans and breakpoints. */
   readonly #hullPlans: Int32Array
   readonly #hullFrom: Float64Array
+  /** The envelope's lines: `intercept + slope·u`. */
+  readonly #hullIntercept: Float64Array
+  readonly #hullSlope: Float64Array
 
   constructor(
     readonly component: Component,
@@ -124,6 +127,8 @@ export class LagrangianEvaluator {
     const widest = Math.max(1, ...this.#groups.map((group) => group.plans.length))
     this.#hullPlans = new Int32Array(widest)
     this.#hullFrom = new Float64Array(widest)
+    this.#hullIntercept = new Float64Array(widest)
+    this.#hullSlope = new Float64Array(widest)
   }
 
   #group(factor: number, set: number, members: readonly number[]): EnvelopeGroup {
@@ -197,6 +202,8 @@ export class LagrangianEvaluator {
       const hullSize = this.#buildEnvelope(group, lambda)
       const hullPlans = this.#hullPlans
       const hullFrom = this.#hullFrom
+      const hullIntercept = this.#hullIntercept
+      const hullSlope = this.#hullSlope
       const { usageMb: usages, sms: smsCounts, voiceMinutes: voices, current: currents, unpooledCost, unpooledPlan, currentUnpooledCost, sims: members, part: parts, fixed } = group
       const perSimSms = Number.isNaN(group.smsRate)
       // The envelope piece covering the member's usage, walked from the previous member's: usage (nearly
@@ -227,7 +234,8 @@ export class LagrangianEvaluator {
           while (piece > 0 && hullFrom[piece]! > u) piece--
           let plan = hullPlans[piece]!
           const shared = count === 0 ? 0 : group.smsRate * count
-          let cost = lineCost(plans[plan]!, lambda[poolOfPlan[plan]!]!, f, u) + shared
+          // lineCost of the piece's plan, its two terms computed once per evaluation.
+          let cost = hullIntercept[piece]! + hullSlope[piece]! * u + shared
           if (penalty !== 0 && plan !== now) {
             cost += penalty
             const k = poolOfPlan[now]!
@@ -313,6 +321,11 @@ export class LagrangianEvaluator {
       hullPlans[size] = p
       hullFrom[size] = from
       size++
+    }
+    for (let i = 0; i < size; i++) {
+      const p = hullPlans[i]!
+      this.#hullSlope[i] = slope(p)
+      this.#hullIntercept[i] = (plans[p]!.monthlyRate - slope(p) * plans[p]!.includedMb) * group.factor
     }
     return size
   }

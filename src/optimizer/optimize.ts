@@ -2,7 +2,7 @@ import { currentAssignment, priceAssignment, type PricedAssignment, type Problem
 import { lagrangianStrategy } from './lagrangian-strategy.js'
 import { optimizerOptions, type OptimizerOptions } from './options.js'
 import { emptyPhaseMs, optimizerStatus, timed, workOfComponents, type OptimizerInfo, type OptimizerWork } from './result-info.js'
-import { seedStrategy } from './seed-strategy.js'
+import { pricedSeedStrategy, seedStrategy } from './seed-strategy.js'
 
 /**
  * Methods `optimize` knows; the first is the default and the best the project has.
@@ -70,8 +70,7 @@ export async function optimize(problem: Problem, options: OptimizeOptions = {}):
   }
   let baselineCost = priced.total
   if (strategy !== 'seed') {
-    const baseline = timed(phaseMs, 'seed', () => seedStrategy(problem))
-    baselineCost = timed(phaseMs, 'price', () => priceAssignment(problem, baseline)).total
+    baselineCost = timed(phaseMs, 'seed', () => pricedSeedStrategy(problem, before)).priced.total
   }
   const info: OptimizerInfo = { status: optimizerStatus(priced.total, lowerBound, tuning.refineMinGap), ...work, keptCurrent, phaseMs }
   return { strategy, assignment, priced, before, lowerBound, baselineCost, seconds, info }

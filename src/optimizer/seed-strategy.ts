@@ -9,6 +9,11 @@
  * plan's break-even usage (where the next larger plan becomes cheaper), else the fill moves on; the last
  * plan takes the rest. Every candidate is priced with the cost model, together with the rest of the fleet,
  * and the cheapest is kept; the current assignment is always a candidate.
+ *
+ * Only candidates that can still be the cheapest are filled and priced SIM by SIM: seed-screen.ts bounds
+ * every candidate's price from below at a fraction of the cost, and a candidate whose bound is above the
+ * price of the best one found so far cannot win. The result is the same assignment as pricing them all
+ * (`priceEveryCandidate`, which the tests compare with), only faster.
  */
 import {
   allowanceMb,
@@ -18,22 +23,38 @@ import {
   prorationFactor,
   unpooledOverageCharge,
   voiceSmsCharge,
+  type PricedAssignment,
   type Problem,
   type RatePlan,
 } from '../domain/index.js'
 import { commGroups, type CommGroup } from './comm-groups.js'
 import { poolLedger, poolsCharge, type PoolLedger } from './pool-ledger.js'
+import { candidateLowerBounds, type ScreenedOrder } from './seed-screen.js'
+import { exactUsageOrder } from './usage-order.js'
 
-export function seedStrategy(problem: Problem): Int32Array {
+export interface SeedOptions {
+  /** Fill and price every candidate, none screened out: the method as it was first written, for tests. */
+  readonly priceEveryCandidate?: boolean
+  /** Told the lower bound and the price of every candidate priced, for tests. */
+  readonly onCandidatePriced?: (bound: number, price: number) => void
+}
+
+export function seedStrategy(problem: Problem, options: SeedOptions = {}): Int32Array {
+  return pricedSeedStrategy(problem, priceAssignment(problem, currentAssignment(problem)), options).assignment
+}
+
+/** The old method's assignment priced; `before` is the current assignment priced, which the caller has. */
+export function pricedSeedStrategy(problem: Problem, before: PricedAssignment, options: SeedOptions = {}): { assignment: Int32Array; priced: PricedAssignment } {
   const current = currentAssignment(problem)
   const assignment = current.slice()
   const ledger = poolLedger(problem, assignment)
-  for (const group of commGroups(problem)) improveGroup(problem, group, assignment, ledger)
+  for (const group of commGroups(problem)) improveGroup(problem, group, assignment, ledger, options)
   // Each step kept the cheapest candidate, so this only guards against float noise in partial sums.
-  return priceAssignment(problem, assignment).total <= priceAssignment(problem, current).total ? assignment : current
+  const priced = priceAssignment(problem, assignment)
+  return priced.total <= before.total ? { assignment, priced } : { assignment: current, priced: before }
 }
 
-function improveGroup(problem: Problem, group: CommGroup, assignment: Int32Array, ledger: PoolLedger): void {
+function improveGroup(problem: Problem, group: CommGroup, assignment: Int32Array, ledger: PoolLedger, options: SeedOptions): void {
   const { plans, poolOfPlan, sims, billing } = problem
   const n = group.sims.length
   const usage = new Float64Array(n)
@@ -80,15 +101,29 @@ function improveGroup(problem: Problem, group: CommGroup, assignment: Int32Array
     (a, b) => plans[a]!.includedMb - plans[b]!.includedMb || plans[a]!.monthlyRate - plans[b]!.monthlyRate || a - b,
   )
   const breakEven = breakEvenUsages(plans, sortedPlans)
+  const orders = simOrders(problem, group, usage)
+  const planOrders = planOrderings(sortedPlans)
+  const bounds = candidateLowerBounds(
+    { problem, usage, factor, smsCount, othersUsage, othersAllowance, touchedPools, breakEven },
+    orders.map((order) => order.screened),
+    planOrders,
+  )
   const candidate = new Int32Array(n)
-  for (const simOrder of simOrders(problem, group, usage)) {
-    for (const planOrder of planOrderings(sortedPlans)) {
-      fill(plans, planOrder, breakEven, simOrder, usage, candidate)
-      const cost = priceGroup(candidate)
-      if (cost < bestCost) {
-        bestCost = cost
-        best.set(candidate)
-      }
+  const priceCandidate = (index: number) => {
+    fill(plans, planOrders[index % planOrders.length]!, breakEven, orders[Math.floor(index / planOrders.length)]!, usage, candidate)
+    return priceGroup(candidate)
+  }
+  // The most promising candidate first: its price rules out every candidate whose bound is above it.
+  let promising = 0
+  for (let index = 1; index < bounds.length; index++) if (bounds[index]! < bounds[promising]!) promising = index
+  const cap = options.priceEveryCandidate === true ? Infinity : Math.min(bestCost, priceCandidate(promising))
+  for (let index = 0; index < bounds.length; index++) {
+    if (bounds[index]! > cap) continue
+    const cost = priceCandidate(index)
+    options.onCandidatePriced?.(bounds[index]!, cost)
+    if (cost < bestCost) {
+      bestCost = cost
+      best.set(candidate)
     }
   }
 
@@ -120,14 +155,16 @@ interface SimOrder {
   readonly order: Int32Array
   /** Where each fill restarts from the first plan of the ordering (one segment, or one per comm plan). */
   readonly segmentStarts: readonly number[]
+  /** The same order for seed-screen.ts: the ascending order walked up or down each segment. */
+  readonly screened: ScreenedOrder
 }
 
 /** {smallest first, largest first} x {no grouping, grouped by communication plan}. */
 function simOrders(problem: Problem, group: CommGroup, usage: Float64Array): SimOrder[] {
   const n = usage.length
-  const ascending = Int32Array.from({ length: n }, (_, j) => j).sort((a, b) => usage[a]! - usage[b]! || a - b)
+  const ascending = exactUsageOrder(usage)
   const descending = ascending.slice().reverse()
-  const byCommPlan = (order: Int32Array): SimOrder => {
+  const byCommPlan = (order: Int32Array) => {
     const grouped = new Int32Array(n)
     const segmentStarts: number[] = []
     let next = 0
@@ -137,11 +174,19 @@ function simOrders(problem: Problem, group: CommGroup, usage: Float64Array): Sim
     }
     return { order: grouped, segmentStarts }
   }
-  const orders = [
-    { order: descending, segmentStarts: [0] },
-    { order: ascending, segmentStarts: [0] },
+  // Descending within each segment is the ascending layout reversed segment by segment.
+  const oneSegment = { order: ascending, segmentStarts: [0] }
+  const orders: SimOrder[] = [
+    { order: descending, segmentStarts: [0], screened: { layout: oneSegment, descending: true } },
+    { ...oneSegment, screened: { layout: oneSegment, descending: false } },
   ]
-  return group.commPlans.length > 1 ? [...orders, byCommPlan(descending), byCommPlan(ascending)] : orders
+  if (group.commPlans.length === 1) return orders
+  const perCommPlan = byCommPlan(ascending)
+  return [
+    ...orders,
+    { ...byCommPlan(descending), screened: { layout: perCommPlan, descending: true } },
+    { ...perCommPlan, screened: { layout: perCommPlan, descending: false } },
+  ]
 }
 
 /** The plans sorted by included MB, their reverse, and every rotation of both (duplicates dropped). */
