@@ -18,8 +18,8 @@ import { cycleEndDay } from './migrations/0009-cycle-end-day.js'
 import { unpricedSims } from './migrations/0010-unpriced-sims.js'
 import { optimizerInfo } from './migrations/0011-optimizer-info.js'
 import { usageReadAt } from './migrations/0012-usage-read-at.js'
-import { mobility } from './migrations/0014-mobility.js'
-import { changeAttribution } from './migrations/0016-change-attribution.js'
+import { mobility } from './migrations/0013-mobility.js'
+import { changeAttribution } from './migrations/0014-change-attribution.js'
 
 function migrations(store: Store): Record<string, Migration> {
   return {
@@ -33,8 +33,8 @@ function migrations(store: Store): Record<string, Migration> {
     '0010-unpriced-sims': unpricedSims(),
     '0011-optimizer-info': optimizerInfo(),
     '0012-usage-read-at': usageReadAt(),
-    '0014-mobility': mobility(),
-    '0016-change-attribution': changeAttribution(),
+    '0013-mobility': mobility(),
+    '0014-change-attribution': changeAttribution(),
   }
 }
 

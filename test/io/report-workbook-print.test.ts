@@ -48,7 +48,7 @@ async function pdfPages(pdf: string): Promise<{ text: string[]; sizes: { width: 
 const SHEETS = [
   { name: 'Assignments', header: /^ICCID\s+MSISDN\s+Communication plan\s+Current plan\s+New plan\s+Usage so far \(MB\).*\s+Cost after$/, row: /^\d{19}\s/ },
   { name: 'Plans', header: /^Kind\s+Name\s+Pool\s+SIMs before\s+.*\s+Cost after$/, row: /^(plan|pool|Total)\s/ },
-  { name: 'Changes', header: /^ICCID\s+MSISDN\s+Communication plan\s+Old plan\s+New plan\s+Cost before\s+Cost after\s+Saving\s+Status$/, row: /^\d{19}\s/ },
+  { name: 'Changes', header: /^ICCID\s+MSISDN\s+Communication plan\s+Old plan\s+New plan\s+Cost before\s+Cost after\s+Saving\s+Own saving\s+Pool effect\s+Status$/, row: /^\d{19}\s/ },
 ] as const
 
 describe('the workbook prints', () => {
