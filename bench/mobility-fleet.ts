@@ -4,6 +4,7 @@
  * as the files of `simopt optimize --fleet mobility`, then read and optimized as that command does it:
  * seconds to read the files, seconds to optimize, the gap to the proven bound, and the old method's cost.
  *
+ * `npm run bench -- --sections mobility [--sims 100000]`, or alone:
  * `node dist/bench/mobility-fleet.js [--sims 100000] [--seed 21]`
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -65,13 +66,23 @@ function simsCsv(plans: readonly PlanSpec[], count: number, random: Random): str
   return `${lines.join('\n')}\n`
 }
 
-async function main(): Promise<void> {
-  const value = (name: string) => {
-    const at = process.argv.indexOf(name)
-    return at < 0 ? undefined : process.argv[at + 1]
-  }
-  const sims = Number(value('--sims') ?? 100_000)
-  const seed = Number(value('--seed') ?? 21)
+export const MOBILITY_FLEET_SIMS = 100_000
+
+export interface MobilityFleetFigures {
+  readonly sims: number
+  readonly plans: number
+  readonly groups: number
+  readonly readSeconds: number
+  readonly optimizeSeconds: number
+  readonly costBefore: number
+  readonly costAfter: number
+  readonly lowerBound: number | null
+  readonly gapPct: number | null
+  readonly oldMethodCost: number
+  readonly changes: number
+}
+
+export async function mobilityFleetRun(sims: number, seed = 21): Promise<MobilityFleetFigures> {
   const folder = await mkdtemp(path.join(tmpdir(), 'simopt-mobility-'))
   try {
     const plans = catalogue()
@@ -80,22 +91,46 @@ async function main(): Promise<void> {
     await writeFile(files.sims, simsCsv(plans, sims, new Random(seed)))
     const run = await optimizeFiles(files, { periodDays: 30, prorate: false })
     const { summary } = run
-    const rows: [string, string][] = [
-      ['subscribers', summary.sims.toLocaleString('en-US')],
-      ['plans (groups)', `${summary.plans} (${run.problem.pools.length})`],
-      ['read files (s)', ((run.readAt - run.startedAt) / 1000).toFixed(2)],
-      ['optimize (s)', ((run.finishedAt - run.readAt) / 1000).toFixed(2)],
-      ['cost before', summary.costBefore.toFixed(2)],
-      ['cost after', summary.costAfter.toFixed(2)],
-      ['lower bound', summary.lowerBound?.toFixed(2) ?? 'n/a'],
-      ['gap (%)', summary.gapPct?.toFixed(4) ?? 'n/a'],
-      ['old method', summary.baselineCost.toFixed(2)],
-      ['changes', summary.changes.toLocaleString('en-US')],
-    ]
-    for (const [label, figure] of rows) process.stdout.write(`  ${label.padEnd(16)} ${figure.padStart(14)}\n`)
+    return {
+      sims: summary.sims,
+      plans: summary.plans,
+      groups: run.problem.pools.length,
+      readSeconds: (run.readAt - run.startedAt) / 1000,
+      optimizeSeconds: (run.finishedAt - run.readAt) / 1000,
+      costBefore: summary.costBefore,
+      costAfter: summary.costAfter,
+      lowerBound: summary.lowerBound ?? null,
+      gapPct: summary.gapPct ?? null,
+      oldMethodCost: summary.baselineCost,
+      changes: summary.changes,
+    }
   } finally {
     await rm(folder, { recursive: true, force: true })
   }
 }
 
-await main()
+export function printMobilityFleetRun(figures: MobilityFleetFigures): void {
+  console.log('\n## Mobility fleet (issue 21): simopt optimize --fleet mobility, files to result\n')
+  const rows: [string, string][] = [
+    ['subscribers', figures.sims.toLocaleString('en-US')],
+    ['plans (groups)', `${figures.plans} (${figures.groups})`],
+    ['read files (s)', figures.readSeconds.toFixed(2)],
+    ['optimize (s)', figures.optimizeSeconds.toFixed(2)],
+    ['cost before', figures.costBefore.toFixed(2)],
+    ['cost after', figures.costAfter.toFixed(2)],
+    ['lower bound', figures.lowerBound?.toFixed(2) ?? 'n/a'],
+    ['gap (%)', figures.gapPct?.toFixed(4) ?? 'n/a'],
+    ['old method', figures.oldMethodCost.toFixed(2)],
+    ['changes', figures.changes.toLocaleString('en-US')],
+  ]
+  console.log('| figure | value |\n|---|---|')
+  for (const [label, figure] of rows) console.log(`| ${label} | ${figure} |`)
+}
+
+if (import.meta.filename === process.argv[1]) {
+  const value = (name: string) => {
+    const at = process.argv.indexOf(name)
+    return at < 0 ? undefined : process.argv[at + 1]
+  }
+  printMobilityFleetRun(await mobilityFleetRun(Number(value('--sims') ?? MOBILITY_FLEET_SIMS), Number(value('--seed') ?? 21)))
+}

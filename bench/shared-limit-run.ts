@@ -2,6 +2,7 @@
  * Issue 22's figure for the carrier call limit across workers: two limiters on their own Redis connections
  * (as two `simopt worker` processes have) calling one Jasper simulator account at its cap, with the budget
  * shared through Redis and without. Calls per second achieved, calls refused as over the cap, calls sent.
+ *   npm run bench -- --sections shared-limit, or alone:
  *   npm run build && node dist/bench/shared-limit-run.js [cap=20] [calls each=60]
  * Needs Redis (SIMOPT_BENCH_REDIS_URL, default redis://127.0.0.1:6379); its keys are removed at the end.
  */
@@ -51,6 +52,12 @@ export async function sharedLimitRun(shared: boolean, cap: number, callsEach: nu
     for (const connection of connections) connection.disconnect()
     await simulator.close()
   }
+}
+
+export function printSharedLimitRuns(runs: readonly SharedLimitFigures[]): void {
+  console.log('\n## One carrier call limit across two workers (issue 22): two limiters on one simulator account, budget shared through Redis or not\n')
+  console.log('| shared | cap (calls/s) | calls | seconds | calls/s reached | refused over the cap | sent |\n|---|---|---|---|---|---|---|')
+  for (const run of runs) console.log(`| ${run.shared ? 'yes' : 'no'} | ${run.cap} | ${run.calls} | ${run.seconds} | ${run.callsPerSecond} | ${run.refusedOverCap} | ${run.sent} |`)
 }
 
 if (import.meta.filename === process.argv[1]) {
