@@ -2,8 +2,8 @@
  * What each rate plan change saves, split so that the changes' savings add up to the whole saving
  * (docs/decisions.md, "Each change's saving: its own and its pool effect").
  *
- * A change's **own saving** is what its SIM's own lines cost less on the new plan: monthly, SMS and, on a plan
- * that does not pool, its overage. Its **pool effect** is its share of what the pools it leaves and joins
+ * A change's **own saving** is what its SIM's own lines cost less on the new plan: monthly, voice and SMS and,
+ * on a plan that does not pool, its overage. Its **pool effect** is its share of what the pools it leaves and joins
  * charge less: a pool's change in charge is spread over the changes that moved the pool's excess (usage above
  * allowance; a SIM leaving takes its excess out, one joining brings its excess in, allowance being negative
  * excess) the way the charge went, in proportion to how far each moved it. A SIM that adds 26 MB of allowance
@@ -15,7 +15,7 @@
  * Money in the account's currency, unrounded; a pool's effects are whole {@link MONEY_QUANTUM} units that
  * add up to its change in charge exactly, as the cost model's pool shares do.
  */
-import { MB_TOLERANCE, MONEY_QUANTUM, allowanceMb, monthlyCharge, prorationFactor, smsCharge, unpooledOverageCharge, type PricedAssignment } from './cost-model.js'
+import { MB_TOLERANCE, MONEY_QUANTUM, allowanceMb, prorationFactor, type PricedAssignment } from './cost-model.js'
 import type { Problem } from './problem.js'
 
 export interface ChangeAttribution {
@@ -42,7 +42,7 @@ export function attributeChanges(problem: Problem, before: { readonly assignment
     const to = after.assignment[i]!
     if (from === to) continue
     const factor = prorationFactor(daysActive[i]!, billing)
-    ownSaving[i] = ownCost(problem, from, i, factor) - ownCost(problem, to, i, factor)
+    ownSaving[i] = ownCost(problem, before.priced, from, i) - ownCost(problem, after.priced, to, i)
     const fromPool = poolOfPlan[from]!
     const toPool = poolOfPlan[to]!
     const excessOn = (plan: number) => usageMb[i]! - allowanceMb(plans[plan]!, factor)
@@ -57,11 +57,13 @@ export function attributeChanges(problem: Problem, before: { readonly assignment
   return { ownSaving, poolEffect }
 }
 
-/** A SIM's own lines on `plan`: monthly, SMS, and the overage of a plan that does not pool. */
-function ownCost(problem: Problem, plan: number, sim: number, factor: number): number {
-  const ratePlan = problem.plans[plan]!
-  const own = monthlyCharge(ratePlan, factor) + smsCharge(ratePlan, problem.sims.sms[sim]!)
-  return problem.poolOfPlan[plan]! < 0 ? own + unpooledOverageCharge(ratePlan, problem.sims.usageMb[sim]!, factor) : own
+/**
+ * A SIM's own lines on `plan`, as the cost model priced them: monthly, voice and SMS (bundles included), and
+ * the overage of a plan that does not pool (a pooled SIM's overage is its share of the pool's charge).
+ */
+function ownCost(problem: Problem, priced: PricedAssignment, plan: number, sim: number): number {
+  const own = priced.monthly[sim]! + priced.sms[sim]!
+  return problem.poolOfPlan[plan]! < 0 ? own + priced.overage[sim]! : own
 }
 
 /**

@@ -7,7 +7,7 @@ import { optimize } from '../../src/optimizer/index.js'
 import { REALISTIC, assignmentArbitrary, problemArbitrary } from '../helpers/problem-arbitraries.js'
 import { assignmentOf, plan, problemOf } from '../helpers/problems.js'
 import { propertyRuns } from '../helpers/property.js'
-import { randomProblem } from '../helpers/random-problems.js'
+import { randomMobilityProblem, randomProblem } from '../helpers/random-problems.js'
 
 function attributed(problem: Problem, after: Int32Array) {
   const before = currentAssignment(problem)
@@ -99,6 +99,16 @@ describe("each change's saving: its own and its pool effect", () => {
       const result = await optimize(problem, { workers: 0 })
       const split = attributed(problem, result.assignment)
       assertSameToTheCent(split.sum, result.before.total - result.priced.total, `round ${round}`)
+    }
+  })
+
+  it('adds up on Mobility fleets too, whose voice and SMS bundles are a SIM\'s own lines', async () => {
+    const random = new Random(2121)
+    for (let round = 0; round < 6; round++) {
+      const problem = randomMobilityProblem(random, { sims: 100 + random.int(0, 200), plans: 3 + random.int(0, 5) })
+      const result = await optimize(problem, { workers: 0 })
+      const split = attributed(problem, result.assignment)
+      assertSameToTheCent(split.sum, result.before.total - result.priced.total, `Mobility round ${round}`)
     }
   })
 })
