@@ -72,16 +72,23 @@ describe('database migrations', () => {
     }
   })
 
-  it('keep the saving of a change planned before savings were attributed as its own saving, with no pool effect', async () => {
+  it('keep the saving of a change planned, or a result optimized, before savings were attributed as its own saving, with no pool effect', async () => {
     const store = openStore(`sqlite:${path.join(await tempDir(), 'simopt.db')}`)
     try {
       await migrate(store, '0012-usage-read-at')
       // The change alone is what the migration reads: its session, instance and provider would only be noise.
       await sql`pragma foreign_keys = off`.execute(store.db)
       await store.db.insertInto('changes').values({ instance_id: 'i', iccid: '8901', old_plan: 'A', new_plan: 'B', saving: 1.25, status: 'planned', updated_at: 1 }).execute()
+      const result = { instance_id: 'i', comm_plan: 'CP', raw_usage_mb: 1, usage_mb: 1, monthly_before: 5, overage_before: 2, sms_before: 0.5, monthly_after: 4, overage_after: 1.5, sms_after: 0.75 }
+      await store.db.insertInto('results').values([
+        { ...result, iccid: '8901', current_plan: 'A', new_plan: 'B' },
+        { ...result, iccid: '8902', current_plan: 'A', new_plan: 'A' },
+      ]).execute()
       await migrate(store)
       const row = await store.db.selectFrom('changes').select(['saving', 'own_saving', 'pool_effect']).executeTakeFirstOrThrow()
       assert.deepEqual(row, { saving: 1.25, own_saving: 1.25, pool_effect: 0 })
+      const results = await store.db.selectFrom('results').select(['iccid', 'own_saving', 'pool_effect']).orderBy('iccid').execute()
+      assert.deepEqual(results, [{ iccid: '8901', own_saving: 1.25, pool_effect: 0 }, { iccid: '8902', own_saving: 0, pool_effect: 0 }])
     } finally {
       await store.close()
     }
