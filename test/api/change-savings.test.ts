@@ -118,6 +118,22 @@ describe("each change's saving", () => {
     assert.equal(both.status, 400)
   })
 
+  it('refuses a filter that would select other changes than it says: empty, misspelt, or an amount that is not a number', async () => {
+    const before = await call(server, 'GET', `/api/sessions/${session}/changes?status=planned&limit=1`, { key: keys.viewer })
+    for (const filter of [{}, { maxSaving: null }, { minSaving: '' }, { minSaving: true }, { minSaving: [5] }, { maxSavings: 3 }]) {
+      const refused = await call(server, 'POST', `/api/sessions/${session}/changes/approve`, { key: keys.operator, body: { filter } })
+      assert.equal(refused.status, 400, `${JSON.stringify(filter)}: ${JSON.stringify(refused.body)}`)
+      assert.equal(refused.body.code, 'INPUT_INVALID')
+    }
+    for (const query of ['minSaving=', 'maxSaving=abc', 'minSaving=1e3', 'maxSaving=Infinity']) {
+      const refused = await call(server, 'GET', `/api/sessions/${session}/changes?${query}`, { key: keys.viewer })
+      assert.equal(refused.status, 400, `${query}: ${JSON.stringify(refused.body)}`)
+      assert.match(refused.body.message, /Saving/)
+    }
+    const after = await call(server, 'GET', `/api/sessions/${session}/changes?status=planned&limit=1`, { key: keys.viewer })
+    assert.deepEqual(after.body.selection, before.body.selection, 'nothing was approved')
+  })
+
   it("takes the provider's minimum saving per change from the API, and the next session plans no change that saves less alone", async () => {
     const bad = await call(server, 'PATCH', '/api/tenants/acme/providers/main', { key: keys.admin, body: { minSavingPerChange: -1, currency: 'DOLLARS' } })
     assert.equal(bad.status, 400)

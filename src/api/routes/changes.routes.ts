@@ -43,17 +43,25 @@ const changeLine = z.object({
 })
 
 const planCode = z.string().min(1).max(100)
-const money = z.coerce.number().refine(Number.isFinite, { error: 'must be a number' })
+/** An amount in a query string: digits as written, never an empty value or a word taken for 0. */
+const moneyText = z
+  .string()
+  .regex(/^-?\d{1,15}(\.\d{1,6})?$/, { error: 'must be an amount such as 12.50' })
+  .transform(Number)
+/** An amount in a JSON body: a number, not a string, null or true taken for one. */
+const moneyNumber = z.number().refine(Number.isFinite, { error: 'must be a finite number' })
 
 /** Which changes, by plan and saving: what a list shows and an approval may take. */
-const changeFilter = z.object({
-  fromPlan: planCode.optional().describe('only changes off this plan'),
-  toPlan: planCode.optional().describe('only changes onto this plan'),
-  minSaving: money.optional().describe('only changes saving at least this much'),
-  maxSaving: money.optional().describe('only changes saving at most this much (0: the ones that cost on their own or overall)'),
-})
+function changeFilterOf<Money extends z.ZodType<number, unknown>>(money: Money) {
+  return z.object({
+    fromPlan: planCode.optional().describe('only changes off this plan'),
+    toPlan: planCode.optional().describe('only changes onto this plan'),
+    minSaving: money.optional().describe('only changes saving at least this much'),
+    maxSaving: money.optional().describe('only changes saving at most this much (0: the ones that cost on their own or overall)'),
+  })
+}
 
-const changesQuery = changeFilter.extend({
+const changesQuery = changeFilterOf(moneyText).extend({
   status: z.enum(CHANGE_STATUSES).optional(),
   order: z.enum(CHANGE_ORDERS).default('iccid').describe('iccid, or saving-desc / saving-asc (then by ICCID)'),
   after: z.string().max(64).optional().describe("the previous page's next"),
@@ -74,7 +82,11 @@ const changeListing = z.object({
 const approveBody = z
   .object({
     iccids: z.array(iccidText).min(1).max(100_000).optional().describe('only these'),
-    filter: changeFilter.optional().describe('only the planned changes this selects'),
+    filter: changeFilterOf(moneyNumber)
+      .strict()
+      .refine((filter) => Object.keys(filter).length > 0, { error: 'a filter must name a plan or a saving; leave it out to approve all' })
+      .optional()
+      .describe('only the planned changes this selects'),
   })
   .refine((body) => body.iccids === undefined || body.filter === undefined, { error: 'give iccids or a filter, not both', path: ['filter'] })
   .describe('iccids, a filter, or neither: all planned changes')

@@ -46,19 +46,22 @@ export async function changesPage({ me, params: [id] }) {
     `${count(selection.changes)} changes saving ${cash(selection.saving)} (own ${cash(selection.ownSaving)}, pool effects ${cash(selection.poolEffect)})`
 
   async function refresh() {
+    // The filter the page and its totals are for: approving "filtered" sends this one, not whatever is typed
+    // in the boxes by then (an unapplied, cleared box would otherwise approve more than was confirmed).
+    const applied = filter()
     const query = new URLSearchParams({ limit: String(PAGE), order: controls.order.value })
     if (controls.status.value !== '') query.set('status', controls.status.value)
-    for (const [key, value] of Object.entries(filter())) query.set(key, String(value))
+    for (const [key, value] of Object.entries(applied)) query.set(key, String(value))
     if (cursors.at(-1) !== null) query.set('after', cursors.at(-1))
     const page = await api('GET', `/api/sessions/${id}/changes?${query}`)
     currency = page.currency
     nextCursor = page.next
-    const planned = Object.keys(filter()).length === 0 ? null : await api('GET', `/api/sessions/${id}/changes?${new URLSearchParams({ ...filter(), status: 'planned', limit: '1' })}`)
+    const planned = Object.keys(applied).length === 0 ? null : await api('GET', `/api/sessions/${id}/changes?${new URLSearchParams({ ...applied, status: 'planned', limit: '1' })}`)
     const allPlanned = await api('GET', `/api/sessions/${id}/changes?status=planned&limit=1`)
     summary.replaceChildren(
       h('div', { class: 'grid' }, STATUSES.filter((status) => page.counts[status] !== undefined).map((status) => figure(status, count(page.counts[status])))),
       h('p', { id: 'push-decision' }, h('strong', {}, 'Push: '), page.pushDecision ?? 'not decided yet', page.pushReason ? ` — ${page.pushReason}` : ''),
-      canAct ? actions(page.counts, allPlanned.selection, planned?.selection ?? null) : null,
+      canAct ? actions(page.counts, allPlanned.selection, planned === null ? null : { selection: planned.selection, filter: applied }) : null,
       confirmation,
     )
     list.replaceChildren(
@@ -181,7 +184,8 @@ export async function changesPage({ me, params: [id] }) {
     }
   }
 
-  function actions(counts, allPlanned, filteredPlanned) {
+  function actions(counts, allPlanned, filtered) {
+    const filteredPlanned = filtered?.selection ?? null
     return h(
       'p',
       {},
@@ -189,7 +193,7 @@ export async function changesPage({ me, params: [id] }) {
       ' ',
       filteredPlanned === null
         ? null
-        : h('button', { type: 'button', id: 'approve-filtered', disabled: filteredPlanned.changes === 0, onclick: () => confirmApproval('the planned changes the filter selects', filteredPlanned, { filter: filter() }) }, `Approve filtered planned (${count(filteredPlanned.changes)}, saves ${cash(filteredPlanned.saving)})`),
+        : h('button', { type: 'button', id: 'approve-filtered', disabled: filteredPlanned.changes === 0, onclick: () => confirmApproval('the planned changes the filter selects', filteredPlanned, { filter: filtered.filter }) }, `Approve filtered planned (${count(filteredPlanned.changes)}, saves ${cash(filteredPlanned.saving)})`),
       filteredPlanned === null ? null : ' ',
       h('button', { type: 'button', id: 'approve-all', disabled: !counts.planned, onclick: () => confirmApproval('all planned changes', allPlanned, {}) }, `Approve all planned (${count(counts.planned ?? 0)}, saves ${cash(allPlanned.saving)})`),
       ' ',
