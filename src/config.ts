@@ -53,6 +53,8 @@ const settings = z
     /** Port of `simopt serve` (the API and the dashboard), on 127.0.0.1 unless `SIMOPT_HOST` says otherwise. */
     SIMOPT_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
     SIMOPT_HOST: z.string().min(1).default('127.0.0.1'),
+    /** Bearer token a scraper must send for `/metrics` (API and workers); unset: `/metrics` answers loopback callers only. */
+    SIMOPT_METRICS_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
     /** Port of `simopt worker`'s own `/healthz`, `/readyz` and `/metrics` (on `SIMOPT_HOST`); unset: none. */
     SIMOPT_WORKER_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
     SIMOPT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: (issue) => `must be fatal, error, warn, info, debug, trace or silent, got ${quoteInput(issue.input)}` }).default('info'),
@@ -115,6 +117,8 @@ export interface Config {
   readonly host: string
   /** Where `simopt worker` serves its health and metrics; undefined: it does not. */
   readonly workerPort: number | undefined
+  /** What a scraper of `/metrics` must send as its bearer token; undefined: only loopback callers are answered. */
+  readonly metricsToken: string | undefined
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   readonly bodyLimitBytes: number
   readonly retentionDays: number
@@ -178,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: value.SIMOPT_PORT,
     host: value.SIMOPT_HOST,
     workerPort: value.SIMOPT_WORKER_PORT,
+    metricsToken: value.SIMOPT_METRICS_TOKEN,
     logLevel: value.SIMOPT_LOG_LEVEL,
     bodyLimitBytes: Math.round(value.SIMOPT_BODY_LIMIT_MB * 1024 * 1024),
     retentionDays: value.SIMOPT_RETENTION_DAYS,
@@ -196,7 +201,7 @@ function presentSettings(env: NodeJS.ProcessEnv): Record<string, string | undefi
 }
 
 /** Settings whose value is never shown (`simopt config` prints `***`). */
-const SECRET_SETTINGS: ReadonlySet<string> = new Set(['SIMOPT_SECRET_KEY', 'SIMOPT_WEBHOOK_SECRET'])
+const SECRET_SETTINGS: ReadonlySet<string> = new Set(['SIMOPT_SECRET_KEY', 'SIMOPT_WEBHOOK_SECRET', 'SIMOPT_METRICS_TOKEN'])
 
 export type SettingSource = 'environment' | 'old name' | 'default'
 

@@ -6,6 +6,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { processMetrics } from '../jobs/metrics.js'
 import { readiness } from '../jobs/readiness.js'
+import { errorSpec } from '../domain/index.js'
+import { metricsRefusal } from './metrics-access.js'
 import type { Store } from '../store/index.js'
 
 export interface WorkerEndpoints {
@@ -15,7 +17,7 @@ export interface WorkerEndpoints {
 }
 
 /** @throws the listening error (a port in use: `EADDRINUSE`). */
-export async function serveWorkerEndpoints(store: Store, address: { readonly host: string; readonly port: number }): Promise<WorkerEndpoints> {
+export async function serveWorkerEndpoints(store: Store, address: { readonly host: string; readonly port: number }, metricsToken: string | undefined): Promise<WorkerEndpoints> {
   const { registry } = processMetrics(store, { fleet: false })
   const json = (response: ServerResponse, status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body))
   const answer = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -29,7 +31,11 @@ export async function serveWorkerEndpoints(store: Store, address: { readonly hos
         return void json(response, 503, { code: 'UNAVAILABLE', message: 'the database is not reachable' })
       }
     }
-    if (route === '/metrics') return void response.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics())
+    if (route === '/metrics') {
+      const refusal = metricsRefusal(metricsToken, request.headers.authorization, request.socket.remoteAddress)
+      if (refusal !== undefined) return void json(response, errorSpec(refusal.code).httpStatus, { code: refusal.code, message: refusal.message })
+      return void response.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics())
+    }
     json(response, 404, { code: 'ROUTE_NOT_FOUND', message: `no route ${route}; a worker answers /healthz, /readyz and /metrics` })
   }
   const server = createServer((request, response) => {

@@ -25,7 +25,7 @@ export function workerCommand(): Command {
         const port = options.port === undefined ? service.config.workerPort : parseOption('--port', options.port, wholeNumberOption(0, 65_535))
         const { config, store } = service
         // Loaded here: the HTTP server and prom-client are for workers that serve them.
-        const endpoints = port === undefined ? undefined : await listen(store, config.host, port)
+        const endpoints = port === undefined ? undefined : await listen(store, config.host, port, config.metricsToken)
         try {
           const worker = await startWorker(config, store, service.queue(), service.workerId, concurrency)
           const scheduler = startScheduler({ store, queue: service.queue(), config }, createLogger(config))
@@ -44,10 +44,10 @@ export function workerCommand(): Command {
     })
 }
 
-async function listen(store: Store, host: string, port: number): Promise<WorkerEndpoints> {
+async function listen(store: Store, host: string, port: number, metricsToken: string | undefined): Promise<WorkerEndpoints> {
   const { serveWorkerEndpoints } = await import('../api/worker-endpoints.js')
   try {
-    return await serveWorkerEndpoints(store, { host, port })
+    return await serveWorkerEndpoints(store, { host, port }, metricsToken)
   } catch (error) {
     throw new SimoptError('INPUT_INVALID', `worker port ${port} on ${host}: ${error instanceof Error ? error.message : String(error)} (give a free one with --port or SIMOPT_WORKER_PORT)`, { field: 'SIMOPT_WORKER_PORT' })
   }

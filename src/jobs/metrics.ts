@@ -126,7 +126,8 @@ function processCounters(store: Store, registry: Registry): void {
 /** The fleet's figures, from the database. */
 function fleetFigures(store: Store, registry: Registry): void {
   const { db } = store
-  const lastRuns = () => lastFinishedRuns(db)
+  // Five series read the last runs: one scrape reads them once.
+  const lastRuns = oncePerScrape(() => lastFinishedRuns(db))
 
   new Gauge({
     name: 'simopt_sessions',
@@ -245,4 +246,22 @@ function fleetFigures(store: Store, registry: Registry): void {
       for (const row of await optimizerRunsByStatus(db)) this.inc({ status: row.status }, row.runs)
     },
   })
+}
+
+/** `read`, shared by the calls within a second of the first: the collectors of one scrape, not the next scrape. */
+function oncePerScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let readAt = 0
+  let value: Promise<T> | undefined
+  return () => {
+    const now = Date.now()
+    if (value === undefined || now - readAt > 1000) {
+      readAt = now
+      const reading = read()
+      value = reading
+      reading.catch(() => {
+        if (value === reading) value = undefined
+      })
+    }
+    return value
+  }
 }

@@ -111,6 +111,21 @@ describe('health and metrics', () => {
     assert.ok(runs.some(([, status]) => status === info.status), 'the worst status is among the runs')
   })
 
+  it('keeps /metrics (tenant names, bills, savings) from callers off this machine, or without the metrics token', async () => {
+    // From elsewhere, without a token set: refused; the same request from loopback is answered.
+    const remote = await server.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '203.0.113.9' })
+    assert.equal(remote.statusCode, 403)
+    assert.match(remote.json().message, /SIMOPT_METRICS_TOKEN/)
+    assert.equal((await server.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '::ffff:127.0.0.1' })).statusCode, 200)
+    // With a token set, loopback is not enough: the token is.
+    const guarded = await startApiServer({ SIMOPT_METRICS_TOKEN: 'a metrics token, long enough' })
+    assert.equal((await fetch(`${guarded.url}/metrics`)).status, 401)
+    assert.equal((await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer a metrics token, long' } })).status, 401)
+    const scraped = await guarded.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '203.0.113.9', headers: { authorization: 'Bearer a metrics token, long enough' } })
+    assert.equal(scraped.statusCode, 200)
+    assert.match(scraped.body, /^simopt_sessions/m)
+  })
+
   it('says not ready (503) when the database is gone', async () => {
     const broken = await startApiServer()
     await broken.store.close()

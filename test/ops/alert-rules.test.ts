@@ -6,13 +6,14 @@
  */
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { access, readFile } from 'node:fs/promises'
+import { access, copyFile, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { after, before, describe, it, type TestContext } from 'node:test'
 import { serveWorkerEndpoints } from '../../src/api/worker-endpoints.js'
 import { finishedSession, importedFleet } from '../helpers/api-fleet.js'
 import { startApiServer, tenantKeys } from '../helpers/api-server.js'
 import { REPO_ROOT } from '../helpers/paths.js'
+import { tempDir } from '../helpers/temp-dir.js'
 
 const PROMTOOL = process.env.SIMOPT_TEST_PROMTOOL ?? '/usr/bin/promtool'
 const PROMETHEUS = path.join(REPO_ROOT, 'deploy/prometheus')
@@ -27,9 +28,9 @@ const METRIC_NAME = /\b(?:simopt|process|nodejs)_[a-z0-9_]+\b/g
 const PROM_CLIENT_LINTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']
 
 /** Runs promtool; its exit code and output. */
-function promtool(args: readonly string[], input?: string): Promise<{ code: number | null; output: string }> {
+function promtool(args: readonly string[], input?: string, cwd = PROMETHEUS): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(PROMTOOL, args, { cwd: PROMETHEUS })
+    const child = spawn(PROMTOOL, args, { cwd })
     let output = ''
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
@@ -69,16 +70,35 @@ describe('alert rules and the dashboard', () => {
     await importedFleet(server, 'acme')
     await server.startWorker()
     await finishedSession(server, keys.operator)
-    const worker = await serveWorkerEndpoints(server.store, { host: '127.0.0.1', port: 0 })
+    const worker = await serveWorkerEndpoints(server.store, { host: '127.0.0.1', port: 0 }, undefined)
     after(() => worker.close())
     scrapes.api = await (await fetch(`${server.url}/metrics`)).text()
     scrapes.worker = await (await fetch(`${worker.url}/metrics`)).text()
+    // A worker given the metrics token answers only a scraper that sends it.
+    const guarded = await serveWorkerEndpoints(server.store, { host: '127.0.0.1', port: 0 }, 'a metrics token, long enough')
+    after(() => guarded.close())
+    guardedAnswers.without = (await fetch(`${guarded.url}/metrics`)).status
+    guardedAnswers.with = (await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer a metrics token, long enough' } })).status
+    guardedAnswers.health = (await fetch(`${guarded.url}/healthz`)).status
+  })
+  const guardedAnswers = { without: 0, with: 0, health: 0 }
+
+  it("a worker's /metrics with SIMOPT_METRICS_TOKEN set needs the token; /healthz does not", () => {
+    assert.deepEqual(guardedAnswers, { without: 401, with: 200, health: 200 })
   })
 
   it('pass promtool check rules, check config and their unit tests', async (t: TestContext) => {
     if (!(await promtoolOrSkip(t))) return
-    for (const args of [['check', 'rules', 'alerts.yml'], ['check', 'config', 'prometheus.yml'], ['test', 'rules', 'alerts.test.yml']]) {
-      const run = await promtool(args)
+    // The config names the metrics token's file where compose mounts it; promtool wants it to exist, so the
+    // check reads a copy pointing at a token file of the test's (the rules file beside it, as in the container).
+    const folder = await tempDir()
+    await writeFile(path.join(folder, 'metrics-token'), 'a metrics token, long enough\n')
+    await copyFile(path.join(PROMETHEUS, 'alerts.yml'), path.join(folder, 'alerts.yml'))
+    const config = await readFile(path.join(PROMETHEUS, 'prometheus.yml'), 'utf8')
+    assert.match(config, /credentials_file: \/etc\/prometheus\/metrics-token$/m, 'Prometheus sends the metrics token')
+    await writeFile(path.join(folder, 'prometheus.yml'), config.replaceAll('/etc/prometheus/metrics-token', path.join(folder, 'metrics-token')))
+    for (const [args, cwd] of [[['check', 'rules', 'alerts.yml'], PROMETHEUS], [['check', 'config', 'prometheus.yml'], folder], [['test', 'rules', 'alerts.test.yml'], PROMETHEUS]] as const) {
+      const run = await promtool(args, undefined, cwd)
       assert.equal(run.code, 0, `promtool ${args.join(' ')}: ${run.output}`)
     }
   })

@@ -1,13 +1,17 @@
-/** Liveness, readiness and metrics: open (no key), for load balancers, orchestrators and Prometheus. */
+/**
+ * Liveness and readiness: open (no key), for load balancers and orchestrators. Metrics: for Prometheus, with
+ * the metrics token or from loopback (metrics-access.ts), not an API key.
+ */
 import { z } from 'zod'
 import { replies, type ZodApp } from '../contract.js'
 import type { ApiDeps } from '../deps.js'
 import type { Metrics } from '../../jobs/metrics.js'
 import { readiness } from '../../jobs/readiness.js'
+import { metricsRefusal } from '../metrics-access.js'
 
 const health = z.object({ status: z.enum(['ok', 'ready', 'degraded']), cache: z.string().optional() })
 
-export function healthRoutes(app: ZodApp, { store }: ApiDeps, { registry }: Metrics): void {
+export function healthRoutes(app: ZodApp, { store, config }: ApiDeps, { registry }: Metrics): void {
   app.get('/healthz', { schema: { operationId: 'getHealth', tags: ['operations'], summary: 'the process is up', response: replies({ 200: health }) } }, async () => ({ status: 'ok' as const }))
 
   app.get(
@@ -40,6 +44,10 @@ export function healthRoutes(app: ZodApp, { store }: ApiDeps, { registry }: Metr
         produces: ['text/plain'],
       },
     },
-    async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
+    async (request, reply) => {
+      const refusal = metricsRefusal(config.metricsToken, request.headers.authorization, request.socket.remoteAddress)
+      if (refusal !== undefined) throw refusal
+      return reply.type(registry.contentType).send(await registry.metrics())
+    },
   )
 }
