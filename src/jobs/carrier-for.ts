@@ -46,7 +46,7 @@ export function carrierFor(provider: ProviderRow, config: Config): Carrier {
     throw new SimoptError('SETTING_MISSING', `provider ${provider.name}'s credentials were given for another API address than ${redactUrl(provider.base_url)}; give them again with it (simopt provider set ${options})`)
   }
   const { callsPerSecond, callsInFlight } = parseProviderSettings(provider.settings, provider.name)
-  const account = accountKey(provider.integration, provider.base_url, user)
+  const account = accountKey(provider.integration, provider.base_url, user, apiKey, carrierAccount?.clientSecret)
   let counted = limiters.get(provider.id)
   if (counted === undefined || counted.account !== account) {
     // Workers of a BullMQ queue may run anywhere: the account's calls are counted in its Redis, across them
@@ -79,7 +79,12 @@ export function carrierCalls(providerId: string): { calls: number; errors: numbe
   return { calls: stats.calls, errors: Object.values(stats.errors).reduce((sum, count) => sum + count, 0) }
 }
 
-/** Names a carrier account (its API, and the user calling it) without putting the user name in Redis's keys. */
-function accountKey(integration: string, baseUrl: string, user: string): string {
-  return createHash('sha256').update(`${integration}\n${baseUrl}\n${user}`).digest('hex').slice(0, 24)
+/**
+ * Names a carrier account (its API, the user calling it, and the secrets it calls with) without putting any
+ * of them in Redis's keys. The secrets are in it so that only a provider holding the account's credentials
+ * shares its call budget: a tenant that merely names another's API and user (with a wrong key) would
+ * otherwise fill the other's budget with its own refused calls.
+ */
+function accountKey(integration: string, baseUrl: string, user: string, ...secrets: readonly (string | undefined)[]): string {
+  return createHash('sha256').update([integration, baseUrl, user, ...secrets.map((secret) => secret ?? '')].join('\n')).digest('hex').slice(0, 24)
 }
