@@ -9,19 +9,17 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { OPTIMIZER_PHASES } from '../optimizer/index.js'
 import {
-  FINISHED_STATUSES,
   instancePhaseMs,
   jobCountsByType,
   lastFinishedRuns,
   oldestRunningSessions,
-  optimizerRunsByStatus,
   providerLabels,
   sessionCountsByStatus,
   transitionsOf,
   type Store,
 } from '../store/index.js'
 import { carrierCalls } from './carrier-for.js'
-import { deliveryCounts, jobCounts, pushCounts } from './process-counters.js'
+import { deliveryCounts, jobCounts, optimizerRunCounts, pushCounts } from './process-counters.js'
 
 export interface Metrics {
   readonly registry: Registry
@@ -88,6 +86,16 @@ function processCounters(store: Store, registry: Registry): void {
     collect() {
       this.reset()
       for (const row of pushCounts()) this.inc({ outcome: row.outcome }, row.count)
+    },
+  })
+  new Counter({
+    name: 'simopt_optimizer_runs_total',
+    help: "Components this process optimized, by the optimizer's status: optimal, within-gap (the gap it aims for, 0.01%), gap-open (more, its budgets spent)",
+    labelNames: ['status'],
+    registers: [registry],
+    collect() {
+      this.reset()
+      for (const row of optimizerRunCounts()) this.inc({ status: row.status }, row.count)
     },
   })
   new Counter({
@@ -209,17 +217,6 @@ function fleetFigures(store: Store, registry: Registry): void {
       for (const row of await oldestRunningSessions(db)) this.set({ tenant: row.tenant, provider: row.provider }, (now - row.startedAt) / 1000)
     },
   })
-  new Counter({
-    name: 'simopt_sessions_ended_total',
-    help: 'Sessions that ended, by status (done, failed, cancelled): done over done and failed is the success rate',
-    labelNames: ['status'],
-    registers: [registry],
-    async collect() {
-      this.reset()
-      const counts = await sessionCountsByStatus(db)
-      for (const status of FINISHED_STATUSES) this.inc({ status }, counts.find((row) => row.status === status)?.count ?? 0)
-    },
-  })
   new Gauge({
     name: 'simopt_optimize_phase_seconds',
     help: 'Seconds in each optimizer phase (split, exhaustive, dual, dives, search, bound, seed, price) of the last finished session of each provider, summed over its components (CPU time: components solved at once add up)',
@@ -234,16 +231,6 @@ function fleetFigures(store: Store, registry: Registry): void {
         if (ms === undefined) continue
         for (const phase of OPTIMIZER_PHASES) this.set({ tenant: run.tenant, provider: run.provider, phase }, ms[phase] / 1000)
       }
-    },
-  })
-  new Counter({
-    name: 'simopt_optimizer_runs_total',
-    help: 'Components optimized, by the optimizer\'s status: optimal, within-gap (the gap it aims for, 0.01%), gap-open (more, its budgets spent)',
-    labelNames: ['status'],
-    registers: [registry],
-    async collect() {
-      this.reset()
-      for (const row of await optimizerRunsByStatus(db)) this.inc({ status: row.status }, row.runs)
     },
   })
 }

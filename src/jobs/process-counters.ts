@@ -1,6 +1,6 @@
 /**
  * What this process has done since it started, counted in memory for `/metrics` (`jobs/metrics.ts` reads it
- * when scraped): job deliveries by outcome, rate plan changes tried at the carrier, messages delivered. Plain
+ * when scraped): job deliveries by outcome, components optimized, rate plan changes tried at the carrier, messages delivered. Plain
  * numbers, not prom-client: the job runner is loaded by every command, prom-client only by those that serve.
  */
 
@@ -14,6 +14,7 @@ type Tally = Map<string, number>
 const jobs: Tally = new Map()
 const pushes: Tally = new Map()
 const deliveries: Tally = new Map()
+const optimizerRuns: Tally = new Map()
 const SEPARATOR = '\u0000'
 
 function add(tally: Tally, ...labels: string[]): void {
@@ -35,6 +36,11 @@ export function countPush(outcome: PushOutcome): void {
   add(pushes, outcome)
 }
 
+/** One component optimized and stored, by the optimizer's status. */
+export function countOptimizerRun(status: string): void {
+  add(optimizerRuns, status)
+}
+
 /** One try at sending an e-mail or a webhook. */
 export function countDelivery(channel: string, outcome: DeliveryOutcome): void {
   add(deliveries, channel, outcome)
@@ -50,4 +56,8 @@ export function pushCounts(): { outcome: string; count: number }[] {
 
 export function deliveryCounts(): { channel: string; outcome: string; count: number }[] {
   return read(deliveries).map(({ labels: [channel, outcome], count }) => ({ channel: channel!, outcome: outcome!, count }))
+}
+
+export function optimizerRunCounts(): { status: string; count: number }[] {
+  return read(optimizerRuns).map(({ labels: [status], count }) => ({ status: status!, count }))
 }

@@ -89,21 +89,6 @@ export async function instancePhaseMs(db: Db, instanceIds: readonly string[]): P
   return byInstance
 }
 
-/** Components solved, by the optimizer's status (those solved before it was recorded are not counted). */
-export async function optimizerRunsByStatus(db: Db): Promise<{ readonly status: OptimizerStatus; readonly runs: number }[]> {
-  const rows = await db
-    .selectFrom('components')
-    .select(['optimizer_status', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('optimizer_status', 'is not', null)
-    .groupBy('optimizer_status')
-    .execute()
-  const statuses = z.enum(OPTIMIZER_STATUSES)
-  return rows.flatMap((row) => {
-    const status = statuses.safeParse(row.optimizer_status)
-    return status.success ? [{ status: status.data, runs: Number(row.n) }] : []
-  })
-}
-
 function merged(column: readonly (string | null)[]): OptimizerInfo | undefined {
   return mergeOptimizerInfo(column.map(parseOptimizerInfo).filter((info): info is OptimizerInfo => info !== undefined))
 }

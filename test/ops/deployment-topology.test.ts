@@ -145,7 +145,7 @@ describe('the deployment topology as processes', () => {
       assert.match(workerMetrics, /^nodejs_eventloop_lag_seconds /m)
       assert.doesNotMatch(workerMetrics, /^simopt_sessions\{/m, 'fleet figures come from the API tier only')
       const apiMetrics = await (await fetch(`${api.url}/metrics`)).text()
-      assert.match(apiMetrics, /^simopt_sessions_ended_total\{status="done"\} 2$/m)
+      assert.match(apiMetrics, /^simopt_sessions\{status="done"\} 2$/m)
       assert.match(apiMetrics, /^simopt_http_requests_total\{method="POST",route="\/api\/sessions",status="201"\} 2$/m)
       assert.doesNotMatch(apiMetrics, /^simopt_jobs_done_total\{/m, 'the API tier works no jobs')
     }

@@ -9,6 +9,7 @@ import { attributeChanges, currentAssignment, planLines } from '../../domain/ind
 import { optimize } from '../../optimizer/index.js'
 import { componentSnapshot, componentToSolve, decodeSnapshot, storeSolvedComponent } from '../../store/index.js'
 import { job, type Job } from '../job.js'
+import { countOptimizerRun } from '../process-counters.js'
 import { moveInstance, reportProgress } from '../session-progress.js'
 import type { Stage } from '../stage.js'
 import { snapshotKey } from './build-problem.js'
@@ -31,6 +32,7 @@ export const optimizeComponent: Stage = {
     const lines = planLines(problem, unchanged, { assignment, priced: after })
     const attribution = attributeChanges(problem, unchanged, { assignment, priced: after })
 
+    let stored = false
     await commit(async (trx): Promise<Job[]> => {
       const count = await storeSolvedComponent(trx, store.dialect, {
         componentId,
@@ -50,6 +52,7 @@ export const optimizeComponent: Stage = {
       })
       // Another delivery of the job stored it first.
       if (count === undefined) return []
+      stored = true
       if (count.componentsDone !== count.componentCount) {
         // Every tenth of the components, the portal hears how far the optimization is.
         const tenth = (done: number) => Math.floor((10 * done) / count.componentCount!)
@@ -57,5 +60,7 @@ export const optimizeComponent: Stage = {
       }
       return [job('finalize-instance', component.instanceId), ...(await moveInstance(trx, config, component.instanceId, component.sessionId, 'finalizing'))]
     })
+    // Counted once committed: a transaction rolled back (and the job retried) counts the run once, when it lands.
+    if (stored) countOptimizerRun(result.info.status)
   },
 }
