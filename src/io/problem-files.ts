@@ -4,7 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { SimTableBuilder, createProblem, resolvePools, type BillingTerms, type PoolDefinition, type Problem } from '../domain/index.js'
+import { SimTableBuilder, createProblem, resolvePools, type BillingTerms, type OptimizationGroup, type PoolDefinition, type Problem, type RatePlan } from '../domain/index.js'
 import { readCommPlansFile } from './comm-plans-file.js'
 import { writeCsv } from './csv-writer.js'
 import { inputError } from './input-error.js'
@@ -25,13 +25,26 @@ export interface ProblemFiles {
  * @throws SimoptError `INPUT_INVALID` naming the file, line and column of the first thing wrong.
  */
 export async function readProblemFiles(files: ProblemFiles, billing: BillingTerms): Promise<Problem> {
-  const { plans, lines } = await readPlansFile(files.plans)
+  const { plans, lines, groups } = await readPlansFile(files.plans)
+  refuseMobilityTerms(files.plans, plans, lines, groups)
   const poolDefinitions: PoolDefinition[] = files.pools === undefined ? [] : await readPoolsFile(files.pools)
   const resolution = resolvePools(plans, poolDefinitions)
   if (!resolution.ok) throw inputError({ file: files.plans, line: lines[resolution.planIndex], columnName: 'pool' }, resolution.message)
   const commPlans = await readCommPlansFile(files.commPlans, new Map(plans.map((plan, index) => [plan.code, index])))
   const sims = files.sims === undefined ? new SimTableBuilder(1).build() : await readSimsFile(files.sims, { plans, commPlans, periodDays: billing.periodDays })
   return createProblem({ plans, poolDefinitions, commPlans, sims, billing })
+}
+
+/**
+ * An M2M fleet has no optimization groups or rate plan types: read as M2M, a Mobility price sheet would pool
+ * nothing by group and move SIMs across plan types, without a word. Bundles are priced in either fleet.
+ */
+function refuseMobilityTerms(file: string, plans: readonly RatePlan[], lines: readonly number[], groups: readonly OptimizationGroup[]): void {
+  const mobility = 'is for Mobility fleets: give --fleet mobility (or leave the column empty for an M2M fleet)'
+  const typed = plans.findIndex((plan) => plan.type !== undefined)
+  if (typed >= 0) throw inputError({ file, line: lines[typed], columnName: 'rate_plan_type' }, mobility)
+  const grouped = groups.length === 0 ? -1 : plans.findIndex((plan) => plan.code === groups[0]!.planCodes[0])
+  if (grouped >= 0) throw inputError({ file, line: lines[grouped], columnName: 'optimization_group' }, mobility)
 }
 
 /** Writes `problem` as plans.csv, pools.csv, comm_plans.csv and sims.csv in `folder`; returns their paths. */

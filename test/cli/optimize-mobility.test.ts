@@ -129,4 +129,17 @@ describe('simopt optimize --fleet mobility refuses bad input with its file, line
     assert.equal(run.code, 2)
     assert.match(run.stderr, /option --comm-plans is required for an M2M fleet/)
   })
+
+  it('an M2M run of a Mobility price sheet (--fleet mobility forgotten) is refused, naming the column', async () => {
+    const folder = await tempDir()
+    const plans = (await readFile(plansFile, 'utf8')).split('\n').filter((line) => line !== '')
+    const codes = plans.slice(1).map((line) => line.split(',')[0]!)
+    const commPlans = path.join(folder, 'comm_plans.csv')
+    await writeFile(commPlans, `comm_plan,allowed_plans\nALL,${codes.join(';')}\n`)
+    const sims = path.join(folder, 'sims.csv')
+    await writeFile(sims, `iccid,usage_mb,sms,comm_plan,current_plan\n8901410400000000001,10,0,ALL,${codes[0]}\n`)
+    const run = await runSimopt(['optimize', '--plans', plansFile, '--comm-plans', commPlans, '--sims', sims, '--out', path.join(folder, 'out.csv')])
+    assert.equal(run.code, 2, run.stderr)
+    assert.match(run.stderr, /plans\.csv, line 2, column rate_plan_type.*is for Mobility fleets: give --fleet mobility/)
+  })
 })
