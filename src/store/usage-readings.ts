@@ -41,20 +41,21 @@ export interface VoiceSmsUsage {
 }
 
 /**
- * Records voice minutes and SMS of devices for one billing period, stored at `readAt`, leaving their data
- * usage as it is (a carrier that reports voice and data in separate files, like Telegence, calls this for
- * voice and SMS and {@link upsertUsage} for data). A device without a reading yet gets one with no data.
+ * Records voice minutes and SMS of devices for one billing period, leaving their data usage as it is (a
+ * carrier that reports voice and data in separate files, like Telegence, calls this for voice and SMS and
+ * {@link upsertUsage} for data). `read_at` is the data reading's: a device without one gets a row with no data
+ * and no `read_at`, so a sync still reads its data, and one with it keeps it, so stale data is not taken for
+ * fresh.
  */
-export async function upsertVoiceSmsUsage(db: Db, periodId: string, readings: readonly VoiceSmsUsage[], readAt = Date.now()): Promise<void> {
+export async function upsertVoiceSmsUsage(db: Db, periodId: string, readings: readonly VoiceSmsUsage[]): Promise<void> {
   if (readings.length === 0) return
   await db
     .insertInto('usage_readings')
-    .values(readings.map((reading) => ({ period_id: periodId, iccid: reading.iccid, usage_mb: 0, sms: reading.sms, voice_min: reading.voiceMinutes, measured_at: reading.measuredAt, read_at: readAt })))
+    .values(readings.map((reading) => ({ period_id: periodId, iccid: reading.iccid, usage_mb: 0, sms: reading.sms, voice_min: reading.voiceMinutes, measured_at: reading.measuredAt, read_at: null })))
     .onConflict((conflict) =>
       conflict.columns(['period_id', 'iccid']).doUpdateSet((eb) => ({
         sms: eb.ref('excluded.sms'),
         voice_min: eb.ref('excluded.voice_min'),
-        read_at: eb.ref('excluded.read_at'),
       })),
     )
     .execute()

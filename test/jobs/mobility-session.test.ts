@@ -80,6 +80,9 @@ describe('a session on a Mobility provider', () => {
       assert.equal(after.usage_mb, before.usage_mb)
       assert.equal(after.voice_min, 2000)
       assert.equal(after.sms, 1500)
+      // The data reading's time is the data's: voice and SMS coming in leave it, so old data is not taken for fresh.
+      assert.equal(after.read_at, before.read_at)
+      assert.equal(after.measured_at, before.measured_at)
 
       const { problem } = await loadProblem(store, provider, period, period.starts_at + 10 * 86_400_000)
       assert.equal(problem.fleet, 'mobility')
