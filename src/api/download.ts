@@ -11,7 +11,7 @@ import { z } from 'zod'
 
 /** Media types of the downloads. */
 export const CSV = 'text/csv'
-export const WORKBOOK = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+export { WORKBOOK_MEDIA_TYPE as WORKBOOK } from '../io/report/index.js'
 
 export async function sendTempFile(reply: FastifyReply, file: { name: string; type: string }, write: (target: string) => Promise<unknown>): Promise<FastifyReply> {
   const folder = await mkdtemp(path.join(tmpdir(), 'simopt-download-'))

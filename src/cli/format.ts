@@ -1,10 +1,10 @@
-/** Display formats for the terminal. Money is rounded only in domain/money-format.ts. */
-import { formatAmount } from '../domain/index.js'
+/**
+ * Display formats for the terminal. Money is formatted only in domain/money-format.ts: `formatMoney` with a
+ * session's currency, `formatAmount` for files that name none.
+ */
 
 const countFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
 
-/** An amount without its currency (`1,234.56`), for files that name none; a session's amounts use `formatMoney` of domain with its currency. */
-export const formatMoney = (value: number): string => formatAmount(value)
 export const formatCount = (value: number): string => countFormat.format(value)
 export const formatPercent = (value: number, digits = 1): string => `${value.toFixed(digits)}%`
 

@@ -2,13 +2,13 @@ import { availableParallelism } from 'node:os'
 /** `simopt optimize`: price sheet and fleet files in, the cheapest assignment found and its summary out. */
 import { Command, Option } from 'commander'
 import { z } from 'zod'
-import { FLEET_KINDS, SimoptError, type FleetKind } from '../domain/index.js'
+import { FLEET_KINDS, SimoptError, formatAmount, type FleetKind } from '../domain/index.js'
 import { checkOutputs, writeAssignmentFile, writeOutputs, writeSummaryFile, type InputSource, type OutputTarget, type PendingOutput, type RunSummary } from '../io/index.js'
 import { writeReportCsv, writeReportWorkbook, type ReportSource } from '../io/report/index.js'
 import type { BillingTerms } from '../domain/index.js'
 import { STRATEGIES, type OptimizeOptions, type StrategyName } from '../optimizer/index.js'
 import { optimizeFiles, reportOfFiles } from '../services/reports.service.js'
-import { formatCount, formatMoney, formatPercent, formatTable } from './format.js'
+import { formatCount, formatPercent, formatTable } from './format.js'
 import { moneyOption, parseOption, periodDaysOption } from './options.js'
 import { terminalProgress, type TerminalProgress } from './terminal-progress.js'
 
@@ -142,13 +142,13 @@ function summaryTable(summary: RunSummary): string {
     ['strategy', summary.strategy],
     ['SIMs', formatCount(summary.sims)],
     ['changes', formatCount(summary.changes)],
-    ['cost before', formatMoney(summary.costBefore)],
-    ['cost after', formatMoney(summary.costAfter)],
-    ['savings', formatMoney(summary.savings), `(${formatPercent(summary.savingsPct)})`],
+    ['cost before', formatAmount(summary.costBefore)],
+    ['cost after', formatAmount(summary.costAfter)],
+    ['savings', formatAmount(summary.savings), `(${formatPercent(summary.savingsPct)})`],
   ]
   if (summary.lowerBound !== null && summary.gapPct !== null) {
-    rows.push(['lower bound', formatMoney(summary.lowerBound)], ['gap', formatPercent(summary.gapPct, 3)])
+    rows.push(['lower bound', formatAmount(summary.lowerBound)], ['gap', formatPercent(summary.gapPct, 3)])
   }
-  if (summary.strategy !== 'seed') rows.push(['old method', formatMoney(summary.baselineCost)])
+  if (summary.strategy !== 'seed') rows.push(['old method', formatAmount(summary.baselineCost)])
   return formatTable(rows)
 }

@@ -92,6 +92,10 @@ export async function whatIfRoutes(app: ZodApp, { config }: ApiDeps): Promise<vo
     // The body's value for this field: where the file is (`file` also satisfies the schema's `isFile`).
     part.value = { file: target } satisfies Uploaded
   }
+  // Multipart bodies bypass fastify's body limit; the declared length is checked before any is read.
+  const refuseLargeBody = async (request: FastifyRequest) => {
+    if (Number(request.headers['content-length'] ?? 0) > config.bodyLimitBytes) throw new SimoptError('PAYLOAD_TOO_LARGE', `request body is larger than ${config.bodyLimitBytes} bytes`)
+  }
   await app.register(multipart, { attachFieldsToBody: 'keyValues', onFile, limits: { fileSize: config.bodyLimitBytes, files: 4, fields: 10, parts: 14 } })
   const removeFolder = async (request: FastifyRequest) => {
     const folder = folders.get(request)
@@ -112,10 +116,7 @@ export async function whatIfRoutes(app: ZodApp, { config }: ApiDeps): Promise<vo
     '/api/what-if',
     {
       config: { role: 'operator' },
-      // Multipart bodies bypass fastify's body limit; the declared length is checked before any is read.
-      onRequest: async (request) => {
-        if (Number(request.headers['content-length'] ?? 0) > config.bodyLimitBytes) throw new SimoptError('PAYLOAD_TOO_LARGE', `request body is larger than ${config.bodyLimitBytes} bytes`)
-      },
+      onRequest: refuseLargeBody,
       schema: {
         operationId: 'whatIf',
         tags: ['what-if'],
@@ -138,9 +139,7 @@ export async function whatIfRoutes(app: ZodApp, { config }: ApiDeps): Promise<vo
     '/api/what-if/download',
     {
       config: { role: 'operator' },
-      onRequest: async (request) => {
-        if (Number(request.headers['content-length'] ?? 0) > config.bodyLimitBytes) throw new SimoptError('PAYLOAD_TOO_LARGE', `request body is larger than ${config.bodyLimitBytes} bytes`)
-      },
+      onRequest: refuseLargeBody,
       schema: {
         operationId: 'downloadWhatIf',
         tags: ['what-if'],

@@ -58,6 +58,9 @@ function cellStyles(currency: string): CellStyles {
 /** Rows between checks that the zip keeps up. */
 const ROWS_BETWEEN_WAITS = 100
 
+/** The media type of what {@link writeReportWorkbook} writes: downloads and e-mail attachments name it. */
+export const WORKBOOK_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
 export async function writeReportWorkbook(file: string, source: ReportSource, options: ReportWorkbookOptions = {}): Promise<ReportWorkbookRows> {
   // Loaded here, not at the top: exceljs is slow to load, and most CLI commands never write a workbook.
   const { default: ExcelJS } = await import('exceljs')

@@ -7,7 +7,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { writeReportWorkbook, type ReportSource, type ReportWorkbookOptions } from '../../io/report/index.js'
+import { WORKBOOK_MEDIA_TYPE, writeReportWorkbook, type ReportSource, type ReportWorkbookOptions } from '../../io/report/index.js'
 import { parseTenantSettings } from '../../notify/tenant-settings.js'
 import { changePage, hasUnfinishedInstance, instancePushFacts, instanceReport, instanceState, sessionTenantId, setInstanceStatus } from '../../store/index.js'
 import { job, type Job } from '../job.js'
@@ -19,7 +19,6 @@ import { sessionOfInstance } from './session-of.js'
 /** Changes the results e-mail lists, those that save the most. */
 const TOP_CHANGES = 10
 
-export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 export const reportInstance: Stage = {
   type: 'report-instance',
@@ -50,7 +49,7 @@ export const reportInstance: Stage = {
           costAfter: summary.costAfter,
           lowerBound: summary.lowerBound,
           baselineCost: summary.baselineCost,
-          workbook: { filename: `simopt-${summary.provider}-${summary.period}.xlsx`, content: workbook.content, contentType: XLSX_TYPE },
+          workbook: { filename: `simopt-${summary.provider}-${summary.period}.xlsx`, content: workbook.content, contentType: WORKBOOK_MEDIA_TYPE },
           sheetsLeftOut: workbook.sheetsLeftOut,
           currency: summary.currency,
           periodStart: facts.periodStartsAt,
