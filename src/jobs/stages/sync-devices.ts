@@ -25,7 +25,7 @@ export const syncDevices: Stage = {
   sessionOf: sessionOfInstance,
   async run(instanceId, { store, config, commit }) {
     const { provider, sessionId } = await instanceScope(store.db, instanceId)
-    const carrier = carrierFor(provider, config)
+    const carrier = carrierFor(provider, config, store.db)
     const callsBefore = carrierCalls(provider.id)
     const now = Date.now()
     const existing = await findSync(store.db, instanceId)

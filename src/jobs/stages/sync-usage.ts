@@ -47,7 +47,7 @@ export const syncUsage: Stage = {
     const { sessionId, provider, period } = await instanceScope(db, instanceId)
     const sync = await findSync(db, instanceId)
     if (sync === undefined) throw new SimoptError('INTERNAL', `usage sync of instance ${instanceId} found no device sync before it`)
-    const carrier = carrierFor(provider, config)
+    const carrier = carrierFor(provider, config, db)
     const callsBefore = carrierCalls(provider.id)
 
     let cursor: UsageCursor = sync.usageCursor ?? { plans: await ratePlansInUse(db, provider.id), plan: 0, page: 1, moved: [], after: '', notFound: [] }
