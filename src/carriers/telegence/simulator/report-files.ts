@@ -19,14 +19,16 @@ export class ReportFiles {
     readonly fan: SimulatedFan,
   ) {}
 
-  /** The daily full export as of `at`; returns its name. */
+  /** The daily full export as of `at` (to the minute: names count minutes); returns its name. */
   async daily(at: number): Promise<string> {
-    return this.#write(dailyFileName(this.fan.fan, at), formatFeedCsv(this.fan.usageLines(at)))
+    const minute = toMinute(at)
+    return this.#write(dailyFileName(this.fan.fan, minute), formatFeedCsv(this.fan.usageLines(minute)))
   }
 
-  /** A data file as of `at`; returns its name. */
+  /** A data file as of `at` (to the minute); returns its name. */
   async data(at: number): Promise<string> {
-    return this.#write(dataFileName(this.fan.fan, at), formatFeedCsv(this.fan.usageLines(at)))
+    const minute = toMinute(at)
+    return this.#write(dataFileName(this.fan.fan, minute), formatFeedCsv(this.fan.usageLines(minute)))
   }
 
   /** The final file of period `name` (`2026-11`); returns its name. */
@@ -57,4 +59,8 @@ export class ReportFiles {
     await rename(`${target}.part`, target)
     return name
   }
+}
+
+function toMinute(at: number): number {
+  return Math.floor(at / 60_000) * 60_000
 }
