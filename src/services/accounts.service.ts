@@ -120,6 +120,10 @@ export async function listProviders(ctx: ServiceContext, input: { readonly tenan
  */
 export async function addProvider(ctx: ServiceContext, input: NewProviderInput, viewer?: Viewer, names: AccountFieldNames = BODY_FIELD_NAMES): Promise<ProviderView> {
   const telegence = input.integration === 'telegence'
+  if (telegence && input.apiKey === undefined && input.sftpKey === undefined) {
+    const named = names.sftpKey ?? BODY_FIELD_NAMES.sftpKey!
+    throw new SimoptError('INPUT_INVALID', `${names.apiKey} (the SFTP login's password) or ${named} is required for a telegence provider`, { field: names.apiKey })
+  }
   const api = input.integration === 'files' ? undefined : apiAccount(telegence && input.sftpKey !== undefined ? { ...input, apiKey: input.apiKey ?? '' } : input, names, input.integration)
   const carrierAccount = input.integration === 'thingspace' || telegence ? thingSpaceAccount(input, names, input.integration) : undefined
   if (telegence && input.sftpUrl === undefined) {
