@@ -62,15 +62,19 @@ export class TelegenceCarrier implements Carrier {
       const listed = await this.#client.subscribers(bans[banIndex]!, page)
       if (listed.pageTotal >= PAGE_SPAN) throw new CarrierError('bad-answer', `BAN ${bans[banIndex]} has ${listed.pageTotal} pages; simopt follows at most ${PAGE_SPAN - 1}`)
       if (listed.subscribers.length === 0 && page >= listed.pageTotal) continue
-      const devices: DeviceDetails[] = []
-      for (const line of listed.subscribers) {
-        try {
-          devices.push(this.#details(await this.#client.subscriber(line.subscriberNumber)))
-        } catch (error) {
-          // Cancelled between the list and its detail: the next sync no longer lists it.
-          if (!(error instanceof CarrierError && error.kind === 'not-found')) throw error
-        }
-      }
+      // All of a page's details asked for at once: the account's limiter keeps them to the calls it may have in flight.
+      const details = await Promise.all(
+        listed.subscribers.map(async (line) => {
+          try {
+            return this.#details(await this.#client.subscriber(line.subscriberNumber))
+          } catch (error) {
+            // Cancelled between the list and its detail: the next sync no longer lists it.
+            if (error instanceof CarrierError && error.kind === 'not-found') return undefined
+            throw error
+          }
+        }),
+      )
+      const devices = details.filter((device): device is DeviceDetails => device !== undefined)
       const lastOfBan = page >= listed.pageTotal
       const next = lastOfBan ? (banIndex + 1 < bans.length ? (banIndex + 1) * PAGE_SPAN + 1 : undefined) : banIndex * PAGE_SPAN + page + 1
       return { devices, next }
