@@ -13,6 +13,7 @@ import {
   findProviderOf,
   findTenant,
   inTransaction,
+  openCredentials,
   listProviders as storedProviders,
   sealCredentials,
   secretBox,
@@ -163,6 +164,7 @@ export async function updateProvider(ctx: ServiceContext, input: ProviderChangeI
   checkSftpUrl(input.sftpUrl, ctx, names)
   const { provider } = await visibleProvider(ctx.store.db, viewer, input.tenant, input.provider)
   const usageFeed = usageFeedOf(provider.settings.usageFeed, input)
+  checkSftpMove(ctx, provider, input, names)
   // "give --user and --api-key": the options themselves, not "option --user".
   const bare = (name: string) => name.replace(/^option /, '')
   const sealedCredentials = credentialsAfter(secretBox(ctx.config), provider, input, { url: names.url, user: bare(names.user), apiKey: bare(names.apiKey), clientSecret: bare(names.clientSecret ?? BODY_FIELD_NAMES.clientSecret!) })
@@ -227,6 +229,19 @@ function usageFeedOf(current: ProviderSettings['usageFeed'], input: AccountField
     staleHours: input.feedStaleHours ?? current?.staleHours ?? 6,
     ...(hostKeySha256 === undefined || hostKeySha256 === '' ? {} : { hostKeySha256 }),
   }
+}
+
+/**
+ * A new SFTP address needs the SFTP password again: a password login sends it to the server, and the stored
+ * one was given for the old server. (A key login sends only a signature, so the stored key may go on.)
+ */
+function checkSftpMove(ctx: ServiceContext, provider: ProviderAccount, input: AccountFields, names: AccountFieldNames): void {
+  const moved = input.sftpUrl !== undefined && provider.settings.usageFeed !== undefined && input.sftpUrl !== provider.settings.usageFeed.sftpUrl
+  if (!moved || input.apiKey !== undefined || input.sftpKey !== undefined || provider.sealedCredentials === null) return
+  const stored = openCredentials(secretBox(ctx.config), provider.sealedCredentials)
+  if (stored.sftpKey !== undefined || stored.apiKey === '') return
+  const named = names.sftpUrl ?? BODY_FIELD_NAMES.sftpUrl!
+  throw new SimoptError('INPUT_INVALID', `${named}: a new SFTP address needs the SFTP login's password again: give ${names.apiKey.replace(/^option /, '')} with it (a stored password is never sent to a server it was not given for)`, { field: named })
 }
 
 /** An SFTP folder's address: `sftp://host[:port]/folder`, no user or password, and a host a carrier may have. */
