@@ -9,6 +9,7 @@ import { describe, it } from 'node:test'
 import { CallLimiter, isCarrierError, TelegenceCarrier, TelegenceClient } from '../../src/carriers/index.js'
 import { startTelegenceSimulator, type TelegenceSimulator, type TelegenceSimulatorOptions } from '../../src/carriers/telegence/simulator/telegence-simulator.js'
 import type { DeviceDetails } from '../../src/carriers/index.js'
+import { listenOnLoopback } from '../../src/carriers/loopback-server.js'
 
 function clientFor(simulator: TelegenceSimulator, options: { pageSize?: number; appSecret?: string; limiter?: CallLimiter } = {}): TelegenceClient {
   return new TelegenceClient({
@@ -117,4 +118,30 @@ describe('the Telegence client on the simulator', () => {
       assert.ok((simulator.stats.rejections.SERVER_ERROR ?? 0) > 0, 'the carrier did fail calls')
       assert.ok((simulator.stats.rejections.TOO_MANY_REQUESTS ?? 0) > 0, 'the carrier did throttle calls')
     }))
+
+  it('passes over BANs without subscribers', () =>
+    withSimulator({ sims: 5, bans: 8, seed: 6 }, async (simulator) => {
+      const { devices, pages } = await crawl(carrierFor(simulator, clientFor(simulator)))
+      assert.equal(devices.length, 5)
+      // One list call a BAN, empty ones included; the empty BANs after the last subscriber end the crawl in one page.
+      assert.equal(simulator.stats.calls.subscribers, 8)
+      assert.equal(pages, 6)
+    }))
+
+  it('refuses a page without its page-total header, naming the header', async () => {
+    // A carrier answering a page without the header the paging rests on: a server of the test's own.
+    const server = await listenOnLoopback(0, (request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json', 'refresh-timestamp': new Date().toISOString() })
+      response.end(JSON.stringify({ billingAccountNumber: '450000001', subscribers: [] }))
+    })
+    try {
+      const client = new TelegenceClient({ baseUrl: server.url, appId: 'a', appSecret: 's', fan: '9', limiter: new CallLimiter({ callsPerSecond: 100 }) })
+      const error = await client.subscribers('450000001', 1).then(() => undefined, (caught: unknown) => caught)
+      assert.ok(isCarrierError(error))
+      assert.equal(error.kind, 'bad-answer')
+      assert.match(error.message, /header page-total: a number of pages expected, got null/)
+    } finally {
+      await server.close()
+    }
+  })
 })
