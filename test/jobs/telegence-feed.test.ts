@@ -138,6 +138,26 @@ describe('the Telegence usage feed over SFTP', () => {
     assert.match(notes[1] ?? '', /line 2, column 4 \(data_mb\): a number of 0 or more expected, got "lots"/)
   })
 
+  it("loads a file's lines into the period of the bill cycle they name, whichever period is synced", async (t) => {
+    const setup = await setUp(t, ['--feed-refetch-days', '40'])
+    if (setup === undefined) return
+    const current = billingPeriodAt(Date.now(), CYCLE)
+    const previous = billingPeriodAt(current.start - 1, CYCLE)
+    // A data file of the last hours of the previous cycle, downloaded by a session of this one.
+    const late = await setup.simulator.reports!.data(current.start - 2 * HOUR)
+    const outcome = await setup.load()
+    assert.deepEqual(outcome.downloaded.map((file) => [file.name, file.outcome]), [[late, 'loaded']])
+    assert.equal((await setup.readings()).size, 0, 'nothing of the previous cycle in this one')
+    const period = await setup.store.db.selectFrom('billing_periods').select('id').where('name', '=', previous.name).executeTakeFirstOrThrow()
+    const readings = await setup.store.db.selectFrom('usage_readings').select(['iccid', 'usage_mb', 'measured_at']).where('period_id', '=', period.id).execute()
+    const expected = setup.simulator.account.usageLines(current.start - 2 * HOUR)
+    assert.equal(readings.length, expected.length)
+    const line = expected.find((candidate) => candidate.dataMb > 0)!
+    assert.ok(Math.abs(readings.find((row) => row.iccid === line.iccid)!.usage_mb - line.dataMb) < 0.001)
+    const provider = await setup.store.db.selectFrom('service_providers').select('id').executeTakeFirstOrThrow()
+    assert.match((await feedFiles(setup.store.db, provider.id))[0]!.note ?? '', new RegExp(`lines of period ${previous.name} loaded into it`))
+  })
+
   it('says the feed is stale when its newest file is older than the setting, and not when it is newer', async (t) => {
     const setup = await setUp(t, ['--feed-stale-hours', '6'])
     if (setup === undefined) return

@@ -2,22 +2,24 @@
  * Usage sync of a provider whose carrier drops usage report files on SFTP (Telegence): the files of the
  * provider's FAN from the last `refetchDays` days not downloaded yet, oldest first, each loaded and recorded
  * in one transaction, so that a file is downloaded and loaded once (a file a sync missed is fetched by a
- * later one, within the window). Data goes to the readings the optimizer prices, voice minutes and SMS
- * beside them. A final monthly file of another period than the one synced (a closed one) is recorded and
+ * later one, within the window). Each line goes to the billing period of the bill cycle it names (around a
+ * rollover a file holds two; a file is loaded once, whichever period's session downloads it). Data goes to
+ * the readings the optimizer prices, voice minutes and SMS beside them. A final monthly file of another period than the one synced (a closed one) is recorded and
  * refused, never loaded. A feed whose newest file is older than `staleHours` is reported by e-mail once per
  * stale spell; the session goes on with the usage it has.
  */
 import type { Config } from '../../config.js'
 import { feedText, parseFeedCsv } from '../../carriers/telegence/index.js'
 import { planDownloads, type PlannedFile } from '../../carriers/telegence/feed/feed-plan.js'
-import { feedReadings } from '../../carriers/telegence/feed/feed-readings.js'
+import { feedReadings, linesByCycle, periodStartingOn } from '../../carriers/telegence/feed/feed-readings.js'
 import { parseSftpUrl } from '../../carriers/telegence/feed/sftp-address.js'
 import { withSftpFolder, type SftpFolder, type SftpLogin } from '../../carriers/telegence/feed/sftp-folder.js'
-import { billingPeriod, isSimoptError, localDate, SimoptError } from '../../domain/index.js'
+import { billingPeriod, isSimoptError, SimoptError, type BillingCycle } from '../../domain/index.js'
 import {
   advanceSync,
   countDevicesRead,
   downloadedFeedFiles,
+  ensurePeriod,
   feedWarning,
   inChunks,
   openCredentials,
@@ -91,10 +93,9 @@ export async function loadNewFeedFiles(store: Store, config: Config, scope: Pick
   return withSftpFolder(login, async (folder) => {
     const plan = planDownloads({ files: await folder.list(), fan, downloaded: downloadedBefore, now, refetchDays: feed.refetchDays, periodEnd: (name) => billingPeriod(name, cycle).end })
     const knownIccids = await providerIccids(store.db, provider.id)
-    const billCycleStart = localDate(period.starts_at, provider.time_zone)
     const downloaded: FeedSyncOutcome['downloaded'][number][] = []
     for (const planned of plan.download) {
-      const record = await loadFile(store, folder, planned, { periodId: period.id, periodName: period.name, billCycleStart, knownIccids, providerId: provider.id })
+      const record = await loadFile(store, folder, planned, { period, provider, cycle, knownIccids, providerId: provider.id })
       downloaded.push({ name: planned.file.name, outcome: record.outcome, missed: planned.missed, loaded: record.loaded })
     }
     const newestAsOf = plan.newestInFolder ?? null
@@ -105,9 +106,10 @@ export async function loadNewFeedFiles(store: Store, config: Config, scope: Pick
 }
 
 interface LoadTarget {
-  readonly periodId: string
-  readonly periodName: string
-  readonly billCycleStart: string
+  /** The period being synced. */
+  readonly period: PeriodRow
+  readonly provider: ProviderRow
+  readonly cycle: BillingCycle
   readonly knownIccids: ReadonlySet<string>
   readonly providerId: string
 }
@@ -116,9 +118,9 @@ async function loadFile(store: Store, folder: SftpFolder, planned: PlannedFile, 
   const { file, parsed, asOf } = planned
   const bytes = await folder.read(file.name)
   const base = { name: file.name, kind: parsed.kind, as_of: asOf, size: bytes.length, downloaded_at: Date.now() }
-  if (parsed.kind === 'final' && parsed.period !== target.periodName) {
+  if (parsed.kind === 'final' && parsed.period !== target.period.name) {
     // A closed period's totals are not this period's usage.
-    const record: FeedFileRecord = { ...base, outcome: 'refused', lines: 0, loaded: 0, note: `final file of period ${parsed.period}, not of ${target.periodName} being synced: not loaded` }
+    const record: FeedFileRecord = { ...base, outcome: 'refused', lines: 0, loaded: 0, note: `final file of period ${parsed.period}, not of ${target.period.name} being synced: not loaded` }
     await recordFeedFile(store.db, target.providerId, record)
     return record
   }
@@ -132,18 +134,37 @@ async function loadFile(store: Store, folder: SftpFolder, planned: PlannedFile, 
     await recordFeedFile(store.db, target.providerId, record)
     return record
   }
+  const cycles = linesByCycle(lines)
   return store.db.transaction().execute(async (trx) => {
-    const measuredAt = await readingsMeasuredAt(trx, target.periodId, [...new Set(lines.map((line) => line.iccid))])
-    const readings = feedReadings({ lines, asOf, billCycleStart: target.billCycleStart, knownIccids: target.knownIccids, measuredAt })
-    for (const chunk of inChunks(readings.data)) await upsertUsage(trx, target.periodId, chunk)
-    for (const chunk of inChunks(readings.voiceSms)) await upsertVoiceSmsUsage(trx, target.periodId, chunk)
-    const skipped = [
-      ...(readings.otherCycle > 0 ? [`${readings.otherCycle} lines of another bill cycle`] : []),
-      ...(readings.unknownSims > 0 ? [`${readings.unknownSims} lines of SIMs not synced`] : []),
-      ...(readings.superseded > 0 ? [`${readings.superseded} lines older than the readings stored`] : []),
+    let loaded = 0
+    let superseded = 0
+    let unknownSims = 0
+    let withoutPeriod = 0
+    const otherPeriods: string[] = []
+    // Lines count usage of the cycle they name: around a rollover a file holds two, each its period's.
+    for (const [start, cycleLines] of cycles) {
+      const bounds = periodStartingOn(start, target.cycle)
+      if (bounds === undefined) {
+        withoutPeriod += cycleLines.length
+        continue
+      }
+      const periodId = bounds.name === target.period.name ? target.period.id : (await ensurePeriod(trx, target.provider, bounds.name)).id
+      if (periodId !== target.period.id) otherPeriods.push(bounds.name)
+      const measuredAt = await readingsMeasuredAt(trx, periodId, [...new Set(cycleLines.map((line) => line.iccid))])
+      const readings = feedReadings({ lines: cycleLines, asOf, billCycleStart: start, knownIccids: target.knownIccids, measuredAt })
+      for (const chunk of inChunks(readings.data)) await upsertUsage(trx, periodId, chunk)
+      for (const chunk of inChunks(readings.voiceSms)) await upsertVoiceSmsUsage(trx, periodId, chunk)
+      loaded += readings.data.length
+      superseded += readings.superseded
+      unknownSims += readings.unknownSims
+    }
+    const notes = [
+      ...(otherPeriods.length > 0 ? [`lines of period ${otherPeriods.sort().join(', ')} loaded into it`] : []),
+      ...(withoutPeriod > 0 ? [`left out ${withoutPeriod} lines whose bill_cycle_start no billing period of the provider starts on`] : []),
+      ...(unknownSims > 0 ? [`left out ${unknownSims} lines of SIMs not synced`] : []),
+      ...(superseded > 0 ? [`left out ${superseded} lines older than the readings stored`] : []),
     ]
-    const loaded = readings.data.length
-    const record: FeedFileRecord = { ...base, outcome: loaded === 0 && readings.superseded > 0 ? 'superseded' : 'loaded', lines: lines.length, loaded, note: skipped.length === 0 ? null : `left out: ${skipped.join(', ')}` }
+    const record: FeedFileRecord = { ...base, outcome: loaded === 0 && superseded > 0 ? 'superseded' : 'loaded', lines: lines.length, loaded, note: notes.length === 0 ? null : notes.join('; ') }
     await recordFeedFile(trx, target.providerId, record)
     return record
   })

@@ -1,9 +1,36 @@
 /**
- * The readings a feed file's lines give one billing period: data for the usage the optimizer reads, voice
- * minutes and SMS beside it. Lines of another bill cycle, of SIMs the provider does not have, and lines
- * older than the reading already stored (a missed file fetched late) are left out and counted.
+ * The readings a feed file's lines give: its lines by the bill cycle they count, the billing period each
+ * cycle is, and for one period the readings (data for the usage the optimizer reads, voice minutes and SMS
+ * beside it). Lines of SIMs the provider does not have, and lines older than the reading already stored (a
+ * missed file fetched late), are left out and counted.
  */
+import { billingPeriodAt, localDate, type BillingCycle, type BillingPeriod } from '../../../domain/index.js'
 import type { FeedLine } from './feed-format.js'
+
+const DAY_MS = 86_400_000
+
+/** The file's lines by their `bill_cycle_start`. */
+export function linesByCycle(lines: readonly FeedLine[]): Map<string, FeedLine[]> {
+  const cycles = new Map<string, FeedLine[]>()
+  for (const line of lines) {
+    const list = cycles.get(line.billCycleStart)
+    if (list === undefined) cycles.set(line.billCycleStart, [line])
+    else list.push(line)
+  }
+  return cycles
+}
+
+/** The billing period whose first local day is `date` (`yyyy-mm-dd`); `undefined` when no period starts that day. */
+export function periodStartingOn(date: string, cycle: BillingCycle): BillingPeriod | undefined {
+  const noon = Date.parse(`${date}T12:00:00Z`)
+  if (Number.isNaN(noon)) return undefined
+  // The day's instants lie within 14 hours of its UTC noon, whatever the zone: one of these periods is it.
+  for (const at of [noon - DAY_MS, noon, noon + DAY_MS]) {
+    const period = billingPeriodAt(at, cycle)
+    if (localDate(period.start, cycle.timeZone) === date) return period
+  }
+  return undefined
+}
 
 export interface FeedReadings {
   readonly data: { readonly iccid: string; readonly usageMb: number; readonly sms: number; readonly measuredAt: number }[]
