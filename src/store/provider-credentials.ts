@@ -71,6 +71,11 @@ export function openCredentials(box: SecretBox, sealed: string): Credentials {
 export interface CurrentAccount {
   readonly baseUrl: string | null
   readonly sealedCredentials: string | null
+  /**
+   * `telegence`: the user and password are the SFTP login's, never sent to the API, so a new API address
+   * needs only the client secret (the app-secret) again.
+   */
+  readonly integration?: string
 }
 
 /**
@@ -82,11 +87,12 @@ export interface CurrentAccount {
 export function credentialsAfter(box: SecretBox, row: CurrentAccount, change: AccountChange, names: FieldNames): string | null {
   const url = change.url ?? row.baseUrl
   const urlChanged = change.url !== undefined && change.url !== row.baseUrl
-  if (urlChanged && row.sealedCredentials !== null && (change.user === undefined || change.apiKey === undefined)) {
+  const loginGoesToApi = row.integration !== 'telegence'
+  if (urlChanged && loginGoesToApi && row.sealedCredentials !== null && (change.user === undefined || change.apiKey === undefined)) {
     throw new SimoptError('INPUT_INVALID', `${names.url}: a new address needs the credentials again: give ${names.user} and ${names.apiKey} with it (stored credentials are never sent to an address they were not given for)`, { field: names.url })
   }
   const accountChanged = change.clientId !== undefined || change.clientSecret !== undefined || change.accountName !== undefined
-  if (change.user === undefined && change.apiKey === undefined && !accountChanged && change.sftpKey === undefined) return row.sealedCredentials
+  if (change.user === undefined && change.apiKey === undefined && !accountChanged && change.sftpKey === undefined && !(urlChanged && !loginGoesToApi)) return row.sealedCredentials
   const current: Partial<Credentials> = row.sealedCredentials === null ? {} : openCredentials(box, row.sealedCredentials)
   const secretName = names.clientSecret ?? 'the client secret'
   // The client secret goes to the new address's token endpoint: it must have been given for it too.

@@ -59,6 +59,13 @@ describe('a Telegence provider', () => {
     assert.equal(byKey.credentials.sftpKey, PRIVATE_KEY)
     assert.equal(byKey.credentials.apiKey, '')
     assert.doesNotMatch((await simoptOk(service, ['provider', 'list', '--tenant', 'acme'])).stdout, /PRIVATE KEY/)
+    // A new API address needs the app-secret again (it goes there), not the SFTP login (it does not).
+    const newApi = await simopt(service, ['provider', 'set', '--tenant', 'acme', '--name', 'att-key', '--url', 'https://other.example.com'])
+    assert.notEqual(newApi.code, 0)
+    assert.match(newApi.stderr, /option --url: a new address needs the credentials again: give --client-secret with it too/)
+    await simoptOk(service, ['provider', 'set', '--tenant', 'acme', '--name', 'att-key', '--url', 'https://other.example.com', '--client-secret', 'rotated'])
+    const moved2 = await stored(service, 'att-key')
+    assert.deepEqual([moved2.credentials.url, moved2.credentials.carrierAccount?.clientSecret, moved2.credentials.sftpKey], ['https://other.example.com', 'rotated', PRIVATE_KEY])
     const both = await simopt(service, ['provider', 'add', '--tenant', 'acme', '--name', 'att-both', '--integration', 'telegence', ...ACCOUNT, '--sftp-url', 'sftp://sftp.example.com/o', '--user', 'feed', '--sftp-key-file', keyFile, '--password', 'p'])
     assert.match(both.stderr, /give --sftp-key-file or --password, not both/)
   })
