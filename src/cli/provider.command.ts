@@ -211,6 +211,7 @@ function describe(provider: ProviderView): string {
     `scheduled from ${String(settings.scheduleStartHour ?? cycle.cycleEndHour).padStart(2, '0')}:00`,
     settings.currency,
     ...(settings.minSavingPerChange > 0 ? [`changes saving at least ${formatMoney(settings.minSavingPerChange, settings.currency)}`] : []),
+    ...(settings.usageFeed === undefined ? [] : [`usage files at ${settings.usageFeed.sftpUrl} (last ${settings.usageFeed.refetchDays} days fetched, stale after ${settings.usageFeed.staleHours} h)`]),
     provider.hasCredentials ? 'credentials set' : 'no credentials',
   ].join('  ')
 }

@@ -18,6 +18,7 @@ import { loadNewFeedFiles } from '../../src/jobs/stages/sync-usage-feed.js'
 import { ensurePeriod, feedFiles, upsertDevices, type Store } from '../../src/store/index.js'
 import { startSftpServer, type SftpServer } from '../helpers/sftp-server.js'
 import { simoptOk, sqliteLocal, storeFor, type ServiceEnv } from '../helpers/service-env.js'
+import { freshPostgresDatabase } from '../helpers/services.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
 const KEY = 'telegence feed test key, long enough'
@@ -35,34 +36,39 @@ interface Setup {
   readings(): Promise<Map<string, { usage_mb: number; sms: number; voice_min: number; measured_at: number | null }>>
 }
 
-async function setUp(t: TestContext, extra: readonly string[] = []): Promise<Setup | undefined> {
+async function setUp(t: TestContext, extra: readonly string[] = [], backend: 'sqlite' | 'postgres' = 'sqlite'): Promise<Setup | undefined> {
+  // Closed before the PostgreSQL database is dropped: `after` hooks run in the order they are added.
+  let store: Store | undefined
+  after(() => store?.close())
+  const postgres = backend === 'postgres' ? await freshPostgresDatabase(t) : undefined
+  if (backend === 'postgres' && postgres === undefined) return undefined
   const sftp = await startSftpServer(t)
   if (sftp === undefined) return undefined
   const simulator = await startTelegenceSimulator({ sims: 40, seed: 11, feedFolder: sftp.folder })
   after(() => simulator.close())
-  const env: ServiceEnv = { ...sqliteLocal(await tempDir()), SIMOPT_SECRET_KEY: KEY }
+  const env: ServiceEnv = { ...sqliteLocal(await tempDir()), SIMOPT_SECRET_KEY: KEY, ...(postgres === undefined ? {} : { SIMOPT_DATABASE_URL: postgres }) }
   await simoptOk(env, [
     'provider', 'add', '--tenant', 'acme', '--name', 'att', '--integration', 'telegence', '--url', simulator.url,
     '--client-id', simulator.appId, '--client-secret', simulator.appSecret, '--account', simulator.account.fan,
     '--sftp-url', sftp.url, '--user', sftp.username, '--sftp-key-file', sftp.privateKeyFile, '--sftp-host-key', `SHA256:${sftp.hostKeySha256}`, ...extra,
   ])
-  const store = storeFor(env)
-  after(() => store.close())
-  const provider = await store.db.selectFrom('service_providers').selectAll().executeTakeFirstOrThrow()
+  const opened = storeFor(env)
+  store = opened
+  const provider = await opened.db.selectFrom('service_providers').selectAll().executeTakeFirstOrThrow()
   const periodName = billingPeriodAt(Date.now(), CYCLE).name
-  const period = await ensurePeriod(store.db, provider, periodName)
+  const period = await ensurePeriod(opened.db, provider, periodName)
   // The device sync's work, done directly: every subscriber known by ICCID and number.
   const lines = simulator.account.lines()
-  await upsertDevices(store.db, provider.id, lines.map((line) => ({ iccid: line.iccid, status: line.status === 'A' ? 'ACTIVATED' : 'DEACTIVATED', ratePlan: line.soc, commPlan: simulator.account.fan, msisdn: line.subscriberNumber })), Date.now())
+  await upsertDevices(opened.db, provider.id, lines.map((line) => ({ iccid: line.iccid, status: line.status === 'A' ? 'ACTIVATED' : 'DEACTIVATED', ratePlan: line.soc, commPlan: simulator.account.fan, msisdn: line.subscriberNumber })), Date.now())
   const config = loadConfig({ ...env })
   return {
     env,
     sftp,
     simulator,
-    store,
-    load: (now = Date.now()) => loadNewFeedFiles(store, config, { provider, period }, now),
+    store: opened,
+    load: (now = Date.now()) => loadNewFeedFiles(opened, config, { provider, period }, now),
     readings: async () => {
-      const rows = await store.db.selectFrom('usage_readings').select(['iccid', 'usage_mb', 'sms', 'voice_min', 'measured_at']).where('period_id', '=', period.id).execute()
+      const rows = await opened.db.selectFrom('usage_readings').select(['iccid', 'usage_mb', 'sms', 'voice_min', 'measured_at']).where('period_id', '=', period.id).execute()
       return new Map(rows.map((row) => [row.iccid, row]))
     },
   }
@@ -75,8 +81,8 @@ function hoursAgo(hours: number): number {
 }
 
 describe('the Telegence usage feed over SFTP', () => {
-  it('loads the daily export and the data files, the newest figures winning, and never downloads a file twice', async (t) => {
-    const setup = await setUp(t)
+  for (const backend of ['sqlite', 'postgres'] as const) it(`loads the daily export and the data files, the newest figures winning, and never downloads a file twice (${backend})`, async (t) => {
+    const setup = await setUp(t, [], backend)
     if (setup === undefined) return
     const reports = setup.simulator.reports!
     const daily = await reports.daily(hoursAgo(5))

@@ -40,6 +40,7 @@ describe('a Telegence provider', () => {
     assert.deepEqual(added.settings.usageFeed, { sftpUrl: 'sftp://sftp.example.com:2222/outbound', refetchDays: 3, staleHours: 12 })
     const listed = await simoptOk(service, ['provider', 'list', '--tenant', 'acme'])
     assert.match(listed.stdout, /att {2}telegence/)
+    assert.match(listed.stdout, /usage files at sftp:\/\/sftp\.example\.com:2222\/outbound \(last 3 days fetched, stale after 12 h\)/)
     assert.doesNotMatch(listed.stdout, /app-secret-value|sftp-password-value/)
 
     // A new SFTP address needs the password again; the other feed settings are kept.
