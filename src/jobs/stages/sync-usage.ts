@@ -8,7 +8,8 @@
  * has it on another: its bulk reading is dropped and it is read on its own, so it is priced on the plan it
  * is really on. At most `SIMOPT_MAX_PAGES_PER_JOB` calls a job, each job committing its readings with
  * where it stopped. The last job records how far the provider is synced and hands over to building the
- * problem.
+ * problem. A carrier that serves usage as report files, not over its API (Telegence), is read by
+ * sync-usage-feed.ts instead.
  */
 import { isCarrierError } from '../../carriers/index.js'
 import { SimoptError } from '../../domain/index.js'
