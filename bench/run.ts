@@ -16,18 +16,21 @@
  * ThingSpace (issue 19): a 20k-SIM sync from the ThingSpace simulator at its allowed call rate, and 5,000
  * asynchronous plan changes pushed with 20% of callbacks lost (`--sims N` shrinks both: N SIMs synced, N/4
  * changes); a failed check makes the bench exit 1.
+ * Telegence (issue 21): a 100k-subscriber Mobility fleet's usage report files loaded over SFTP (OpenSSH's sshd
+ * on loopback; skipped without it) and the fleet optimized by optimization group: ingestion seconds, optimize
+ * seconds, gap (`--sims N` sets the fleet); a failed check makes the bench exit 1.
  * Mobility (issue 21): a 100k-subscriber Mobility fleet optimized by optimization group from files (`--sims N`).
  * Shared limit (issue 22): two workers' limiters on one simulator account at its cap, with the budget shared
  * through Redis and without (needs Redis).
  * Chaos (issue 16): a 50k-SIM session on PostgreSQL + BullMQ with workers killed 10 times (chaos-run.ts);
  * a failed check makes the bench exit 1.
  *
- * `npm run bench -- --sections service` runs some sections only (optimizer, seeds, hard, e2e, service, sync, sync-faults, push, thingspace, mobility, shared-limit, api, chaos), and
+ * `npm run bench -- --sections service` runs some sections only (optimizer, seeds, hard, e2e, service, sync, sync-faults, push, thingspace, telegence, mobility, shared-limit, api, chaos), and
  * `--sims 1000000` limits the optimizer table to those fleet sizes (chaos: its first value is the fleet,
  * `--kills N` the kills, `--chaos-timeout S` the seconds after which an unsettled session fails the run;
  * e2e: its first value is the fleet of the 40-plan run against reading sims.csv, bench/e2e-speed.ts, which
  * `--e2e-sims 10000000` sets alone: the opt-in 10M run of issue 18;
- * thingspace: its first value is the fleet synced; mobility: its first value is the fleet).
+ * thingspace: its first value is the fleet synced; telegence and mobility: its first value is the fleet).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -49,6 +52,7 @@ import { THINGSPACE_SYNC_SIMS, printThingSpaceSyncRun, thingspaceSyncRun, type T
 import { THINGSPACE_PUSH_CHANGES, printThingSpacePushRun, thingspacePushRun, type ThingSpacePushFigures } from './thingspace-push.js'
 import { MOBILITY_FLEET_SIMS, mobilityFleetRun, printMobilityFleetRun, type MobilityFleetFigures } from './mobility-fleet.js'
 import { printSharedLimitRuns, sharedLimitRun, type SharedLimitFigures } from './shared-limit-run.js'
+import { TELEGENCE_SIMS, printTelegenceRun, telegenceRun, type TelegenceFigures } from './telegence-run.js'
 import { E2E_SPEED_SIMS, e2eSpeedRun, printE2eSpeedRun, printE2eSpeedTarget, type E2eSpeedFigures } from './e2e-speed.js'
 
 const CLI = path.join(import.meta.dirname, '../src/cli/main.js')
@@ -102,7 +106,7 @@ function highsCell(figures: HighsFigures | string): [string, string] {
   return [seconds(figures.seconds), `${money(figures.value)}${note}`]
 }
 
-const SECTIONS = ['optimizer', 'seeds', 'hard', 'e2e', 'service', 'sync', 'sync-faults', 'push', 'thingspace', 'mobility', 'shared-limit', 'api', 'chaos'] as const
+const SECTIONS = ['optimizer', 'seeds', 'hard', 'e2e', 'service', 'sync', 'sync-faults', 'push', 'thingspace', 'telegence', 'mobility', 'shared-limit', 'api', 'chaos'] as const
 type Section = (typeof SECTIONS)[number]
 
 const CHAOS_SIMS = 50_000
@@ -115,6 +119,7 @@ function parseArguments(argv: readonly string[]): {
   faultsSims: number
   e2eSims: number
   thingspace: { sims: number; changes: number }
+  telegence: number
   mobilitySims: number
   chaos: { sims: number; kills: number; timeoutSeconds: number }
 } {
@@ -134,11 +139,12 @@ function parseArguments(argv: readonly string[]): {
   }
   const e2eSims = Number(value('--e2e-sims') ?? (value('--sims') === undefined ? E2E_SPEED_SIMS : sims[0]!))
   const thingspace = value('--sims') === undefined ? { sims: THINGSPACE_SYNC_SIMS, changes: THINGSPACE_PUSH_CHANGES } : { sims: sims[0]!, changes: Math.max(1, Math.floor(sims[0]! / 4)) }
-  const mobilitySims = value('--sims') === undefined ? MOBILITY_FLEET_SIMS : sims[0]!
   for (const [flag, count] of [['--sims', chaos.sims], ['--e2e-sims', e2eSims], ['--kills', chaos.kills], ['--chaos-timeout', chaos.timeoutSeconds]] as const) {
     if (!(Number.isInteger(count) && count >= 0)) throw new Error(`bench ${flag} must be a whole number, got ${String(count)}`)
   }
-  return { sections, sims, faultsSims, e2eSims, thingspace, mobilitySims, chaos }
+  const telegence = value('--sims') === undefined ? TELEGENCE_SIMS : sims[0]!
+  const mobilitySims = value('--sims') === undefined ? MOBILITY_FLEET_SIMS : sims[0]!
+  return { sections, sims, faultsSims, e2eSims, thingspace, telegence, mobilitySims, chaos }
 }
 
 async function optimizerTable(simCounts: readonly number[]): Promise<Row[]> {
@@ -273,6 +279,12 @@ try {
     printThingSpacePushRun(thingspacePush)
     if (![...thingspaceSync.checks, ...thingspacePush.checks].every((check) => check.passed)) process.exitCode = 1
   }
+  let telegence: TelegenceFigures | string | undefined
+  if (options.sections.includes('telegence')) {
+    telegence = await telegenceRun(folder, options.telegence)
+    printTelegenceRun(telegence)
+    if (typeof telegence !== 'string' && !telegence.checks.every((check) => check.passed)) process.exitCode = 1
+  }
   let mobility: MobilityFleetFigures | undefined
   if (options.sections.includes('mobility')) {
     mobility = await mobilityFleetRun(options.mobilitySims)
@@ -298,7 +310,7 @@ try {
   targets(rows, e2e, service)
   if (e2eSpeed !== undefined) printE2eSpeedTarget(e2eSpeed)
   await mkdir('data/bench', { recursive: true })
-  await writeFile('data/bench/last-run.json', `${JSON.stringify({ options, rows, seeds, hard, e2e, e2eSpeed, service, sync, syncFaults, push, thingspaceSync, thingspacePush, mobility, sharedLimit, api, chaos }, null, 2)}\n`)
+  await writeFile('data/bench/last-run.json', `${JSON.stringify({ options, rows, seeds, hard, e2e, e2eSpeed, service, sync, syncFaults, push, thingspaceSync, thingspacePush, telegence, mobility, sharedLimit, api, chaos }, null, 2)}\n`)
 } finally {
   await rm(folder, { recursive: true, force: true })
 }

@@ -1,7 +1,7 @@
 /**
  * What simopt needs from a carrier account, in the domain's words: SIMs and their usage in MB, rate plans by
  * name, and one write, changing a SIM's rate plan. The sync and push stages use this interface only; each
- * carrier (Jasper, ThingSpace) translates its wire format to and from it, and says as data what differs
+ * carrier (Jasper, ThingSpace, Telegence) translates its wire format to and from it, and says as data what differs
  * (how devices are listed, whether changes complete at once, how many a SIM may have a month).
  */
 import { SimoptError, type DeviceStatus, type ErrorCode } from '../domain/index.js'

@@ -27,3 +27,4 @@ export { CallLimiter, type CallBudgetLimits, type CallLimiterOptions, type CallL
 export { closeSharedRedis, redisCallBudget, sharedRedis } from './redis-call-budget.js'
 export { JASPER_TRAITS, JasperClient, createJasperClient, type CreateJasperClientOptions, type JasperClientOptions } from './jasper/jasper-client.js'
 export { ThingSpaceCarrier, ThingSpaceClient, THINGSPACE_TRAITS, type ThingSpaceCredentials } from './thingspace/index.js'
+export { TELEGENCE_TRAITS, TelegenceCarrier, TelegenceClient } from './telegence/index.js'

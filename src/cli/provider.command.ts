@@ -3,6 +3,7 @@
  * (`SIMOPT_SECRET_KEY`), bound to the URL they were given for, and never printed; `list` says only whether
  * credentials are set, and shows URLs redacted.
  */
+import { readFile } from 'node:fs/promises'
 import { Command } from 'commander'
 import { z } from 'zod'
 import { formatMoney, isTimeZone, quoteInput, redactUrl, SimoptError } from '../domain/index.js'
@@ -32,6 +33,11 @@ interface ProviderOptions {
   scheduleStartHour?: string
   minSavingPerChange?: string
   currency?: string
+  sftpUrl?: string
+  sftpKeyFile?: string
+  sftpHostKey?: string
+  feedRefetchDays?: string
+  feedStaleHours?: string
 }
 
 const urlOption = z.url({ protocol: /^https?$/, error: (issue) => `must be an http(s) URL, got ${quoteInput(redactUrl(String(issue.input)))}` })
@@ -41,12 +47,17 @@ function withAccountOptions(command: Command): Command {
     .requiredOption('--tenant <name>', 'tenant', nameArgument('--tenant'))
     .option('--name <name>', 'the provider (carrier account) name', nameArgument('--name'))
     .option('--url <url>', "the carrier API's address, e.g. https://restapi1.jasper.com")
-    .option('--user <name>', 'API user name (ThingSpace: the user of the M2M session login)')
+    .option('--user <name>', 'API user name (ThingSpace: the user of the M2M session login; Telegence: the SFTP user)')
     .option('--api-key <key>', 'API key (stored encrypted, never shown)')
-    .option('--password <password>', 'ThingSpace: the session login password, in place of --api-key (stored encrypted, never shown)')
-    .option('--client-id <id>', "ThingSpace: the app's OAuth2 client id (app key)")
-    .option('--client-secret <secret>', "ThingSpace: the app's OAuth2 client secret (stored encrypted, never shown)")
-    .option('--account <name>', 'ThingSpace: the billing account name, e.g. 0000123456-00001')
+    .option('--password <password>', 'ThingSpace: the session login password; Telegence: the SFTP password; in place of --api-key (stored encrypted, never shown)')
+    .option('--client-id <id>', "ThingSpace: the app's OAuth2 client id (app key); Telegence: the app-id")
+    .option('--client-secret <secret>', "ThingSpace: the app's OAuth2 client secret; Telegence: the app-secret (stored encrypted, never shown)")
+    .option('--account <name>', 'ThingSpace: the billing account name, e.g. 0000123456-00001; Telegence: the foundation account number (FAN)')
+    .option('--sftp-url <url>', 'Telegence: the SFTP folder of its usage report files, sftp://host[:port]/folder')
+    .option('--sftp-key-file <file>', 'Telegence: the SFTP login\'s private key file, in place of --password (its text is stored encrypted, never shown)')
+    .option('--sftp-host-key <sha256>', 'Telegence: the SFTP server\'s host key fingerprint as ssh-keygen -lf prints it (SHA256:…); checked at every login')
+    .option('--feed-refetch-days <days>', 'Telegence: report files of the last this many days not downloaded yet are fetched (default 3)')
+    .option('--feed-stale-hours <hours>', 'Telegence: a usage feed without a new file for this many hours is reported by e-mail (default 6)')
     .option('--time-zone <zone>', 'billing time zone (IANA, e.g. America/Chicago)')
     .option('--cycle-end-day <day>', 'day of the month the billing cycle ends on, at the cycle end hour (1 with hour 0: calendar months; 0 means 1)')
     .option('--cycle-end-hour <hour>', 'hour the billing cycle ends, local time')
@@ -63,6 +74,8 @@ function withAccountOptions(command: Command): Command {
 
 /** The options as the service names them in messages. */
 const OPTION_NAMES: AccountFieldNames = {
+  sftpUrl: 'option --sftp-url',
+  sftpKey: 'option --sftp-key-file',
   url: 'option --url',
   user: 'option --user',
   apiKey: 'option --api-key',
@@ -81,7 +94,7 @@ export function providerCommand(): Command {
       .action(async (options: ProviderOptions) => {
         const name = required('--name', options.name)
         const integration = parseOption('--integration', options.integration, z.enum(PROVIDER_INTEGRATIONS))
-        const fields = accountFields(options)
+        const fields = await withSftpKey(accountFields(options), options)
         await withService(async (service) => {
           await addProvider(service, { tenant: options.tenant, name, integration, createTenant: true, ...fields }, undefined, OPTION_NAMES)
           process.stdout.write(`added provider ${name} (${integration}) for tenant ${options.tenant}\n`)
@@ -93,7 +106,7 @@ export function providerCommand(): Command {
       .description('change a carrier account: only the options given change')
       .action(async (options: ProviderOptions) => {
         const name = required('--name', options.name)
-        const fields = accountFields(options)
+        const fields = await withSftpKey(accountFields(options), options)
         await withService(async (service) => {
           await updateProvider(service, { tenant: options.tenant, provider: name, ...fields }, undefined, OPTION_NAMES)
           process.stdout.write(`updated provider ${name} of tenant ${options.tenant}\n`)
@@ -124,9 +137,29 @@ function accountFields(options: ProviderOptions): AccountFields {
     clientId: options.clientId,
     clientSecret: options.clientSecret,
     accountName: options.account,
+    sftpUrl: options.sftpUrl,
+    sftpHostKey: options.sftpHostKey === undefined ? undefined : parseOption('--sftp-host-key', options.sftpHostKey, hostKeyOption),
+    feedRefetchDays: options.feedRefetchDays === undefined ? undefined : parseOption('--feed-refetch-days', options.feedRefetchDays, wholeNumberOption(1, 60, 'days')),
+    feedStaleHours: options.feedStaleHours === undefined ? undefined : parseOption('--feed-stale-hours', options.feedStaleHours, wholeNumberOption(1, 1440, 'hours')),
     ...cycleOptions(options),
     ...settingsOptions(options),
   }
+}
+
+const hostKeyOption = z.string().regex(/^(SHA256:)?[A-Za-z0-9+/]{43}=?$/, { error: (issue) => `must be a SHA-256 host key fingerprint as ssh-keygen -lf prints it (SHA256:…), got ${quoteInput(String(issue.input))}` })
+
+/** The private key's text from `--sftp-key-file`, read here so that the service stores it sealed. */
+async function withSftpKey(fields: AccountFields, options: ProviderOptions): Promise<AccountFields> {
+  if (options.sftpKeyFile === undefined) return fields
+  if (options.password !== undefined || options.apiKey !== undefined) throw new SimoptError('INPUT_INVALID', 'give --sftp-key-file or --password, not both', { field: 'option --sftp-key-file' })
+  let text: string
+  try {
+    text = await readFile(options.sftpKeyFile, 'utf8')
+  } catch (error) {
+    throw new SimoptError('INPUT_INVALID', `option --sftp-key-file: cannot read ${quoteInput(options.sftpKeyFile)} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { field: 'option --sftp-key-file' })
+  }
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) throw new SimoptError('INPUT_INVALID', `option --sftp-key-file: ${quoteInput(options.sftpKeyFile)} is not a private key file (no BEGIN … PRIVATE KEY line)`, { field: 'option --sftp-key-file' })
+  return { ...fields, sftpKey: text }
 }
 
 /** `--password` is ThingSpace's word for what Jasper calls the API key: one or the other. */
@@ -178,6 +211,7 @@ function describe(provider: ProviderView): string {
     `scheduled from ${String(settings.scheduleStartHour ?? cycle.cycleEndHour).padStart(2, '0')}:00`,
     settings.currency,
     ...(settings.minSavingPerChange > 0 ? [`changes saving at least ${formatMoney(settings.minSavingPerChange, settings.currency)}`] : []),
+    ...(settings.usageFeed === undefined ? [] : [`usage files at ${settings.usageFeed.sftpUrl} (last ${settings.usageFeed.refetchDays} days fetched, stale after ${settings.usageFeed.staleHours} h)`]),
     provider.hasCredentials ? 'credentials set' : 'no credentials',
   ].join('  ')
 }

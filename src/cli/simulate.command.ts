@@ -1,6 +1,7 @@
 /**
- * `simopt simulate jasper|thingspace`: a carrier API simulator on 127.0.0.1 (a Jasper REST API, or Verizon
- * ThingSpace's) to try carrier sync and push against, until stopped.
+ * `simopt simulate jasper|thingspace|telegence`: a carrier API simulator on 127.0.0.1 (a Jasper REST API,
+ * Verizon ThingSpace's, or AT&T Telegence's with its usage report files) to try carrier sync and push
+ * against, until stopped.
  */
 import { once } from 'node:events'
 import { Argument, Command } from 'commander'
@@ -10,6 +11,8 @@ import { writeSimulatedPriceSheet } from '../carriers/jasper/simulator/simulated
 import { writeThingSpacePriceSheet } from '../carriers/thingspace/simulator/price-sheet.js'
 import { API_BASE } from '../carriers/jasper/jasper-wire.js'
 import { startThingSpaceSimulator } from '../carriers/thingspace/simulator/thingspace-simulator.js'
+import { writeMobilityPriceSheet } from '../carriers/telegence/simulator/mobility-catalog.js'
+import { startTelegenceSimulator } from '../carriers/telegence/simulator/telegence-simulator.js'
 import { SimoptError, localMinute, quoteInput } from '../domain/index.js'
 import { formatCount } from './format.js'
 import { parseOption, wholeNumberOption } from './options.js'
@@ -42,14 +45,39 @@ interface SimulateCommandOptions {
   suspendDuringPush: string
   processingMs: string
   pageSize: string
+  appId: string
+  fan: string
+  bans?: string
+  feedFolder?: string
+  feedEveryMinutes: string
+  dropChangeEvery: string
 }
 
-type Carrier = 'jasper' | 'thingspace'
+const CARRIERS = ['jasper', 'thingspace', 'telegence'] as const
+type Carrier = (typeof CARRIERS)[number]
 
-/** Options only one carrier's simulator has, by the option's attribute name. */
-const ONLY_FOR: Readonly<Record<Carrier, readonly (keyof SimulateCommandOptions)[]>> = {
-  jasper: ['essential', 'shiftDuringCrawl', 'shiftDuringUsage'],
-  thingspace: ['appKey', 'appSecret', 'tokenTtlSeconds', 'revokeTokensEvery', 'loseCallbacks', 'callbackDelayMs', 'suspendDuringPush', 'processingMs', 'pageSize'],
+/** Options only some carriers' simulators have, by the option's attribute name. */
+const ONLY_FOR: Readonly<Partial<Record<keyof SimulateCommandOptions, readonly Carrier[]>>> = {
+  essential: ['jasper'],
+  shiftDuringCrawl: ['jasper'],
+  shiftDuringUsage: ['jasper'],
+  appKey: ['thingspace'],
+  appSecret: ['thingspace', 'telegence'],
+  tokenTtlSeconds: ['thingspace'],
+  revokeTokensEvery: ['thingspace'],
+  loseCallbacks: ['thingspace'],
+  callbackDelayMs: ['thingspace'],
+  suspendDuringPush: ['thingspace'],
+  processingMs: ['thingspace'],
+  pageSize: ['thingspace'],
+  user: ['jasper', 'thingspace'],
+  apiKey: ['jasper', 'thingspace'],
+  appId: ['telegence'],
+  fan: ['telegence'],
+  bans: ['telegence'],
+  feedFolder: ['telegence'],
+  feedEveryMinutes: ['telegence'],
+  dropChangeEvery: ['telegence'],
 }
 
 /** A share from 0 to 1, given as text. */
@@ -61,7 +89,7 @@ const shareOption = z
 export function simulateCommand(): Command {
   return new Command('simulate')
     .description('run a simulated carrier API on 127.0.0.1 (a seeded synthetic fleet) until stopped with Ctrl+C')
-    .addArgument(new Argument('<carrier>', 'the carrier API to simulate').choices(['jasper', 'thingspace']))
+    .addArgument(new Argument('<carrier>', 'the carrier API to simulate').choices([...CARRIERS]))
     .option('--port <port>', 'port on 127.0.0.1 (0: any free port)', '8089')
     .option('--sims <count>', 'number of SIMs in the account', '3000')
     .option('--seed <number>', 'random seed; the same seed gives the same fleet', '1')
@@ -79,7 +107,7 @@ export function simulateCommand(): Command {
     .option('--shift-during-usage <count>', 'move this many devices, one at a time, between a rate plan whose GET /usages pages were all served and one not asked for yet', '0')
     .option('--write-price-sheet <folder>', 'write the account\'s price sheet, communication plans and SIMs as simopt CSV files to this folder')
     .option('--app-key <key>', 'thingspace: the OAuth2 client id (app key)', 'demo-app-key')
-    .option('--app-secret <secret>', 'thingspace: the OAuth2 client secret (app secret)', 'demo-app-secret')
+    .option('--app-secret <secret>', 'thingspace: the OAuth2 client secret (app secret); telegence: the app-secret', 'demo-app-secret')
     .option('--token-ttl-seconds <seconds>', 'thingspace: lifetime of access and session tokens (short ones expire mid-sync)', '3600')
     .option('--revoke-tokens-every <calls>', 'thingspace: every token stops working after this many calls, as when the carrier expires them early (0: never)', '0')
     .option('--lose-callbacks <share>', 'thingspace: share of plan change callbacks never sent, 0 to 1', '0')
@@ -87,13 +115,21 @@ export function simulateCommand(): Command {
     .option('--suspend-during-push <n>', 'thingspace: suspend the device of the nth accepted plan change right after it is accepted (0: never)', '0')
     .option('--processing-ms <ms>', 'thingspace: how long a plan change takes to be done', '2000')
     .option('--page-size <devices>', 'thingspace: devices per device list answer', '2000')
+    .option('--app-id <id>', 'telegence: the app-id clients authenticate with', 'demo-app-id')
+    .option('--fan <number>', 'telegence: the foundation account number', '90000001')
+    .option('--bans <count>', 'telegence: billing accounts the subscribers are spread over (default: one per 25,000, at least 2)')
+    .option('--feed-folder <folder>', 'telegence: write the usage report files (daily export, data files, last cycle\'s final file) to this folder, the one an SFTP server serves')
+    .option('--feed-every-minutes <minutes>', 'telegence: write a new data file this often while running (0: never)', '180')
+    .option('--drop-change-every <n>', 'telegence: answer every nth SOC change as done without making it (0: never)', '0')
     .action(async (carrier: Carrier, options: SimulateCommandOptions, command: Command) => {
-      const other: Carrier = carrier === 'jasper' ? 'thingspace' : 'jasper'
-      for (const name of ONLY_FOR[other]) {
-        if (command.getOptionValueSource(name) === 'cli') throw new SimoptError('INPUT_INVALID', `option --${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} is for simulate ${other}, not ${carrier}`)
+      for (const [name, carriers] of Object.entries(ONLY_FOR)) {
+        if (command.getOptionValueSource(name) === 'cli' && !carriers.includes(carrier)) {
+          throw new SimoptError('INPUT_INVALID', `option --${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} is for simulate ${carriers.join(' or ')}, not ${carrier}`)
+        }
       }
       if (carrier === 'jasper') await simulateJasper(options)
-      else await simulateThingSpace(options)
+      else if (carrier === 'thingspace') await simulateThingSpace(options)
+      else await simulateTelegence(options)
     })
 }
 
@@ -169,6 +205,51 @@ async function simulateThingSpace(options: SimulateCommandOptions): Promise<void
     }
     await runningUntilStopped('ThingSpace')
   } finally {
+    await simulator.close()
+  }
+}
+
+async function simulateTelegence(options: SimulateCommandOptions): Promise<void> {
+  const common = commonOptions(options, 20)
+  const { port, cycle: { timeZone } } = common
+  const nonEmpty = z.string().min(1, { error: 'must not be empty' })
+  const feedEvery = parseOption('--feed-every-minutes', options.feedEveryMinutes, wholeNumberOption(0, 10_080, 'minutes'))
+  const simulator = await startTelegenceSimulator({
+    ...common,
+    appId: parseOption('--app-id', options.appId, nonEmpty),
+    appSecret: parseOption('--app-secret', options.appSecret, nonEmpty),
+    fan: parseOption('--fan', options.fan, z.string().regex(/^[A-Za-z0-9]{1,20}$/, { error: (issue) => `must be 1 to 20 letters or digits, got ${quoteInput(String(issue.input))}` })),
+    ...(options.bans === undefined ? {} : { bans: parseOption('--bans', options.bans, wholeNumberOption(1, 1000, 'billing accounts')) }),
+    dropChangeEvery: parseOption('--drop-change-every', options.dropChangeEvery, wholeNumberOption(0, 1_000_000_000)),
+    ...(options.feedFolder === undefined ? {} : { feedFolder: options.feedFolder }),
+  }).catch(portInUse(port))
+  let timer: NodeJS.Timeout | undefined
+  try {
+    const { account, faults, reports } = simulator
+    const cycle = account.cycleAt(Date.now())
+    process.stdout.write(
+      [
+        `Telegence simulator at ${simulator.url} (API under /sp/mobility/api/v1)`,
+        `  headers app-id ${simulator.appId}, app-secret ${simulator.appSecret}`,
+        `  FAN ${account.fan}: ${formatCount(account.size)} subscribers on ${account.bans.length} BANs, cycle ${cycle.name} (from ${localMinute(cycle.start, timeZone)})`,
+        `  at most ${faults.rateLimit} calls per second; server errors on ${faults.errorRate * 100}% of calls; ${faults.latencyMs} ms latency`,
+        '',
+      ].join('\n'),
+    )
+    if (reports !== undefined) {
+      const written = await reports.history(Date.now())
+      process.stdout.write(`  wrote ${written.length} usage report files to ${reports.folder}${feedEvery > 0 ? `; a data file every ${feedEvery} minutes` : ''}\n`)
+      // A failed write (the folder removed) is reported and the next one tried.
+      if (feedEvery > 0) timer = setInterval(() => void reports.data(Date.now()).catch((error: unknown) => process.stderr.write(`could not write a data file: ${String(error)}\n`)), feedEvery * 60_000)
+    }
+    process.stdout.write(`  add it: simopt provider add --tenant T --name P --integration telegence --url ${simulator.url} --client-id ${simulator.appId} --client-secret … --account ${account.fan} --sftp-url sftp://HOST:PORT${reports?.folder ?? '/FOLDER'} --user SFTP-USER --sftp-key-file KEY\n`)
+    if (options.writePriceSheet !== undefined) {
+      const { plans } = await writeMobilityPriceSheet(options.writePriceSheet)
+      process.stdout.write(`  wrote ${plans}: import it with simopt import --fleet mobility --plans ${plans}\n`)
+    }
+    await runningUntilStopped('Telegence')
+  } finally {
+    if (timer !== undefined) clearInterval(timer)
     await simulator.close()
   }
 }

@@ -6,10 +6,24 @@
  */
 import { createHash } from 'node:crypto'
 import type { Config } from '../config.js'
-import { CallLimiter, JASPER_TRAITS, JasperClient, redisCallBudget, sharedRedis, THINGSPACE_TRAITS, ThingSpaceCarrier, ThingSpaceClient, type Carrier, type CarrierTraits } from '../carriers/index.js'
+import {
+  CallLimiter,
+  JASPER_TRAITS,
+  JasperClient,
+  redisCallBudget,
+  sharedRedis,
+  TELEGENCE_TRAITS,
+  TelegenceCarrier,
+  TelegenceClient,
+  THINGSPACE_TRAITS,
+  ThingSpaceCarrier,
+  ThingSpaceClient,
+  type Carrier,
+  type CarrierTraits,
+} from '../carriers/index.js'
 import { carrierUrlProblem } from '../carriers/carrier-address.js'
 import { redactUrl, SimoptError } from '../domain/index.js'
-import { openCredentials, parseProviderSettings, secretBox, type ProviderRow } from '../store/index.js'
+import { msisdnOfDevice, openCredentials, parseProviderSettings, secretBox, type Db, type ProviderRow } from '../store/index.js'
 
 /** By provider id, with the carrier account it counts calls for. */
 const limiters = new Map<string, { readonly account: string; readonly limiter: CallLimiter }>()
@@ -17,7 +31,7 @@ const limiters = new Map<string, { readonly account: string; readonly limiter: C
 const thingSpaceClients = new Map<string, { readonly made: string; readonly client: ThingSpaceClient }>()
 
 /** Integrations with a carrier API to sync from and push to. */
-const CARRIER_INTEGRATIONS = ['jasper', 'thingspace'] as const
+const CARRIER_INTEGRATIONS = ['jasper', 'thingspace', 'telegence'] as const
 
 /** Whether sessions of a provider with this integration sync from a carrier (not from imported files). */
 export function hasCarrierApi(integration: string): boolean {
@@ -27,14 +41,26 @@ export function hasCarrierApi(integration: string): boolean {
 /** The rules of the integration's carrier (for the go / no-go), without building a client; `undefined` for files. */
 export function carrierTraits(integration: string): CarrierTraits | undefined {
   if (integration === 'thingspace') return THINGSPACE_TRAITS
+  if (integration === 'telegence') return TELEGENCE_TRAITS
   if (integration === 'jasper') return JASPER_TRAITS
   return undefined
 }
 
-/** @throws SimoptError `SETTING_MISSING` when the provider has no carrier API, address or credentials (or they do not fit). */
-export function carrierFor(provider: ProviderRow, config: Config): Carrier {
+/** The options that set a provider's API account, for messages saying what to set. */
+const ACCOUNT_OPTIONS: Readonly<Record<string, string>> = {
+  jasper: '--url --user --api-key',
+  thingspace: '--url --user --password --client-id --client-secret --account',
+  telegence: '--url --client-id --client-secret --account',
+}
+
+/**
+ * The carrier of `provider`. `db` is where a Telegence carrier finds the subscriber number of a SIM (its
+ * MSISDN as the device sync stored it): Telegence addresses subscribers by number, simopt SIMs by ICCID.
+ * @throws SimoptError `SETTING_MISSING` when the provider has no carrier API, address or credentials (or they do not fit).
+ */
+export function carrierFor(provider: ProviderRow, config: Config, db?: Db): Carrier {
   if (!hasCarrierApi(provider.integration)) throw new SimoptError('SETTING_MISSING', `provider ${provider.name} has no carrier API to sync from (integration ${provider.integration})`)
-  const options = provider.integration === 'thingspace' ? '--url --user --password --client-id --client-secret --account' : '--url --user --api-key'
+  const options = ACCOUNT_OPTIONS[provider.integration]!
   if (provider.base_url === null || provider.credentials === null) {
     throw new SimoptError('SETTING_MISSING', `provider ${provider.name} has no API address or credentials (set them with simopt provider set ${options})`)
   }
@@ -46,7 +72,11 @@ export function carrierFor(provider: ProviderRow, config: Config): Carrier {
     throw new SimoptError('SETTING_MISSING', `provider ${provider.name}'s credentials were given for another API address than ${redactUrl(provider.base_url)}; give them again with it (simopt provider set ${options})`)
   }
   const { callsPerSecond, callsInFlight } = parseProviderSettings(provider.settings, provider.name)
-  const account = accountKey(provider.integration, provider.base_url, user, apiKey, carrierAccount?.clientSecret)
+  // Telegence's calls are counted per app (its user and password are the SFTP login's, not the API's).
+  const account =
+    provider.integration === 'telegence'
+      ? accountKey(provider.integration, provider.base_url, carrierAccount?.clientId ?? user, carrierAccount?.clientSecret)
+      : accountKey(provider.integration, provider.base_url, user, apiKey, carrierAccount?.clientSecret)
   let counted = limiters.get(provider.id)
   if (counted === undefined || counted.account !== account) {
     // Workers of a BullMQ queue may run anywhere: the account's calls are counted in its Redis, across them
@@ -60,7 +90,12 @@ export function carrierFor(provider: ProviderRow, config: Config): Carrier {
   const refusePrivateAddresses = !config.allowPrivateCarrierUrls
   if (provider.integration === 'jasper') return new JasperClient({ baseUrl: provider.base_url, user, apiKey, limiter: counted.limiter, timeZone: provider.time_zone, refusePrivateAddresses })
 
-  if (carrierAccount === undefined) throw new SimoptError('SETTING_MISSING', `provider ${provider.name} has no ThingSpace client id, secret and account (set them with simopt provider set ${options})`)
+  if (carrierAccount === undefined) throw new SimoptError('SETTING_MISSING', `provider ${provider.name} has no client id, secret and account (set them with simopt provider set ${options})`)
+  if (provider.integration === 'telegence') {
+    if (db === undefined) throw new SimoptError('INTERNAL', `the Telegence carrier of provider ${provider.name} needs the database to find subscriber numbers`)
+    const client = new TelegenceClient({ baseUrl: provider.base_url, appId: carrierAccount.clientId, appSecret: carrierAccount.clientSecret, fan: carrierAccount.accountName, limiter: counted.limiter, refusePrivateAddresses })
+    return new TelegenceCarrier({ client, subscriberOf: (iccid) => msisdnOfDevice(db, provider.id, iccid) })
+  }
   const made = `${provider.base_url}\n${provider.credentials}`
   let kept = thingSpaceClients.get(provider.id)
   if (kept === undefined || kept.made !== made) {

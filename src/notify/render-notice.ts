@@ -56,6 +56,15 @@ export type Notice =
     })
   | (SessionFacts & { readonly kind: 'plan-discrepancies'; readonly discrepancies: readonly { readonly iccid: string; readonly expected: string; readonly found: string }[] })
   | (SessionFacts & { readonly kind: 'new-comm-plans'; readonly commPlans: readonly string[] })
+  | (SessionFacts & {
+      readonly kind: 'usage-feed-stale'
+      /** Where the files are (redacted address), and the newest of the account's files there. */
+      readonly folder: string
+      readonly newestFile: string | null
+      /** Epoch ms the newest file's figures are as of; null: the folder holds none. */
+      readonly newestAsOf: number | null
+      readonly staleHours: number
+    })
 
 /** A rate plan change as a results e-mail lists it. */
 export interface TopChange {
@@ -90,6 +99,7 @@ const DEFAULT_SUBJECTS: Readonly<Record<EmailKind, string>> = {
   'go-no-go': 'simopt: rate plan changes for {provider} {period}',
   'plan-discrepancies': 'simopt: rate plan discrepancies for {provider} {period}',
   'new-comm-plans': 'simopt: new communication plans for {provider}',
+  'usage-feed-stale': 'simopt: usage reports of {provider} not being delivered',
 }
 
 /**
@@ -176,6 +186,14 @@ function body(notice: Notice, display: NoticeDisplay): { text: string; attachmen
     case 'new-comm-plans':
       return {
         text: `The carrier sync of ${notice.provider} (tenant ${notice.tenant}) for ${notice.period} found communication plans the price sheet does not know:\n\n${notice.commPlans.map((name) => `  ${name}`).join('\n')}\n\nTheir SIMs keep their rate plans until the price sheet says which plans they allow (simopt import).`,
+        attachments: [],
+      }
+    case 'usage-feed-stale':
+      return {
+        text:
+          `The usage reports of ${notice.provider} (tenant ${notice.tenant}) are not being delivered: ` +
+          (notice.newestAsOf === null ? `${notice.folder} holds none of the account's report files.` : `the newest in ${notice.folder} is ${notice.newestFile}, as of ${time(notice.newestAsOf)}, more than ${notice.staleHours} hours ago.`) +
+          `\n\nSession ${notice.sessionId} for ${notice.period} goes on with the usage it has; its figures are as old as the newest file loaded. Ask the carrier to deliver the files, or check the SFTP address and login (simopt provider set --sftp-url).`,
         attachments: [],
       }
   }

@@ -18,6 +18,7 @@ export const EMAIL_KINDS = [
   'go-no-go',
   'plan-discrepancies',
   'new-comm-plans',
+  'usage-feed-stale',
 ] as const
 export type EmailKind = (typeof EMAIL_KINDS)[number]
 

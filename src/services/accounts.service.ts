@@ -4,6 +4,7 @@
  * they are stored, and never given back: a view says only whether they are set, and shows the URL redacted.
  */
 import { carrierUrlProblem } from '../carriers/carrier-address.js'
+import { sftpUrlProblem } from '../carriers/telegence/feed/sftp-address.js'
 import { SimoptError, isTimeZone, quoteInput, redactUrl, type BillingCycle } from '../domain/index.js'
 import {
   credentialsAfter,
@@ -12,6 +13,7 @@ import {
   findProviderOf,
   findTenant,
   inTransaction,
+  openCredentials,
   listProviders as storedProviders,
   sealCredentials,
   secretBox,
@@ -40,6 +42,14 @@ export interface AccountFields extends AccountChange {
   readonly minSavingPerChange?: number | undefined
   /** ISO 4217 code of the account's money. */
   readonly currency?: string | undefined
+  /** Telegence: where its usage report files are, `sftp://host[:port]/folder`. */
+  readonly sftpUrl?: string | undefined
+  /** Telegence: the SFTP server's host key, SHA-256 base64 (as `ssh-keygen -lf` prints it). */
+  readonly sftpHostKey?: string | undefined
+  /** Telegence: files of the last this many days not downloaded yet are fetched again. */
+  readonly feedRefetchDays?: number | undefined
+  /** Telegence: hours after which a feed without a new file is reported stale. */
+  readonly feedStaleHours?: number | undefined
 }
 
 /** How the caller's interface names the fields in messages: `body/url`, `option --url`. */
@@ -52,6 +62,9 @@ export interface AccountFieldNames {
   readonly clientSecret?: string
   readonly accountName?: string
   readonly timeZone: string
+  /** Telegence's SFTP fields; named as the body names them when left out. */
+  readonly sftpUrl?: string
+  readonly sftpKey?: string
 }
 
 export const BODY_FIELD_NAMES: AccountFieldNames = {
@@ -62,6 +75,8 @@ export const BODY_FIELD_NAMES: AccountFieldNames = {
   clientSecret: 'body/clientSecret',
   accountName: 'body/accountName',
   timeZone: 'body/timeZone',
+  sftpUrl: 'body/sftpUrl',
+  sftpKey: 'body/sftpKey',
 }
 
 export interface NewProviderInput extends AccountFields {
@@ -98,15 +113,29 @@ export async function listProviders(ctx: ServiceContext, input: { readonly tenan
 
 /**
  * Adds a carrier account; a jasper one needs url, user and apiKey; a thingspace one those (user and password
- * of its session login) and its clientId, clientSecret and accountName.
+ * of its session login) and its clientId, clientSecret and accountName; a telegence one its app-id and
+ * app-secret (clientId, clientSecret), its FAN (accountName), and the SFTP folder of its usage files
+ * (sftpUrl) with the login's user and its password (apiKey) or private key (sftpKey). A telegence provider
+ * is a Mobility provider.
  * @throws SimoptError `INPUT_INVALID` (a field missing or wrong, named as `names` says), `TENANT_NOT_FOUND`, `ALREADY_EXISTS`.
  */
 export async function addProvider(ctx: ServiceContext, input: NewProviderInput, viewer?: Viewer, names: AccountFieldNames = BODY_FIELD_NAMES): Promise<ProviderView> {
-  const api = input.integration === 'files' ? undefined : apiAccount(input, names, input.integration)
-  const carrierAccount = input.integration === 'thingspace' ? thingSpaceAccount(input, names) : undefined
+  const telegence = input.integration === 'telegence'
+  if (telegence && input.apiKey === undefined && input.sftpKey === undefined) {
+    const named = names.sftpKey ?? BODY_FIELD_NAMES.sftpKey!
+    throw new SimoptError('INPUT_INVALID', `${names.apiKey} (the SFTP login's password) or ${named} is required for a telegence provider`, { field: names.apiKey })
+  }
+  const api = input.integration === 'files' ? undefined : apiAccount(telegence && input.sftpKey !== undefined ? { ...input, apiKey: input.apiKey ?? '' } : input, names, input.integration)
+  const carrierAccount = input.integration === 'thingspace' || telegence ? thingSpaceAccount(input, names, input.integration) : undefined
+  if (telegence && input.sftpUrl === undefined) {
+    const named = names.sftpUrl ?? BODY_FIELD_NAMES.sftpUrl!
+    throw new SimoptError('INPUT_INVALID', `${named} is required for a telegence provider (where its usage report files are)`, { field: named })
+  }
   checkTimeZone(input.timeZone, names)
   checkUrl(input.url, ctx, names)
-  const sealed = api === undefined ? undefined : sealCredentials(secretBox(ctx.config), { ...api, ...(carrierAccount === undefined ? {} : { carrierAccount }) })
+  checkSftpUrl(input.sftpUrl, ctx, names)
+  const sftpKey = input.sftpKey === undefined ? {} : { sftpKey: input.sftpKey }
+  const sealed = api === undefined ? undefined : sealCredentials(secretBox(ctx.config), { ...api, ...(carrierAccount === undefined ? {} : { carrierAccount }), ...sftpKey })
   const row = await inTransaction(ctx.store, async (trx) => {
     const tenant = input.createTenant === true ? { id: await ensureTenant(trx, input.tenant), name: input.tenant } : await visibleTenant(trx, viewer, input.tenant)
     if ((await findProviderOf(trx, tenant.id, input.name)) !== undefined) {
@@ -117,7 +146,7 @@ export async function addProvider(ctx: ServiceContext, input: NewProviderInput, 
       timeZone: input.timeZone ?? 'UTC',
       cycleEndDay: input.cycleEndDay ?? 0,
       cycleEndHour: input.cycleEndHour ?? 0,
-      settings: settingsOf(input),
+      settings: { ...settingsOf(input), ...(telegence ? { fleet: 'mobility' as const, usageFeed: usageFeedOf(undefined, input)! } : {}) },
       baseUrl: api?.url,
       sealedCredentials: sealed,
     })
@@ -132,7 +161,10 @@ export async function addProvider(ctx: ServiceContext, input: NewProviderInput, 
 export async function updateProvider(ctx: ServiceContext, input: ProviderChangeInput, viewer?: Viewer, names: AccountFieldNames = BODY_FIELD_NAMES): Promise<ProviderView> {
   checkTimeZone(input.timeZone, names)
   checkUrl(input.url, ctx, names)
+  checkSftpUrl(input.sftpUrl, ctx, names)
   const { provider } = await visibleProvider(ctx.store.db, viewer, input.tenant, input.provider)
+  const usageFeed = usageFeedOf(provider.settings.usageFeed, input)
+  checkSftpMove(ctx, provider, input, names)
   // "give --user and --api-key": the options themselves, not "option --user".
   const bare = (name: string) => name.replace(/^option /, '')
   const sealedCredentials = credentialsAfter(secretBox(ctx.config), provider, input, { url: names.url, user: bare(names.user), apiKey: bare(names.apiKey), clientSecret: bare(names.clientSecret ?? BODY_FIELD_NAMES.clientSecret!) })
@@ -144,7 +176,7 @@ export async function updateProvider(ctx: ServiceContext, input: ProviderChangeI
       cycleEndDay: input.cycleEndDay ?? provider.cycle.cycleEndDay,
       cycleEndHour: input.cycleEndHour ?? provider.cycle.cycleEndHour,
     },
-    settings: { ...provider.settings, ...settingsOf(input) },
+    settings: { ...provider.settings, ...settingsOf(input), ...(usageFeed === undefined ? {} : { usageFeed }) },
   })
   return providerView(updated)
 }
@@ -170,11 +202,12 @@ function apiAccount(input: AccountFields, names: AccountFieldNames, integration:
   return { url: url!, user: user!, apiKey: apiKey! }
 }
 
-function thingSpaceAccount(input: AccountFields, names: AccountFieldNames): { clientId: string; clientSecret: string; accountName: string } {
+/** ThingSpace: the app's OAuth2 client and the billing account; Telegence: the app-id, app-secret and FAN. */
+function thingSpaceAccount(input: AccountFields, names: AccountFieldNames, integration: ProviderIntegration): { clientId: string; clientSecret: string; accountName: string } {
   const { clientId, clientSecret, accountName } = input
   for (const field of ['clientId', 'clientSecret', 'accountName'] as const) {
     const named = names[field] ?? BODY_FIELD_NAMES[field]!
-    if (input[field] === undefined) throw new SimoptError('INPUT_INVALID', `${named} is required for a thingspace provider`, { field: named })
+    if (input[field] === undefined) throw new SimoptError('INPUT_INVALID', `${named} is required for a ${integration} provider`, { field: named })
   }
   return { clientId: clientId!, clientSecret: clientSecret!, accountName: accountName! }
 }
@@ -183,6 +216,40 @@ function thingSpaceAccount(input: AccountFields, names: AccountFieldNames): { cl
 function checkUrl(url: string | undefined, ctx: ServiceContext, names: AccountFieldNames): void {
   const problem = url === undefined ? undefined : carrierUrlProblem(url, ctx.config.allowPrivateCarrierUrls)
   if (problem !== undefined) throw new SimoptError('INPUT_INVALID', `${names.url}: ${problem}`, { field: names.url })
+}
+
+/** The usage feed's settings after `input`; `undefined` when the provider has none and none is given. */
+function usageFeedOf(current: ProviderSettings['usageFeed'], input: AccountFields): ProviderSettings['usageFeed'] {
+  const sftpUrl = input.sftpUrl ?? current?.sftpUrl
+  if (sftpUrl === undefined) return undefined
+  const hostKeySha256 = input.sftpHostKey?.replace(/^SHA256:/, '') ?? current?.hostKeySha256
+  return {
+    sftpUrl,
+    refetchDays: input.feedRefetchDays ?? current?.refetchDays ?? 3,
+    staleHours: input.feedStaleHours ?? current?.staleHours ?? 6,
+    ...(hostKeySha256 === undefined || hostKeySha256 === '' ? {} : { hostKeySha256 }),
+  }
+}
+
+/**
+ * A new SFTP address needs the SFTP password again: a password login sends it to the server, and the stored
+ * one was given for the old server. (A key login sends only a signature, so the stored key may go on.)
+ */
+function checkSftpMove(ctx: ServiceContext, provider: ProviderAccount, input: AccountFields, names: AccountFieldNames): void {
+  const moved = input.sftpUrl !== undefined && provider.settings.usageFeed !== undefined && input.sftpUrl !== provider.settings.usageFeed.sftpUrl
+  if (!moved || input.apiKey !== undefined || input.sftpKey !== undefined || provider.sealedCredentials === null) return
+  const stored = openCredentials(secretBox(ctx.config), provider.sealedCredentials)
+  if (stored.sftpKey !== undefined || stored.apiKey === '') return
+  const named = names.sftpUrl ?? BODY_FIELD_NAMES.sftpUrl!
+  throw new SimoptError('INPUT_INVALID', `${named}: a new SFTP address needs the SFTP login's password again: give ${names.apiKey.replace(/^option /, '')} with it (a stored password is never sent to a server it was not given for)`, { field: named })
+}
+
+/** An SFTP folder's address: `sftp://host[:port]/folder`, no user or password, and a host a carrier may have. */
+function checkSftpUrl(url: string | undefined, ctx: ServiceContext, names: AccountFieldNames): void {
+  if (url === undefined) return
+  const named = names.sftpUrl ?? BODY_FIELD_NAMES.sftpUrl!
+  const problem = sftpUrlProblem(url, ctx.config.allowPrivateCarrierUrls)
+  if (problem !== undefined) throw new SimoptError('INPUT_INVALID', `${named}: ${problem}`, { field: named })
 }
 
 function checkTimeZone(timeZone: string | undefined, names: AccountFieldNames): void {

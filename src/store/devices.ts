@@ -100,3 +100,9 @@ export async function devicesInStatus(db: Db, providerId: string, statuses: read
   const rows = await db.selectFrom('devices').select('iccid').where('provider_id', '=', providerId).where('status', 'in', [...statuses]).execute()
   return new Set(rows.map((row) => row.iccid))
 }
+
+/** The MSISDN simopt has for a device of the provider (a Telegence subscriber number); `undefined` when it has none. */
+export async function msisdnOfDevice(db: Db, providerId: string, iccid: string): Promise<string | undefined> {
+  const row = await db.selectFrom('devices').select('msisdn').where('provider_id', '=', providerId).where('iccid', '=', iccid).executeTakeFirst()
+  return row?.msisdn ?? undefined
+}

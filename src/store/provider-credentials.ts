@@ -15,6 +15,8 @@ export interface Credentials {
   readonly url?: string
   /** ThingSpace only: the app's OAuth2 client credentials and the billing account they act on. */
   readonly carrierAccount?: CarrierAccount
+  /** Telegence: the private key (OpenSSH or PEM text) of the SFTP login, when it logs in by key. */
+  readonly sftpKey?: string
 }
 
 /** What a ThingSpace account needs besides a user and a password. */
@@ -35,6 +37,8 @@ export interface AccountChange {
   readonly clientId?: string | undefined
   readonly clientSecret?: string | undefined
   readonly accountName?: string | undefined
+  /** Telegence: the SFTP login's private key text; stored sealed, never given back. */
+  readonly sftpKey?: string | undefined
 }
 
 export interface FieldNames {
@@ -53,6 +57,7 @@ const credentialsSchema = z.object({
   apiKey: z.string(),
   url: z.string().optional(),
   carrierAccount: z.object({ clientId: z.string(), clientSecret: z.string(), accountName: z.string() }).optional(),
+  sftpKey: z.string().optional(),
 })
 
 /** @throws SimoptError `INPUT_INVALID` when what the box opens is not credentials (sealed by something else). */
@@ -66,6 +71,11 @@ export function openCredentials(box: SecretBox, sealed: string): Credentials {
 export interface CurrentAccount {
   readonly baseUrl: string | null
   readonly sealedCredentials: string | null
+  /**
+   * `telegence`: the user and password are the SFTP login's, never sent to the API, so a new API address
+   * needs only the client secret (the app-secret) again.
+   */
+  readonly integration?: string
 }
 
 /**
@@ -77,11 +87,12 @@ export interface CurrentAccount {
 export function credentialsAfter(box: SecretBox, row: CurrentAccount, change: AccountChange, names: FieldNames): string | null {
   const url = change.url ?? row.baseUrl
   const urlChanged = change.url !== undefined && change.url !== row.baseUrl
-  if (urlChanged && row.sealedCredentials !== null && (change.user === undefined || change.apiKey === undefined)) {
+  const loginGoesToApi = row.integration !== 'telegence'
+  if (urlChanged && loginGoesToApi && row.sealedCredentials !== null && (change.user === undefined || change.apiKey === undefined)) {
     throw new SimoptError('INPUT_INVALID', `${names.url}: a new address needs the credentials again: give ${names.user} and ${names.apiKey} with it (stored credentials are never sent to an address they were not given for)`, { field: names.url })
   }
   const accountChanged = change.clientId !== undefined || change.clientSecret !== undefined || change.accountName !== undefined
-  if (change.user === undefined && change.apiKey === undefined && !accountChanged) return row.sealedCredentials
+  if (change.user === undefined && change.apiKey === undefined && !accountChanged && change.sftpKey === undefined && !(urlChanged && !loginGoesToApi)) return row.sealedCredentials
   const current: Partial<Credentials> = row.sealedCredentials === null ? {} : openCredentials(box, row.sealedCredentials)
   const secretName = names.clientSecret ?? 'the client secret'
   // The client secret goes to the new address's token endpoint: it must have been given for it too.
@@ -93,7 +104,8 @@ export function credentialsAfter(box: SecretBox, row: CurrentAccount, change: Ac
   if (user === undefined || apiKey === undefined) throw new SimoptError('INPUT_INVALID', `give both ${names.user} and ${names.apiKey}: this provider has no credentials yet`, { field: change.user === undefined ? names.user : names.apiKey })
   if (url === null) throw new SimoptError('INPUT_INVALID', `${names.url}: this provider has no API address to give the credentials for; give one with them`, { field: names.url })
   const carrierAccount = accountAfter(current.carrierAccount, change)
-  return sealCredentials(box, { user, apiKey, url, ...(carrierAccount === undefined ? {} : { carrierAccount }) })
+  const sftpKey = change.sftpKey ?? current.sftpKey
+  return sealCredentials(box, { user, apiKey, url, ...(carrierAccount === undefined ? {} : { carrierAccount }), ...(sftpKey === undefined ? {} : { sftpKey }) })
 }
 
 /** The ThingSpace account after a change: the stored one with the fields given replaced; all three or none. */

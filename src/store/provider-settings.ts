@@ -24,6 +24,19 @@ export const providerSettingsSchema = z.object({
   scheduleStartHour: z.number().int().min(0).max(23).optional(),
   /** `mobility`: the problem pools and moves SIMs by optimization group and rate plan type (issue 21). */
   fleet: z.enum(FLEET_KINDS).default('m2m'),
+  /** Where a carrier that serves usage as report files (Telegence) drops them, and how simopt watches them. */
+  usageFeed: z
+    .object({
+      /** `sftp://host[:port]/folder`, without user or password (those are the sealed credentials). */
+      sftpUrl: z.string(),
+      /** SHA-256 of the SFTP server's host key, base64 as `ssh-keygen -lf` prints it (without `SHA256:`); absent: not checked. */
+      hostKeySha256: z.string().optional(),
+      /** Files of the last this many days not downloaded yet are fetched again (the old `CheckFilesMissedThresholdDays`). */
+      refetchDays: z.number().int().min(1).max(60).default(3),
+      /** A feed whose newest file is older than this many hours is reported stale by e-mail (the old system: 6 h for data files). */
+      staleHours: z.number().min(1).max(24 * 60).default(6),
+    })
+    .optional(),
 })
 
 export type ProviderSettings = z.infer<typeof providerSettingsSchema>

@@ -5,7 +5,7 @@ import type { Db } from './database.js'
 import { parseProviderSettings, type ProviderSettings } from './provider-settings.js'
 
 /** How a provider's fleet and usage reach simopt: a carrier's API (Jasper, ThingSpace), or CSV files (`simopt import`). */
-export const PROVIDER_INTEGRATIONS = ['jasper', 'thingspace', 'files'] as const
+export const PROVIDER_INTEGRATIONS = ['jasper', 'thingspace', 'telegence', 'files'] as const
 export type ProviderIntegration = (typeof PROVIDER_INTEGRATIONS)[number]
 
 export interface ProviderAccount {

@@ -376,7 +376,34 @@ export interface ScheduleRunTable {
   updated_at: number
 }
 
+/** A report file downloaded from a provider's usage feed (Telegence's SFTP folder), and what became of it. */
+export interface UsageFeedFileTable {
+  provider_id: string
+  name: string
+  kind: 'daily' | 'data' | 'final'
+  /** Epoch ms the file's figures are as of (a final file: its period's end). */
+  as_of: number
+  /** Bytes. */
+  size: number
+  downloaded_at: number
+  /** `loaded`; `refused`: a final file of another period than the one synced; `superseded`: older than what was loaded. */
+  outcome: 'loaded' | 'refused' | 'superseded'
+  /** Lines in the file, and lines loaded as readings. */
+  lines: number
+  loaded: number
+  note: string | null
+}
+
+/** The newest feed file a stale-feed warning was sent for, per provider. */
+export interface UsageFeedWarningTable {
+  provider_id: string
+  newest_as_of: number
+  warned_at: number
+}
+
 export interface Database {
+  usage_feed_files: UsageFeedFileTable
+  usage_feed_warnings: UsageFeedWarningTable
   tenants: TenantTable
   service_providers: ServiceProviderTable
   billing_periods: BillingPeriodTable

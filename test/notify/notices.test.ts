@@ -19,6 +19,7 @@ const NOTICES: Record<(typeof EMAIL_KINDS)[number], Notice> = {
   'go-no-go': { kind: 'go-no-go', ...SESSION, go: false, changes: 9000, estimatedMinutes: 150, periodEndsAt: Date.UTC(2026, 10, 30, 23, 59), reason: 'the push would end 20 minutes after the period' },
   'plan-discrepancies': { kind: 'plan-discrepancies', ...SESSION, discrepancies: [{ iccid: '8901', expected: 'FLEX-1GB', found: 'PAYG' }] },
   'new-comm-plans': { kind: 'new-comm-plans', ...SESSION, commPlans: ['LTE-NEW'] },
+  'usage-feed-stale': { kind: 'usage-feed-stale', ...SESSION, folder: 'sftp://127.0.0.1:2222/reports', newestFile: 'MUBU_90000001_202611300300_data.csv', newestAsOf: Date.UTC(2026, 10, 30, 3), staleHours: 6 },
 }
 
 describe('notices', () => {
@@ -32,6 +33,7 @@ describe('notices', () => {
       'go-no-go': [/NO-GO for 9,000 rate plan changes/, /150\.0 minutes/, /20 minutes after the period/],
       'plan-discrepancies': [/8901 {2}expected FLEX-1GB, found PAYG/],
       'new-comm-plans': [/ {2}LTE-NEW/],
+      'usage-feed-stale': [/newest in sftp:\/\/127\.0\.0\.1:2222\/reports is MUBU_90000001_202611300300_data\.csv, as of 2026-11-30 03:00 UTC, more than 6 hours ago/],
     }
     for (const kind of EMAIL_KINDS) {
       const rendered = renderNotice(NOTICES[kind])

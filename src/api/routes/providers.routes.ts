@@ -47,6 +47,11 @@ const accountFields = {
   scheduleStartHour: z.number().int().min(0).max(23).nullable().optional().describe('local hour from which each scheduled day’s session may start; null: the cycle end hour'),
   minSavingPerChange: z.number().min(0).max(1e9).optional().describe('a SIM changes plan only if the change alone saves at least this much (0: any saving)'),
   currency: z.string().refine(isCurrencyCode, { error: 'must be an ISO 4217 currency code such as USD or EUR' }).optional().describe("ISO 4217 code of the account's money (default USD)"),
+  sftpUrl: z.string().min(1).max(2000).optional().describe('Telegence: the SFTP folder of its usage report files, sftp://host[:port]/folder (user: `user`; password: `apiKey`, or `sftpKey`)'),
+  sftpKey: z.string().min(1).max(20_000).optional().describe("Telegence: the SFTP login's private key text; stored encrypted, never returned"),
+  sftpHostKey: z.string().regex(/^(SHA256:)?[A-Za-z0-9+/]{43}=?$/).optional().describe("Telegence: the SFTP server's host key fingerprint (SHA256:…), checked at every login"),
+  feedRefetchDays: z.number().int().min(1).max(60).optional().describe('Telegence: report files of the last this many days not downloaded yet are fetched (default 3)'),
+  feedStaleHours: z.number().int().min(1).max(1440).optional().describe('Telegence: a usage feed without a new file for this many hours is reported by e-mail (default 6)'),
 }
 
 export function providerRoutes(app: ZodApp, deps: ApiDeps): void {
@@ -74,7 +79,7 @@ export function providerRoutes(app: ZodApp, deps: ApiDeps): void {
       schema: {
         operationId: 'createProvider',
         tags: ['providers'],
-        summary: 'add a carrier account; jasper accounts need url, user and apiKey, thingspace ones also clientId, clientSecret and accountName',
+        summary: 'add a carrier account; jasper accounts need url, user and apiKey, thingspace ones also clientId, clientSecret and accountName; telegence ones clientId (app-id), clientSecret (app-secret), accountName (FAN), sftpUrl and the SFTP user with apiKey or sftpKey',
         params: tenantParams,
         body: z.object({ name, integration: z.enum(PROVIDER_INTEGRATIONS).default('jasper'), ...accountFields }),
         response: replies({ 201: provider }),

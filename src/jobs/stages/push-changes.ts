@@ -34,7 +34,7 @@ export const pushChanges: Stage = {
   async run(instanceId, { store, config, commit }) {
     const { db } = store
     const { sessionId, provider, period, pushStartedAt } = await instanceScope(db, instanceId)
-    const carrier = carrierFor(provider, config)
+    const carrier = carrierFor(provider, config, db)
     if (pushStartedAt === null) await markPushStarted(db, instanceId)
     const context = { db, carrier, instanceId, sessionId }
 

@@ -7,7 +7,8 @@
  * names four fields only; each device it lists (new, or changed in a way the list may not show, such as its
  * MSISDN) is read in full from its details. Each job makes at most `SIMOPT_MAX_PAGES_PER_JOB` calls (at least
  * one page) and commits them with where it stopped, so a killed worker costs at most those calls. A carrier
- * that lists by cursor (ThingSpace) has no window: its crawl reads the whole account, page by page in full.
+ * that lists by cursor (ThingSpace; Telegence, BAN by BAN) has no window: its crawl reads the whole account,
+ * page by page in full.
  */
 import { isCarrierError, type Carrier, type ChangeWindow, type DeviceListing, type ListedDevice } from '../../carriers/index.js'
 import { advanceSync, findSync, instanceScope, startSync, upsertDevices, type SyncedDevice, type SyncRow } from '../../store/index.js'
@@ -25,7 +26,7 @@ export const syncDevices: Stage = {
   sessionOf: sessionOfInstance,
   async run(instanceId, { store, config, commit }) {
     const { provider, sessionId } = await instanceScope(store.db, instanceId)
-    const carrier = carrierFor(provider, config)
+    const carrier = carrierFor(provider, config, store.db)
     const callsBefore = carrierCalls(provider.id)
     const now = Date.now()
     const existing = await findSync(store.db, instanceId)

@@ -8,11 +8,11 @@
  * has it on another: its bulk reading is dropped and it is read on its own, so it is priced on the plan it
  * is really on. At most `SIMOPT_MAX_PAGES_PER_JOB` calls a job, each job committing its readings with
  * where it stopped. The last job records how far the provider is synced and hands over to building the
- * problem.
+ * problem. A carrier that serves usage as report files, not over its API (Telegence), is read by
+ * sync-usage-feed.ts instead.
  */
 import { isCarrierError } from '../../carriers/index.js'
 import { SimoptError } from '../../domain/index.js'
-import type { Config } from '../../config.js'
 import {
   advanceSync,
   countDevicesRead,
@@ -20,24 +20,22 @@ import {
   dropUsage,
   findSync,
   instanceScope,
-  markDevicesSynced,
   parseProviderSettings,
   ratePlansInUse,
   storedRatePlans,
-  unpricedCommPlans,
   upsertDevices,
   upsertUsage,
-  type Db,
   type SyncedDevice,
   type SyncedUsage,
   type UsageCursor,
 } from '../../store/index.js'
 import { carrierCalls, carrierFor } from '../carrier-for.js'
-import { job, type Job } from '../job.js'
-import { queueEmail } from '../queue-message.js'
-import { moveInstance, percentOfSession, reportProgressPast, sessionFacts } from '../session-progress.js'
+import { job } from '../job.js'
+import { percentOfSession, reportProgressPast } from '../session-progress.js'
 import type { Stage } from '../stage.js'
 import { sessionOfInstance } from './session-of.js'
+import { syncUsageFeed } from './sync-usage-feed.js'
+import { usageSyncDone } from './usage-sync-done.js'
 
 export const syncUsage: Stage = {
   type: 'sync-usage',
@@ -47,7 +45,9 @@ export const syncUsage: Stage = {
     const { sessionId, provider, period } = await instanceScope(db, instanceId)
     const sync = await findSync(db, instanceId)
     if (sync === undefined) throw new SimoptError('INTERNAL', `usage sync of instance ${instanceId} found no device sync before it`)
-    const carrier = carrierFor(provider, config)
+    // Telegence serves usage as report files on SFTP, not over its API.
+    if (provider.integration === 'telegence') return syncUsageFeed({ store, config, commit }, { instanceId, sessionId, provider, period, sync })
+    const carrier = carrierFor(provider, config, db)
     const callsBefore = carrierCalls(provider.id)
 
     let cursor: UsageCursor = sync.usageCursor ?? { plans: await ratePlansInUse(db, provider.id), plan: 0, page: 1, moved: [], after: '', notFound: [] }
@@ -137,22 +137,7 @@ export const syncUsage: Stage = {
         const next = job('sync-usage', instanceId, cursor.plan < cursor.plans.length ? `${cursor.plan}-${cursor.page}` : `${cursor.plans.length}-${cursor.after}`)
         return [next, ...(await reportProgressPast(trx, config, sessionId, percentBefore))]
       }
-      await markDevicesSynced(trx, provider.id, sync.windowTill)
-      const notices = await newCommPlansNotice(trx, config, instanceId, sessionId, provider.id)
-      return [job('build-problem', instanceId), ...notices, ...(await moveInstance(trx, config, instanceId, sessionId, 'optimizing'))]
+      return usageSyncDone(trx, config, { instanceId, sessionId, providerId: provider.id, windowTill: sync.windowTill })
     })
   },
-}
-
-/**
- * The sync found communication plans the price sheet does not know: their SIMs keep their plans until
- * someone says which rate plans they allow, so someone must hear of them.
- */
-async function newCommPlansNotice(trx: Db, config: Config, instanceId: string, sessionId: string, providerId: string): Promise<Job[]> {
-  const sync = await findSync(trx, instanceId)
-  if (sync === undefined || sync.commPlansAdded === 0) return []
-  const unpriced = await unpricedCommPlans(trx, providerId)
-  if (unpriced.length === 0) return []
-  const facts = await sessionFacts(trx, sessionId)
-  return queueEmail(trx, config, { tenantId: facts.tenantId, sessionId }, { kind: 'new-comm-plans', ...facts, sessionId, commPlans: unpriced })
 }

@@ -32,7 +32,7 @@ export const verifyChanges: Stage = {
   async run(instanceId, { store, config, commit }) {
     const { db } = store
     const { sessionId, provider } = await instanceScope(db, instanceId)
-    const carrier = carrierFor(provider, config)
+    const carrier = carrierFor(provider, config, db)
     let pending = 0
     for (const change of await changesIn(db, instanceId, 'pushed', config.maxPagesPerJob)) {
       const step = { actor: 'system', sessionId, instanceId, iccid: change.iccid }
