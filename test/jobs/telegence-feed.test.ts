@@ -86,10 +86,12 @@ describe('the Telegence usage feed over SFTP', () => {
     if (setup === undefined) return
     const reports = setup.simulator.reports!
     const daily = await reports.daily(hoursAgo(5))
-    const data = await reports.data(hoursAgo(2))
+    // Read once: a minute boundary passing during the test would move a second reading of the clock.
+    const dataAt = hoursAgo(2)
+    const data = await reports.data(dataAt)
     const first = await setup.load()
     assert.deepEqual(first.downloaded.map((file) => [file.name, file.outcome, file.missed]), [[daily, 'loaded', false], [data, 'loaded', false]])
-    const active = setup.simulator.account.usageLines(hoursAgo(2))
+    const active = setup.simulator.account.usageLines(dataAt)
     assert.ok(first.downloaded[1]!.loaded === active.length && active.length > 30)
     const readings = await setup.readings()
     for (const line of active) {
@@ -97,7 +99,7 @@ describe('the Telegence usage feed over SFTP', () => {
       assert.ok(Math.abs(reading.usage_mb - line.dataMb) < 0.001, `${line.iccid} data ${reading.usage_mb} vs ${line.dataMb}`)
       assert.ok(Math.abs(reading.voice_min - line.voiceMinutes) < 0.001, `${line.iccid} voice`)
       assert.equal(reading.sms, line.sms)
-      assert.equal(reading.measured_at, hoursAgo(2))
+      assert.equal(reading.measured_at, dataAt)
     }
     assert.ok([...readings.values()].some((reading) => reading.voice_min > 0), 'voice minutes loaded')
 
