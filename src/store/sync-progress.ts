@@ -58,7 +58,25 @@ export function syncProgress(sync: Selectable<SyncTable>, billed: number | null,
   }
 }
 
+/**
+ * Billed devices of an instance's provider, counted once a minute per instance: every usage job and every
+ * poll of a session's page asks, and counting a million devices each time held SQLite's one writer. In the
+ * usage stage the count no longer moves (the crawl that lists devices is over).
+ */
+const billedCounts = new Map<string, { readonly count: number; readonly at: number }>()
+const BILLED_COUNT_FOR_MS = 60_000
+
 async function billedDevicesOfInstance(db: Db, instanceId: string): Promise<number> {
+  const now = Date.now()
+  const kept = billedCounts.get(instanceId)
+  if (kept !== undefined && now - kept.at < BILLED_COUNT_FOR_MS) return kept.count
+  const count = await countBilledDevices(db, instanceId)
+  if (billedCounts.size >= 1000) billedCounts.clear()
+  billedCounts.set(instanceId, { count, at: now })
+  return count
+}
+
+async function countBilledDevices(db: Db, instanceId: string): Promise<number> {
   const row = await db
     .selectFrom('instances as i')
     .innerJoin('devices as d', 'd.provider_id', 'i.provider_id')
