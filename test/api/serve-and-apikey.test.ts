@@ -53,7 +53,8 @@ describe('simopt serve', () => {
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
     try {
       const url = await eventually('the address on standard output', async () => /^(http:\/\/127\.0\.0\.1:\d+)$/m.exec(stdout)?.[1], 20_000)
-      assert.match(stderr, /dashboard at http/)
+      // Standard error is another pipe: its line may arrive after standard output's.
+      await eventually('the dashboard line on standard error', async () => (/dashboard at http/.test(stderr) ? true : undefined), 20_000)
       assert.equal((await fetch(`${url}/healthz`)).status, 200)
       assert.match(await (await fetch(`${url}/`)).text(), /<title>simopt/)
       const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' }
