@@ -21,7 +21,7 @@ import type { Component } from './component.js'
 import { maximizeDual, type DualAscentResult } from './dual-ascent.js'
 import type { LagrangianEvaluator } from './lagrangian.js'
 import { DEFAULT_OPTIMIZER_OPTIONS, type OptimizerOptions } from './options.js'
-import { roundCombination } from './round-combination.js'
+import { roundCombination, type SplitSim } from './round-combination.js'
 
 interface Node {
   /** SIMs held, with their plans, from the root down. */
@@ -75,8 +75,8 @@ export function branchBound(
       hold(node.held)
       const { split } = roundCombination(component, evaluator, node.dual.lambda, node.dual.combination, scratch)
       spent += node.dual.combination.length
-      // The biggest SIM the node's LP splits (held SIMs never are: every point puts them on their plan).
-      const s = split[0]?.s
+      // The heaviest user the node's LP splits (held SIMs never are: every point puts them on their plan).
+      const s = heaviestSplit(component, split)
       if (s === undefined) break
       const set = component.optionSet[s]!
       const plans: number[] = []
@@ -110,4 +110,17 @@ export function branchBound(
   let bound = incumbent
   for (const node of open) bound = Math.min(bound, node.bound)
   return { bound: Math.max(root.bound, bound), evaluations: spent }
+}
+
+/**
+ * The split SIM with the most usage (the first of equals, in the rounding's order: largest excess first).
+ * Not the one that brings the most excess: that is often an idle SIM on a big plan, whose allowance the LP
+ * uses to balance a pool; idle SIMs are interchangeable, so holding one lets another take its share and the
+ * children equal their parent. On ten clusters of the 240-plan fleet, 2,000 evaluations each raised the
+ * bounds by 7.0 more in total this way (by 0.8 when skipping idle SIMs only).
+ */
+function heaviestSplit(component: Component, split: readonly SplitSim[]): number | undefined {
+  let heaviest: number | undefined
+  for (const { s } of split) if (heaviest === undefined || component.usageMb[s]! > component.usageMb[heaviest]!) heaviest = s
+  return heaviest
 }
