@@ -36,10 +36,10 @@ describe('the branching bound', () => {
     assert.ok(raised >= 20, `the branching raised the bound on only ${raised} components`)
   })
 
-  it('branches on the heaviest split user, not on idle SIMs: a 240-plan cluster gets a higher bound, below HiGHS\'s optimum', async () => {
+  it('branches on split SIMs that use data before idle ones: a 240-plan cluster gets a higher bound, below HiGHS\'s optimum', async () => {
     // Component 24 of the 240-plan cluster fleet (170 SIMs, 3 pools): the LP splits idle SIMs (their allowance
     // balances the pools) and a few that use data. Branching on the SIM that brings the most excess (often an
-    // idle one) first, 2,000 evaluations raised the bound from 2,007.46 to 2,012.05; on the heaviest user, to 2,012.70.
+    // idle one) first, 2,000 evaluations raised the bound from 2,007.46 to 2,012.05; skipping idle SIMs, to 2,012.27.
     const problem = hardFleet(HARD_CASES.find((spec) => spec.kind === 'clusters')!)
     const component = splitComponents(problem)[24]!
     const solution = solveComponent(component)
@@ -47,7 +47,7 @@ describe('the branching bound', () => {
     const evaluator = new LagrangianEvaluator(component, 0, 16)
     const root = maximizeDual(evaluator)
     const { bound } = branchBound(component, evaluator, root, incumbent, 2_000)
-    assert.ok(bound > 2_012.5, `bound ${bound}`)
+    assert.ok(bound > 2_012.2, `bound ${bound}`)
     const reference = solveWithHighs(await highs(), subProblem(problem, component.simIndex), { integer: true, timeLimitSeconds: 60 })
     assert.equal(reference.status, 'optimal')
     assert.ok(bound <= reference.value + 1e-9 * reference.value, `bound ${bound} above HiGHS's optimum ${reference.value}`)
