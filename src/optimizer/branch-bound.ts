@@ -116,10 +116,10 @@ export function branchBound(
  * The split SIM bringing the most excess (the rounding's order) that uses any data; an idle one only when all
  * are. An idle SIM's allowance is what the LP often balances a pool with, and idle SIMs are interchangeable:
  * holding one lets another take its share, so its children equal their parent and the budget goes nowhere
- * (on one 240-plan cluster, whose split SIMs are all idle past the first branching, 8,000 evaluations left the
- * bound where the first 50 had put it). Taking the
- * heaviest user instead raised ten clusters' bounds by 7.0 in total, but lowered the generated fleets' (1k x 40
- * by 1.45, 10k x 40 by 0.69); skipping idle SIMs changed none of those.
+ * (on one 240-plan cluster, whose split SIMs are all idle past the first branching, 8,000 evaluations left
+ * the bound where the first 50 had put it). Taking the heaviest user instead raised ten clusters' bounds by
+ * 7.0 in total but lowered the generated fleets' (1k x 40 by 1.45, 10k x 40 by 0.69); skipping idle SIMs
+ * changed none of those (docs/optimizer.md, issue 18).
  */
 function splitToBranchOn(component: Component, split: readonly SplitSim[]): number | undefined {
   return (split.find(({ s }) => component.usageMb[s]! > 0) ?? split[0])?.s
