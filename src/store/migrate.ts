@@ -20,6 +20,7 @@ import { optimizerInfo } from './migrations/0011-optimizer-info.js'
 import { usageReadAt } from './migrations/0012-usage-read-at.js'
 import { mobility } from './migrations/0013-mobility.js'
 import { changeAttribution } from './migrations/0014-change-attribution.js'
+import { customers } from './migrations/0015-customers.js'
 
 function migrations(store: Store): Record<string, Migration> {
   return {
@@ -35,6 +36,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0012-usage-read-at': usageReadAt(),
     '0013-mobility': mobility(),
     '0014-change-attribution': changeAttribution(),
+    '0015-customers': customers(),
   }
 }
 

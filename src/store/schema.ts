@@ -177,6 +177,8 @@ export interface InstanceTable {
   /** Billed SIMs of the provider the problem left out for want of a usage reading, and a sentence saying which and why. */
   unpriced_sims: number | null
   unpriced_note: string | null
+  /** A customer session's instance: the customer (`customers.id`) it prices; null for a carrier instance. */
+  customer_id: string | null
 }
 
 export interface ComponentTable {
@@ -376,6 +378,48 @@ export interface ScheduleRunTable {
   updated_at: number
 }
 
+export interface CustomerTable {
+  id: string
+  tenant_id: string
+  /** The billing system's id of the customer; unique in the tenant. */
+  external_id: string
+  name: string
+  created_at: number
+}
+
+/** The tenant's customer price sheet (`CustomerPlan`): a carrier plan's terms plus auto-change and charge type. */
+export interface CustomerRatePlanTable {
+  tenant_id: string
+  code: string
+  position: number
+  monthly_rate: number
+  included_mb: number
+  overage_block_mb: number
+  overage_block_price: number
+  sms_rate: number
+  pooled: number
+  pool: string | null
+  auto_change: number
+  /** One of `CHARGE_TYPES`. */
+  charge_type: string
+}
+
+export interface CustomerRatePoolTable {
+  tenant_id: string
+  name: string
+  overage_block_mb: number
+  overage_block_price: number
+}
+
+/** Which customer a SIM is billed to (at most one per tenant), on which customer plan. */
+export interface CustomerSimTable {
+  tenant_id: string
+  iccid: string
+  customer_id: string
+  plan_code: string
+  bill_in_advance: number
+}
+
 export interface Database {
   tenants: TenantTable
   service_providers: ServiceProviderTable
@@ -400,6 +444,10 @@ export interface Database {
   audit_log: AuditLogTable
   api_keys: ApiKeyTable
   schedule_runs: ScheduleRunTable
+  customers: CustomerTable
+  customer_rate_plans: CustomerRatePlanTable
+  customer_rate_pools: CustomerRatePoolTable
+  customer_sims: CustomerSimTable
 }
 
 /** A transaction on the database: what store functions that must run inside one take. */
