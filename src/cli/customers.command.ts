@@ -5,7 +5,7 @@
 import { Command } from 'commander'
 import { SimoptError, customersOf, quoteInput } from '../domain/index.js'
 import { checkOutputs, readCustomerSheetFiles, writeCsv, writeOutputs, type PendingOutput } from '../io/index.js'
-import { CUSTOMER_RESULT_COLUMNS, customerResultRows, customerResultValues, optimizeCustomer, type CustomerOutcome } from '../services/customer-optimization.js'
+import { CUSTOMER_RESULT_COLUMNS, customerResultRows, customerResultValues, optimizeCustomer, type CustomerOutcome } from '../optimizer/index.js'
 import { importCustomerFiles, tenantCustomers } from '../services/customers.service.js'
 import { formatCount, formatMoney, formatPercent } from './format.js'
 import { nameArgument } from './options.js'

@@ -184,11 +184,13 @@ export interface StoredCustomerSheet {
  * to the period end as carrier runs project it. Triggers no sync.
  * @throws SimoptError `INPUT_INVALID` when the tenant has no customer plans or a SIM is on an unknown plan.
  */
-export async function loadCustomerSheet(db: Db, tenantId: string, periodName: string, now: number): Promise<StoredCustomerSheet> {
+export async function loadCustomerSheet(db: Db, tenantId: string, periodName: string, now: number, only?: { customerId: string }): Promise<StoredCustomerSheet> {
   const { plans, pools } = await readCustomerPlans(db, tenantId)
   if (plans.length === 0) throw new SimoptError('INPUT_INVALID', 'the tenant has no customer rate plans (import them first: simopt customers import)')
   const planIndex = new Map(plans.map((plan, index) => [plan.code, index]))
-  const rows = await db
+  // One customer's run needs its SIMs and the other customers' SIMs on plans of named pools (customerProblem keeps those it can reach).
+  const pooledCodes = plans.filter((plan) => plan.pooled && plan.pool !== undefined).map((plan) => plan.code)
+  let query = db
     .selectFrom('customer_sims as s')
     .innerJoin('customers as c', 'c.id', 's.customer_id')
     .innerJoin('devices as d', 'd.iccid', 's.iccid')
@@ -198,9 +200,10 @@ export async function loadCustomerSheet(db: Db, tenantId: string, periodName: st
     .select(['s.iccid', 's.plan_code', 's.bill_in_advance', 'c.external_id', 'd.status', 'p.settings', 'p.name as provider', 'b.starts_at', 'b.ends_at', 'u.usage_mb', 'u.sms', 'u.measured_at', 'u.read_at'])
     .where('s.tenant_id', '=', tenantId)
     .where('d.status', 'not in', UNBILLED_STATUSES)
-    .orderBy('c.external_id')
-    .orderBy('s.iccid')
-    .execute()
+  if (only !== undefined) {
+    query = query.where((eb) => (pooledCodes.length === 0 ? eb('s.customer_id', '=', only.customerId) : eb.or([eb('s.customer_id', '=', only.customerId), eb('s.plan_code', 'in', pooledCodes)])))
+  }
+  const rows = await query.orderBy('c.external_id').orderBy('s.iccid').execute()
   const customerRows = new Map((await db.selectFrom('customers').selectAll().where('tenant_id', '=', tenantId).execute()).map((row) => [row.external_id, row]))
   const projections = new Map<string, ReturnType<typeof parseProviderSettings>['projection']>()
   const sims: CustomerSim[] = []

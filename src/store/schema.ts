@@ -147,6 +147,8 @@ export interface SessionTable {
   created_at: number
   updated_at: number
   finished_at: number | null
+  /** A customer session of one customer: its `customers.id`; null for all the tenant's customers, and for carrier sessions. */
+  customer_id: string | null
 }
 
 export interface InstanceTable {
@@ -179,6 +181,9 @@ export interface InstanceTable {
   unpriced_note: string | null
   /** A customer session's instance: the customer (`customers.id`) it prices; null for a carrier instance. */
   customer_id: string | null
+  /** A customer instance: the customer's own bill before and after (pool shares included); null otherwise. */
+  bill_before: number | null
+  bill_after: number | null
 }
 
 export interface ComponentTable {

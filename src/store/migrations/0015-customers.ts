@@ -1,7 +1,7 @@
 /**
  * Customer optimization (issue 20): a tenant's customers (name, the billing system's external id), which
  * customer each SIM is billed to (at most one, whatever carrier account the SIM is on), the customer price
- * sheet (plans with `auto_change` and a charge type, named pools), and the customer of an instance.
+ * sheet (plans with `auto_change` and a charge type, named pools), the customer of a session and of an instance.
  */
 import { type Kysely, type Migration } from 'kysely'
 
@@ -54,7 +54,12 @@ export function customers(): Migration {
         .addPrimaryKeyConstraint('customer_sims_pk', ['tenant_id', 'iccid'])
         .execute()
       await db.schema.createIndex('customer_sims_customer').on('customer_sims').column('customer_id').execute()
+      // A customer session's scope (one customer, or null: all of the tenant's customers) and an instance's customer,
+      // with the customer's own bill before and after (cost_before / cost_after hold the measure bound and gap are on).
+      await db.schema.alterTable('sessions').addColumn('customer_id', 'text').execute()
       await db.schema.alterTable('instances').addColumn('customer_id', 'text').execute()
+      await db.schema.alterTable('instances').addColumn('bill_before', real).execute()
+      await db.schema.alterTable('instances').addColumn('bill_after', real).execute()
     },
   }
 }

@@ -2,10 +2,10 @@
  * Customer optimization (issue 20) of a customer sheet: one instance per customer, each a {@link Problem}
  * priced by the cost model and solved by the same optimizer as carrier instances (bound, gap and the old
  * method's baseline included). Shared by `simopt customers optimize` (files), the customer session's jobs and
- * the benchmark.
+ * the benchmark. Pure: no I/O.
  */
 import { billedNow, customerBill, customerProblem, othersFixedCost, type ChargeType, type CustomerProblem, type CustomerSheet } from '../domain/index.js'
-import { optimize, type OptimizationResult, type OptimizeOptions } from '../optimizer/index.js'
+import { optimize, type OptimizationResult, type OptimizeOptions } from './optimize.js'
 
 /** What one customer's optimization found; money in the tenant's currency, unrounded. */
 export interface CustomerOutcome {
