@@ -15,6 +15,7 @@ export { lagrangianStrategy, type LagrangianResult } from './lagrangian-strategy
 export { seedStrategy } from './seed-strategy.js'
 export { componentRows } from './component.js'
 export {
+  CUSTOMER_OPTIMIZER_OPTIONS,
   CUSTOMER_RESULT_COLUMNS,
   customerResultRows,
   customerResultValues,
