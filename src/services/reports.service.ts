@@ -17,6 +17,8 @@ import {
   savingsByPeriod,
   type PeriodSavings,
   type ResultPageLine,
+  customerOutcomes,
+  customerSessionScope,
 } from '../store/index.js'
 import type { ServiceContext } from './context.js'
 import { finishedInstance, type TenantScope } from './session-scope.js'
@@ -70,7 +72,12 @@ export async function sessionReport(ctx: ServiceContext, sessionId: string, scop
  */
 export async function sessionAssignment(ctx: ServiceContext, sessionId: string): Promise<ReturnType<typeof resultRows>> {
   const instance = await finishedInstance(ctx, sessionId, 'its results exist')
-  return resultRows(ctx.store, instance.id)
+  if ((await customerSessionScope(ctx.store.db, sessionId)).type !== 'customer') return resultRows(ctx.store, instance.id)
+  // A customer session: every customer's rows, customer after customer (their comm_plan column holds the customer).
+  const instances = (await customerOutcomes(ctx.store.db, sessionId)).map((outcome) => outcome.instanceId)
+  return (async function* () {
+    for (const id of instances) yield* resultRows(ctx.store, id)
+  })()
 }
 
 /** Cost before and after per billing period, the last `periods` of them; one tenant's, or every tenant's. */
