@@ -20,6 +20,7 @@ import {
   customerOutcomes,
   customerSessionScope,
 } from '../store/index.js'
+import { customerSessionWorkbook } from '../jobs/stages/report-customers.js'
 import type { ServiceContext } from './context.js'
 import { finishedInstance, type TenantScope } from './session-scope.js'
 
@@ -64,6 +65,17 @@ export async function sessionReport(ctx: ServiceContext, sessionId: string, scop
   const instance = await finishedInstance(ctx, sessionId, 'its report exists', scope)
   const facts = await instancePushFacts(ctx.store.db, instance.id)
   return instanceReport(ctx.store, instance.id, parseTenantSettings(facts.tenantSettings, facts.tenant).timeZone)
+}
+
+/**
+ * A customer session's workbook (a Summary sheet and a sheet per customer), or undefined for a carrier session.
+ * @throws SimoptError `SESSION_NOT_FOUND`, `STATE_CONFLICT` (not done).
+ */
+export async function customerSessionReport(ctx: ServiceContext, sessionId: string): Promise<{ content: Buffer; sims: number } | undefined> {
+  await finishedInstance(ctx, sessionId, 'its report exists')
+  if ((await customerSessionScope(ctx.store.db, sessionId)).type !== 'customer') return undefined
+  const { content, lines } = await customerSessionWorkbook(ctx.store.db, sessionId)
+  return { content, sims: lines.reduce((total, line) => total + line.sims, 0) }
 }
 
 /**

@@ -69,6 +69,13 @@ describe('customer sessions', () => {
     assert.deepEqual(book.worksheets.map((sheet) => sheet.name), ['Summary', 'CUST-001', 'CUST-002', 'CUST-003', 'CUST-004', 'CUST-005', 'CUST-006'])
     assert.equal(book.getWorksheet('Summary')!.actualRowCount, 7)
     assert.equal(book.getWorksheet('CUST-003')!.actualRowCount, 11)
+
+    // simopt report writes the same workbook from what is stored.
+    const xlsx = path.join(folder, 'report.xlsx')
+    assert.equal((await simoptOk(env, ['report', id, '--xlsx', xlsx])).stdout, `wrote the report of 60 SIMs to ${xlsx}\n`)
+    const stored = new ExcelJS.Workbook()
+    await stored.xlsx.readFile(xlsx)
+    assert.equal(stored.worksheets.length, 7)
   })
 
   it('run one customer alone, and refuse a start that names no customer, an unknown one or a provider', async () => {

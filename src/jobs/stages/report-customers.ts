@@ -4,7 +4,7 @@
  * go / no-go and no push follow: customer plans are the reseller's own billing.
  */
 import { customerWorkbook } from '../../io/report/index.js'
-import { customerOutcomes, customerResultRecords, customerSessionScope, parseProviderSettings, sessionFacts, sessionProvider, type CustomerOutcomeRow } from '../../store/index.js'
+import { customerOutcomes, customerResultRecords, customerSessionScope, parseProviderSettings, sessionFacts, sessionProvider, type CustomerOutcomeRow, type Db } from '../../store/index.js'
 import type { Job } from '../job.js'
 import { queueEmail } from '../queue-message.js'
 import { moveSession } from '../session-progress.js'
@@ -18,24 +18,7 @@ export const reportCustomers: Stage = {
     const facts = await sessionFacts(store.db, sessionId)
     if (facts.status === 'done') return
     const scope = await customerSessionScope(store.db, sessionId)
-    const provider = await sessionProvider(store.db, scope.providerId)
-    const currency = parseProviderSettings(provider.settings, provider.name).currency
-    const outcomes = await customerOutcomes(store.db, sessionId)
-    const lines = outcomes.map(summaryLine)
-    const byCustomer = new Map(outcomes.map((outcome) => [outcome.externalId, outcome.instanceId]))
-    const content = await customerWorkbook(
-      lines,
-      async (customer) =>
-        (await customerResultRecords(store.db, byCustomer.get(customer)!)).map((row) => ({
-          iccid: row.iccid,
-          currentPlan: row.currentPlan,
-          newPlan: row.newPlan,
-          usageMb: row.usageMb,
-          costBefore: row.monthlyBefore + row.overageBefore + row.smsBefore,
-          costAfter: row.monthlyAfter + row.overageAfter + row.smsAfter,
-        })),
-      currency,
-    )
+    const { content, lines, currency, outcomes } = await customerSessionWorkbook(store.db, sessionId)
     const usageNote = outcomes.find((outcome) => outcome.note !== null)?.note ?? `usage of ${scope.period}`
     await commit(async (trx): Promise<Job[]> => {
       const jobs = await queueEmail(trx, config, { tenantId: facts.tenantId, sessionId }, {
@@ -51,6 +34,30 @@ export const reportCustomers: Stage = {
       return jobs
     })
   },
+}
+
+/** The customer session's workbook (Summary and a sheet per customer), its lines and currency. */
+export async function customerSessionWorkbook(db: Db, sessionId: string) {
+  const scope = await customerSessionScope(db, sessionId)
+  const provider = await sessionProvider(db, scope.providerId)
+  const currency = parseProviderSettings(provider.settings, provider.name).currency
+  const outcomes = await customerOutcomes(db, sessionId)
+  const lines = outcomes.map(summaryLine)
+  const byCustomer = new Map(outcomes.map((outcome) => [outcome.externalId, outcome.instanceId]))
+  const content = await customerWorkbook(
+    lines,
+    async (customer) =>
+      (await customerResultRecords(db, byCustomer.get(customer)!)).map((row) => ({
+        iccid: row.iccid,
+        currentPlan: row.currentPlan,
+        newPlan: row.newPlan,
+        usageMb: row.usageMb,
+        costBefore: row.monthlyBefore + row.overageBefore + row.smsBefore,
+        costAfter: row.monthlyAfter + row.overageAfter + row.smsAfter,
+      })),
+    currency,
+  )
+  return { content, lines, currency, outcomes }
 }
 
 function summaryLine(outcome: CustomerOutcomeRow) {
