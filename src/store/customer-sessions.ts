@@ -238,3 +238,32 @@ export async function customerResultRecords(db: Db, instanceId: string): Promise
 export async function sessionProvider(db: Db, providerId: string): Promise<{ name: string; settings: string }> {
   return db.selectFrom('service_providers').select(['name', 'settings']).where('id', '=', providerId).executeTakeFirstOrThrow()
 }
+
+/** A customer's bill before and after per billing period, from its latest finished customer session of each. */
+export interface CustomerPeriodSavings {
+  readonly period: string
+  readonly sessionId: string
+  readonly billBefore: number
+  readonly billAfter: number
+}
+
+/** The last `periods` billing periods (newest first) in which the customer was optimized. */
+export async function customerSavingsByPeriod(db: Db, customerId: string, periods: number): Promise<CustomerPeriodSavings[]> {
+  const rows = await db
+    .selectFrom('instances as i')
+    .innerJoin('sessions as s', 's.id', 'i.session_id')
+    .innerJoin('billing_periods as b', 'b.id', 'i.period_id')
+    .select(['b.name as period', 's.id as sessionId', 'i.bill_before', 'i.bill_after', 's.created_at'])
+    .where('i.customer_id', '=', customerId)
+    .where('s.status', '=', 'done')
+    .where('i.status', '=', 'done')
+    .orderBy('b.name', 'desc')
+    .orderBy('s.created_at', 'desc')
+    .execute()
+  const latest = new Map<string, CustomerPeriodSavings>()
+  for (const row of rows) {
+    if (latest.has(row.period) || row.bill_before === null || row.bill_after === null) continue
+    latest.set(row.period, { period: row.period, sessionId: row.sessionId, billBefore: row.bill_before, billAfter: row.bill_after })
+  }
+  return [...latest.values()].slice(0, periods)
+}
