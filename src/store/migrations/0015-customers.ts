@@ -54,6 +54,8 @@ export function customers(): Migration {
         .addPrimaryKeyConstraint('customer_sims_pk', ['tenant_id', 'iccid'])
         .execute()
       await db.schema.createIndex('customer_sims_customer').on('customer_sims').column('customer_id').execute()
+      // A customer's SIMs are found on whichever provider they are: devices by ICCID alone.
+      await db.schema.createIndex('devices_iccid').on('devices').column('iccid').execute()
       // A customer session's scope (one customer, or null: all of the tenant's customers) and an instance's customer,
       // with the customer's own bill before and after (cost_before / cost_after hold the measure bound and gap are on).
       await db.schema.alterTable('sessions').addColumn('customer_id', 'text').execute()
