@@ -36,6 +36,7 @@ describe('customer sessions', () => {
     assert.match(run.stderr, /status\s+done\s+100%/)
     const status = await simoptOk(env, ['status', id])
     assert.match(status.stdout, /status\s+done\s+100%/)
+    assert.match(status.stdout, /customer CUST-001\s+10 SIMs, \$[\d,.]+ -> \$[\d,.]+ gap \d+\.\d{3}%\s+old method \$[\d,.]+/)
 
     const store = openStore(env.SIMOPT_DATABASE_URL!)
     try {
