@@ -267,3 +267,9 @@ export async function customerSavingsByPeriod(db: Db, customerId: string, period
   }
   return [...latest.values()].slice(0, periods)
 }
+
+/** How many of the session's customer instances are done, of how many. */
+export async function customerProgress(db: Db, sessionId: string): Promise<{ done: number; total: number }> {
+  const rows = await db.selectFrom('instances').select(['status']).where('session_id', '=', sessionId).execute()
+  return { done: rows.filter((row) => row.status === 'done').length, total: rows.length }
+}

@@ -11,8 +11,10 @@ import ExcelJS from 'exceljs'
 import { simpleParser } from 'mailparser'
 import { customerOutcomes, findTenant, listCustomers, openStore } from '../../src/store/index.js'
 import { EXAMPLES } from '../helpers/paths.js'
-import { simopt, simoptOk, sqliteLocal, type ServiceEnv } from '../helpers/service-env.js'
+import { eventually, simopt, simoptOk, sqliteLocal, startWorkerProcess, stopWorkerProcess, type ServiceEnv } from '../helpers/service-env.js'
 import { tempDir } from '../helpers/temp-dir.js'
+import { webhookReceiver } from '../helpers/mail-receivers.js'
+import { after } from 'node:test'
 
 const CUSTOMERS = path.join(EXAMPLES, 'customers')
 
@@ -98,5 +100,46 @@ describe('customer sessions', () => {
     const provider = await simopt(env, ['run', '--tenant', 'acme', '--provider', 'main', '--type', 'customer', '--all-customers', '--period', '2026-11'])
     assert.equal(provider.code, 2)
     assert.match(provider.stderr, /option --provider is for carrier sessions/)
+  })
+
+  it('tell the webhook their progress, and an error when the customer price sheet cannot be priced', async () => {
+    const receiver = await webhookReceiver()
+    after(() => receiver.close())
+    const folder = await tempDir()
+    const env = await tenantWithCustomers(folder, 12)
+    await simoptOk(env, ['tenant', 'set', '--tenant', 'acme', '--webhook-url', receiver.url, '--webhook-secret', 'a webhook secret, long enough'])
+    const id = (await simoptOk(env, ['run', '--tenant', 'acme', '--type', 'customer', '--all-customers', '--period', '2026-11', '--wait'])).stdout.split('\n')[0]!
+    // What `--wait` did not deliver before it stopped, a worker does.
+    const worker = startWorkerProcess(env)
+    const parsed = () => receiver.calls.map((call) => JSON.parse(call.body) as { event: string; sessionId: string; status: string; percent: number }).filter((event) => event.sessionId === id)
+    await eventually('the done event', async () => (parsed().some((event) => event.status === 'done') ? true : undefined), 120_000)
+    await stopWorkerProcess(worker)
+    const mine = parsed()
+    assert.deepEqual([...new Set(mine.map((event) => event.status))], ['optimizing', 'finalizing', 'done'])
+    assert.ok(mine.every((event) => event.event === 'progress'))
+    assert.equal(mine.at(-1)!.percent, 100)
+
+    // A customer plan file whose SIMs name a plan the sheet no longer has: the session fails, and the webhook says why.
+    const plans = path.join(folder, 'plans.csv')
+    await writeFile(plans, 'plan_code,monthly_rate,included_mb,overage_block_mb,overage_block_price,sms_rate,pooled\nC-ONLY,1,1,1,1,0,false\n')
+    const store = openStore(env.SIMOPT_DATABASE_URL!)
+    try {
+      // Replace the sheet behind the memberships' back (as a later import of another sheet would, were it allowed to).
+      const { readCustomerPlansFiles } = await import('../../src/io/index.js')
+      const sheet = await readCustomerPlansFiles(plans)
+      const { replaceCustomerPlansOnly } = await import('../helpers/customer-sheet.js')
+      await replaceCustomerPlansOnly(store, 'acme', sheet.plans)
+    } finally {
+      await store.close()
+    }
+    const failed = await simopt(env, ['run', '--tenant', 'acme', '--type', 'customer', '--all-customers', '--period', '2026-11', '--wait'])
+    assert.equal(failed.code, 1)
+    const failedId = failed.stdout.split('\n')[0]!
+    const again = startWorkerProcess(env)
+    await eventually('the error event', async () => (receiver.calls.some((call) => call.body.includes(failedId) && call.body.includes('"error"')) ? true : undefined), 120_000)
+    await stopWorkerProcess(again)
+    const errors = receiver.calls.map((call) => JSON.parse(call.body) as { event: string; sessionId: string; message: string | null }).filter((event) => event.sessionId === failedId && event.event === 'error')
+    assert.equal(errors.length, 1)
+    assert.match(errors[0]!.message ?? '', /is billed on customer plan C-\S+, which the customer price sheet does not have/)
   })
 })

@@ -5,7 +5,7 @@
  * carrier. The job that finishes the session's last customer queues the consolidated report.
  */
 import { optimizeCustomer, customerResultRows } from '../../optimizer/index.js'
-import { customerInstance, hasUnfinishedInstance, loadCustomerSheet, setInstanceStatus, storeCustomerResult, type CustomerResultRecord } from '../../store/index.js'
+import { customerInstance, customerProgress, hasUnfinishedInstance, loadCustomerSheet, setInstanceStatus, storeCustomerResult, type CustomerResultRecord } from '../../store/index.js'
 import { job, type Job } from '../job.js'
 import { moveSession, reportProgress } from '../session-progress.js'
 import type { Stage } from '../stage.js'
@@ -72,7 +72,12 @@ export const optimizeCustomerStage: Stage = {
 
     async function finish(trx: Parameters<Parameters<typeof commit>[0]>[0]): Promise<Job[]> {
       await setInstanceStatus(trx, instanceId, 'done', note)
-      if (await hasUnfinishedInstance(trx, instance.sessionId)) return reportProgress(trx, config, instance.sessionId)
+      if (await hasUnfinishedInstance(trx, instance.sessionId)) {
+        // The webhook hears of every tenth of the customers, as of every tenth of a carrier session's components.
+        const { done, total } = await customerProgress(trx, instance.sessionId)
+        const tenth = (count: number) => Math.floor((10 * count) / total)
+        return tenth(done) > tenth(done - 1) ? reportProgress(trx, config, instance.sessionId) : []
+      }
       return [job('report-customers', instance.sessionId), ...(await moveSession(trx, config, instance.sessionId, 'finalizing'))]
     }
   },
