@@ -54,6 +54,8 @@ export function customers(): Migration {
         .addPrimaryKeyConstraint('customer_sims_pk', ['tenant_id', 'iccid'])
         .execute()
       await db.schema.createIndex('customer_sims_customer').on('customer_sims').column('customer_id').execute()
+      // A customer's run also reads the other customers' SIMs on plans of named pools.
+      await db.schema.createIndex('customer_sims_plan').on('customer_sims').columns(['tenant_id', 'plan_code']).execute()
       // A customer's SIMs are found on whichever provider they are: devices by ICCID alone.
       await db.schema.createIndex('devices_iccid').on('devices').column('iccid').execute()
       // A customer session's scope (one customer, or null: all of the tenant's customers) and an instance's customer,
