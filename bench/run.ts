@@ -24,8 +24,10 @@
  * through Redis and without (needs Redis).
  * Chaos (issue 16): a 50k-SIM session on PostgreSQL + BullMQ with workers killed 10 times (chaos-run.ts);
  * a failed check makes the bench exit 1.
+ * Customer (issue 20): 200 customers, 300k SIMs on two carrier accounts, one customer session on SQLite and on
+ * PostgreSQL with two workers (`--customers N --customer-sims N`; customer-run.ts).
  *
- * `npm run bench -- --sections service` runs some sections only (optimizer, seeds, hard, e2e, service, sync, sync-faults, push, thingspace, telegence, mobility, shared-limit, api, chaos), and
+ * `npm run bench -- --sections service` runs some sections only (optimizer, seeds, hard, e2e, service, sync, sync-faults, push, thingspace, telegence, mobility, shared-limit, api, chaos, customer), and
  * `--sims 1000000` limits the optimizer table to those fleet sizes (chaos: its first value is the fleet,
  * `--kills N` the kills, `--chaos-timeout S` the seconds after which an unsettled session fails the run;
  * e2e: its first value is the fleet of the 40-plan run against reading sims.csv, bench/e2e-speed.ts, which
@@ -53,6 +55,7 @@ import { THINGSPACE_PUSH_CHANGES, printThingSpacePushRun, thingspacePushRun, typ
 import { MOBILITY_FLEET_SIMS, mobilityFleetRun, printMobilityFleetRun, type MobilityFleetFigures } from './mobility-fleet.js'
 import { printSharedLimitRuns, sharedLimitRun, type SharedLimitFigures } from './shared-limit-run.js'
 import { TELEGENCE_SIMS, printTelegenceRun, telegenceRun, type TelegenceFigures } from './telegence-run.js'
+import { customerRuns, printCustomerRuns, type CustomerFigures } from './customer-run.js'
 import { E2E_SPEED_SIMS, e2eSpeedRun, printE2eSpeedRun, printE2eSpeedTarget, type E2eSpeedFigures } from './e2e-speed.js'
 
 const CLI = path.join(import.meta.dirname, '../src/cli/main.js')
@@ -106,7 +109,7 @@ function highsCell(figures: HighsFigures | string): [string, string] {
   return [seconds(figures.seconds), `${money(figures.value)}${note}`]
 }
 
-const SECTIONS = ['optimizer', 'seeds', 'hard', 'e2e', 'service', 'sync', 'sync-faults', 'push', 'thingspace', 'telegence', 'mobility', 'shared-limit', 'api', 'chaos'] as const
+const SECTIONS = ['optimizer', 'seeds', 'hard', 'e2e', 'service', 'sync', 'sync-faults', 'push', 'thingspace', 'telegence', 'mobility', 'shared-limit', 'api', 'chaos', 'customer'] as const
 type Section = (typeof SECTIONS)[number]
 
 const CHAOS_SIMS = 50_000
@@ -122,6 +125,7 @@ function parseArguments(argv: readonly string[]): {
   telegence: number
   mobilitySims: number
   chaos: { sims: number; kills: number; timeoutSeconds: number }
+  customer: { customers: number; sims: number }
 } {
   const value = (flag: string) => {
     const at = argv.indexOf(flag)
@@ -144,7 +148,11 @@ function parseArguments(argv: readonly string[]): {
   }
   const telegence = value('--sims') === undefined ? TELEGENCE_SIMS : sims[0]!
   const mobilitySims = value('--sims') === undefined ? MOBILITY_FLEET_SIMS : sims[0]!
-  return { sections, sims, faultsSims, e2eSims, thingspace, telegence, mobilitySims, chaos }
+  const customer = { customers: Number(value('--customers') ?? 200), sims: Number(value('--customer-sims') ?? 300_000) }
+  for (const [flag, count] of [['--customers', customer.customers], ['--customer-sims', customer.sims]] as const) {
+    if (!(Number.isInteger(count) && count > 0)) throw new Error(`bench ${flag} must be a whole number above 0, got ${String(count)}`)
+  }
+  return { sections, sims, faultsSims, e2eSims, thingspace, telegence, mobilitySims, chaos, customer }
 }
 
 async function optimizerTable(simCounts: readonly number[]): Promise<Row[]> {
@@ -307,10 +315,15 @@ try {
     printChaosRun(chaos)
     if (!chaos.passed) process.exitCode = 1
   }
+  let customer: (CustomerFigures | string)[] = []
+  if (options.sections.includes('customer')) {
+    customer = await customerRuns(folder, options.customer.customers, options.customer.sims)
+    printCustomerRuns(customer)
+  }
   targets(rows, e2e, service)
   if (e2eSpeed !== undefined) printE2eSpeedTarget(e2eSpeed)
   await mkdir('data/bench', { recursive: true })
-  await writeFile('data/bench/last-run.json', `${JSON.stringify({ options, rows, seeds, hard, e2e, e2eSpeed, service, sync, syncFaults, push, thingspaceSync, thingspacePush, telegence, mobility, sharedLimit, api, chaos }, null, 2)}\n`)
+  await writeFile('data/bench/last-run.json', `${JSON.stringify({ options, rows, seeds, hard, e2e, e2eSpeed, service, sync, syncFaults, push, thingspaceSync, thingspacePush, telegence, mobility, sharedLimit, api, chaos, customer }, null, 2)}\n`)
 } finally {
   await rm(folder, { recursive: true, force: true })
 }

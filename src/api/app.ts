@@ -18,6 +18,7 @@ import { healthRoutes } from './routes/health.routes.js'
 import { providerRoutes } from './routes/providers.routes.js'
 import { resultRoutes } from './routes/results.routes.js'
 import { savingsRoutes } from './routes/savings.routes.js'
+import { customerRoutes } from './routes/customers.routes.js'
 import { scheduleRoutes } from './routes/schedule.routes.js'
 import { sessionRoutes } from './routes/sessions.routes.js'
 import { tenantRoutes } from './routes/tenants.routes.js'
@@ -55,6 +56,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   healthRoutes(zodApp, deps, metrics)
   sessionRoutes(zodApp, deps)
   savingsRoutes(zodApp, deps)
+  customerRoutes(zodApp, deps)
   resultRoutes(zodApp, deps)
   changeRoutes(zodApp, deps)
   tenantRoutes(zodApp, deps)

@@ -13,6 +13,7 @@ const COMMANDS: readonly (readonly [name: string, load: () => Promise<Command>])
   ['generate', async () => (await import('./generate.command.js')).generateCommand()],
   ['db', async () => (await import('./db.command.js')).dbCommand()],
   ['import', async () => (await import('./import.command.js')).importCommand()],
+  ['customers', async () => (await import('./customers.command.js')).customersCommand()],
   ['provider', async () => (await import('./provider.command.js')).providerCommand()],
   ['tenant', async () => (await import('./tenant.command.js')).tenantCommand()],
   ['run', async () => (await import('./run.command.js')).runCommand()],

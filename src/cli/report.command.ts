@@ -3,7 +3,8 @@ import { Command } from 'commander'
 import { SimoptError } from '../domain/index.js'
 import { checkOutputs, writeOutputs, type OutputTarget, type PendingOutput } from '../io/index.js'
 import { writeReportCsv, writeReportWorkbook } from '../io/report/index.js'
-import { sessionReport } from '../services/reports.service.js'
+import { writeFile } from 'node:fs/promises'
+import { customerSessionReport, sessionReport } from '../services/reports.service.js'
 import { formatCount } from './format.js'
 import { withService } from './service.js'
 
@@ -20,6 +21,14 @@ export function reportCommand(): Command {
       if (options.csv !== undefined) targets.push({ path: options.csv, option: '--csv' })
       await checkOutputs(targets)
       await withService(async (service) => {
+        const customers = await customerSessionReport(service, sessionId)
+        if (customers !== undefined) {
+          // A customer session: its workbook has a Summary sheet and a sheet per customer; its CSV is `simopt results`.
+          if (options.csv !== undefined) throw new SimoptError('INPUT_INVALID', 'a customer session has no report CSV; simopt results SESSION --out FILE writes every SIM of every customer')
+          await writeOutputs([{ path: options.xlsx!, option: '--xlsx', write: (file) => writeFile(file, customers.content) }])
+          process.stdout.write(`wrote the report of ${formatCount(customers.sims)} SIMs to ${options.xlsx}\n`)
+          return
+        }
         const source = await sessionReport(service, sessionId)
         const outputs: PendingOutput[] = []
         if (options.xlsx !== undefined) outputs.push({ path: options.xlsx, option: '--xlsx', write: (file) => writeReportWorkbook(file, source).then(() => undefined) })

@@ -25,6 +25,13 @@ export function sessionSummary(view: SessionView): string {
     )
   }
   for (const instance of view.instances) {
+    // A customer session: a line per customer (bound, gap and old method are on its bill with shared pools whole).
+    if (instance.customer != null) {
+      const gap = instance.cost_after !== null && instance.lower_bound !== null && instance.cost_after > 0 ? ` gap ${formatPercent((100 * Math.max(0, instance.cost_after - instance.lower_bound)) / instance.cost_after, 3)}` : ''
+      const bill = instance.bill_before === null || instance.bill_after === null ? instance.status : `${formatCount(instance.sims ?? 0)} SIMs, ${money(instance.bill_before)} -> ${money(instance.bill_after)}${gap}`
+      rows.push([`customer ${instance.customer}`, bill, instance.baseline_cost === null ? '' : `old method ${money(instance.baseline_cost)}`])
+      continue
+    }
     if (instance.sims !== null) rows.push(instance.unpriced_note === null ? ['SIMs', formatCount(instance.sims)] : ['SIMs', formatCount(instance.sims), instance.unpriced_note])
     if (instance.component_count !== null) rows.push(['components', `${instance.components_done} of ${instance.component_count} done`])
     if (instance.changes !== null) rows.push(['changes', formatCount(instance.changes)])

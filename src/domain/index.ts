@@ -60,3 +60,21 @@ export { attributeChanges, type ChangeAttribution } from './change-attribution.j
 export { DEFAULT_CURRENCY, currencySymbol, formatAmount, formatMoney, isCurrencyCode, moneyNumberFormat } from './money-format.js'
 export { DEFAULT_TIME_ZONE, formatTime, wallClockDate } from './time-format.js'
 export { mailboxAddress } from './mailbox.js'
+export {
+  AUTO_CHANGE_SET,
+  CHARGE_TYPES,
+  RATE_ONLY_INCLUDED_MB,
+  billedNow,
+  billedPlan,
+  checkCustomerPlans,
+  customerBill,
+  customerProblem,
+  customersOf,
+  othersFixedCost,
+  type ChargeType,
+  type CustomerBill,
+  type CustomerPlan,
+  type CustomerProblem,
+  type CustomerSheet,
+  type CustomerSim,
+} from './customer.js'

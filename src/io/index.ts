@@ -6,3 +6,12 @@ export { describeLocation, inputError, type FileLocation } from './input-error.j
 export { readProblemFiles, writeProblemFiles, type ProblemFiles } from './problem-files.js'
 export { readFleetFiles, readMobilityFiles, type FleetFiles, type MobilityFiles } from './mobility-files.js'
 export { summarize, writeSummaryFile, type RunSummary } from './summary-file.js'
+export {
+  CUSTOMER_PLAN_COLUMNS,
+  CUSTOMER_SIM_COLUMNS,
+  readCustomerPlansFiles,
+  readCustomerSheetFiles,
+  readCustomerSimsFile,
+  type CustomerPlansFile,
+  type CustomerSimLine,
+} from './customer-files.js'

@@ -11,6 +11,8 @@ export const JOB_TYPES = [
   'optimize-component',
   'finalize-instance',
   'report-instance',
+  'optimize-customer',
+  'report-customers',
   'deliver-message',
   'decide-push',
   'push-changes',

@@ -5,8 +5,13 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Config } from '../config.js'
-import { SimoptError, isSimoptError } from '../domain/index.js'
+import { SimoptError, isSimoptError, quoteInput } from '../domain/index.js'
 import {
+  customerSessionScope,
+  findCustomer,
+  findTenant,
+  listProviders,
+  setSessionCustomer,
   deleteInstancesOf,
   ensurePeriod,
   findProvider,
@@ -74,6 +79,51 @@ export async function startSession(store: Store, queue: JobQueue, config: Config
   return id
 }
 
+/** A customer session (issue 20): every customer of the tenant, or one, for a period. */
+export interface CustomerSessionRequest {
+  readonly tenant: string
+  /** `YYYY-MM`. */
+  readonly period: string
+  /** The customer's external id; absent: all the tenant's customers. */
+  readonly customer?: string | undefined
+  readonly trigger: SessionTrigger
+}
+
+/**
+ * Starts a customer session: no carrier sync (the last synced usage is priced), no push. It is filed under the
+ * tenant's first provider by name (a session belongs to one) and holds its own running key, so a customer session
+ * and a carrier session of the same period do not block each other; two customer sessions of a period do.
+ * @returns the new session's id.
+ * @throws SimoptError `UNAVAILABLE`, `TENANT_NOT_FOUND`, `PROVIDER_NOT_FOUND` (the tenant has none), `NOT_FOUND`
+ *   (the customer), `INPUT_INVALID` (the period), `SESSION_ALREADY_RUNNING`.
+ */
+export async function startCustomerSession(store: Store, queue: JobQueue, config: Config, request: CustomerSessionRequest): Promise<string> {
+  await queue.ready()
+  const tenant = await findTenant(store.db, request.tenant)
+  if (tenant === undefined) throw new SimoptError('TENANT_NOT_FOUND', `tenant ${quoteInput(request.tenant)} does not exist`)
+  const providers = await listProviders(store.db, tenant.id)
+  if (providers.length === 0) throw new SimoptError('PROVIDER_NOT_FOUND', `tenant ${request.tenant} has no service provider, so no SIM to bill (simopt import)`)
+  const provider = await findProvider(store.db, request.tenant, providers[0]!.name)
+  const customer = request.customer === undefined ? undefined : await findCustomer(store.db, tenant.id, request.customer)
+  const period = await ensurePeriod(store.db, provider, request.period)
+  const id = randomUUID()
+  const runningKey = `${tenant.id}/${period.name}/customers`
+  const first = job('start-session', id, 1)
+  const refused = { queue, config, tenantId: tenant.id, provider: provider.name, notify: true }
+  await holdingRunningKey(store, runningKey, request, refused, async (trx) => {
+    await insertSession(trx, { id, tenantId: tenant.id, providerId: provider.id, periodId: period.id, type: 'customer', trigger: request.trigger, runningKey, sync: false })
+    if (customer !== undefined) await setSessionCustomer(trx, id, customer.id)
+    await recordJobs(trx, [first])
+  })
+  try {
+    await queue.publish([first])
+  } catch (error) {
+    if (isSimoptError(error) && error.code === 'UNAVAILABLE') await takeBackUnstartedSession(store, id, first.id)
+    throw error
+  }
+  return id
+}
+
 /**
  * Runs a failed or cancelled session again from the start: its instances and results are dropped and a
  * new attempt is queued.
@@ -90,7 +140,8 @@ export async function restartSession(store: Store, queue: JobQueue, config: Conf
   }
   const attempt = session.attempt + 1
   const next = job('start-session', sessionId, attempt)
-  const runningKey = `${session.tenantId}/${session.period}`
+  const customers = (await customerSessionScope(store.db, sessionId)).type === 'customer'
+  const runningKey = `${session.tenantId}/${session.period}${customers ? '/customers' : ''}`
   const refused = { queue, config, tenantId: session.tenantId, provider: session.provider, notify: true }
   let events: Job[] = []
   await holdingRunningKey(store, runningKey, { tenant: session.tenant, period: session.period }, refused, async (trx) => {

@@ -42,6 +42,15 @@ export type Notice =
       /** The changes that save the most, largest first. */
       readonly topChanges?: readonly TopChange[] | undefined
     })
+  | (SessionFacts & {
+      readonly kind: 'customer-results'
+      /** Per customer, by external id; money in the tenant's currency. */
+      readonly customers: readonly CustomerLine[]
+      /** How old the usage priced is, in words. */
+      readonly usageNote: string
+      readonly workbook: Attachment
+      readonly currency?: string | undefined
+    })
   | (SessionFacts & { readonly kind: 'sync-error'; readonly error: string })
   | { readonly kind: 'already-running'; readonly tenant: string; readonly provider: string; readonly period: string; readonly runningSessionId: string; readonly status: string }
   | (SessionFacts & { readonly kind: 'unexpected-sim-count'; readonly sims: number; readonly previousSims: number; readonly previousPeriod: string; readonly limitPct: number })
@@ -65,6 +74,19 @@ export type Notice =
       readonly newestAsOf: number | null
       readonly staleHours: number
     })
+
+/** A customer's figures as the consolidated customer e-mail lists them (issue 20). */
+export interface CustomerLine {
+  readonly customer: string
+  readonly name: string
+  readonly sims: number
+  readonly changes: number
+  readonly billBefore: number
+  readonly billAfter: number
+  readonly lowerBound: number
+  readonly gapPct: number
+  readonly baselineCost: number
+}
 
 /** A rate plan change as a results e-mail lists it. */
 export interface TopChange {
@@ -92,6 +114,7 @@ const count = (value: number) => value.toLocaleString('en-US')
 
 const DEFAULT_SUBJECTS: Readonly<Record<EmailKind, string>> = {
   results: 'simopt: {provider} {period} optimized',
+  'customer-results': 'simopt: customer plans of {tenant} for {period} optimized',
   'sync-error': 'simopt: sync of {provider} {period} failed',
   'already-running': 'simopt: {provider} {period} not started, a session is already running',
   'unexpected-sim-count': 'simopt: unexpected SIM count for {provider} {period}',
@@ -148,6 +171,22 @@ function body(notice: Notice, display: NoticeDisplay): { text: string; attachmen
       const unpriced = notice.unpricedNote == null ? '' : `\nNot every SIM is in these figures: ${notice.unpricedNote}.\n`
       return {
         text: `The session ${notice.sessionId} optimized ${notice.provider} (tenant ${notice.tenant}) for ${notice.period}.\n\n${lines(...rows)}\n${topText}${unpriced}${omitted}${link === undefined ? '' : `\nOn the dashboard: ${link}\n`}`,
+        attachments: [notice.workbook],
+      }
+    }
+    case 'customer-results': {
+      const money = (value: number) => formatMoney(value, notice.currency ?? DEFAULT_CURRENCY)
+      const sum = (pick: (line: CustomerLine) => number) => notice.customers.reduce((total, line) => total + pick(line), 0)
+      const before = sum((line) => line.billBefore)
+      const after = sum((line) => line.billAfter)
+      const table = notice.customers.map(
+        (line) =>
+          `  ${line.customer} (${line.name}): ${count(line.sims)} SIMs, ${count(line.changes)} changes, ${money(line.billBefore)} -> ${money(line.billAfter)}, bound ${money(line.lowerBound)} (gap ${line.gapPct.toFixed(3)}%), old method ${money(line.baselineCost)}`,
+      )
+      return {
+        text:
+          `The session ${notice.sessionId} optimized the customer rate plans of ${count(notice.customers.length)} customers of tenant ${notice.tenant} for ${notice.period}: ` +
+          `their bills go from ${money(before)} to ${money(after)} (${before > 0 ? (((before - after) / before) * 100).toFixed(2) : '0.00'}% less). ${notice.usageNote}. Nothing is changed at any carrier.\n\n${table.join('\n')}\n\nThe workbook attached has a Summary sheet and a sheet per customer.\n`,
         attachments: [notice.workbook],
       }
     }

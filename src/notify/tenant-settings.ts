@@ -11,6 +11,7 @@ import { parseSettingsJson } from '../store/index.js'
 /** Every e-mail simopt sends (issue 6); `progress` and `error` are the webhook's events. */
 export const EMAIL_KINDS = [
   'results',
+  'customer-results',
   'sync-error',
   'already-running',
   'unexpected-sim-count',

@@ -14,3 +14,12 @@ export {
 export { lagrangianStrategy, type LagrangianResult } from './lagrangian-strategy.js'
 export { seedStrategy } from './seed-strategy.js'
 export { componentRows } from './component.js'
+export {
+  CUSTOMER_OPTIMIZER_OPTIONS,
+  CUSTOMER_RESULT_COLUMNS,
+  customerResultRows,
+  customerResultValues,
+  optimizeCustomer,
+  type CustomerOutcome,
+  type CustomerResultRow,
+} from './optimize-customer.js'

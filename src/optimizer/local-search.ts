@@ -32,6 +32,7 @@ export type SearchTuning = Pick<
   | 'searchBudgetMax'
   | 'searchRounds'
   | 'pricedCycles'
+  | 'searchStopGap'
 >
 
 export interface LocalSearchOptions {
@@ -45,6 +46,11 @@ export interface LocalSearchOptions {
    * little to gain.
    */
   readonly budget?: number
+  /**
+   * A proven lower bound on the objective: once the objective is within `searchStopGap` of it (or meets it, to
+   * float noise), no new pass starts, as none could gain more than that.
+   */
+  readonly target?: number
   /** Default `DEFAULT_OPTIMIZER_OPTIONS`. */
   readonly tuning?: SearchTuning
 }
@@ -80,6 +86,7 @@ export class LocalSearch {
   readonly #scratchMb: Float64Array
   readonly #scratchCost: Float64Array
   readonly #budget: number
+  readonly #target: number | undefined
   readonly #tuning: SearchTuning
   /**
    * How wide the pool searches look: in a small component every SIM and a wide front (exact in practice:
@@ -109,6 +116,7 @@ export class LocalSearch {
     const small = candidates.length <= tuning.smallComponent
     this.#knapsack = small ? { maxItems: tuning.smallComponent, maxPoints: tuning.smallKnapsackPoints } : { maxItems: tuning.knapsackItems, maxPoints: tuning.knapsackPoints }
     this.#budget = options.budget ?? (small ? Infinity : defaultBudget(candidates.length, tuning))
+    this.#target = options.target
     for (let s = 0; s < choice.length; s++) if (choice[s] !== component.current[s]) this.#changes++
   }
 
@@ -118,7 +126,7 @@ export class LocalSearch {
 
   /** Whether the budget is spent: the search then starts no new pass, whatever is left to find. */
   get budgetSpent(): boolean {
-    return !this.#withinBudget()
+    return !(this.#priced < this.#budget)
   }
 
   /** The objective searched: the bill plus the penalty of every change. */
@@ -197,7 +205,14 @@ export class LocalSearch {
   }
 
   #withinBudget(): boolean {
-    return this.#priced < this.#budget
+    return this.#priced < this.#budget && !this.reachedTarget()
+  }
+
+  /** Whether the objective is within `searchStopGap` of the target bound (or meets it, to float noise). */
+  reachedTarget(): boolean {
+    if (this.#target === undefined) return false
+    const objective = this.objective()
+    return objective - this.#target <= Math.max(this.#tuning.searchStopGap * Math.abs(objective), 1e-12 * Math.abs(objective) + IMPROVEMENT)
   }
 
   /** Counts work done outside the sweeps (points of a pool search) against the budget. */

@@ -104,6 +104,12 @@ export interface OptimizerOptions {
   readonly searchRounds: number
   /** Cycles of rebuilding every pool at the dual prices, each kept only if the bill drops. Default 3. */
   readonly pricedCycles: number
+  /**
+   * A search starts no new pass once its cost is within this share of the component's dual bound. Default 0:
+   * only once it meets the bound (to float noise), when no pass can gain anything; earlier, searches went on
+   * after that (issue 20: most of a customer run's time). Customer runs use 1e-4, `refineMinGap`'s target.
+   */
+  readonly searchStopGap: number
   /** Rounds of swaps across pools, each followed by the search. Default 5. */
   readonly swapRounds: number
   /** Biggest pooled SIMs whose pairs the swaps try. Default 300 (45,000 pairs); the work counts against the search budget. */
@@ -156,6 +162,7 @@ export const DEFAULT_OPTIMIZER_OPTIONS: OptimizerOptions = Object.freeze({
   searchBudgetMax: 60_000_000,
   searchRounds: 30,
   pricedCycles: 3,
+  searchStopGap: 0,
   swapRounds: 5,
   swapSims: 300,
   branchEvaluationsAt10k: 600,

@@ -69,7 +69,9 @@ export function solveComponent(component: Component, componentOptions: Component
   const dived = new Int32Array(component.simIndex.length)
   const dives = timed(phaseMs, 'dives', () => dive(component, evaluator, dual, dived, options))
   evaluations += dives.evaluations
-  let search = timed(phaseMs, 'search', () => searchFrom(component, evaluator, dual.lambda, dived, penalty, options))
+  // The penalized dual bounds the searched objective (the bill plus the penalties): a search meeting it is done.
+  const target = dual.bound
+  let search = timed(phaseMs, 'search', () => searchFrom(component, evaluator, dual.lambda, dived, penalty, options, target))
 
   // The penalized dual bounds the bill plus penalties; the bill alone needs its own.
   const billEvaluator = penalty > 0 ? timed(phaseMs, 'dual', () => new LagrangianEvaluator(component, 0, options.dualParts)) : evaluator
@@ -108,7 +110,7 @@ export function solveComponent(component: Component, componentOptions: Component
     const other = timed(phaseMs, 'search', () => {
       const rounded = new Int32Array(component.simIndex.length)
       roundCombination(component, evaluator, dual.lambda, dual.combination, rounded)
-      return searchFrom(component, evaluator, dual.lambda, rounded, penalty, options)
+      return searchFrom(component, evaluator, dual.lambda, rounded, penalty, options, target)
     })
     if (other.objective() < search.objective() - 1e-9) search = other
   }
@@ -128,12 +130,13 @@ function searchFrom(
   start: Int32Array,
   penalty: number,
   options: OptimizerOptions,
+  target: number,
 ): LocalSearch {
   preferCurrentOnTies(component, evaluator, lambda, start)
-  const search = new LocalSearch(component, start, { changePenalty: penalty, prices: lambda, tuning: options })
+  const search = new LocalSearch(component, start, { changePenalty: penalty, prices: lambda, tuning: options, target })
   search.run()
   // A swap across pools opens moves the search could not make; each round's swaps are searched from.
-  for (let round = 0; round < options.swapRounds && swapAcrossPools(search, options.swapSims) > 0; round++) search.run()
+  for (let round = 0; round < options.swapRounds && !search.reachedTarget() && swapAcrossPools(search, options.swapSims) > 0; round++) search.run()
   if (penalty > 0) search.keepChangesSaving(penalty)
   return search
 }

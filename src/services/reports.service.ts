@@ -17,7 +17,10 @@ import {
   savingsByPeriod,
   type PeriodSavings,
   type ResultPageLine,
+  customerOutcomes,
+  customerSessionScope,
 } from '../store/index.js'
+import { customerSessionWorkbook } from '../jobs/stages/report-customers.js'
 import type { ServiceContext } from './context.js'
 import { finishedInstance, type TenantScope } from './session-scope.js'
 
@@ -65,12 +68,28 @@ export async function sessionReport(ctx: ServiceContext, sessionId: string, scop
 }
 
 /**
+ * A customer session's workbook (a Summary sheet and a sheet per customer), or undefined for a carrier session.
+ * @throws SimoptError `SESSION_NOT_FOUND`, `STATE_CONFLICT` (not done).
+ */
+export async function customerSessionReport(ctx: ServiceContext, sessionId: string): Promise<{ content: Buffer; sims: number } | undefined> {
+  await finishedInstance(ctx, sessionId, 'its report exists')
+  if ((await customerSessionScope(ctx.store.db, sessionId)).type !== 'customer') return undefined
+  const { content, lines } = await customerSessionWorkbook(ctx.store.db, sessionId)
+  return { content, sims: lines.reduce((total, line) => total + line.sims, 0) }
+}
+
+/**
  * The session's result, one row per SIM in ICCID order, read a page at a time as it is consumed.
  * @throws SimoptError `SESSION_NOT_FOUND`, `STATE_CONFLICT` (not done).
  */
 export async function sessionAssignment(ctx: ServiceContext, sessionId: string): Promise<ReturnType<typeof resultRows>> {
   const instance = await finishedInstance(ctx, sessionId, 'its results exist')
-  return resultRows(ctx.store, instance.id)
+  if ((await customerSessionScope(ctx.store.db, sessionId)).type !== 'customer') return resultRows(ctx.store, instance.id)
+  // A customer session: every customer's rows, customer after customer (their comm_plan column holds the customer).
+  const instances = (await customerOutcomes(ctx.store.db, sessionId)).map((outcome) => outcome.instanceId)
+  return (async function* () {
+    for (const id of instances) yield* resultRows(ctx.store, id)
+  })()
 }
 
 /** Cost before and after per billing period, the last `periods` of them; one tenant's, or every tenant's. */

@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DEFAULT_TIME_ZONE } from '../domain/index.js'
 import { job } from '../jobs/job.js'
-import { cancelSession as cancelInPipeline, restartSession as restartInPipeline, startSession as startInPipeline } from '../jobs/sessions.js'
+import { cancelSession as cancelInPipeline, restartSession as restartInPipeline, startCustomerSession as startCustomersInPipeline, startSession as startInPipeline } from '../jobs/sessions.js'
 import {
   FINISHED_STATUSES,
   countUnfinishedJobs,
@@ -43,6 +43,15 @@ export interface StartSessionInput {
 export async function startSession(ctx: ServiceContext, input: StartSessionInput): Promise<{ id: string }> {
   const { tenant, provider, period, trigger, sync } = input
   return { id: await startInPipeline(ctx.store, ctx.queue(), ctx.config, { tenant, provider, period, trigger, sync }) }
+}
+
+/**
+ * Starts a customer session (issue 20): one instance per customer (all, or `customer`), on the last synced usage.
+ * @throws SimoptError `TENANT_NOT_FOUND`, `PROVIDER_NOT_FOUND`, `NOT_FOUND` (the customer), `INPUT_INVALID`,
+ *   `SESSION_ALREADY_RUNNING`, `UNAVAILABLE`.
+ */
+export async function startCustomerSession(ctx: ServiceContext, input: { tenant: string; period: string; customer?: string | undefined; trigger: 'manual' | 'api' }): Promise<{ id: string }> {
+  return { id: await startCustomersInPipeline(ctx.store, ctx.queue(), ctx.config, input) }
 }
 
 /**

@@ -21,6 +21,7 @@ import { usageReadAt } from './migrations/0012-usage-read-at.js'
 import { mobility } from './migrations/0013-mobility.js'
 import { changeAttribution } from './migrations/0014-change-attribution.js'
 import { telegenceFeed } from './migrations/0015-telegence-feed.js'
+import { customers } from './migrations/0016-customers.js'
 
 function migrations(store: Store): Record<string, Migration> {
   return {
@@ -37,6 +38,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0013-mobility': mobility(),
     '0014-change-attribution': changeAttribution(),
     '0015-telegence-feed': telegenceFeed(),
+    '0016-customers': customers(),
   }
 }
 

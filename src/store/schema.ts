@@ -147,6 +147,8 @@ export interface SessionTable {
   created_at: number
   updated_at: number
   finished_at: number | null
+  /** A customer session of one customer: its `customers.id`; null for all the tenant's customers, and for carrier sessions. */
+  customer_id: string | null
 }
 
 export interface InstanceTable {
@@ -177,6 +179,11 @@ export interface InstanceTable {
   /** Billed SIMs of the provider the problem left out for want of a usage reading, and a sentence saying which and why. */
   unpriced_sims: number | null
   unpriced_note: string | null
+  /** A customer session's instance: the customer (`customers.id`) it prices; null for a carrier instance. */
+  customer_id: string | null
+  /** A customer instance: the customer's own bill before and after (pool shares included); null otherwise. */
+  bill_before: number | null
+  bill_after: number | null
 }
 
 export interface ComponentTable {
@@ -401,6 +408,48 @@ export interface UsageFeedWarningTable {
   warned_at: number
 }
 
+export interface CustomerTable {
+  id: string
+  tenant_id: string
+  /** The billing system's id of the customer; unique in the tenant. */
+  external_id: string
+  name: string
+  created_at: number
+}
+
+/** The tenant's customer price sheet (`CustomerPlan`): a carrier plan's terms plus auto-change and charge type. */
+export interface CustomerRatePlanTable {
+  tenant_id: string
+  code: string
+  position: number
+  monthly_rate: number
+  included_mb: number
+  overage_block_mb: number
+  overage_block_price: number
+  sms_rate: number
+  pooled: number
+  pool: string | null
+  auto_change: number
+  /** One of `CHARGE_TYPES`. */
+  charge_type: string
+}
+
+export interface CustomerRatePoolTable {
+  tenant_id: string
+  name: string
+  overage_block_mb: number
+  overage_block_price: number
+}
+
+/** Which customer a SIM is billed to (at most one per tenant), on which customer plan. */
+export interface CustomerSimTable {
+  tenant_id: string
+  iccid: string
+  customer_id: string
+  plan_code: string
+  bill_in_advance: number
+}
+
 export interface Database {
   usage_feed_files: UsageFeedFileTable
   usage_feed_warnings: UsageFeedWarningTable
@@ -427,6 +476,10 @@ export interface Database {
   audit_log: AuditLogTable
   api_keys: ApiKeyTable
   schedule_runs: ScheduleRunTable
+  customers: CustomerTable
+  customer_rate_plans: CustomerRatePlanTable
+  customer_rate_pools: CustomerRatePoolTable
+  customer_sims: CustomerSimTable
 }
 
 /** A transaction on the database: what store functions that must run inside one take. */

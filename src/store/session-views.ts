@@ -22,7 +22,7 @@ export interface SessionView {
   readonly finishedAt: number | null
   /** ISO 4217 code of the session's amounts (the provider's `currency`). */
   readonly currency: string
-  readonly instances: readonly Selectable<InstanceTable>[]
+  readonly instances: readonly (Selectable<InstanceTable> & { readonly customer?: string | null })[]
   /** The carrier sync of each instance that synced. */
   readonly syncs: readonly Selectable<SyncTable>[]
   /** How far each of those syncs has come (SIMs, calls, time left), in the order of `syncs`. */
@@ -86,7 +86,15 @@ export async function listSessions(db: Db, filter: SessionListFilter = {}): Prom
 export async function findSession(db: Db, id: string): Promise<SessionView | undefined> {
   const row = await baseQuery(db).where('sessions.id', '=', id).executeTakeFirst()
   if (row === undefined) return undefined
-  const instances = await db.selectFrom('instances').selectAll().where('session_id', '=', id).orderBy('created_at').execute()
+  const instances = await db
+    .selectFrom('instances')
+    .leftJoin('customers', 'customers.id', 'instances.customer_id')
+    .selectAll('instances')
+    .select('customers.external_id as customer')
+    .where('session_id', '=', id)
+    .orderBy('instances.created_at')
+    .orderBy('customers.external_id')
+    .execute()
   const transitions = await db
     .selectFrom('state_transitions')
     .select(['entity', 'from_status', 'to_status', 'message', 'at'])

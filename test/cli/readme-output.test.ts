@@ -42,7 +42,7 @@ describe('the README shows the real output of its commands', async () => {
   const blocks = outputBlocks(readme)
 
   it('has the blocks this test keeps', () => {
-    assert.deepEqual(blocks.map((block) => block.name), ['optimize'])
+    assert.deepEqual(blocks.map((block) => block.name), ['optimize', 'customers'])
   })
 
   const outputs = new Map<string, string>()

@@ -12,6 +12,13 @@ const WORKBOOK = { filename: 'r.xlsx', content: Buffer.from('x'), contentType: '
 
 const NOTICES: Record<(typeof EMAIL_KINDS)[number], Notice> = {
   results: { kind: 'results', ...SESSION, sims: 1000, changes: 12, costBefore: 200, costAfter: 150, lowerBound: 149.5, baselineCost: 180, workbook: WORKBOOK, sheetsLeftOut: ['Assignments', 'Changes'] },
+  'customer-results': {
+    kind: 'customer-results',
+    ...SESSION,
+    customers: [{ customer: 'C1', name: 'One', sims: 10, changes: 4, billBefore: 100, billAfter: 80, lowerBound: 79.5, gapPct: 0.625, baselineCost: 90 }],
+    usageNote: 'usage of 2026-11 as imported',
+    workbook: WORKBOOK,
+  },
   'sync-error': { kind: 'sync-error', ...SESSION, error: 'carrier said 40000029' },
   'already-running': { kind: 'already-running', tenant: 'acme', provider: 'main', period: '2026-11', runningSessionId: 's-0', status: 'syncing' },
   'unexpected-sim-count': { kind: 'unexpected-sim-count', ...SESSION, sims: 50, previousSims: 100, previousPeriod: '2026-10', limitPct: 20 },
@@ -26,6 +33,7 @@ describe('notices', () => {
   it('every kind reads with its facts', () => {
     const expected: Record<string, RegExp[]> = {
       results: [/savings\s+\$50\.00 \(25\.00%\)/, /lower bound\s+\$149\.50 \(gap 0\.333%\)/, /old method\s+\$180\.00 \(simopt saves \$30\.00 more\)/, /leaves out the Assignments and Changes sheets: with 1,000 SIMs the whole one is too big for e-mail/, /simopt report s-1 --xlsx FILE/],
+      'customer-results': [/customer rate plans of 1 customers of tenant acme for 2026-11: their bills go from \$100\.00 to \$80\.00 \(20\.00% less\)/, /C1 \(One\): 10 SIMs, 4 changes, \$100\.00 -> \$80\.00, bound \$79\.50 \(gap 0\.625%\), old method \$90\.00/, /Nothing is changed at any carrier/],
       'sync-error': [/carrier said 40000029/, /simopt restart s-1/],
       'already-running': [/session s-0 is still running \(syncing\)/],
       'unexpected-sim-count': [/has 50 SIMs for 2026-11, against 100 in 2026-10 \(-50\.0%/],

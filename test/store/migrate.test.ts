@@ -10,7 +10,7 @@ import { tempDir } from '../helpers/temp-dir.js'
 
 async function checkMigrations(store: Store): Promise<void> {
   try {
-    assert.deepEqual(await migrate(store), ['0001-initial', '0002-provider-credentials', '0003-sync', '0004-reports-and-outbox', '0005-rate-plan-changes', '0006-api-keys', '0007-schedule-runs', '0008-schedule-slots', '0009-cycle-end-day', '0010-unpriced-sims', '0011-optimizer-info', '0012-usage-read-at', '0013-mobility', '0014-change-attribution', '0015-telegence-feed'])
+    assert.deepEqual(await migrate(store), ['0001-initial', '0002-provider-credentials', '0003-sync', '0004-reports-and-outbox', '0005-rate-plan-changes', '0006-api-keys', '0007-schedule-runs', '0008-schedule-slots', '0009-cycle-end-day', '0010-unpriced-sims', '0011-optimizer-info', '0012-usage-read-at', '0013-mobility', '0014-change-attribution', '0015-telegence-feed', '0016-customers'])
     assert.deepEqual(await migrate(store), [], 'a second run has nothing to do')
     // The schema takes what the service writes: a tenant, a provider, and a state transition with its sequence.
     await store.db.insertInto('tenants').values({ id: 't', name: 'acme', created_at: 1 }).execute()
@@ -60,7 +60,7 @@ describe('database migrations', () => {
         .insertInto('service_providers')
         .values(cases.map(([day]) => ({ id: `p${day}`, tenant_id: 't', name: `p${day}`, integration: 'files', time_zone: 'UTC', cycle_end_day: day, cycle_end_hour: 0, settings: '{}', created_at: 1 })))
         .execute()
-      assert.deepEqual(await migrate(store), ['0009-cycle-end-day', '0010-unpriced-sims', '0011-optimizer-info', '0012-usage-read-at', '0013-mobility', '0014-change-attribution', '0015-telegence-feed'])
+      assert.deepEqual(await migrate(store), ['0009-cycle-end-day', '0010-unpriced-sims', '0011-optimizer-info', '0012-usage-read-at', '0013-mobility', '0014-change-attribution', '0015-telegence-feed', '0016-customers'])
       for (const [before, after, bounds] of cases) {
         const row = await store.db.selectFrom('service_providers').select('cycle_end_day').where('id', '=', `p${before}`).executeTakeFirstOrThrow()
         assert.equal(row.cycle_end_day, after, `stored day ${before}`)
