@@ -34,3 +34,19 @@ export async function listenOnLoopback(port: number, serve: (request: IncomingMe
       }),
   }
 }
+
+/** A request's whole body as text (the simulators' requests are small JSON or form bodies). */
+export async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of request) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/** A body as JSON; undefined when empty or not JSON (the simulator answers such a request as the carrier would). */
+export function parseJsonBody(text: string): unknown {
+  try {
+    return text === '' ? undefined : JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}

@@ -5,6 +5,7 @@
  */
 import type { Db, Dialect } from './database.js'
 import { insertRows } from './bulk-insert.js'
+import { pendingInstanceRow } from './instances.js'
 import type { InstanceStatus } from './statuses.js'
 import type { Trx } from './schema.js'
 
@@ -41,31 +42,8 @@ export async function customersToRun(db: Db, scope: CustomerSessionScope): Promi
 }
 
 export async function insertCustomerInstances(db: Db, sessionId: string, scope: CustomerSessionScope, instances: readonly { id: string; customerId: string }[], now = Date.now()): Promise<void> {
-  await db
-    .insertInto('instances')
-    .values(
-      instances.map((instance) => ({
-        id: instance.id,
-        session_id: sessionId,
-        provider_id: scope.providerId,
-        period_id: scope.periodId,
-        customer_id: instance.customerId,
-        status: 'pending' satisfies InstanceStatus,
-        message: null,
-        sims: null,
-        component_count: null,
-        components_done: 0,
-        cost_before: null,
-        cost_after: null,
-        lower_bound: null,
-        baseline_cost: null,
-        changes: null,
-        created_at: now,
-        updated_at: now,
-        finished_at: null,
-      })),
-    )
-    .execute()
+  const rows = instances.map((instance) => pendingInstanceRow({ id: instance.id, sessionId, providerId: scope.providerId, periodId: scope.periodId, customerId: instance.customerId }, now))
+  await db.insertInto('instances').values(rows).execute()
 }
 
 /** A customer instance with what its job needs. */

@@ -1,5 +1,5 @@
 /** Instances (one per session, provider and period): opening one, their figures and push decision, and lookups. */
-import { sql, type Selectable } from 'kysely'
+import { sql, type Insertable, type Selectable } from 'kysely'
 import type { Db, Dialect } from './database.js'
 import type { InstanceTable } from './schema.js'
 import type { InstanceStatus, PushVerdict } from './statuses.js'
@@ -8,28 +8,31 @@ export type InstanceRow = Selectable<InstanceTable>
 
 /** Opens a `pending` instance of the session, without figures yet. */
 export async function insertInstance(db: Db, instance: { id: string; sessionId: string; providerId: string; periodId: string }, now = Date.now()): Promise<void> {
-  await db
-    .insertInto('instances')
-    .values({
-      id: instance.id,
-      session_id: instance.sessionId,
-      provider_id: instance.providerId,
-      period_id: instance.periodId,
-      status: 'pending' satisfies InstanceStatus,
-      message: null,
-      sims: null,
-      component_count: null,
-      components_done: 0,
-      cost_before: null,
-      cost_after: null,
-      lower_bound: null,
-      baseline_cost: null,
-      changes: null,
-      created_at: now,
-      updated_at: now,
-      finished_at: null,
-    })
-    .execute()
+  await db.insertInto('instances').values(pendingInstanceRow(instance, now)).execute()
+}
+
+/** The row of a `pending` instance without figures yet; a customer session's names its customer. */
+export function pendingInstanceRow(instance: { id: string; sessionId: string; providerId: string; periodId: string; customerId?: string }, now: number): Insertable<InstanceTable> {
+  return {
+    id: instance.id,
+    session_id: instance.sessionId,
+    provider_id: instance.providerId,
+    period_id: instance.periodId,
+    ...(instance.customerId === undefined ? {} : { customer_id: instance.customerId }),
+    status: 'pending' satisfies InstanceStatus,
+    message: null,
+    sims: null,
+    component_count: null,
+    components_done: 0,
+    cost_before: null,
+    cost_after: null,
+    lower_bound: null,
+    baseline_cost: null,
+    changes: null,
+    created_at: now,
+    updated_at: now,
+    finished_at: null,
+  }
 }
 
 export async function instanceIdsOf(db: Db, sessionId: string): Promise<string[]> {

@@ -3,7 +3,7 @@
  * `rws/api/v1` calls in the shapes of jasper-wire.ts, with Basic auth, the per-account call cap, and faults
  * to switch on: server errors, latency, and devices that change while a client pages through them.
  */
-import { listenOnLoopback } from '../../loopback-server.js'
+import { listenOnLoopback, readBody } from '../../loopback-server.js'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { setTimeout as delay } from 'node:timers/promises'
 import { Random } from '../../../demo/index.js'
@@ -224,10 +224,4 @@ function checkFaults(faults: SimulatorFaults): SimulatorFaults {
 
 function increment(counts: Record<string, number>, key: string): void {
   counts[key] = (counts[key] ?? 0) + 1
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of request) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
 }

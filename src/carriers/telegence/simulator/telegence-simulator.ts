@@ -9,7 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 import { Random } from '../../../demo/index.js'
 import { SimoptError, type BillingCycle } from '../../../domain/index.js'
 import { RateWindow } from '../../jasper/simulator/rate-window.js'
-import { listenOnLoopback } from '../../loopback-server.js'
+import { listenOnLoopback, parseJsonBody, readBody } from '../../loopback-server.js'
 import * as wire from '../telegence-wire.js'
 import { MOBILITY_CATALOG } from './mobility-catalog.js'
 import { ReportFiles } from './report-files.js'
@@ -124,7 +124,7 @@ export async function startTelegenceSimulator(options: TelegenceSimulatorOptions
         const line = account.line(route.id)
         if (line === undefined) throw new Rejection(404, wire.TELEGENCE_ERRORS.NOT_FOUND, `no subscriber ${route.id}`)
         if (request.method === 'PATCH') {
-          const change = wire.socChangeBody.safeParse(parseJson(body))
+          const change = wire.socChangeBody.safeParse(parseJsonBody(body))
           if (!change.success) throw new Rejection(400, wire.TELEGENCE_ERRORS.BAD_REQUEST, 'the body must be {"singleUserCode": "…"}')
           if (!SOCS.has(change.data.singleUserCode)) throw new Rejection(400, wire.TELEGENCE_ERRORS.INVALID_SOC, `SOC ${change.data.singleUserCode} is not offered to this account`)
           const made = !(faults.dropChangeEvery > 0 && (stats.changes.length + 1) % faults.dropChangeEvery === 0)
@@ -212,18 +212,4 @@ function checkFaults(faults: TelegenceFaults): TelegenceFaults {
   if (!(faults.latencyMs >= 0)) fail(`latency must be 0 ms or more, got ${faults.latencyMs}`)
   if (!(Number.isInteger(faults.dropChangeEvery) && faults.dropChangeEvery >= 0)) fail(`dropChangeEvery must be a number of changes, got ${faults.dropChangeEvery}`)
   return faults
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return text === '' ? undefined : JSON.parse(text)
-  } catch {
-    return undefined
-  }
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of request) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
 }

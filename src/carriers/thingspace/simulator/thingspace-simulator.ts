@@ -5,7 +5,7 @@
  * tokens, lost or late callbacks, and a device suspended while a push runs. Plan changes are asynchronous
  * and limited to 4 per device a month, as on ThingSpace.
  */
-import { listenOnLoopback } from '../../loopback-server.js'
+import { listenOnLoopback, parseJsonBody, readBody } from '../../loopback-server.js'
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { setTimeout as delay } from 'node:timers/promises'
@@ -145,7 +145,7 @@ export async function startThingSpaceSimulator(options: ThingSpaceSimulatorOptio
 
   const openSession = (request: IncomingMessage, body: string): Answer => {
     checkBearer(request)
-    const login = wire.sessionLoginBody.safeParse(parseJson(body))
+    const login = wire.sessionLoginBody.safeParse(parseJsonBody(body))
     if (!login.success || login.data.username !== username || login.data.password !== password) {
       throw Rejection.api(401, wire.THINGSPACE_ERRORS.LOGIN_FAILED, 'Invalid user name or password')
     }
@@ -169,7 +169,7 @@ export async function startThingSpaceSimulator(options: ThingSpaceSimulatorOptio
         account,
         requests,
         now: clock(),
-        body: parseJson(body),
+        body: parseJsonBody(body),
         pageSize,
         accept: (iccid, servicePlan) => ({ requestId: requests.accept(iccid, servicePlan, clock(), processingMs, clock, callbackFaults).requestId }),
         accepted: (iccid) => {
@@ -256,18 +256,4 @@ function checkFaults(faults: ThingSpaceFaults): ThingSpaceFaults {
 
 function increment(counts: Record<string, number>, key: string): void {
   counts[key] = (counts[key] ?? 0) + 1
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return text === '' ? undefined : JSON.parse(text)
-  } catch {
-    return undefined
-  }
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of request) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
 }
