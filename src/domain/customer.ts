@@ -182,3 +182,16 @@ export function billedNow(chargeType: ChargeType, billInAdvance: boolean, monthl
   if (billInAdvance) return { chargeType: 'rate-only', amount: monthly }
   return { chargeType, amount: monthly + overage + sms }
 }
+
+/** A customer's figures in a customer session, as its e-mail and workbook list them. */
+export interface CustomerFiguresLine {
+  readonly customer: string
+  readonly name: string
+  readonly sims: number
+  readonly changes: number
+  readonly billBefore: number
+  readonly billAfter: number
+  readonly lowerBound: number
+  readonly gapPct: number
+  readonly baselineCost: number
+}

@@ -73,6 +73,7 @@ export {
   othersFixedCost,
   type ChargeType,
   type CustomerBill,
+  type CustomerFiguresLine,
   type CustomerPlan,
   type CustomerProblem,
   type CustomerSheet,

@@ -8,9 +8,10 @@
  *   prices; an import takes usage from the last sync instead and refuses the columns.
  */
 import { CHARGE_TYPES, quoteInput, resolvePools, type ChargeType, type CustomerPlan, type CustomerSheet, type CustomerSim, type PoolDefinition } from '../domain/index.js'
-import { booleanText, iccid, name, nonNegativeNumber, positiveNumber } from './csv-fields.js'
+import { booleanText, iccid, name, nonNegativeNumber } from './csv-fields.js'
 import { readCsv, type CsvRow } from './csv-reader.js'
 import { inputError } from './input-error.js'
+import { carrierPlanTerms } from './plans-file.js'
 import { readPoolsFile } from './pools-file.js'
 
 export const CUSTOMER_PLAN_COLUMNS = {
@@ -34,25 +35,11 @@ export async function readCustomerPlansFiles(plansFile: string, poolsFile?: stri
   const lines: number[] = []
   const seen = new Map<string, number>()
   await readCsv(plansFile, CUSTOMER_PLAN_COLUMNS, (row: CsvRow) => {
-    const code = row.parse('plan_code', name)
-    if (code.trim() !== code) row.fail('plan_code', 'must not begin or end with white space')
-    const earlier = seen.get(code)
-    if (earlier !== undefined) row.fail('plan_code', `plan ${quoteInput(code, { bare: true })} is already defined on line ${earlier}`)
-    seen.set(code, row.line)
-    const pooled = row.parse('pooled', booleanText)
-    const pool = row.text('pool')
-    if (pool !== '' && !pooled) row.fail('pool', `plan ${quoteInput(code, { bare: true })} names pool ${quoteInput(pool, { bare: true })} but is not pooled`)
+    const terms = carrierPlanTerms(row, seen)
     const chargeType = row.text('charge_type') === '' ? 'rate+overage' : chargeTypeOf(row)
-    if (chargeType === 'rate-only' && pooled) row.fail('charge_type', `plan ${quoteInput(code, { bare: true })} is rate-only and pooled; a rate-only plan charges no overage, so it has nothing to pool`)
+    if (chargeType === 'rate-only' && terms.pooled) row.fail('charge_type', `plan ${quoteInput(terms.code, { bare: true })} is rate-only and pooled; a rate-only plan charges no overage, so it has nothing to pool`)
     plans.push({
-      code,
-      monthlyRate: row.parse('monthly_rate', nonNegativeNumber),
-      includedMb: row.parse('included_mb', nonNegativeNumber),
-      overageBlockMb: row.parse('overage_block_mb', positiveNumber),
-      overageBlockPrice: row.parse('overage_block_price', positiveNumber),
-      smsRate: row.parse('sms_rate', nonNegativeNumber),
-      pooled,
-      ...(pool === '' ? {} : { pool: row.parse('pool', name) }),
+      ...terms,
       autoChange: row.parseOptional('auto_change', booleanText, true),
       chargeType,
     })

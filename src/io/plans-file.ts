@@ -39,24 +39,7 @@ export async function readPlansFile(file: string): Promise<PlansFile> {
     const code = row.parse('plan_code', name)
     // comm_plans.csv lists plan codes split on ';' and trimmed: a code it cannot name is refused here, on its own line.
     if (code.includes(';')) row.fail('plan_code', 'must not contain ";", which separates plan codes in the communication plans file')
-    if (code.trim() !== code) row.fail('plan_code', 'must not begin or end with white space')
-    const earlier = seen.get(code)
-    if (earlier !== undefined) row.fail('plan_code', `plan ${quoteInput(code, { bare: true })} is already defined on line ${earlier}`)
-    seen.set(code, row.line)
-    const pooled = row.parse('pooled', booleanText)
-    const pool = row.text('pool')
-    if (pool !== '' && !pooled) row.fail('pool', `plan ${quoteInput(code, { bare: true })} names pool ${quoteInput(pool, { bare: true })} but is not pooled`)
-    plans.push({
-      code,
-      monthlyRate: row.parse('monthly_rate', nonNegativeNumber),
-      includedMb: row.parse('included_mb', nonNegativeNumber),
-      overageBlockMb: row.parse('overage_block_mb', positiveNumber),
-      overageBlockPrice: row.parse('overage_block_price', positiveNumber),
-      smsRate: row.parse('sms_rate', nonNegativeNumber),
-      pooled,
-      ...(pool === '' ? {} : { pool: row.parse('pool', name) }),
-      ...mobilityTerms(row),
-    })
+    plans.push({ ...carrierPlanTerms(row, seen), ...mobilityTerms(row) })
     if (row.text('optimization_group') !== '') {
       const group = row.parse('optimization_group', name)
       groups.set(group, [...(groups.get(group) ?? []), code])
@@ -65,6 +48,32 @@ export async function readPlansFile(file: string): Promise<PlansFile> {
   })
   if (plans.length === 0) throw inputError({ file }, 'has no plans')
   return { plans, lines, groups: [...groups].map(([groupName, planCodes]) => ({ name: groupName, planCodes })), header }
+}
+
+/**
+ * A plan line's code and carrier terms (rate, allowance, overage block, SMS, pooling), checked: the code unique
+ * in the file (`seen`: code to line), a named pool only on a pooled plan. The carrier's plans file and the
+ * customer plans file share these columns.
+ */
+export function carrierPlanTerms(row: CsvRow, seen: Map<string, number>): RatePlan {
+  const code = row.parse('plan_code', name)
+  if (code.trim() !== code) row.fail('plan_code', 'must not begin or end with white space')
+  const earlier = seen.get(code)
+  if (earlier !== undefined) row.fail('plan_code', `plan ${quoteInput(code, { bare: true })} is already defined on line ${earlier}`)
+  seen.set(code, row.line)
+  const pooled = row.parse('pooled', booleanText)
+  const pool = row.text('pool')
+  if (pool !== '' && !pooled) row.fail('pool', `plan ${quoteInput(code, { bare: true })} names pool ${quoteInput(pool, { bare: true })} but is not pooled`)
+  return {
+    code,
+    monthlyRate: row.parse('monthly_rate', nonNegativeNumber),
+    includedMb: row.parse('included_mb', nonNegativeNumber),
+    overageBlockMb: row.parse('overage_block_mb', positiveNumber),
+    overageBlockPrice: row.parse('overage_block_price', positiveNumber),
+    smsRate: row.parse('sms_rate', nonNegativeNumber),
+    pooled,
+    ...(pool === '' ? {} : { pool: row.parse('pool', name) }),
+  }
 }
 
 function mobilityTerms(row: CsvRow): Pick<RatePlan, 'type' | 'voice' | 'text'> {

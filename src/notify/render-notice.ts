@@ -3,7 +3,7 @@
  * subject here is the default; a tenant may set its own per kind (`{tenant}`, `{provider}`, `{period}`
  * filled in).
  */
-import { DEFAULT_CURRENCY, DEFAULT_TIME_ZONE, formatMoney, formatTime, savingsFigures } from '../domain/index.js'
+import { DEFAULT_CURRENCY, DEFAULT_TIME_ZONE, formatMoney, formatTime, savingsFigures, type CustomerFiguresLine } from '../domain/index.js'
 import { resultsHtml, sessionUrl, type NoticeDisplay } from './results-html.js'
 import type { EmailKind } from './tenant-settings.js'
 
@@ -76,17 +76,7 @@ export type Notice =
     })
 
 /** A customer's figures as the consolidated customer e-mail lists them (issue 20). */
-export interface CustomerLine {
-  readonly customer: string
-  readonly name: string
-  readonly sims: number
-  readonly changes: number
-  readonly billBefore: number
-  readonly billAfter: number
-  readonly lowerBound: number
-  readonly gapPct: number
-  readonly baselineCost: number
-}
+export type CustomerLine = CustomerFiguresLine
 
 /** A rate plan change as a results e-mail lists it. */
 export interface TopChange {

@@ -7,18 +7,9 @@
  * Written with exceljs's streaming writer into memory (the e-mail attaches the bytes).
  */
 import { PassThrough } from 'node:stream'
-import { moneyNumberFormat } from '../../domain/index.js'
+import { moneyNumberFormat, type CustomerFiguresLine } from '../../domain/index.js'
 
-export interface CustomerSummaryLine {
-  readonly customer: string
-  readonly name: string
-  readonly sims: number
-  readonly changes: number
-  readonly billBefore: number
-  readonly billAfter: number
-  readonly lowerBound: number
-  readonly gapPct: number
-  readonly baselineCost: number
+export interface CustomerSummaryLine extends CustomerFiguresLine {
   readonly note: string
 }
 
