@@ -49,7 +49,12 @@ async function postgresPool(url: string) {
   const { default: pg } = await import('pg')
   // PostgreSQL returns double precision as numbers already; int8 (count(*)) comes back as text without this.
   pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
-  return new pg.Pool({ connectionString: url, max: 10 })
+  const pool = new pg.Pool({ connectionString: url, max: 10 })
+  // An idle connection the server ends (a restart, a failover, an administrator) is reported here; without a
+  // listener it would be an uncaught error that stops the whole process. The pool drops that connection, and
+  // the next query opens a new one or fails with an error of its own.
+  pool.on('error', () => {})
+  return pool
 }
 
 /** Runs `work` in one transaction: all its writes land, or none. The way code outside the store opens one. */
