@@ -55,7 +55,12 @@ describe('customers through the API', () => {
     assert.equal(savings.status, 200)
     const two = figures.body.customers.find((c: { externalId: string }) => c.externalId === 'CUST-002')
     assert.deepEqual(savings.body.periods, [{ period: PERIOD, sessionId: id, billBefore: two.billBefore, billAfter: two.billAfter, savings: two.billBefore - two.billAfter }])
+    // The tenant's customer sessions, newest first.
+    const listed = await call(server, 'GET', '/api/tenants/acme/customer-sessions', { key: keys.viewer })
+    assert.equal(listed.status, 200)
+    assert.deepEqual(listed.body.sessions.map((s: { id: string; period: string; status: string; customer: string | null; currency: string }) => [s.id, s.period, s.status, s.customer, s.currency]), [[id, PERIOD, 'done', null, 'USD']])
     // Another tenant's key sees neither the session nor the customers.
+    assert.equal((await call(server, 'GET', '/api/tenants/acme/customer-sessions', { key: others.viewer })).status, 404)
     assert.equal((await call(server, 'GET', `/api/customer-sessions/${id}/customers`, { key: others.viewer })).status, 404)
     assert.equal((await call(server, 'GET', '/api/tenants/acme/customers', { key: others.viewer })).status, 404)
   })
