@@ -11,6 +11,7 @@ import {
   findCustomer,
   findTenant,
   inTransaction,
+  listCustomerSessions,
   listCustomers,
   readCustomerPlans,
   replaceCustomerSheet,
@@ -19,6 +20,7 @@ import {
   type CustomerListing,
   type CustomerOutcomeRow,
   type CustomerPeriodSavings,
+  type CustomerSessionLine,
 } from '../store/index.js'
 import type { ServiceContext } from './context.js'
 import { reachableSession, sessionNotFound, type TenantScope } from './session-scope.js'
@@ -93,4 +95,10 @@ export async function sessionCustomers(ctx: ServiceContext, sessionId: string, s
   await reachableSession(ctx, sessionId, scope)
   if ((await customerSessionScope(ctx.store.db, sessionId)).type !== 'customer') throw sessionNotFound(sessionId, scope)
   return customerOutcomes(ctx.store.db, sessionId)
+}
+
+/** The tenant's customer sessions, newest first. @throws SimoptError `TENANT_NOT_FOUND`. */
+export async function customerSessionsOf(ctx: ServiceContext, tenantName: string, limit: number, viewer?: Viewer): Promise<CustomerSessionLine[]> {
+  const tenant = await visibleTenant(ctx.store.db, viewer, tenantName)
+  return listCustomerSessions(ctx.store.db, tenant.id, limit)
 }

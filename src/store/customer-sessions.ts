@@ -6,6 +6,7 @@
 import type { Db, Dialect } from './database.js'
 import { insertRows } from './bulk-insert.js'
 import { pendingInstanceRow } from './instances.js'
+import { parseProviderSettings } from './provider-settings.js'
 import type { InstanceStatus } from './statuses.js'
 import type { Trx } from './schema.js'
 
@@ -250,4 +251,43 @@ export async function customerSavingsByPeriod(db: Db, customerId: string, period
 export async function customerProgress(db: Db, sessionId: string): Promise<{ done: number; total: number }> {
   const rows = await db.selectFrom('instances').select(['status']).where('session_id', '=', sessionId).execute()
   return { done: rows.filter((row) => row.status === 'done').length, total: rows.length }
+}
+
+/** A customer session as the tenant's list shows it. */
+export interface CustomerSessionLine {
+  readonly id: string
+  readonly period: string
+  readonly status: string
+  readonly message: string | null
+  readonly createdAt: number
+  readonly finishedAt: number | null
+  /** The one customer it covers (external id), or null: every customer. */
+  readonly customer: string | null
+  /** ISO 4217 code of its amounts (its provider's `currency`). */
+  readonly currency: string
+}
+
+/** The tenant's customer sessions, newest first, at most `limit`. */
+export async function listCustomerSessions(db: Db, tenantId: string, limit: number): Promise<CustomerSessionLine[]> {
+  const rows = await db
+    .selectFrom('sessions as s')
+    .innerJoin('billing_periods as b', 'b.id', 's.period_id')
+    .innerJoin('service_providers as p', 'p.id', 's.provider_id')
+    .leftJoin('customers as c', 'c.id', 's.customer_id')
+    .select(['s.id', 'b.name as period', 's.status', 's.message', 's.created_at', 's.finished_at', 'c.external_id', 'p.name as provider_name', 'p.settings'])
+    .where('s.tenant_id', '=', tenantId)
+    .where('s.type', '=', 'customer')
+    .orderBy('s.created_at', 'desc')
+    .limit(limit)
+    .execute()
+  return rows.map((row) => ({
+    id: row.id,
+    period: row.period,
+    status: row.status,
+    message: row.message,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+    customer: row.external_id ?? null,
+    currency: parseProviderSettings(row.settings, row.provider_name).currency,
+  }))
 }

@@ -74,13 +74,27 @@ export interface SessionListFilter {
 
 /** Sessions, newest first, with their instance's figures. */
 export async function listSessions(db: Db, filter: SessionListFilter = {}): Promise<SessionListItem[]> {
+  // One line per session: a customer session has an instance per customer, whose bills add up (its cost with
+  // shared pools priced whole would count a shared pool once per customer in it).
+  const totals = db
+    .selectFrom('instances')
+    .select((eb) => [
+      'instances.session_id',
+      eb.fn.sum<number | null>('instances.sims').as('sims'),
+      eb.fn.sum<number | null>(eb.fn.coalesce('instances.bill_before', 'instances.cost_before')).as('cost_before'),
+      eb.fn.sum<number | null>(eb.fn.coalesce('instances.bill_after', 'instances.cost_after')).as('cost_after'),
+      eb.fn.sum<number | null>('instances.changes').as('changes'),
+    ])
+    .groupBy('instances.session_id')
+    .as('totals')
   let query = baseQuery(db)
-    .leftJoin('instances', 'instances.session_id', 'sessions.id')
-    .select(['instances.sims', 'instances.cost_before', 'instances.cost_after', 'instances.changes'])
+    .leftJoin(totals, 'totals.session_id', 'sessions.id')
+    .select(['totals.sims', 'totals.cost_before', 'totals.cost_after', 'totals.changes'])
   if (filter.tenantId !== undefined) query = query.where('sessions.tenant_id', '=', filter.tenantId)
   if (filter.before !== undefined) query = query.where('sessions.created_at', '<', filter.before)
   const rows = await query.orderBy('sessions.created_at', 'desc').limit(filter.limit ?? 20).execute()
-  return rows.map((row) => ({ ...toView(row), sims: row.sims, costBefore: row.cost_before, costAfter: row.cost_after, changes: row.changes }))
+  const figure = (value: number | string | null) => (value === null ? null : Number(value))
+  return rows.map((row) => ({ ...toView(row), sims: figure(row.sims), costBefore: figure(row.cost_before), costAfter: figure(row.cost_after), changes: figure(row.changes) }))
 }
 
 export async function findSession(db: Db, id: string): Promise<SessionView | undefined> {

@@ -55,7 +55,19 @@ describe('customers through the API', () => {
     assert.equal(savings.status, 200)
     const two = figures.body.customers.find((c: { externalId: string }) => c.externalId === 'CUST-002')
     assert.deepEqual(savings.body.periods, [{ period: PERIOD, sessionId: id, billBefore: two.billBefore, billAfter: two.billAfter, savings: two.billBefore - two.billAfter }])
+    // The tenant's customer sessions, newest first.
+    const listed = await call(server, 'GET', '/api/tenants/acme/customer-sessions', { key: keys.viewer })
+    assert.equal(listed.status, 200)
+    assert.deepEqual(listed.body.sessions.map((s: { id: string; period: string; status: string; customer: string | null; currency: string }) => [s.id, s.period, s.status, s.customer, s.currency]), [[id, PERIOD, 'done', null, 'USD']])
+    // The session list has the session once, its figures the customers' added up.
+    const sessions = await call(server, 'GET', '/api/sessions?limit=100', { key: keys.viewer })
+    const lines = sessions.body.sessions.filter((s: { id: string }) => s.id === id)
+    assert.equal(lines.length, 1, 'one line for a session of 6 customers')
+    const sum = (pick: (c: { sims: number; billBefore: number }) => number) => figures.body.customers.reduce((total: number, c: { sims: number; billBefore: number }) => total + pick(c), 0)
+    assert.equal(lines[0].sims, sum((c) => c.sims))
+    assert.ok(Math.abs(lines[0].costBefore - sum((c) => c.billBefore)) < 1e-6, `${lines[0].costBefore} vs ${sum((c) => c.billBefore)}`)
     // Another tenant's key sees neither the session nor the customers.
+    assert.equal((await call(server, 'GET', '/api/tenants/acme/customer-sessions', { key: others.viewer })).status, 404)
     assert.equal((await call(server, 'GET', `/api/customer-sessions/${id}/customers`, { key: others.viewer })).status, 404)
     assert.equal((await call(server, 'GET', '/api/tenants/acme/customers', { key: others.viewer })).status, 404)
   })

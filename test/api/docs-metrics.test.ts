@@ -25,6 +25,7 @@ const ROUTES = [
   'get /api/tenants/{tenant}/customers',
   'get /api/tenants/{tenant}/customer-plans',
   'post /api/tenants/{tenant}/customer-sessions',
+  'get /api/tenants/{tenant}/customer-sessions',
   'get /api/customer-sessions/{id}/customers',
   'get /api/tenants/{tenant}/customers/{customer}/savings',
   'get /api/sessions',

@@ -4,12 +4,12 @@
  */
 import { z } from 'zod'
 import { CHARGE_TYPES } from '../../domain/index.js'
-import { customerPriceSheet, customerSavings, customersOf, sessionCustomers } from '../../services/customers.service.js'
+import { customerPriceSheet, customerSavings, customerSessionsOf, customersOf, sessionCustomers } from '../../services/customers.service.js'
 import { startCustomerSession } from '../../services/sessions.service.js'
 import { callerOf } from '../auth.js'
 import { replies, type ZodApp } from '../contract.js'
 import { serviceContext, type ApiDeps } from '../deps.js'
-import { name, pageLimit, periodText, sessionParams, tenantParams } from '../schemas.js'
+import { epochMillis, name, nullableEpochMillis, pageLimit, periodText, sessionParams, tenantParams } from '../schemas.js'
 import { visibleTenant } from '../../services/tenant-access.js'
 
 const customer = z.object({ externalId: z.string(), name: z.string(), sims: z.number().int() })
@@ -39,6 +39,16 @@ const customerFigures = z.object({
   gapPct: z.number().nullable(),
   baselineCost: z.number().nullable().describe("the old method's result on the same measure"),
   note: z.string().nullable().describe('how old the usage priced is'),
+})
+const customerSession = z.object({
+  id: z.string(),
+  period: z.string(),
+  status: z.string(),
+  message: z.string().nullable(),
+  createdAt: epochMillis,
+  finishedAt: nullableEpochMillis,
+  customer: z.string().nullable().describe("the one customer it covers (external id); null: every customer"),
+  currency: z.string().describe('ISO 4217 code of its amounts'),
 })
 const savingsLine = z.object({ period: z.string(), sessionId: z.string(), billBefore: z.number(), billAfter: z.number(), savings: z.number() })
 
@@ -90,6 +100,22 @@ export function customerRoutes(app: ZodApp, deps: ApiDeps): void {
       const { id } = await startCustomerSession(ctx, { tenant: tenant.name, period: request.body.period, customer: request.body.customer, trigger: 'api' })
       return reply.status(201).send({ id })
     },
+  )
+
+  app.get(
+    '/api/tenants/:tenant/customer-sessions',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        operationId: 'listCustomerSessions',
+        tags: ['customers'],
+        summary: "the tenant's customer sessions, newest first",
+        params: tenantParams,
+        querystring: z.object({ limit: pageLimit(20, 200) }),
+        response: replies({ 200: z.object({ sessions: z.array(customerSession) }) }),
+      },
+    },
+    async (request) => ({ sessions: await customerSessionsOf(ctx, request.params.tenant, request.query.limit, callerOf(request)) }),
   )
 
   app.get(

@@ -2,6 +2,7 @@
 import { api, session } from './api.js'
 import { h, show } from './dom.js'
 import { changesPage } from './pages/changes.js'
+import { customerPage, customerSessionPage, customersPage } from './pages/customers.js'
 import { loginPage } from './pages/login.js'
 import { overviewPage } from './pages/overview.js'
 import { resultPage } from './pages/result.js'
@@ -13,6 +14,9 @@ const ROUTES = [
   [/^#\/sessions\/([\w-]+)\/changes$/, changesPage],
   [/^#\/sessions\/([\w-]+)$/, sessionPage],
   [/^#\/what-if$/, whatIfPage],
+  [/^#\/customers(\?.*)?$/, customersPage],
+  [/^#\/customer-sessions\/([\w-]+)$/, customerSessionPage],
+  [/^#\/tenants\/([^/?]+)\/customers\/([^/?]+)$/, customerPage],
   [/^#?\/?(\?.*)?$/, overviewPage],
 ]
 

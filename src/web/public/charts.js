@@ -3,7 +3,7 @@ import { svg } from './dom.js'
 import { money } from './format.js'
 
 /** Columns, one per point (savings per month); `label` under each, the value as its tooltip. */
-export function columnChart(points, { title, color = 'var(--after)' }) {
+export function columnChart(points, { title, color = 'var(--after)', currency }) {
   const width = 760
   const height = 220
   const pad = { top: 16, right: 12, bottom: 28, left: 70 }
@@ -12,14 +12,14 @@ export function columnChart(points, { title, color = 'var(--after)' }) {
   const y = (value) => pad.top + (height - pad.top - pad.bottom) * (1 - Math.max(0, value) / max)
   return svg(
     'svg',
-    { viewBox: `0 0 ${width} ${height}`, width: '100%', role: 'img', 'aria-label': `${title}: ${points.map((p) => `${p.label} ${money(p.value)}`).join(', ') || 'no data yet'}` },
+    { viewBox: `0 0 ${width} ${height}`, width: '100%', role: 'img', 'aria-label': `${title}: ${points.map((p) => `${p.label} ${money(p.value, currency)}`).join(', ') || 'no data yet'}` },
     svg('title', {}, title),
-    axis(max, width, pad, y),
+    axis(max, width, pad, y, currency),
     points.map((point, i) =>
       svg(
         'g',
         {},
-        svg('rect', { x: pad.left + i * slot + slot * 0.2, y: y(point.value), width: slot * 0.6, height: height - pad.bottom - y(point.value), fill: color }, svg('title', {}, `${point.label}: ${money(point.value)}`)),
+        svg('rect', { x: pad.left + i * slot + slot * 0.2, y: y(point.value), width: slot * 0.6, height: height - pad.bottom - y(point.value), fill: color }, svg('title', {}, `${point.label}: ${money(point.value, currency)}`)),
         svg('text', { x: pad.left + i * slot + slot / 2, y: height - 10, 'text-anchor': 'middle' }, point.label),
       ),
     ),
@@ -54,14 +54,14 @@ export function pairedBars(lines, { title }) {
   )
 }
 
-function axis(max, width, pad, y) {
+function axis(max, width, pad, y, currency) {
   const ticks = [0, 0.5, 1].map((share) => share * max)
   return ticks.map((value) =>
     svg(
       'g',
       {},
       svg('line', { x1: pad.left, x2: width - pad.right, y1: y(value), y2: y(value), stroke: 'var(--line)' }),
-      svg('text', { x: pad.left - 6, y: y(value) + 4, 'text-anchor': 'end' }, money(value)),
+      svg('text', { x: pad.left - 6, y: y(value) + 4, 'text-anchor': 'end' }, money(value, currency)),
     ),
   )
 }
