@@ -6,29 +6,16 @@
  * text part, its HTML part and the tenant's From. Without a browser: skipped outside CI, failed in CI.
  */
 import assert from 'node:assert/strict'
-import { after, describe, it, type TestContext } from 'node:test'
+import { after, describe, it } from 'node:test'
 import { simpleParser } from 'mailparser'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { renderNotice, type Notice } from '../../src/notify/render-notice.js'
 import { finishedSession, importedFleet } from '../helpers/api-fleet.js'
 import { call, startApiServer, tenantKeys } from '../helpers/api-server.js'
+import { launchChromium } from '../helpers/browser.js'
 import { SmtpReceiver } from '../helpers/mail-receivers.js'
 import { eventually, simoptOk } from '../helpers/service-env.js'
 
-const CHROMIUM = process.env.SIMOPT_TEST_CHROMIUM ?? '/usr/bin/chromium'
-
-async function launch(t: TestContext): Promise<Browser | undefined> {
-  try {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
-    after(() => browser.close())
-    return browser
-  } catch (error) {
-    const reason = `Chromium cannot be launched from ${CHROMIUM} (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`
-    if (process.env.CI === 'true') throw new Error(`${reason}; CI needs it`)
-    t.skip(`skipped: ${reason}`)
-    return undefined
-  }
-}
 
 /** What a reader of `html` sees at `width` pixels: its text, its links, and whether anything is wider than the window. */
 async function readerView(browser: Browser, html: string, width: number) {
@@ -78,7 +65,7 @@ const NOTICE: Notice = {
 
 describe('the results e-mail', () => {
   it('reads, in Chromium, with its figures, currency, period, top changes and a link to the session', async (t) => {
-    const browser = await launch(t)
+    const browser = await launchChromium(t)
     if (browser === undefined) return
     const rendered = renderNotice(NOTICE, undefined, { timeZone: 'Europe/Berlin', publicUrl: 'https://simopt.example.com' })
     assert.ok(rendered.html !== undefined)
@@ -106,7 +93,7 @@ describe('the results e-mail', () => {
   })
 
   it("arrives over SMTP from a session with a text part, an HTML part, the tenant's From and a link to the session", async (t) => {
-    const browser = await launch(t)
+    const browser = await launchChromium(t)
     if (browser === undefined) return
     const smtp = new SmtpReceiver()
     await smtp.start()

@@ -6,33 +6,16 @@
  * Without a browser: skipped outside CI, failed in CI.
  */
 import assert from 'node:assert/strict'
-import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { after, it, type TestContext } from 'node:test'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { after, it } from 'node:test'
+import type { Page } from 'playwright-core'
 import { PERIOD } from '../helpers/api-fleet.js'
 import { call, serviceAdminKey, startApiServer, tenantKeys } from '../helpers/api-server.js'
-import { EXAMPLES, REPO_ROOT } from '../helpers/paths.js'
+import { launchChromium, snap } from '../helpers/browser.js'
+import { EXAMPLES } from '../helpers/paths.js'
 import { simoptOk } from '../helpers/service-env.js'
 
-const CHROMIUM = process.env.SIMOPT_TEST_CHROMIUM ?? '/usr/bin/chromium'
-const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots')
 const CUSTOMERS = path.join(EXAMPLES, 'customers')
-
-async function launch(t: TestContext): Promise<Browser | undefined> {
-  try {
-    return await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
-  } catch (error) {
-    const reason = `Chromium cannot be launched from ${CHROMIUM} (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`
-    if (process.env.CI === 'true') throw new Error(`${reason}; CI needs it`)
-    t.skip(`skipped: ${reason}`)
-    return undefined
-  }
-}
-
-async function snap(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true })
-}
 
 async function logIn(page: Page, url: string, key: string, heading = 'Tenant acme'): Promise<void> {
   await page.goto(url)
@@ -65,10 +48,8 @@ interface Figures {
 }
 
 it('lists the customers and their price sheet, runs a customer session from the page and shows its figures', async (t) => {
-  const browser = await launch(t)
+  const browser = await launchChromium(t)
   if (browser === undefined) return
-  after(() => browser.close())
-  await mkdir(SCREENSHOTS, { recursive: true })
 
   const server = await startApiServer()
   const keys = await tenantKeys(server.store, 'acme')

@@ -5,41 +5,23 @@
  * Without a browser: skipped outside CI, failed in CI.
  */
 import assert from 'node:assert/strict'
-import { mkdir, readFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { after, it, type TestContext } from 'node:test'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { after, it } from 'node:test'
+import type { Page } from 'playwright-core'
 import { startJasperSimulator } from '../../src/carriers/jasper/simulator/jasper-simulator.js'
 import { writeSimulatedPriceSheet } from '../../src/carriers/jasper/simulator/simulated-fleet.js'
 import { billingPeriodAt } from '../../src/domain/index.js'
 import { call, startApiServer, tenantKeys } from '../helpers/api-server.js'
-import { EXAMPLES, REPO_ROOT } from '../helpers/paths.js'
+import { launchChromium, snap } from '../helpers/browser.js'
+import { EXAMPLES } from '../helpers/paths.js'
 import { eventually, simoptOk } from '../helpers/service-env.js'
 
-const CHROMIUM = process.env.SIMOPT_TEST_CHROMIUM ?? '/usr/bin/chromium'
-const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots')
 const PERIOD = billingPeriodAt(Date.now(), { timeZone: 'UTC', cycleEndDay: 0, cycleEndHour: 0 }).name
 
-async function launch(t: TestContext): Promise<Browser | undefined> {
-  try {
-    return await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
-  } catch (error) {
-    const reason = `Chromium cannot be launched from ${CHROMIUM} (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`
-    if (process.env.CI === 'true') throw new Error(`${reason}; CI needs it`)
-    t.skip(`skipped: ${reason}`)
-    return undefined
-  }
-}
-
-async function snap(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true })
-}
-
 it('logs in, runs a session on the simulator, shows the result and approves changes', async (t) => {
-  const browser = await launch(t)
+  const browser = await launchChromium(t)
   if (browser === undefined) return
-  after(() => browser.close())
-  await mkdir(SCREENSHOTS, { recursive: true })
 
   const simulator = await startJasperSimulator({ sims: 300, rateLimit: 200, seed: 31 })
   after(() => simulator.close())
