@@ -3,6 +3,7 @@
  * result rows (their `comm_plan` column holds the customer's external id) and its figures; the session's
  * customers listed with them for the consolidated report.
  */
+import type { CustomerOutcome } from '../optimizer/index.js'
 import type { Db, Dialect } from './database.js'
 import { insertRows } from './bulk-insert.js'
 import { pendingInstanceRow } from './instances.js'
@@ -87,19 +88,8 @@ export interface CustomerResultRecord {
   readonly smsAfter: number
 }
 
-export interface CustomerFigures {
-  readonly sims: number
-  readonly changes: number
-  readonly billBefore: number
-  readonly billAfter: number
-  /** The measure bound and gap are on (the bill with shared pools whole). */
-  readonly costBefore: number
-  readonly costAfter: number
-  readonly lowerBound: number
-  readonly baselineCost: number
-  /** How old the usage priced is, in words. */
-  readonly note: string
-}
+/** What a customer's run found (the optimizer's outcome: bills, and cost, bound and old method on the bill with shared pools whole), and how old the usage priced is, in words. */
+export type CustomerFigures = Pick<CustomerOutcome, 'sims' | 'changes' | 'billBefore' | 'billAfter' | 'costBefore' | 'costAfter' | 'lowerBound' | 'baselineCost'> & { readonly note: string }
 
 /**
  * Stores the customer's result rows and figures and ends its instance `done`, in the job's transaction.

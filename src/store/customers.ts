@@ -22,6 +22,7 @@ import { insertRows } from './bulk-insert.js'
 import type { Db, Dialect } from './database.js'
 import { parseProviderSettings } from './provider-settings.js'
 import type { CustomerTable, Trx } from './schema.js'
+import { planTermColumns, planTermsOf } from './plan-term-columns.js'
 
 export type CustomerRow = Selectable<CustomerTable>
 
@@ -95,15 +96,8 @@ export async function replaceCustomerSheet(
     'customer_rate_plans',
     plans.map((plan, position) => ({
       tenant_id: tenantId,
-      code: plan.code,
+      ...planTermColumns(plan),
       position,
-      monthly_rate: plan.monthlyRate,
-      included_mb: plan.includedMb,
-      overage_block_mb: plan.overageBlockMb,
-      overage_block_price: plan.overageBlockPrice,
-      sms_rate: plan.smsRate,
-      pooled: plan.pooled ? 1 : 0,
-      pool: plan.pool ?? null,
       auto_change: plan.autoChange ? 1 : 0,
       charge_type: plan.chargeType,
     })),
@@ -149,14 +143,7 @@ export async function findCustomer(db: Db, tenantId: string, externalId: string)
 export async function readCustomerPlans(db: Db, tenantId: string): Promise<{ plans: CustomerPlan[]; pools: PoolDefinition[] }> {
   const planRows = await db.selectFrom('customer_rate_plans').selectAll().where('tenant_id', '=', tenantId).orderBy('position').execute()
   const plans = planRows.map((row): CustomerPlan => ({
-    code: row.code,
-    monthlyRate: row.monthly_rate,
-    includedMb: row.included_mb,
-    overageBlockMb: row.overage_block_mb,
-    overageBlockPrice: row.overage_block_price,
-    smsRate: row.sms_rate,
-    pooled: row.pooled === 1,
-    ...(row.pool === null ? {} : { pool: row.pool }),
+    ...planTermsOf(row),
     autoChange: row.auto_change === 1,
     chargeType: (CHARGE_TYPES as readonly string[]).includes(row.charge_type) ? (row.charge_type as ChargeType) : 'rate+overage',
   }))

@@ -10,6 +10,7 @@ import { sql, type Transaction } from 'kysely'
 import type { Dialect } from './database.js'
 import { replaceOptimizationGroups } from './optimization-groups.js'
 import type { Database } from './schema.js'
+import { planTermColumns } from './plan-term-columns.js'
 
 const DAY_MS = 86_400_000
 
@@ -41,15 +42,8 @@ export async function importFleet(
     'rate_plans',
     plans.map((plan, position) => ({
       provider_id: provider.id,
-      code: plan.code,
+      ...planTermColumns(plan),
       position,
-      monthly_rate: plan.monthlyRate,
-      included_mb: plan.includedMb,
-      overage_block_mb: plan.overageBlockMb,
-      overage_block_price: plan.overageBlockPrice,
-      sms_rate: plan.smsRate,
-      pooled: plan.pooled ? 1 : 0,
-      pool: plan.pool ?? null,
       rate_plan_type: plan.type ?? null,
       voice_included_min: plan.voice?.included ?? null,
       voice_block_min: plan.voice?.blockSize ?? null,

@@ -22,6 +22,7 @@ import type { Db, Store } from './database.js'
 import { readOptimizationGroups } from './optimization-groups.js'
 import type { ProblemSnapshot } from './problem-snapshot.js'
 import { parseProviderSettings } from './provider-settings.js'
+import { planTermsOf } from './plan-term-columns.js'
 
 const PAGE = 50_000
 const DAY_MS = 86_400_000
@@ -45,14 +46,7 @@ async function readProblem(db: Db, provider: ProviderRow, period: PeriodRow, now
   const planRows = await db.selectFrom('rate_plans').selectAll().where('provider_id', '=', provider.id).orderBy('position').execute()
   if (planRows.length === 0) fail('no rate plans (import a price sheet first)')
   const plans: RatePlan[] = planRows.map((row) => ({
-    code: row.code,
-    monthlyRate: row.monthly_rate,
-    includedMb: row.included_mb,
-    overageBlockMb: row.overage_block_mb,
-    overageBlockPrice: row.overage_block_price,
-    smsRate: row.sms_rate,
-    pooled: row.pooled === 1,
-    pool: row.pool ?? undefined,
+    ...planTermsOf(row),
     ...(row.rate_plan_type === null ? {} : { type: row.rate_plan_type }),
     ...bundle('voice', row.voice_included_min, row.voice_block_min, row.voice_block_price),
     ...bundle('text', row.sms_included, row.sms_block, row.sms_block_price),

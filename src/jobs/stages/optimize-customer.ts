@@ -61,17 +61,7 @@ export const optimizeCustomerStage: Stage = {
       i++
     }
     await commit(async (trx) => {
-      const stored = await storeCustomerResult(trx, store.dialect, instanceId, rows, {
-        sims: outcome.sims,
-        changes: outcome.changes,
-        billBefore: outcome.billBefore,
-        billAfter: outcome.billAfter,
-        costBefore: outcome.costBefore,
-        costAfter: outcome.costAfter,
-        lowerBound: outcome.lowerBound,
-        baselineCost: outcome.baselineCost,
-        note,
-      })
+      const stored = await storeCustomerResult(trx, store.dialect, instanceId, rows, { ...outcome, note })
       return stored ? finish(trx) : []
     })
 

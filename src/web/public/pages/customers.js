@@ -4,6 +4,9 @@ import { api } from '../api.js'
 import { columnChart } from '../charts.js'
 import { h, say, show, statusBadge } from '../dom.js'
 import { count, money, percent, time } from '../format.js'
+import { chosenTenant, tenantPicker } from '../tenant-picker.js'
+
+const PICKER = { base: '#/customers', id: 'customers-tenant-pick', noneLabel: 'Pick a tenant' }
 
 const POLL_MS = 1000
 const ENDED = ['done', 'failed', 'cancelled']
@@ -24,8 +27,8 @@ const table = (caption, labels, numeric, rows, foot) =>
 
 /** The Customers page: customers, the price sheet, customer sessions, and (operators) starting one. */
 export async function customersPage({ me }) {
-  const tenant = me.tenant ?? (await pickTenant())
-  if (tenant === null) return show(h('h1', {}, 'Customers'), await tenantPicker(null), h('p', { class: 'muted' }, 'Pick a tenant to see its customers.'))
+  const tenant = me.tenant ?? (await chosenTenant())
+  if (tenant === null) return show(h('h1', {}, 'Customers'), await tenantPicker(null, PICKER), h('p', { class: 'muted' }, 'Pick a tenant to see its customers.'))
   const [{ customers }, sheet, { sessions }, { providers }] = await Promise.all([
     api('GET', `${tenantPath(tenant)}/customers`),
     api('GET', `${tenantPath(tenant)}/customer-plans`),
@@ -36,7 +39,7 @@ export async function customersPage({ me }) {
   const currency = providers[0]?.currency ?? 'USD'
   show(
     h('h1', {}, `Customers of ${tenant}`),
-    me.tenant === null ? await tenantPicker(tenant) : null,
+    me.tenant === null ? await tenantPicker(tenant, PICKER) : null,
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'customers-title' },
@@ -78,23 +81,7 @@ export async function customersPage({ me }) {
   )
 }
 
-/** A service-wide key picks the tenant here (kept in the address: #/customers?tenant=NAME). */
-async function pickTenant() {
-  const { tenants } = await api('GET', '/api/tenants')
-  const chosen = new URLSearchParams(location.hash.split('?')[1] ?? '').get('tenant')
-  return tenants.some((t) => t.name === chosen) ? chosen : null
-}
 
-async function tenantPicker(current) {
-  const { tenants } = await api('GET', '/api/tenants')
-  const select = h(
-    'select',
-    { id: 'customers-tenant-pick', onchange: () => (location.hash = select.value === '' ? '#/customers' : `#/customers?tenant=${encodeURIComponent(select.value)}`) },
-    h('option', { value: '' }, 'Pick a tenant'),
-    tenants.map((t) => h('option', { value: t.name, selected: t.name === current }, t.name)),
-  )
-  return h('section', { class: 'card' }, h('label', { for: 'customers-tenant-pick' }, 'Tenant', select))
-}
 
 function priceSheetCard({ plans, pools }, currency) {
   return h(

@@ -3,15 +3,18 @@ import { api } from '../api.js'
 import { columnChart } from '../charts.js'
 import { h, say, show, statusBadge } from '../dom.js'
 import { count, money, time } from '../format.js'
+import { chosenTenant, tenantPicker } from '../tenant-picker.js'
+
+const PICKER = { base: '#/', id: 'tenant-pick', noneLabel: 'All tenants' }
 
 export async function overviewPage({ me }) {
-  const tenant = me.tenant ?? (await pickTenant())
+  const tenant = me.tenant ?? (await chosenTenant())
   const query = tenant === null ? '' : `tenant=${encodeURIComponent(tenant)}`
   const savings = await api('GET', `/api/savings?${query}`)
   const sessionsCard = h('section', { class: 'card', 'aria-labelledby': 'sessions-title' }, h('h2', { id: 'sessions-title' }, 'Sessions'))
   show(
     h('h1', {}, tenant === null ? 'All tenants' : `Tenant ${tenant}`),
-    me.tenant === null ? await tenantPicker(tenant) : null,
+    me.tenant === null ? await tenantPicker(tenant, PICKER) : null,
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'savings-title' },
@@ -25,23 +28,7 @@ export async function overviewPage({ me }) {
   await sessionList(sessionsCard, query)
 }
 
-/** A service-wide key looks at all tenants, or at one chosen here (kept in the address: #/?tenant=NAME). */
-async function pickTenant() {
-  const { tenants } = await api('GET', '/api/tenants')
-  const chosen = new URLSearchParams(location.hash.split('?')[1] ?? '').get('tenant')
-  return tenants.some((t) => t.name === chosen) ? chosen : null
-}
 
-async function tenantPicker(current) {
-  const { tenants } = await api('GET', '/api/tenants')
-  const select = h(
-    'select',
-    { id: 'tenant-pick', onchange: () => (location.hash = select.value === '' ? '#/' : `#/?tenant=${encodeURIComponent(select.value)}`) },
-    h('option', { value: '' }, 'All tenants'),
-    tenants.map((t) => h('option', { value: t.name, selected: t.name === current }, t.name)),
-  )
-  return h('section', { class: 'card' }, h('label', { for: 'tenant-pick' }, 'Tenant', select))
-}
 
 /** Each provider's scheduled run now (due, held back and why, done, or when it comes), and the scheduler's state. */
 async function scheduleCard(tenant) {
