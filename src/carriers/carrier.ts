@@ -135,6 +135,8 @@ export interface CarrierTraits {
   readonly refusesWhileSuspended: boolean
   /** Typical time from a change request to its outcome, ms (0 when changes complete at once): the go / no-go adds it. */
   readonly changeLatencyMs: number
+  /** Where cycle-to-date usage comes from: the API (`cycleUsage`, `usageByRatePlan`), or report files the carrier drops (Telegence's SFTP feed). */
+  readonly usageSource: 'api' | 'feed'
 }
 
 /**

@@ -50,7 +50,7 @@ export {
   type OptimizationGroup,
 } from './mobility.js'
 export { EMPTY_PLAN_TOTAL, addPlanTotals, planLines, planTotalCost, planTotals, type PlanLine, type PlanTotal } from './plan-totals.js'
-export { savingsFigures, type SavingsFigures } from './savings.js'
+export { gapPercent, savingsFigures, type SavingsFigures } from './savings.js'
 export { DEFAULT_PUSH_PER_MINUTE, PUSH_MARGIN_MS, decidePush, type PushDecision, type PushFacts } from './push-decision.js'
 export { isTimeZone, localDate, localMinute } from './zoned-time.js'
 export { scheduleAt, type ScheduleDecision, type ScheduledProvider, type ScheduleQuestion, type SessionSeen } from './schedule.js'

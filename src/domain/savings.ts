@@ -12,6 +12,11 @@ export function savingsFigures(costBefore: number, costAfter: number, lowerBound
   return {
     savings,
     savingsPct: costBefore > 0 ? (savings / costBefore) * 100 : 0,
-    gapPct: lowerBound === null ? null : costAfter > 0 ? ((costAfter - lowerBound) / costAfter) * 100 : 0,
+    gapPct: lowerBound === null ? null : gapPercent(costAfter, lowerBound),
   }
+}
+
+/** How far `cost` is above the proven `lowerBound`, in % of the cost; 0 for a cost of 0 and for float noise below the bound. */
+export function gapPercent(cost: number, lowerBound: number): number {
+  return cost > 0 ? (Math.max(0, cost - lowerBound) / cost) * 100 : 0
 }

@@ -4,7 +4,7 @@
  * method's baseline included). Shared by `simopt customers optimize` (files), the customer session's jobs and
  * the benchmark. Pure: no I/O.
  */
-import { billedNow, customerBill, customerProblem, othersFixedCost, type ChargeType, type CustomerProblem, type CustomerSheet } from '../domain/index.js'
+import { billedNow, customerBill, gapPercent, customerProblem, othersFixedCost, type ChargeType, type CustomerProblem, type CustomerSheet } from '../domain/index.js'
 import { optimize, type OptimizationResult, type OptimizeOptions } from './optimize.js'
 
 /** What one customer's optimization found; money in the tenant's currency, unrounded. */
@@ -62,7 +62,7 @@ export async function optimizeCustomer(sheet: CustomerSheet, customer: string, o
     sims++
     if (result.assignment[i] !== cp.problem.sims.currentPlan[i]) changes++
   }
-  const gapPct = after.instanceCost > 0 ? (Math.max(0, after.instanceCost - lowerBound) / after.instanceCost) * 100 : 0
+  const gapPct = gapPercent(after.instanceCost, lowerBound)
   return {
     customer,
     sims,

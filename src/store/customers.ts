@@ -154,8 +154,6 @@ export async function readCustomerPlans(db: Db, tenantId: string): Promise<{ pla
 /** A customer sheet with usage from the database, and how fresh that usage is. */
 export interface StoredCustomerSheet {
   readonly sheet: CustomerSheet
-  /** External id → customer row, for every customer with a priced SIM. */
-  readonly customers: ReadonlyMap<string, CustomerRow>
   /** Newest time a reading of the priced SIMs was stored (epoch ms); null when all usage was imported from files. */
   readonly usageReadAt: number | null
   /** Oldest such time: what "the usage is N hours old" is said of. */
@@ -196,11 +194,9 @@ export async function loadCustomerSheet(db: Db, tenantId: string, periodName: st
           ...(await select().where('s.customer_id', '=', only.customerId).orderBy('s.iccid').execute()),
           ...(pooledCodes.length === 0 ? [] : await select().where('s.plan_code', 'in', pooledCodes).where('s.customer_id', '<>', only.customerId).orderBy('c.external_id').orderBy('s.iccid').execute()),
         ]
-  const customerRows = new Map((await db.selectFrom('customers').selectAll().where('tenant_id', '=', tenantId).execute()).map((row) => [row.external_id, row]))
   const projections = new Map<string, ReturnType<typeof parseProviderSettings>['projection']>()
   const sims: CustomerSim[] = []
   const raw: number[] = []
-  const customers = new Map<string, CustomerRow>()
   let unpriced = 0
   let newest: number | null = null
   let oldest: number | null = null
@@ -220,11 +216,10 @@ export async function loadCustomerSheet(db: Db, tenantId: string, periodName: st
     const usageMb = projectUsage({ usageMb: row.usage_mb, status, measuredAt: row.measured_at ?? undefined }, { start: row.starts_at, end: row.ends_at }, now, projection)
     sims.push({ iccid: row.iccid, customer: row.external_id, plan, usageMb, sms: row.sms, billInAdvance: row.bill_in_advance === 1 })
     raw.push(row.usage_mb)
-    customers.set(row.external_id, customerRows.get(row.external_id)!)
     if (row.read_at !== null) {
       newest = newest === null ? row.read_at : Math.max(newest, row.read_at)
       oldest = oldest === null ? row.read_at : Math.min(oldest, row.read_at)
     }
   }
-  return { sheet: { plans, poolDefinitions: pools, sims }, customers, usageReadAt: newest, oldestUsageReadAt: oldest, unpriced, rawUsageMb: Float64Array.from(raw) }
+  return { sheet: { plans, poolDefinitions: pools, sims }, usageReadAt: newest, oldestUsageReadAt: oldest, unpriced, rawUsageMb: Float64Array.from(raw) }
 }

@@ -3,7 +3,7 @@
  * their customers' figures, and each customer's bill before and after over the months.
  */
 import { z } from 'zod'
-import { CHARGE_TYPES } from '../../domain/index.js'
+import { CHARGE_TYPES, gapPercent } from '../../domain/index.js'
 import { customerPriceSheet, customerSavings, customerSessionsOf, customersOf, sessionCustomers } from '../../services/customers.service.js'
 import { startCustomerSession } from '../../services/sessions.service.js'
 import { callerOf } from '../auth.js'
@@ -141,7 +141,7 @@ export function customerRoutes(app: ZodApp, deps: ApiDeps): void {
         billAfter: row.billAfter,
         costAfter: row.costAfter,
         lowerBound: row.lowerBound,
-        gapPct: row.costAfter === null || row.lowerBound === null ? null : row.costAfter > 0 ? (Math.max(0, row.costAfter - row.lowerBound) / row.costAfter) * 100 : 0,
+        gapPct: row.costAfter === null || row.lowerBound === null ? null : gapPercent(row.costAfter, row.lowerBound),
         baselineCost: row.baselineCost,
         note: row.note,
       })),

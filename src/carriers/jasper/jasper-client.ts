@@ -63,7 +63,7 @@ interface Request {
 }
 
 /** Jasper applies a change when it answers, and limits neither how often nor in which state. */
-export const JASPER_TRAITS: CarrierTraits = { planChangesPerCycle: undefined, refusesWhileSuspended: false, changeLatencyMs: 0 }
+export const JASPER_TRAITS: CarrierTraits = { planChangesPerCycle: undefined, refusesWhileSuspended: false, changeLatencyMs: 0, usageSource: 'api' }
 
 export class JasperClient implements Carrier {
   readonly #origin: string

@@ -27,7 +27,7 @@ import type { Subscriber, TelegenceClient } from './telegence-client.js'
 const PAGE_SPAN = 1_000_000
 
 /** Changes are done at once, with no monthly limit simopt knows of (docs/decisions.md). */
-export const TELEGENCE_TRAITS: CarrierTraits = { planChangesPerCycle: undefined, refusesWhileSuspended: false, changeLatencyMs: 0 }
+export const TELEGENCE_TRAITS: CarrierTraits = { planChangesPerCycle: undefined, refusesWhileSuspended: false, changeLatencyMs: 0, usageSource: 'feed' }
 
 export interface TelegenceCarrierOptions {
   readonly client: TelegenceClient

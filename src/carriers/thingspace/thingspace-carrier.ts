@@ -29,7 +29,7 @@ const DAY_MS = 86_400_000
  * Changes are done by the carrier later; the simulator takes 2 s, Verizon publishes no figure: 15 s is
  * assumed, for the go / no-go and before an interrupted push is looked at again (docs/decisions.md).
  */
-export const THINGSPACE_TRAITS: CarrierTraits = { planChangesPerCycle: PLAN_CHANGES_PER_MONTH, refusesWhileSuspended: true, changeLatencyMs: 15_000 }
+export const THINGSPACE_TRAITS: CarrierTraits = { planChangesPerCycle: PLAN_CHANGES_PER_MONTH, refusesWhileSuspended: true, changeLatencyMs: 15_000, usageSource: 'api' }
 
 export interface ThingSpaceCarrierOptions {
   readonly client: ThingSpaceClient

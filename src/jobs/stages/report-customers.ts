@@ -3,6 +3,7 @@
  * and one consolidated e-mail for all its customers, through the outbox; then the session is done. No
  * go / no-go and no push follow: customer plans are the reseller's own billing.
  */
+import { gapPercent } from '../../domain/index.js'
 import { WORKBOOK_MEDIA_TYPE, customerWorkbook } from '../../io/report/index.js'
 import { customerOutcomes, customerResultRecords, customerSessionScope, parseProviderSettings, sessionFacts, sessionProvider, type CustomerOutcomeRow, type Db } from '../../store/index.js'
 import type { Job } from '../job.js'
@@ -70,7 +71,7 @@ function summaryLine(outcome: CustomerOutcomeRow) {
     billBefore: outcome.billBefore ?? 0,
     billAfter: outcome.billAfter ?? 0,
     lowerBound,
-    gapPct: costAfter > 0 ? (Math.max(0, costAfter - lowerBound) / costAfter) * 100 : 0,
+    gapPct: gapPercent(costAfter, lowerBound),
     baselineCost: outcome.baselineCost ?? 0,
     note: outcome.note ?? '',
   }

@@ -45,9 +45,9 @@ export const syncUsage: Stage = {
     const { sessionId, provider, period } = await instanceScope(db, instanceId)
     const sync = await findSync(db, instanceId)
     if (sync === undefined) throw new SimoptError('INTERNAL', `usage sync of instance ${instanceId} found no device sync before it`)
-    // Telegence serves usage as report files on SFTP, not over its API.
-    if (provider.integration === 'telegence') return syncUsageFeed({ store, config, commit }, { instanceId, sessionId, provider, period, sync })
     const carrier = carrierFor(provider, config, db)
+    // A carrier that serves usage as report files (Telegence's SFTP folder), not over its API.
+    if (carrier.traits.usageSource === 'feed') return syncUsageFeed({ store, config, commit }, { instanceId, sessionId, provider, period, sync })
     const callsBefore = carrierCalls(provider.id)
 
     let cursor: UsageCursor = sync.usageCursor ?? { plans: await ratePlansInUse(db, provider.id), plan: 0, page: 1, moved: [], after: '', notFound: [] }
