@@ -18,9 +18,10 @@ import { solveComponent } from '../src/optimizer/solve-component.js'
 import { highs } from '../test/helpers/highs.js'
 import { solveWithHighs } from '../test/helpers/highs-reference.js'
 import { hardFleet, type HardKind } from './hard-catalogs.js'
+import { instance } from './instances.js'
 
 const [kind, sims, plans, seed, perSet = '2', count = '12', freeMax = '600', highsSeconds = '15'] = process.argv.slice(2)
-const problem = hardFleet({ kind: kind as HardKind, sims: Number(sims), plans: Number(plans), seed: Number(seed) })
+const problem = kind === 'gen' ? instance({ sims: Number(sims), plans: Number(plans) }) : hardFleet({ kind: kind as HardKind, sims: Number(sims), plans: Number(plans), seed: Number(seed) })
 const component: Component = splitComponents(problem)[0]!
 const sub = subProblem(problem, component.simIndex)
 const solution = solveComponent(component)
@@ -71,7 +72,8 @@ for (let a = 0; a < pools; a++) for (let b = a + 1; b < pools; b++) if (weight[a
 pairs.sort((x, y) => weight[y[0] * pools + y[1]]! - weight[x[0] * pools + x[1]]!)
 
 const neighbourhoods: number[][] = []
-if (Number(perSet) === 1) for (let k = 0; k < pools; k++) neighbourhoods.push([k])
+if (process.env.LNS_SETS) neighbourhoods.push(...process.env.LNS_SETS.split(',').map((set) => set.split('+').map(Number)))
+else if (Number(perSet) === 1) for (let k = 0; k < pools; k++) neighbourhoods.push([k])
 else if (Number(perSet) === 2) neighbourhoods.push(...pairs)
 else {
   // Triples: each top pair with the pool tied most to either.

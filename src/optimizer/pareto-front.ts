@@ -27,17 +27,31 @@ export interface FrontStep {
 export const ORIGIN: Front = { mb: Float64Array.of(0), cost: Float64Array.of(0) }
 
 /**
- * The front after one more SIM, which either stays or takes one of `moves`. Each move shifts the whole
- * front, which stays sorted, so the copies are merged in one at a time, dropping beaten points as they go.
- * Past `maxPoints` the front is thinned to the cheapest point of each of `maxPoints` slices of excess
- * (`overflow: 'thin'`, for a heuristic search), or the search gives up (`'fail'`, when exactness matters).
+ * Whether a point can still lead anywhere worth having (its excess and cost so far): points it rejects are
+ * dropped before the front is measured against its cap, so a front that prunes well stays exact.
  */
-export function extendFront(front: Front, moves: readonly FrontMove[], maxPoints: number, overflow: 'thin' | 'fail'): FrontStep | undefined {
+export type FrontFilter = (mb: number, cost: number) => boolean
+
+/**
+ * The front after one more SIM, which either stays or takes one of `moves`. Each move shifts the whole
+ * front, which stays sorted, so the copies are merged in one at a time, dropping beaten points as they go,
+ * then the points `keep` rejects. Past `maxPoints` the front is thinned to the cheapest point of each of
+ * `maxPoints` slices of excess (`overflow: 'thin'`, for a heuristic search), or the search gives up
+ * (`'fail'`, when exactness matters).
+ */
+export function extendFront(
+  front: Front,
+  moves: readonly FrontMove[],
+  maxPoints: number,
+  overflow: 'thin' | 'fail',
+  keep?: FrontFilter,
+): FrontStep | undefined {
   const n = front.mb.length
   const identity = new Int32Array(n)
   for (let i = 0; i < n; i++) identity[i] = i
   let step: FrontStep = { front, parent: identity, pick: new Int16Array(n).fill(-1) }
   for (const [index, move] of moves.entries()) step = mergeShifted(step, front, move, index)
+  if (keep !== undefined) step = filtered(step, keep)
   if (step.front.mb.length <= maxPoints) return step
   if (overflow === 'fail') return undefined
   const kept = thin(step.front.mb, maxPoints)
@@ -53,6 +67,25 @@ export function extendFront(front: Front, moves: readonly FrontMove[], maxPoints
     pick[i] = step.pick[point]!
   }
   return { front: { mb, cost }, parent, pick }
+}
+
+/** The step with only the points `keep` accepts. */
+function filtered(step: FrontStep, keep: FrontFilter): FrontStep {
+  const { mb, cost } = step.front
+  const accepted = new Uint8Array(mb.length)
+  let count = 0
+  for (let i = 0; i < mb.length; i++) if (keep(mb[i]!, cost[i]!)) (accepted[i] = 1), count++
+  if (count === mb.length) return step
+  const kept = { mb: new Float64Array(count), cost: new Float64Array(count), parent: new Int32Array(count), pick: new Int16Array(count) }
+  for (let i = 0, out = 0; i < mb.length; i++) {
+    if (accepted[i] === 0) continue
+    kept.mb[out] = mb[i]!
+    kept.cost[out] = cost[i]!
+    kept.parent[out] = step.parent[i]!
+    kept.pick[out] = step.pick[i]!
+    out++
+  }
+  return { front: { mb: kept.mb, cost: kept.cost }, parent: kept.parent, pick: kept.pick }
 }
 
 /** Merges `front` shifted by `move` into `step`, keeping only the points nothing beats. */

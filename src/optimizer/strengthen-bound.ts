@@ -14,7 +14,7 @@ import type { Component } from './component.js'
 import { simAllowance } from './component-costs.js'
 import type { LagrangianEvaluator } from './lagrangian.js'
 import { DEFAULT_OPTIMIZER_OPTIONS, type OptimizerOptions } from './options.js'
-import { ORIGIN, extendFront, type Front, type FrontMove } from './pareto-front.js'
+import { ORIGIN, extendFront, type FrontMove } from './pareto-front.js'
 
 /**
  * What the lumpy-pool bound reads of the options (options.ts): how big a pool's front may grow. Most pools of
@@ -43,13 +43,6 @@ export function strengthenBound(
     if (correction !== undefined) best = Math.max(best, correction)
   }
   return Math.min(incumbent, bound + best)
-}
-
-function withinGap(front: Front, baseReduced: number, price: number, gap: number): Front {
-  const keep: number[] = []
-  for (let i = 0; i < front.mb.length; i++) if (baseReduced + front.cost[i]! + price * front.mb[i]! <= gap + 1e-9) keep.push(i)
-  if (keep.length === front.mb.length) return front
-  return { mb: Float64Array.from(keep, (i) => front.mb[i]!), cost: Float64Array.from(keep, (i) => front.cost[i]!) }
 }
 
 /** How much the dual bound rises when pool k's charge is kept exact; undefined when the search is too big. */
@@ -109,11 +102,10 @@ function exactPoolCorrection(
   for (const { moves, baseReduced: itemBase } of items) {
     work += front.mb.length * (moves.length + 1)
     if (work > limits.frontMaxWork) return undefined
-    const step = extendFront(front, moves, limits.frontMaxPoints, 'fail')
-    if (step === undefined) return undefined
     baseReduced += itemBase
-    front = withinGap(step.front, baseReduced, price, gap)
-    if (front.mb.length === 0) return undefined
+    const step = extendFront(front, moves, limits.frontMaxPoints, 'fail', (mb, cost) => baseReduced + cost + price * mb <= gap + 1e-9)
+    if (step === undefined || step.front.mb.length === 0) return undefined
+    front = step.front
   }
   // The dual counted each item at its Lagrangian minimum (0 here) and the pool at λ·(excess − tol) for
   // the locked SIMs; the exact count prices the pool with its staircase instead.
