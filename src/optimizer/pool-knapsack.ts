@@ -35,6 +35,18 @@ interface Item {
   readonly options: readonly PoolMove[]
 }
 
+/**
+ * The two ways SIMs are ranked when more may join or leave the pool than the search takes, by each SIM's
+ * best move at the pool's price `λ` (MB of excess `mb`, money apart from the pool's charge `cost`); the
+ * search takes the best of each in turn:
+ * - `filling`, least `cost − λ·mb` first: moves that save money by taking room the pool has, or that free
+ *   the most excess;
+ * - `ties`, least `cost + λ·mb` first (the reduced cost at that price): the SIMs the LP splits, whose
+ *   trades settle a pool on a block boundary. On a 10k-SIM realistic fleet (1 GB blocks, 300 MB of room)
+ *   filling alone left 0.019% above the bound, both in turn 0.004%.
+ */
+export type PoolRanking = 'filling' | 'ties'
+
 /** Returns the number of SIMs moved (0 when no combination lowers the objective). */
 export function improvePoolExactly(search: LocalSearch, k: number, options: PoolKnapsackOptions = {}): number {
   const { component, ledger } = search
@@ -89,8 +101,9 @@ export function improvePoolExactly(search: LocalSearch, k: number, options: Pool
  * between 0 and its block price per MB, so the change at the end is at least the point's cost, plus `μ`
  * times the pool's excess with the point's, plus each later SIM's best `cost + μ·mb` (or 0, staying), less
  * the charge now. When that is not below zero for one of the `prices` tried (0, the dual price, the block
- * price per MB), no later choice rescues the point. Dropping such points keeps the front on the combinations that matter: on a pool of 1 GB blocks
- * with 300 MB of room, the capped front otherwise thinned away the few MB that decide a block.
+ * price per MB), no later choice rescues the point. Dropping such points keeps the front on the
+ * combinations that matter: on a pool of 1 GB blocks with 300 MB of room, the capped front otherwise
+ * thinned away the few MB that decide a block.
  */
 function promisingAfter(items: readonly Item[], excess: number, chargeNow: number, prices: readonly [0, number, number]): (index: number) => FrontFilter {
   // rest[m][i]: the best the SIMs after item i can add at prices[m].
@@ -113,18 +126,15 @@ function promisingAfter(items: readonly Item[], excess: number, chargeNow: numbe
 
 /**
  * The SIMs worth considering, each with its options not beaten by another of its own options (or by staying)
- * on both excess and cost; when there are more than `maxItems`, the most promising by two rankings at
- * `price`, half each. Filling: `cost − price·mb` first, the moves that save money by taking room the pool
- * has (or freeing the most excess). Near ties: `cost + price·mb`, the reduced cost at the pool's price,
- * smallest first: the SIMs the LP splits, whose trades settle a pool on a block boundary. Neither ranking
- * alone serves every catalog (filling alone left a 10k-SIM realistic fleet 0.019% above its bound, 1 GB
- * blocks with 300 MB of room; near ties alone left a 10k x 100 fleet 0.045% above, against 0.029%). SIMs
- * are screened as they stream by, so a pool of a million SIMs costs one pass and a few hundred small objects.
+ * on both excess and cost; when there are more than `maxItems`, the best of each ranking at `price` in
+ * turn (`PoolRanking`), each SIM once. SIMs are screened as they stream by, so a pool of a million SIMs
+ * costs one pass and a few hundred small objects.
  */
 function coreItems(search: LocalSearch, k: number, maxItems: number, price: number, priced: boolean): Item[] {
-  const filling = new MostPromising(Math.ceil(maxItems / 2))
-  const ties = new MostPromising(Math.floor(maxItems / 2))
+  const filling = new MostPromising(maxItems)
+  const ties = new MostPromising(maxItems)
   search.scanPoolMoves(k, priced, (s, count, plans, mbs, costs) => {
+    // Moves that neither save money nor free excess never pay: staying beats them on both.
     let fill = Infinity
     let tie = Infinity
     for (let i = 0; i < count; i++) {
@@ -142,9 +152,17 @@ function coreItems(search: LocalSearch, k: number, maxItems: number, price: numb
     filling.offer(item, fill)
     ties.offer(item, tie)
   })
-  const chosen = filling.best()
-  const taken = new Set(chosen.map((item) => item.s))
-  for (const item of ties.best()) if (!taken.has(item.s)) chosen.push(item)
+  const byFilling = filling.best()
+  const byTies = ties.best()
+  const chosen: Item[] = []
+  const taken = new Set<number>()
+  for (let rank = 0; chosen.length < maxItems && (rank < byFilling.length || rank < byTies.length); rank++) {
+    for (const item of [byFilling[rank], byTies[rank]]) {
+      if (item === undefined || taken.has(item.s) || chosen.length === maxItems) continue
+      taken.add(item.s)
+      chosen.push(item)
+    }
+  }
   return chosen
 }
 
@@ -156,7 +174,7 @@ class MostPromising {
   constructor(readonly size: number) {}
 
   admits(promise: number): boolean {
-    return this.size > 0 && promise < this.#threshold
+    return promise < this.#threshold
   }
 
   offer(item: Item, promise: number): void {
