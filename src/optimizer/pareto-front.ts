@@ -51,7 +51,7 @@ export function extendFront(
   for (let i = 0; i < n; i++) identity[i] = i
   let step: FrontStep = { front, parent: identity, pick: new Int16Array(n).fill(-1) }
   for (const [index, move] of moves.entries()) step = mergeShifted(step, front, move, index)
-  if (keep !== undefined) step = filtered(step, keep)
+  if (keep !== undefined) step = filtered(step, front, keep)
   if (step.front.mb.length <= maxPoints) return step
   if (overflow === 'fail') return undefined
   const kept = thin(step.front.mb, maxPoints)
@@ -69,23 +69,26 @@ export function extendFront(
   return { front: { mb, cost }, parent, pick }
 }
 
-/** The step with only the points `keep` accepts. */
-function filtered(step: FrontStep, keep: FrontFilter): FrontStep {
-  const { mb, cost } = step.front
-  const accepted = new Uint8Array(mb.length)
-  let count = 0
-  for (let i = 0; i < mb.length; i++) if (keep(mb[i]!, cost[i]!)) (accepted[i] = 1), count++
-  if (count === mb.length) return step
-  const kept = { mb: new Float64Array(count), cost: new Float64Array(count), parent: new Int32Array(count), pick: new Int16Array(count) }
-  for (let i = 0, out = 0; i < mb.length; i++) {
-    if (accepted[i] === 0) continue
-    kept.mb[out] = mb[i]!
-    kept.cost[out] = cost[i]!
-    kept.parent[out] = step.parent[i]!
-    kept.pick[out] = step.pick[i]!
+/**
+ * The step with only the points `keep` accepts, compacted in place: the step's arrays are its own (fresh
+ * from the merge), except with no moves, when they are the previous front's and are copied first.
+ */
+function filtered(step: FrontStep, previous: Front, keep: FrontFilter): FrontStep {
+  const shared = step.front.mb === previous.mb
+  const mb = shared ? step.front.mb.slice() : step.front.mb
+  const cost = shared ? step.front.cost.slice() : step.front.cost
+  const { parent, pick } = step
+  let out = 0
+  for (let i = 0; i < mb.length; i++) {
+    if (!keep(mb[i]!, cost[i]!)) continue
+    mb[out] = mb[i]!
+    cost[out] = cost[i]!
+    parent[out] = parent[i]!
+    pick[out] = pick[i]!
     out++
   }
-  return { front: { mb: kept.mb, cost: kept.cost }, parent: kept.parent, pick: kept.pick }
+  if (out === mb.length && !shared) return step
+  return { front: { mb: mb.subarray(0, out), cost: cost.subarray(0, out) }, parent: parent.subarray(0, out), pick: pick.subarray(0, out) }
 }
 
 /** Merges `front` shifted by `move` into `step`, keeping only the points nothing beats. */
