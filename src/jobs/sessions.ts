@@ -69,14 +69,21 @@ export async function startSession(store: Store, queue: JobQueue, config: Config
     await insertSession(trx, { id, tenantId: provider.tenant_id, providerId: provider.id, periodId: period.id, type: request.type ?? 'carrier', trigger: request.trigger, runningKey, sync: request.sync !== false })
     await recordJobs(trx, [first])
   })
+  await publishFirstJob(store, queue, id, first)
+  return id
+}
+
+/**
+ * Queues a new session's first job. When the queue went away since `ready`, the session is taken back rather
+ * than left pending for some worker to find later.
+ */
+async function publishFirstJob(store: Store, queue: JobQueue, sessionId: string, first: ReturnType<typeof job>): Promise<void> {
   try {
     await queue.publish([first])
   } catch (error) {
-    // The queue went away since `ready`: undo rather than leave a pending session for some worker to find later.
-    if (isSimoptError(error) && error.code === 'UNAVAILABLE') await takeBackUnstartedSession(store, id, first.id)
+    if (isSimoptError(error) && error.code === 'UNAVAILABLE') await takeBackUnstartedSession(store, sessionId, first.id)
     throw error
   }
-  return id
 }
 
 /** A customer session (issue 20): every customer of the tenant, or one, for a period. */
@@ -115,12 +122,7 @@ export async function startCustomerSession(store: Store, queue: JobQueue, config
     if (customer !== undefined) await setSessionCustomer(trx, id, customer.id)
     await recordJobs(trx, [first])
   })
-  try {
-    await queue.publish([first])
-  } catch (error) {
-    if (isSimoptError(error) && error.code === 'UNAVAILABLE') await takeBackUnstartedSession(store, id, first.id)
-    throw error
-  }
+  await publishFirstJob(store, queue, id, first)
   return id
 }
 
