@@ -55,3 +55,9 @@ export function figure(label, value, note) {
 export function statusBadge(status) {
   return h('span', { class: `status ${status}` }, status)
 }
+
+/** A billing period field (`YYYY-MM`), the current UTC month filled in: what a session start asks for. */
+export function periodInput(id) {
+  const now = new Date()
+  return h('input', { id, name: 'period', required: true, pattern: '\\d{4}-(0[1-9]|1[0-2])', value: `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}` })
+}

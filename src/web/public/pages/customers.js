@@ -2,7 +2,7 @@
 // session's figures per customer, live; one customer's bill before and after per month.
 import { api } from '../api.js'
 import { columnChart } from '../charts.js'
-import { h, say, show, statusBadge } from '../dom.js'
+import { h, periodInput, say, show, statusBadge } from '../dom.js'
 import { count, money, percent, time } from '../format.js'
 import { chosenTenant, tenantPicker } from '../tenant-picker.js'
 
@@ -122,8 +122,7 @@ function priceSheetCard({ plans, pools }, currency) {
 }
 
 function startForm(tenant) {
-  const now = new Date()
-  const period = h('input', { id: 'customer-start-period', name: 'period', required: true, pattern: '\\d{4}-(0[1-9]|1[0-2])', value: `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}` })
+  const period = periodInput('customer-start-period')
   const message = h('p', { class: 'error', role: 'alert' })
   const form = h(
     'form',

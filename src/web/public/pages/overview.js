@@ -1,7 +1,7 @@
 // The overview: savings per month, the schedule, starting a session, and the latest sessions (paged on the server).
 import { api } from '../api.js'
 import { columnChart } from '../charts.js'
-import { h, say, show, statusBadge } from '../dom.js'
+import { h, periodInput, say, show, statusBadge } from '../dom.js'
 import { count, money, time } from '../format.js'
 import { chosenTenant, tenantPicker } from '../tenant-picker.js'
 
@@ -56,9 +56,8 @@ async function scheduleCard(tenant) {
 async function startForm(tenant) {
   const { providers } = await api('GET', `/api/tenants/${encodeURIComponent(tenant)}/providers`)
   if (providers.length === 0) return h('section', { class: 'card' }, h('p', { class: 'muted' }, 'This tenant has no provider yet (simopt provider add).'))
-  const now = new Date()
   const provider = h('select', { id: 'start-provider', name: 'provider' }, providers.map((p) => h('option', { value: p.name }, `${p.name} (${p.integration})`)))
-  const period = h('input', { id: 'start-period', name: 'period', required: true, pattern: '\\d{4}-(0[1-9]|1[0-2])', value: `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}` })
+  const period = periodInput('start-period')
   const sync = h('input', { id: 'start-sync', type: 'checkbox', checked: true })
   const message = h('p', { class: 'error', role: 'alert' })
   const form = h(
