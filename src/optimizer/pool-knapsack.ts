@@ -35,18 +35,6 @@ interface Item {
   readonly options: readonly PoolMove[]
 }
 
-/**
- * The two ways SIMs are ranked when more may join or leave the pool than the search takes, by each SIM's
- * best move at the pool's price `λ` (MB of excess `mb`, money apart from the pool's charge `cost`); the
- * search takes the best of each in turn:
- * - `filling`, least `cost − λ·mb` first: moves that save money by taking room the pool has, or that free
- *   the most excess;
- * - `ties`, least `cost + λ·mb` first (the reduced cost at that price): the SIMs the LP splits, whose
- *   trades settle a pool on a block boundary. On a 10k-SIM realistic fleet (1 GB blocks, 300 MB of room)
- *   filling alone left 0.019% above the bound, both in turn 0.004%.
- */
-export type PoolRanking = 'filling' | 'ties'
-
 /** Returns the number of SIMs moved (0 when no combination lowers the objective). */
 export function improvePoolExactly(search: LocalSearch, k: number, options: PoolKnapsackOptions = {}): number {
   const { component, ledger } = search
@@ -126,9 +114,15 @@ function promisingAfter(items: readonly Item[], excess: number, chargeNow: numbe
 
 /**
  * The SIMs worth considering, each with its options not beaten by another of its own options (or by staying)
- * on both excess and cost; when there are more than `maxItems`, the best of each ranking at `price` in
- * turn (`PoolRanking`), each SIM once. SIMs are screened as they stream by, so a pool of a million SIMs
- * costs one pass and a few hundred small objects.
+ * on both excess and cost; when there are more than `maxItems`, the best of two rankings in turn, each SIM
+ * once, by its best move at the pool's price `λ` (MB of excess `mb`, money apart from the pool's charge `cost`):
+ * - filling, least `cost − λ·mb` first: moves that save money by taking room the pool has, or that free
+ *   the most excess;
+ * - near ties, least `cost + λ·mb` first (the reduced cost at that price): the SIMs the LP splits, whose
+ *   trades settle a pool on a block boundary. On a 10k-SIM realistic fleet (1 GB blocks, 300 MB of room)
+ *   filling alone left 0.019% above the bound, both in turn 0.004%.
+ * SIMs are screened as they stream by, so a pool of a million SIMs costs one pass and a few hundred small
+ * objects.
  */
 function coreItems(search: LocalSearch, k: number, maxItems: number, price: number, priced: boolean): Item[] {
   const filling = new MostPromising(maxItems)
